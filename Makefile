@@ -1,0 +1,55 @@
+# Layanan Lampura: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON_VERSION := $(shell cat .python-version)
+# pyenv (as on the project's machines) or any python$(PYTHON_VERSION) on PATH.
+PYTHON ?= $(shell (pyenv which python$(PYTHON_VERSION) || pyenv which python || command -v python$(PYTHON_VERSION)) 2>/dev/null | head -n1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install lint typecheck migrations-check pytest messages lock bench clean
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt .python-version
+	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	@$(PYTHON) -c 'import sys; v="$(PYTHON_VERSION)".split("."); sys.exit(list(sys.version_info[:len(v)]) != [int(x) for x in v])' \
+		|| { echo "$(PYTHON) is not Python $(PYTHON_VERSION)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+
+run: install messages
+	HOST=$(HOST) PORT=$(PORT) scripts/run
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy layanan bench
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install messages
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+test: lint typecheck migrations-check pytest
+
+bench: install
+	$(PY) -m bench
+
+# Regenerate the lock files after editing requirements/*.in (needs network to PyPI).
+lock: install
+	$(PY) -m pip install --quiet uv
+	cd requirements && ../$(VENV)/bin/uv pip compile --python-version $(PYTHON_VERSION) --generate-hashes -q base.in -o base.txt
+	cd requirements && ../$(VENV)/bin/uv pip compile --python-version $(PYTHON_VERSION) --generate-hashes -q dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,259 @@
+"""Settings for Layanan Lampura.
+
+One file, every deploy-time value read through :mod:`layanan.env`. With no
+variables at all it runs embedded: SQLite under ``var/``, files under
+``var/media``, a file cache, the worker as a separate process of the same
+checkout. See ``.env.example`` and ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from layanan.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+
+ENVIRONMENT = env_choice("ENVIRONMENT", ("development", "production"), "development")
+DEBUG = env_bool("DEBUG", False)
+
+
+def _development_secrets() -> dict[str, str]:
+    """Keys for a development checkout, made once and kept under ``var/``.
+
+    Production must set every key in the environment; a missing key there is
+    a configuration error, never a silently generated one.
+    """
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    else:
+        stored = {}
+    wanted = {
+        "SECRET_KEY": lambda: secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEYS": lambda: secrets.token_urlsafe(32),
+        "BLIND_INDEX_KEY": lambda: secrets.token_urlsafe(32),
+    }
+    changed = False
+    for name, make in wanted.items():
+        if name not in stored:
+            stored[name] = make()
+            changed = True
+    if changed:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
+        path.chmod(0o600)
+    return stored
+
+
+def _secret(name: str) -> str:
+    value = env_str(name)
+    if value:
+        return value
+    if ENVIRONMENT == "production":
+        raise ImproperlyConfigured(f"{name} must be set when ENVIRONMENT=production")
+    return _development_secrets()[name]
+
+
+SECRET_KEY = _secret("SECRET_KEY")
+# Field encryption: comma-separated keys, newest first. Data written with an
+# older key stays readable until re-encrypted (see docs/security.md).
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()]
+BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "layanan.core",
+    "layanan.regions",
+    "layanan.agencies",
+    "layanan.accounts",
+    "layanan.identity",
+    "layanan.calendars",
+    "layanan.tracking",
+    "layanan.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "layanan.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "layanan.urls"
+WSGI_APPLICATION = "layanan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "layanan" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "layanan.core.context_processors.regency",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("DATABASE_URL", sqlite_path=VAR_DIR / "layanan.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Seconds after which a task still marked running by a silent worker is
+# handed to another worker (the first one is taken to have died).
+TASK_STALE_AFTER = env_int("TASK_STALE_AFTER", 300, minimum=10)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5, minimum=1)
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["layanan.accounts.backends.PhoneOrEmailBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+TOTP_ISSUER = env_str("TOTP_ISSUER", "Layanan Lampura")
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if DEBUG:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"  # files are served only through permission-checking views
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Layanan Lampura <noreply@lampungutarakab.go.id>")
+
+# Security headers. The strict policy works because no template has inline
+# script, inline style or on* handler attributes.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8, minimum=300)
+SECURE_COOKIES = env_bool("SECURE_COOKIES", ENVIRONMENT == "production")
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For; 0 means use
+# REMOTE_ADDR only (the safe default: the header can be forged).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# The regency that runs this instance. Another kabupaten sets these and loads
+# its own region CSV; nothing else changes.
+REGENCY = {
+    "code": env_str("REGENCY_CODE", "18.03"),
+    "name": env_str("REGENCY_NAME", "Kabupaten Lampung Utara"),
+    "short_name": env_str("REGENCY_SHORT_NAME", "Lampura"),
+    "platform_name": env_str("PLATFORM_NAME", "Layanan Lampura"),
+    "capital": env_str("REGENCY_CAPITAL", "Kotabumi"),
+    "address": env_str("REGENCY_ADDRESS", "Jl. Soekarno-Hatta No. 1, Kotabumi, Lampung Utara 34511"),
+    "phone": env_str("REGENCY_PHONE", "(0724) 21000"),
+    "email": env_str("REGENCY_EMAIL", "layanan@lampungutarakab.go.id"),
+    "logo": env_str("REGENCY_LOGO", "core/img/logo.svg"),
+}
+REGION_DATA_DIR = Path(env_str("REGION_DATA_DIR", str(BASE_DIR / "data" / "wilayah")))
+
+# Audit sealing: events are chained in batches by a periodic task.
+AUDIT_SEAL_BATCH = env_int("AUDIT_SEAL_BATCH", 5000, minimum=1)
+
+LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "layanan.core.logging.RedactPersonalData"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
