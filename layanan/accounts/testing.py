@@ -1,0 +1,18 @@
+"""Test helpers for signing in as a persona, past the second factor."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from layanan.accounts.models import User
+
+# The session key the second-factor step sets once the code is checked.
+SECOND_FACTOR_SESSION_KEY = "accounts.second_factor_ok"
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Sign ``user`` in on ``client`` as if the password and the second factor were both given."""
+    client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = True
+    session.save()
