@@ -8,8 +8,18 @@ schedule row decides which worker does it).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.tasks import Task
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,4 +30,77 @@ class Periodic:
 
 PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.audit.tasks.audit_seal", timedelta(minutes=1)),
+    Periodic("layanan.core.tasks.task_results_prune", timedelta(hours=1)),
 ]
+
+
+_warned_missing: set[str] = set()
+
+
+def _load_task(path: str) -> Task[Any, Any] | None:
+    """The task at ``path``, or None (with one warning per process) when it does not exist yet."""
+    try:
+        task = import_string(path)
+    except ImportError:
+        task = None
+    if not isinstance(task, Task):
+        if path not in _warned_missing:
+            _warned_missing.add(path)
+            logger.warning("periodic task %s is not a task that can be imported; skipped", path)
+        return None
+    return task
+
+
+def schedule_claim(*, task_path: str, seen_next_run_at: datetime, next_run_at: datetime) -> bool:
+    """Move a schedule row from the ``next_run_at`` this caller saw to the next one.
+
+    A conditional update: of several callers that saw the same value, exactly
+    one gets True. Call it inside the transaction that enqueues the task.
+    """
+    from layanan.core.models import ScheduledRun
+
+    return (
+        ScheduledRun.objects.filter(task_path=task_path, next_run_at=seen_next_run_at).update(
+            next_run_at=next_run_at, last_enqueued_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def schedule_enqueue_due(
+    *, now: datetime | None = None, periodic: Sequence[Periodic] | None = None
+) -> list[str]:
+    """Enqueue every periodic task that is due; return the paths that this caller enqueued.
+
+    A task never run before is due at once. After a run is enqueued the next
+    one is due ``every`` later than now (runs missed while no worker was up
+    are not made up). Task paths that cannot be imported are skipped with a
+    warning, so a task not written yet does not stop the worker.
+    """
+    from layanan.core.models import ScheduledRun
+
+    now = now or timezone.now()
+    entries = list(PERIODIC_TASKS if periodic is None else periodic)
+    rows = {
+        row.task_path: row.next_run_at
+        for row in ScheduledRun.objects.filter(task_path__in=[entry.task for entry in entries])
+    }
+    enqueued: list[str] = []
+    for entry in entries:
+        task = _load_task(entry.task)
+        if task is None:
+            continue
+        seen = rows.get(entry.task)
+        if seen is None:
+            row, _created = ScheduledRun.objects.get_or_create(
+                task_path=entry.task, defaults={"next_run_at": now}
+            )
+            seen = row.next_run_at
+        if seen > now:
+            continue
+        with transaction.atomic():
+            if schedule_claim(task_path=entry.task, seen_next_run_at=seen, next_run_at=now + entry.every):
+                task.enqueue()
+                enqueued.append(entry.task)
+                logger.info("periodic task %s enqueued", entry.task)
+    return enqueued
