@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.OFFICER, Role.SIGNER, Role.LEADER, Role.ADMIN, Role.AUDITOR})
+# Roles whose work is tied to one office: they cannot exist without one.
+OFFICE_ROLES = frozenset({Role.OPERATOR, Role.OFFICER, Role.SIGNER})
 
 
 class UserManager(BaseUserManager["User"]):
@@ -104,10 +107,31 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(
                 fields=["nik_hash"], condition=~models.Q(nik_hash=""), name="accounts_user_unique_nik"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=sorted(r.value for r in OFFICE_ROLES))
+                | models.Q(office__isnull=False),
+                name="accounts_user_office_roles_have_office",
+                violation_error_message=_("Operator, petugas dan penandatangan harus punya kantor."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.CITIZEN.value) | models.Q(office__isnull=True),
+                name="accounts_user_citizens_have_no_office",
+                violation_error_message=_("Warga tidak terikat pada kantor."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in OFFICE_ROLES and self.office_id is None:
+            raise ValidationError(
+                {"office": _("Operator, petugas dan penandatangan harus punya kantor.")},
+                code="office_required",
+            )
+        if self.role == Role.CITIZEN and self.office_id is not None:
+            raise ValidationError({"office": _("Warga tidak terikat pada kantor.")}, code="citizen_office")
 
     @property
     def is_citizen(self) -> bool:
@@ -116,3 +140,61 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff_member(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Staff (and anyone who may open the Django admin) sign in with a second factor."""
+        return self.role in STAFF_ROLES or self.is_staff or self.is_superuser
+
+
+class SecondFactor(models.Model):
+    """A user's TOTP authenticator.
+
+    ``secret`` is the confirmed secret (empty until the first code is
+    checked); ``pending_secret`` is one shown on the set-up page and not yet
+    confirmed, so a half-finished re-enrolment never locks the user out.
+    ``last_used_step`` is the 30-second step of the last accepted code: a
+    code from that step or an earlier one is refused, so a code cannot be
+    replayed inside its window.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="second_factor", verbose_name=_("pengguna")
+    )
+    secret = EncryptedTextField(_("rahasia TOTP"), blank=True, default="")
+    pending_secret = EncryptedTextField(_("rahasia TOTP yang belum dikonfirmasi"), blank=True, default="")
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("langkah kode terakhir"), default=0)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("faktor kedua")
+        verbose_name_plural = _("faktor kedua")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None and bool(self.secret)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator; stored only as a keyed hash."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("pengguna")
+    )
+    code_hash = models.CharField(_("hash kode"), max_length=64)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    used_at = models.DateTimeField(_("dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kode pemulihan")
+        verbose_name_plural = _("kode pemulihan")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="accounts_recoverycode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of {self.user_id}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.test import Client
 
 from layanan.accounts.models import User
+from layanan.accounts.services import SECOND_FACTOR_SESSION_KEY
 
-# The session key the second-factor step sets once the code is checked.
-SECOND_FACTOR_SESSION_KEY = "accounts.second_factor_ok"
+__all__ = ["SECOND_FACTOR_SESSION_KEY", "sign_in"]
 
 
 def sign_in(client: Client, user: User) -> None:

@@ -1,0 +1,174 @@
+"""Forms of the sign-in, second-factor and registration pages (GOV.UK: a label, a hint, one error)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from layanan.accounts import totp
+from layanan.accounts.models import User
+from layanan.accounts.phone import normalize_phone
+from layanan.identity.forms import NikField, identity_warnings
+
+
+def _input(**attrs: str) -> dict[str, str]:
+    return {"class": "input", **attrs}
+
+
+class SignInForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Nomor HP atau email"),
+        help_text=_("Nomor HP seperti 0812 3456 7890, atau alamat email yang Anda daftarkan."),
+        max_length=254,
+        error_messages={"required": _("Masukkan nomor HP atau email Anda.")},
+        widget=forms.TextInput(
+            attrs=_input(autocomplete="username", spellcheck="false", autocapitalize="none")
+        ),
+    )
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        max_length=256,
+        error_messages={"required": _("Masukkan kata sandi Anda.")},
+        widget=forms.PasswordInput(attrs=_input(autocomplete="current-password")),
+    )
+
+    @property
+    def via(self) -> str:
+        return "email" if "@" in self.cleaned_data.get("identifier", "") else "phone"
+
+    def account_subject(self) -> str:
+        """The typed identifier in one canonical spelling, for counting attempts per account."""
+        raw = self.cleaned_data.get("identifier", "").strip()
+        if "@" in raw:
+            return raw.lower()
+        try:
+            return normalize_phone(raw)
+        except ValidationError:
+            return raw
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode keamanan"),
+        help_text=_(
+            "6 angka dari aplikasi autentikator di ponsel Anda. Jika ponsel Anda hilang, "
+            "masukkan salah satu kode pemulihan."
+        ),
+        max_length=32,
+        error_messages={"required": _("Masukkan kode keamanan.")},
+        widget=forms.TextInput(
+            attrs=_input(autocomplete="one-time-code", spellcheck="false", autocapitalize="none")
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = totp.normalize_code(self.cleaned_data["code"])
+        if not (totp.is_totp_shaped(code) or totp.is_recovery_shaped(code)):
+            raise ValidationError(
+                _("Masukkan 6 angka dari aplikasi autentikator, atau kode pemulihan seperti abcde-fghjk."),
+                code="shape",
+            )
+        return code
+
+
+class SetupSecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode dari aplikasi"),
+        help_text=_("6 angka yang sekarang tampil di aplikasi autentikator."),
+        max_length=16,
+        error_messages={"required": _("Masukkan 6 angka dari aplikasi autentikator.")},
+        widget=forms.TextInput(
+            attrs=_input(autocomplete="one-time-code", inputmode="numeric", spellcheck="false")
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = totp.normalize_code(self.cleaned_data["code"])
+        if not totp.is_totp_shaped(code):
+            raise ValidationError(_("Kode terdiri dari 6 angka, misalnya 123456."), code="shape")
+        return code
+
+
+class RegisterForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Nama lengkap"),
+        help_text=_("Sesuai KTP-el."),
+        max_length=160,
+        error_messages={"required": _("Masukkan nama lengkap Anda.")},
+        widget=forms.TextInput(attrs=_input(autocomplete="name")),
+    )
+    phone = forms.CharField(
+        label=_("Nomor HP"),
+        help_text=_("Untuk masuk dan menerima kabar layanan. Contoh: 0812 3456 7890."),
+        max_length=32,
+        error_messages={"required": _("Masukkan nomor HP Anda.")},
+        widget=forms.TextInput(attrs=_input(autocomplete="tel", inputmode="tel", type="tel")),
+    )
+    email = forms.EmailField(
+        label=_("Email (tidak wajib)"),
+        required=False,
+        error_messages={"invalid": _("Tulis alamat email seperti nama@contoh.id.")},
+        widget=forms.EmailInput(attrs=_input(autocomplete="email", spellcheck="false")),
+    )
+    nik = NikField(
+        required=False,
+        label=_("NIK (tidak wajib)"),
+        help_text=_("16 angka di KTP-el atau Kartu Keluarga. Bisa diisi nanti."),
+    )
+    password1 = forms.CharField(
+        label=_("Kata sandi"),
+        help_text=_("Paling sedikit 10 karakter. Jangan memakai nomor HP atau tanggal lahir."),
+        strip=False,
+        error_messages={"required": _("Buat kata sandi.")},
+        widget=forms.PasswordInput(attrs=_input(autocomplete="new-password")),
+    )
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi"),
+        strip=False,
+        error_messages={"required": _("Ketik kata sandi sekali lagi.")},
+        widget=forms.PasswordInput(attrs=_input(autocomplete="new-password")),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nik"].widget.attrs.update(_input())
+        self.identity_warnings: list[str] = []
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if User.objects.filter(phone=phone).exists():
+            raise ValidationError(
+                _("Nomor HP ini sudah terdaftar. Silakan masuk dengan nomor ini."), code="phone_taken"
+            )
+        return phone
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data.get("email", "").strip().lower()
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("Email ini sudah terdaftar. Silakan masuk, atau kosongkan email."), code="email_taken"
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", ValidationError(_("Kedua kata sandi tidak sama."), code="mismatch"))
+        elif first:
+            candidate = User(
+                full_name=cleaned.get("full_name", ""),
+                phone=cleaned.get("phone", ""),
+                email=cleaned.get("email"),
+            )
+            try:
+                validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        self.identity_warnings = identity_warnings(self)
+        return cleaned

@@ -1,0 +1,358 @@
+"""Who may see and do what: the one place that decides.
+
+Two questions, two functions, and every view, selector, export, admin page
+and task asks them instead of filtering by hand:
+
+``can(actor, action, obj=None) -> bool``
+    May ``actor`` take ``action`` (a name from :data:`RULES`, such as
+    ``"office.queue.read"``) on ``obj``? With ``obj=None`` the question is
+    "may the actor do this at all, to something" (for showing a menu link);
+    with an object the answer also checks that the object lies within the
+    actor's reach. An action not in :data:`RULES` raises
+    :class:`UnknownActionError`: nothing is allowed by default, and a typo
+    fails loudly. ``require()`` is the same question raising
+    :class:`~django.core.exceptions.PermissionDenied`.
+
+``scope(actor, queryset, *, via=None, via_region=None, owner=None) -> QuerySet``
+    Narrow ``queryset`` to the rows ``actor`` may see. Say how a row reaches
+    the thing that decides:
+
+    - ``via``: the lookup path from the model to an :class:`Office`
+      (``via="office"`` for ``Application.office``, ``via="case__office"``
+      through a relation, ``via=""`` when the queryset *is* offices);
+    - ``via_region``: the path to a :class:`Region` (``via_region="home_region"``,
+      ``via_region=""`` when the queryset *is* regions);
+    - ``owner``: optionally, the path to the :class:`User` who owns the row
+      (``owner="applicant"``), so a citizen sees their own rows. Citizens see
+      nothing through ``via``/``via_region``: they are nobody's jurisdiction.
+
+    Exactly one of ``via`` and ``via_region`` must be given. Examples::
+
+        scope(actor, Office.objects.all(), via="")
+        scope(actor, Application.objects.all(), via="office", owner="applicant")
+        scope(actor, User.objects.filter(role=Role.CITIZEN), via_region="home_region")
+
+Reach (:class:`Jurisdiction`), the same for both functions:
+
+- administrators and auditors, and a leader without an office: the whole
+  regency;
+- a member of staff at an agency (OPD): that office's rows, and for
+  region paths the agency's region (the regency);
+- a member of staff at a kantor kecamatan or desa/kelurahan: every office
+  and region inside that office's region (a kecamatan operator sees all the
+  desa under the kecamatan; a desa operator only the desa);
+- citizens and anonymous or inactive users: nothing.
+
+Regions nest by their Kemendagri codes (``18.03.04`` contains
+``18.03.04.2009``), so reach is a code-prefix test and never a query per row.
+
+Adding an action: add one entry to :data:`RULES` (roles, and if the object
+matters, a check from the ones below), a row per persona in
+``layanan/accounts/tests/test_permissions.py``, and use it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import reduce
+from typing import Final
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+
+from layanan.accounts.models import Role, User
+from layanan.agencies.models import Office
+from layanan.regions.models import Region
+
+Actor = AbstractBaseUser | AnonymousUser
+ObjectCheck = Callable[[User, object | None], bool]
+CitizenLink = Callable[[User, User], bool]
+
+__all__ = [
+    "CITIZEN_HANDLING_CHECKS",
+    "RULES",
+    "Jurisdiction",
+    "Rule",
+    "UnknownActionError",
+    "can",
+    "jurisdiction",
+    "require",
+    "scope",
+]
+
+
+class UnknownActionError(LookupError):
+    """``can()`` was asked about an action that :data:`RULES` does not define."""
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """What a member of staff reaches.
+
+    ``everything``: the whole regency. Otherwise ``office`` (only that office,
+    for agencies) and/or ``region`` (everything inside this region). A
+    jurisdiction with none of them reaches nothing.
+    """
+
+    everything: bool = False
+    office_id: int | None = None
+    region_code: str | None = None
+    offices_by_region: bool = False  # kecamatan/desa staff: offices inside the region count too
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and self.office_id is None and self.region_code is None
+
+    def reaches_region(self, code: str) -> bool:
+        if self.everything:
+            return True
+        return self.region_code is not None and _code_within(code, self.region_code)
+
+    def reaches_office(self, office: Office) -> bool:
+        if self.everything:
+            return True
+        if self.office_id is not None and office.pk == self.office_id:
+            return True
+        return self.offices_by_region and self.reaches_region(office.region_id)
+
+
+NOWHERE: Final = Jurisdiction()
+EVERYWHERE: Final = Jurisdiction(everything=True)
+
+
+def _code_within(code: str, ancestor: str) -> bool:
+    return code == ancestor or code.startswith(ancestor + ".")
+
+
+def _active_user(actor: Actor | None) -> User | None:
+    if isinstance(actor, User) and actor.is_active and actor.pk is not None:
+        return actor
+    return None
+
+
+def jurisdiction(actor: Actor | None) -> Jurisdiction:
+    """The reach of ``actor`` (see the module docstring)."""
+    user = _active_user(actor)
+    if user is None or user.role == Role.CITIZEN:
+        return NOWHERE
+    if user.role in (Role.ADMIN, Role.AUDITOR):
+        return EVERYWHERE
+    office = user.office
+    if office is None:
+        return EVERYWHERE if user.role == Role.LEADER else NOWHERE
+    if office.kind == Office.Kind.AGENCY:
+        return Jurisdiction(office_id=office.pk, region_code=office.region_id)
+    return Jurisdiction(office_id=office.pk, region_code=office.region_id, offices_by_region=True)
+
+
+# --- what an object is tied to --------------------------------------------------------------------
+
+
+def _office_of(obj: object) -> Office | None:
+    if isinstance(obj, Office):
+        return obj
+    office = getattr(obj, "office", None)
+    return office if isinstance(office, Office) else None
+
+
+def _region_code_of(obj: object) -> str | None:
+    if isinstance(obj, Region):
+        return obj.code
+    if isinstance(obj, Office):
+        return obj.region_id
+    for attribute in ("region", "home_region"):
+        region = getattr(obj, attribute, None)
+        if isinstance(region, Region):
+            return region.code
+    return None
+
+
+# --- object checks used by the rules ---------------------------------------------------------------
+
+
+def _any_object(actor: User, obj: object | None) -> bool:
+    return True
+
+
+def _within_reach(actor: User, obj: object | None) -> bool:
+    """The object (an office, a region, or a row with ``office``/``region``) is in the actor's reach."""
+    reach = jurisdiction(actor)
+    if obj is None:
+        return not reach.is_empty
+    office = _office_of(obj)
+    if office is not None:
+        return reach.reaches_office(office)
+    code = _region_code_of(obj)
+    if code is not None:
+        return reach.reaches_region(code)
+    return False
+
+
+def _own_office(actor: User, obj: object | None) -> bool:
+    """The object belongs to the actor's own office (signing is never delegated by region)."""
+    if actor.office_id is None:
+        return False
+    if obj is None:
+        return True
+    office = _office_of(obj)
+    return office is not None and office.pk == actor.office_id
+
+
+def _is_admin_site_user(actor: User, obj: object | None) -> bool:
+    return actor.is_staff
+
+
+# Later apps register "this member of staff handles this citizen" here (an
+# open application at the actor's office, a complaint they are answering...).
+# Each check gets (actor, citizen) and returns True to allow.
+CITIZEN_HANDLING_CHECKS: list[CitizenLink] = []
+
+
+def _self_or_handling(actor: User, obj: object | None) -> bool:
+    if actor.role == Role.CITIZEN:
+        return obj is None or (isinstance(obj, User) and obj.pk == actor.pk)
+    if not isinstance(obj, User):
+        return False
+    if obj.pk == actor.pk:
+        return True
+    return any(check(actor, obj) for check in CITIZEN_HANDLING_CHECKS)
+
+
+_COUNTER_ROLES: Final = frozenset({Role.OPERATOR, Role.OFFICER, Role.ADMIN})
+
+
+def _self_or_counter(actor: User, obj: object | None) -> bool:
+    """Anyone sets their own NIK/KK; a counter operator sets it for a walk-in citizen of their region."""
+    if obj is None:
+        return True
+    if not isinstance(obj, User):
+        return False
+    if obj.pk == actor.pk:
+        return True
+    if actor.role not in _COUNTER_ROLES or obj.role != Role.CITIZEN:
+        return False
+    return obj.home_region_id is None or jurisdiction(actor).reaches_region(obj.home_region_id)
+
+
+# --- the table -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may take an action: one of ``roles``, and ``check(actor, obj)`` says yes."""
+
+    roles: frozenset[Role]
+    check: ObjectCheck = _any_object
+    description: str = ""
+
+
+ALL_ROLES: Final = frozenset(Role)
+
+RULES: Final[Mapping[str, Rule]] = {
+    "admin.site": Rule(
+        frozenset({Role.ADMIN}),
+        _is_admin_site_user,
+        "Open the Django admin.",
+    ),
+    "audit.read": Rule(
+        frozenset({Role.AUDITOR, Role.ADMIN}),
+        description="Read the audit log and every record's history.",
+    ),
+    "dashboard.read": Rule(
+        frozenset({Role.LEADER, Role.ADMIN}),
+        _within_reach,
+        "Read the dashboards; a leader with an office only that office's (or its region's).",
+    ),
+    "office.queue.read": Rule(
+        frozenset({Role.OFFICER, Role.OPERATOR, Role.SIGNER}),
+        _within_reach,
+        "Read an office's work queue: its own staff, and operators for offices in their region.",
+    ),
+    "citizen.identity.lookup": Rule(
+        frozenset({Role.OFFICER, Role.OPERATOR, Role.ADMIN}),
+        description="Find a citizen by NIK or KK (through the keyed hash).",
+    ),
+    "citizen.identity.read": Rule(
+        ALL_ROLES,
+        _self_or_handling,
+        "See a citizen's NIK/KK in clear: the citizen, or staff handling them (CITIZEN_HANDLING_CHECKS).",
+    ),
+    "citizen.identity.write": Rule(
+        ALL_ROLES,
+        _self_or_counter,
+        "Set a NIK/KK: one's own, or (counter staff) a citizen within their reach.",
+    ),
+    "user.manage": Rule(
+        frozenset({Role.ADMIN}),
+        description="Create, change and deactivate users and their roles.",
+    ),
+    "document.sign": Rule(
+        frozenset({Role.SIGNER}),
+        _own_office,
+        "Sign a document issued by the signer's own office.",
+    ),
+}
+
+
+def can(actor: Actor | None, action: str, obj: object | None = None) -> bool:
+    """May ``actor`` take ``action`` (on ``obj``)? Unknown actions raise :class:`UnknownActionError`."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise UnknownActionError(f"no permission rule for action {action!r}") from None
+    user = _active_user(actor)
+    if user is None or user.role not in rule.roles:
+        return False
+    return rule.check(user, obj)
+
+
+def require(actor: Actor | None, action: str, obj: object | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``can(actor, action, obj)``."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(action)
+
+
+def _prefix(path: str, field: str) -> str:
+    return f"{path}__{field}" if path else field
+
+
+def _region_q(path: str, code: str) -> Q:
+    """Rows whose region (at ``path``, or the row itself when ``path`` is empty) is inside ``code``."""
+    lookup = _prefix(path, "code")
+    return Q(**{lookup: code}) | Q(**{f"{lookup}__startswith": code + "."})
+
+
+def scope[M: Model](
+    actor: Actor | None,
+    queryset: QuerySet[M],
+    *,
+    via: str | None = None,
+    via_region: str | None = None,
+    owner: str | None = None,
+) -> QuerySet[M]:
+    """Narrow ``queryset`` to what ``actor`` may see (see the module docstring)."""
+    if (via is None) == (via_region is None):
+        raise TypeError("scope() needs exactly one of via= (path to an Office) or via_region=")
+    user = _active_user(actor)
+    if user is None:
+        return queryset.none()
+    reach = jurisdiction(user)
+    if reach.everything:
+        return queryset.all()
+    allowed: list[Q] = []
+    if via is not None:
+        if reach.office_id is not None:
+            allowed.append(Q(**{_prefix(via, "pk"): reach.office_id}))
+        if reach.offices_by_region and reach.region_code is not None:
+            allowed.append(_region_q(_prefix(via, "region"), reach.region_code))
+    elif via_region is not None and reach.region_code is not None:
+        allowed.append(_region_q(via_region, reach.region_code))
+    if owner:
+        allowed.append(Q(**{owner: user.pk}))
+    if not allowed:
+        return queryset.none()
+    return queryset.filter(reduce(operator.or_, allowed))
