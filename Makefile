@@ -32,7 +32,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy layanan bench
+	$(VENV)/bin/mypy layanan bench tests conftest.py
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -8,8 +8,25 @@ from typing import TYPE_CHECKING
 import pytest
 from django.conf import LazySettings
 
+from layanan.audit.testing import audit_log_flushable  # noqa: F401  # autouse fixture, re-exported
+
 if TYPE_CHECKING:
     from layanan.core.testing import Cast, World
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _settings_the_live_server_builds_on() -> None:
+    """Settings that middleware reads once, when it is built.
+
+    Session-wide, because the live server (session-scoped) builds its
+    middleware before any per-test settings apply: static files straight from
+    the apps (tests never run collectstatic), and sessions in the database
+    whatever ``REDIS_URL`` says, so every setup makes the same queries.
+    """
+    from django.conf import settings
+
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +35,10 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    from django.core.cache import cache
+
+    cache.clear()  # the in-process cache outlives each test's rolled-back rows
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

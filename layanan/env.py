@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -72,7 +73,7 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return value
 
 
-def env_database(name: str, *, sqlite_path: Path) -> dict[str, object]:
+def env_database(name: str, *, sqlite_path: Path) -> dict[str, Any]:
     """Parse ``DATABASE_URL``; without it, the embedded SQLite database."""
     value = _raw(name)
     if not value:
@@ -89,7 +90,7 @@ def env_database(name: str, *, sqlite_path: Path) -> dict[str, object]:
         }
     url = urlparse(value)
     if url.scheme in ("postgres", "postgresql"):
-        options: dict[str, object] = {}
+        options: dict[str, Any] = {}
         query = parse_qs(url.query)
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"][0]

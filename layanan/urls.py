@@ -5,4 +5,8 @@ urlpatterns = [
     path("", include("layanan.core.urls")),
     path("akun/", include("layanan.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("layanan.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler500 = "layanan.core.views.server_error"

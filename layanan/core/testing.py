@@ -6,7 +6,7 @@ of the Kemendagri codes) and ``build_cast()`` the personas:
 - Siti, a citizen of Kotabumi;
 - Budi, an officer of Disdukcapil;
 - Andi, an officer of Dinas PUPR (another agency), who must be refused Budi's work;
-- Rini, the village operator of Tanjung Raja (desa Tanjung Raja, 18.03.04.2001 in this world);
+- Rini, the village operator of Tanjung Raja (desa Tanjung Raja, 18.03.04.2009 in this world);
 - Bupati, a leader who only reads;
 - Audra, an auditor;
 - Ayu, an administrator;
@@ -85,7 +85,7 @@ def build_world() -> World:
     kotabumi = _region("18.03.02", "Kotabumi", L.DISTRICT, regency)
     kotabumi_pasar = _region("18.03.02.1005", "Kotabumi Pasar", L.VILLAGE, kotabumi, "kelurahan")
     tanjung_raja = _region("18.03.04", "Tanjung Raja", L.DISTRICT, regency)
-    tanjung_raja_desa = _region("18.03.04.2001", "Tanjung Raja", L.VILLAGE, tanjung_raja, "desa")
+    tanjung_raja_desa = _region("18.03.04.2009", "Tanjung Raja", L.VILLAGE, tanjung_raja, "desa")
     K = Office.Kind
     return World(
         regency=regency,
@@ -98,7 +98,7 @@ def build_world() -> World:
         kec_kotabumi=_office("kec-18-03-02", "Kantor Camat Kotabumi", K.DISTRICT, kotabumi),
         kec_tanjung_raja=_office("kec-18-03-04", "Kantor Camat Tanjung Raja", K.DISTRICT, tanjung_raja),
         desa_tanjung_raja=_office(
-            "desa-18-03-04-2001", "Kantor Desa Tanjung Raja", K.VILLAGE, tanjung_raja_desa
+            "desa-18-03-04-2009", "Kantor Desa Tanjung Raja", K.VILLAGE, tanjung_raja_desa
         ),
     )
 

@@ -5,5 +5,6 @@ from layanan.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tentang-privasi/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
 ]
