@@ -85,3 +85,14 @@ def make_process_database(request: pytest.FixtureRequest, tmp_path: Path) -> Pro
     migrated = database.manage("migrate", "--no-input", "-v0", timeout=120)
     assert migrated.returncode == 0, migrated.stderr
     return database
+
+
+def spawn_shell(code: str, database: ProcessDatabase) -> subprocess.Popen[str]:
+    """Run ``code`` in ``manage.py shell`` in a separate process against ``database``."""
+    return subprocess.Popen(  # our own interpreter and manage.py
+        [sys.executable, MANAGE, "shell", "--no-imports", "-c", code],
+        env=database.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

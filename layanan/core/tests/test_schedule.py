@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from layanan.core import schedule
 from layanan.core.models import ScheduledRun
 from layanan.core.schedule import PERIODIC_TASKS, Periodic, schedule_claim, schedule_enqueue_due
-from layanan.core.tests.processes import MANAGE, ProcessDatabase, make_process_database
+from layanan.core.tests.processes import ProcessDatabase, make_process_database, spawn_shell
 from layanan.core.worker import Worker
 
 TICK = "layanan.core.tests.sample_tasks.tick"
@@ -182,15 +180,7 @@ def test_schedulers_in_separate_processes_at_the_same_moment_enqueue_a_due_task_
             code = SCHEDULER.format(
                 ready=str(tmp_path / f"ready-{number}"), go=str(go), now=now.isoformat(), tick=TICK
             )
-            children.append(
-                subprocess.Popen(
-                    [sys.executable, MANAGE, "shell", "--no-imports", "-c", code],
-                    env=process_database.env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
+            children.append(spawn_shell(code, process_database))
         deadline = time.monotonic() + 120
         while not all((tmp_path / f"ready-{n}").exists() for n in range(3)):
             assert time.monotonic() < deadline, "the scheduler processes did not start"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from layanan.core.tests.processes import MANAGE, ProcessDatabase, make_process_database
+from layanan.core.tests.processes import ProcessDatabase, make_process_database, spawn_shell
 from layanan.tracking import codes
 from layanan.tracking.codes import ALPHABET, TrackingKind, tracking_number_is_valid
 from layanan.tracking.models import TrackingNumber
@@ -109,15 +107,7 @@ def test_four_processes_creating_at_once_get_unique_numbers(
     try:
         for number in range(processes):
             code = CHILD.format(ready=str(tmp_path / f"ready-{number}"), go=str(go), each=each)
-            children.append(
-                subprocess.Popen(
-                    [sys.executable, MANAGE, "shell", "--no-imports", "-c", code],
-                    env=process_database.env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                )
-            )
+            children.append(spawn_shell(code, process_database))
         deadline = time.monotonic() + 120
         while not all((tmp_path / f"ready-{n}").exists() for n in range(processes)):
             assert time.monotonic() < deadline, "the creator processes did not start"
