@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "layanan.calendars",
     "layanan.tracking",
     "layanan.audit",
+    "layanan.catalogue",
+    "layanan.applications",
 ]
 
 MIDDLEWARE = [
