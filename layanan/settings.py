@@ -199,6 +199,15 @@ if DEBUG:
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checking views
 
+# Uploads (requirements of an application): checked by content and re-encoded
+# in layanan/applications/uploads.py. The web server in front should refuse
+# request bodies a little above UPLOAD_MAX_BYTES (nginx client_max_body_size).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+UPLOAD_MAX_IMAGE_SIDE = env_int("UPLOAD_MAX_IMAGE_SIDE", 2000, minimum=200)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the non-file part of a request body
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
 MAILERS = {
     "default": {
         "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),

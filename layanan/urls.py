@@ -6,6 +6,8 @@ urlpatterns = [
     path("akun/", include("layanan.accounts.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("layanan.audit.urls")),
+    path("layanan/", include("layanan.catalogue.urls")),
+    path("", include("layanan.applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

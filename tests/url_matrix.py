@@ -34,6 +34,11 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _on_citizen_draft(extra: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
+    """URL kwargs for one of Siti's draft's pages (``citizen_draft`` is defined below)."""
+    return lambda cast: {"public_id": citizen_draft(cast).public_id, **extra}
+
+
 MATRIX: list[Row] = [
     Row("core:home", EVERYONE_200),
     Row("core:privacy", EVERYONE_200),
@@ -70,8 +75,195 @@ MATRIX: list[Row] = [
         AUDIT_READERS_ONLY,
         kwargs=lambda cast: {"object_type": "accounts.user", "object_id": str(cast.siti.pk)},
     ),
+    Row(
+        "applications:queue",
+        {**dict.fromkeys(PERSONAS, 200), "anonymous": 302, "siti": 403, "auditor": 403},
+        notes="Office staff see their office's queue; the leader and the administrator (no office) first "
+        "choose an office and then only read. Citizens and the auditor are refused.",
+    ),
+    Row(
+        "applications:work",
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": 302,
+            "budi": 200,
+            "sekar": 200,
+            "bupati": 200,
+            "admin": 200,
+        },
+        kwargs=lambda cast: {"public_id": staff_application(cast).public_id},
+        notes="A Disdukcapil application: its staff work on it, the leader and the administrator read it; "
+        "the applicant follows it on her own page, not this one.",
+    ),
+    Row(
+        "applications:act",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"public_id": staff_application(cast).public_id, "action": "claim"},
+        notes="POST only; who may take which action: layanan/applications/tests/test_views_staff.py.",
+    ),
+    *[
+        Row(
+            f"applications:{name}",
+            {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200},
+            kwargs=_on_citizen_draft(extra),
+            notes="Siti's draft: only the applicant (or the operator who started it) opens these pages; "
+            "staff who may read it (Budi, the leader, the administrator) work on it on their own pages.",
+        )
+        for name, extra in (
+            ("detail", {}),
+            ("step", {"step": 1}),
+            ("requirements", {}),
+            ("review", {}),
+            ("withdraw", {}),
+        )
+    ],
+    Row(
+        "applications:done",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200},
+        kwargs=lambda cast: {"public_id": citizen_submitted(cast).public_id},
+    ),
+    Row(
+        "applications:start",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "rini": 200},
+        kwargs=lambda cast: {"slug": citizen_service(cast).slug},
+        notes="can(actor, 'application.apply'): citizens for themselves, operators for a walk-in citizen.",
+    ),
+    Row(
+        "applications:mine",
+        {**EVERYONE_200, "anonymous": 302},
+        notes="Everyone signed in sees their own applications (staff: usually none).",
+    ),
+    Row(
+        "applications:attachment",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "budi": 200, "sekar": 200},
+        page=False,
+        kwargs=lambda cast: {"attachment_id": citizen_submitted(cast).attachments.get().pk},
+        notes="The applicant and the staff handling the application (Disdukcapil's verifier and signer).",
+    ),
+    Row(
+        "applications:lookup", EVERYONE_200, notes="Public; the lookup itself is a POST (no digits in URLs)."
+    ),
+]
+
+
+def staff_application(cast: Any) -> Any:
+    """An application in verification at Disdukcapil, held by Budi, with a requirement and a note."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from layanan.applications.models import Application, RequirementCheck, Status, TimelineEvent
+    from layanan.catalogue.models import FormField, Requirement, Service
+
+    service = Service.objects.create(
+        slug="matriks-petugas",
+        name="Surat Keterangan Pindah",
+        summary="Untuk pindah domisili.",
+        handler=Service.Handler.FIXED_OFFICE,
+        office=cast.world.disdukcapil,
+        sla_working_days=3,
+        output=Service.Output.SIAK,
+    )
+    FormField.objects.create(service=service, step=1, name="alamat_tujuan", label="Alamat tujuan")
+    requirement = Requirement.objects.create(service=service, order=1, code="kk", name="Kartu Keluarga")
+    now = timezone.now()
+    application = Application.objects.create(
+        service=service,
+        applicant=cast.siti,
+        office=cast.world.disdukcapil,
+        status=Status.VERIFYING,
+        tracking_number="P-MATRX-PTGS1",
+        assigned_to=cast.budi,
+        submitted_at=now,
+        due_at=now + timedelta(days=3),
+        answers_sealed='{"alamat_tujuan": "Jl. Merdeka 1"}',
+    )
+    RequirementCheck.objects.create(
+        application=application, requirement=requirement, provision=RequirementCheck.Provision.PAPER
+    )
+    TimelineEvent.objects.create(
+        application=application,
+        actor=cast.budi,
+        action="note",
+        message="Berkas asli menyusul.",
+        internal=True,
+    )
+    return application
+
+
+def _catalogue_slug(cast: Any) -> dict[str, Any]:
+    from layanan.catalogue.testing import seeded_service
+
+    return {"slug": seeded_service().slug}
+
+
+MATRIX += [
+    Row("catalogue:list", EVERYONE_200, notes="The public catalogue and its search."),
+    Row(
+        "catalogue:detail",
+        EVERYONE_200,
+        kwargs=_catalogue_slug,
+        notes="A service's published standar pelayanan (the seeded akta kelahiran, the longest page).",
+    ),
 ]
 
 # URL names outside the matrix on purpose (Django's admin has its own
 # permission system, tested in layanan/accounts/tests/test_admin_access.py).
 EXCLUDED_NAMESPACES = ("admin",)
+
+
+def citizen_service(cast: Any) -> Any:
+    """A Disdukcapil service with one step and one upload, for the citizen's pages."""
+    from layanan.catalogue.models import FormField, Requirement, Service
+
+    service, created = Service.objects.get_or_create(
+        slug="matriks-warga",
+        defaults={
+            "name": "KTP-el baru",
+            "summary": "Untuk warga yang baru berusia 17 tahun.",
+            "handler": Service.Handler.FIXED_OFFICE,
+            "office": cast.world.disdukcapil,
+            "sla_working_days": 14,
+            "output": Service.Output.SIAK,
+        },
+    )
+    if created:
+        FormField.objects.create(
+            service=service, step=1, step_title="Data pemohon", name="nama", label="Nama"
+        )
+        Requirement.objects.create(
+            service=service, code="foto-kk", name="Foto KK", kind=Requirement.Kind.UPLOAD
+        )
+    return service
+
+
+def citizen_draft(cast: Any) -> Any:
+    """Siti's draft, started through the real service."""
+    from layanan.applications import services
+
+    return services.application_start(service=citizen_service(cast), applicant=cast.siti, actor=cast.siti)
+
+
+def citizen_submitted(cast: Any) -> Any:
+    """Siti's submitted application with one uploaded photo, through the real services."""
+    import io
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from layanan.applications import services
+
+    application = citizen_draft(cast)
+    services.application_save_step(application=application, actor=cast.siti, step=1, answers={"nama": "Siti"})
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 40), (10, 120, 30)).save(photo, "JPEG")
+    services.requirement_provide(
+        application=application,
+        actor=cast.siti,
+        requirement=application.service.requirements.get(),
+        provision="upload",
+        upload=SimpleUploadedFile("kk.jpg", photo.getvalue(), content_type="image/jpeg"),
+    )
+    return services.application_submit(application=application, actor=cast.siti, submit_key=uuid.uuid4())

@@ -238,6 +238,87 @@ def _self_or_counter(actor: User, obj: object | None) -> bool:
     return obj.home_region_id is None or jurisdiction(actor).reaches_region(obj.home_region_id)
 
 
+# --- applications (permohonan) ----------------------------------------------------------------------
+
+_HANDLING_ROLES: Final = frozenset({Role.OFFICER, Role.OPERATOR, Role.SIGNER})
+
+
+def _applies_for(actor: User, obj: object | None) -> bool:
+    """A citizen applies for themself; an operator for a walk-in citizen within their reach."""
+    if actor.role == Role.CITIZEN:
+        return obj is None or (isinstance(obj, User) and obj.pk == actor.pk)
+    if obj is None:
+        return True
+    if not isinstance(obj, User) or obj.role != Role.CITIZEN or not obj.is_active:
+        return False
+    return obj.home_region_id is None or jurisdiction(actor).reaches_region(obj.home_region_id)
+
+
+def _applicant_side(actor: User, obj: object) -> bool:
+    """The applicant, or the operator who started the application for them."""
+    return actor.pk is not None and actor.pk in (
+        getattr(obj, "applicant_id", None),
+        getattr(obj, "submitted_by_id", None),
+    )
+
+
+def _is_draft(obj: object) -> bool:
+    return getattr(obj, "status", None) == "draft"
+
+
+def _reads_application(actor: User, obj: object | None) -> bool:
+    """The applicant side always; staff when it is submitted and its office is within their reach."""
+    if obj is None:
+        return actor.role == Role.CITIZEN or not jurisdiction(actor).is_empty
+    if _applicant_side(actor, obj):
+        return True
+    if actor.role == Role.CITIZEN or _is_draft(obj):
+        return False
+    office = _office_of(obj)
+    return office is not None and jurisdiction(actor).reaches_office(office)
+
+
+def _handles_application(actor: User, obj: object | None) -> bool:
+    """Staff of the handling office itself (never by region), in one of the service's roles;
+    a draft is the applicant's alone until it is submitted."""
+    if not _own_office(actor, obj) or _is_draft(obj):
+        return False
+    service = getattr(obj, "service", None)
+    if service is None:
+        return obj is None or isinstance(obj, Office)
+    return actor.role in {service.verify_role, service.decide_role, service.sign_role}
+
+
+def _reads_attachment(actor: User, obj: object | None) -> bool:
+    """The applicant side, or the staff handling the application the file belongs to."""
+    if obj is None:
+        return True
+    application = getattr(obj, "application", None)
+    if application is None:
+        return False
+    return _applicant_side(actor, application) or (
+        actor.role in _HANDLING_ROLES and _handles_application(actor, application)
+    )
+
+
+def _handles_open_application_of(actor: User, citizen: User) -> bool:
+    """Staff handling an open application of ``citizen`` at their own office (for identity reads)."""
+    if actor.role not in _HANDLING_ROLES or actor.office_id is None:
+        return False
+    from layanan.applications.models import OPEN_STATUSES, Application  # no import cycle
+
+    role_fits = Q(service__verify_role=actor.role) | Q(service__decide_role=actor.role)
+    role_fits |= Q(service__sign_role=actor.role)
+    return (
+        Application.objects.filter(applicant=citizen, office_id=actor.office_id, status__in=OPEN_STATUSES)
+        .filter(role_fits)
+        .exists()
+    )
+
+
+CITIZEN_HANDLING_CHECKS.append(_handles_open_application_of)
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 
@@ -289,6 +370,26 @@ RULES: Final[Mapping[str, Rule]] = {
     "user.manage": Rule(
         frozenset({Role.ADMIN}),
         description="Create, change and deactivate users and their roles.",
+    ),
+    "application.apply": Rule(
+        frozenset({Role.CITIZEN, Role.OPERATOR}),
+        _applies_for,
+        "Start an application: a citizen for themself, an operator for a walk-in citizen in reach.",
+    ),
+    "application.read": Rule(
+        ALL_ROLES,
+        _reads_application,
+        "Read an application: its applicant, and staff (leaders, auditors too) reaching its office.",
+    ),
+    "application.handle": Rule(
+        _HANDLING_ROLES,
+        _handles_application,
+        "Work on an application: staff of the handling office in one of the service's roles.",
+    ),
+    "application.attachment.read": Rule(
+        frozenset({Role.CITIZEN, *_HANDLING_ROLES}),
+        _reads_attachment,
+        "Open an uploaded file: the applicant, and the staff handling the application.",
     ),
     "document.sign": Rule(
         frozenset({Role.SIGNER}),

@@ -31,6 +31,7 @@ class Periodic:
 PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.audit.tasks.audit_seal", timedelta(minutes=1)),
     Periodic("layanan.core.tasks.task_results_prune", timedelta(hours=1)),
+    Periodic("layanan.applications.tasks.applications_escalate_breaches", timedelta(minutes=15)),
 ]
 
 

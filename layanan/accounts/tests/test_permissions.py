@@ -40,6 +40,20 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("citizen.identity.write", "tanjung_raja_citizen"): {"budi", "andi", "rini", "admin"},
     ("citizen.identity.write", "disdukcapil"): set(),
     ("user.manage", None): {"admin"},
+    # Applications: Siti's at Disdukcapil (officers verify, Sekar signs), and a villager's letter at
+    # the desa office of Tanjung Raja (Rini verifies and decides).
+    ("application.apply", None): {"siti", "rini"},
+    ("application.apply", "siti"): {"siti"},
+    ("application.apply", "tanjung_raja_citizen"): {"rini"},
+    ("application.read", None): {"siti", "budi", "andi", "rini", "bupati", "auditor", "admin", "sekar"},
+    ("application.read", "application_disdukcapil"): {"siti", "budi", "sekar", "bupati", "auditor", "admin"},
+    ("application.read", "application_desa"): {"rini", "bupati", "auditor", "admin"},
+    ("application.handle", None): {"budi", "andi", "rini", "sekar"},
+    ("application.handle", "disdukcapil"): {"budi", "sekar"},
+    ("application.handle", "application_disdukcapil"): {"budi", "sekar"},
+    ("application.handle", "application_desa"): {"rini"},
+    ("application.attachment.read", None): {"siti", "budi", "andi", "rini", "sekar"},
+    ("application.attachment.read", "attachment_disdukcapil"): {"siti", "budi", "sekar"},
     ("document.sign", None): {"sekar"},
     ("document.sign", "disdukcapil"): {"sekar"},
     ("document.sign", "pupr"): set(),
@@ -61,7 +75,35 @@ def _object(cast: Any, name: str | None) -> object | None:
         return citizen(home_region=cast.world.tanjung_raja_desa)
     if name == "kotabumi":
         return cast.world.kotabumi
+    if name.startswith(("application_", "attachment_")):
+        return _application_object(cast, name)
     return getattr(cast.world, name)
+
+
+def _application_object(cast: Any, name: str) -> object:
+    from layanan.applications import services
+    from layanan.applications.tests import builders
+
+    if name == "application_desa":
+        villager = builders.citizen(home_region=cast.world.tanjung_raja_desa)
+        return builders.submitted(builders.village_letter(), villager)
+    application = builders.submitted(builders.dukcapil_service(cast.world), cast.siti)
+    if name == "application_disdukcapil":
+        return application
+    application = builders.claimed(application, cast.budi)
+    ktp = application.checks.get(requirement__code="ktp")
+    services.requirement_review(check=ktp, actor=cast.budi, accepted=False, reason="Buram.")
+    services.application_request_revision(
+        application=application, actor=cast.budi, expected_version=application.version
+    )
+    services.requirement_provide(
+        application=application,
+        actor=cast.siti,
+        requirement=ktp.requirement,
+        provision="upload",
+        upload=builders.png_upload(),
+    )
+    return application.attachments.get()
 
 
 def test_every_action_in_the_table_has_rows_in_this_matrix():

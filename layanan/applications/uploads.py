@@ -1,0 +1,211 @@
+"""Checking and cleaning a citizen's upload before it is stored.
+
+The type is read from the content (magic bytes, then Pillow or the PDF
+header), never from the file name or the content type the browser declared.
+
+- Photos (JPEG, PNG, WebP) are decoded and re-encoded as JPEG: orientation
+  applied, EXIF (and with it GPS location) dropped, shrunk so the longest
+  side is at most ``UPLOAD_MAX_IMAGE_SIDE``, transparency flattened on white.
+  Images whose pixel count would exhaust memory (decompression bombs) are
+  refused before they are decoded.
+- PDFs are kept as they are, unless encrypted or carrying JavaScript or a
+  launch action.
+- Anything else (HEIC, executables, archives, SVG, HTML...) is refused with a
+  plain message the citizen can act on.
+
+``clean_upload(upload)`` returns a :class:`CleanFile` or raises
+:class:`UploadRefused`, whose ``str()`` is that message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+JPEG_QUALITY = 85
+_READ_CHUNK = 64 * 1024
+_IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+_PDF_FORBIDDEN = (b"/JavaScript", b"/JS", b"/Launch")
+# ISO base media "ftyp" brands of HEIF/HEIC/AVIF photos (iPhone's default format).
+_HEIF_BRANDS = frozenset(
+    {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
+)
+
+
+class UploadRefused(Exception):
+    """The upload cannot be accepted; ``str(error)`` tells the citizen why, in plain Indonesian."""
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    content: bytes
+    content_type: str
+    extension: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def size_words(size: int) -> str:
+    """``10 MB``, ``240 KB``: whole units, as people say them."""
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024))} MB"
+    return f"{max(round(size / 1024), 1)} KB"
+
+
+def _too_big_message() -> str:
+    return _("Berkas terlalu besar (maksimum %(limit)s). Kirim foto dengan ukuran lebih kecil.") % {
+        "limit": size_words(int(settings.UPLOAD_MAX_BYTES))
+    }
+
+
+def _wrong_type_message() -> str:
+    return _("Berkas harus berupa foto (JPG/PNG) atau PDF.")
+
+
+def _read_limited(upload: UploadedFile, limit: int) -> bytes:
+    """The whole upload, but never more than ``limit + 1`` bytes, whatever ``upload.size`` claims."""
+    upload.seek(0)
+    buffer = bytearray()
+    while len(buffer) <= limit:
+        chunk = upload.read(min(_READ_CHUNK, limit + 1 - len(buffer)))
+        if not chunk:
+            break
+        buffer.extend(chunk)
+    return bytes(buffer)
+
+
+def _sniff(head: bytes) -> str:
+    """``jpeg``, ``png``, ``webp``, ``pdf``, ``heif`` or ``unknown``, from the first bytes."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heif"
+    return "unknown"
+
+
+def _finish(content: bytes, content_type: str, extension: str) -> CleanFile:
+    return CleanFile(
+        content=content,
+        content_type=content_type,
+        extension=extension,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def _clean_pdf(content: bytes) -> CleanFile:
+    if b"/Encrypt" in content:
+        raise UploadRefused(
+            _("PDF ini dikunci dengan kata sandi. Kirim PDF tanpa kata sandi, atau foto dokumennya.")
+        )
+    if any(marker in content for marker in _PDF_FORBIDDEN):
+        raise UploadRefused(
+            _(
+                "PDF ini berisi skrip atau perintah yang tidak diizinkan. "
+                "Kirim foto dokumennya, atau PDF hasil pindaian biasa."
+            )
+        )
+    return _finish(content, "application/pdf", "pdf")
+
+
+def _bomb_message() -> str:
+    return _(
+        "Gambar ini terlalu besar untuk diproses (jumlah pikselnya sangat banyak). "
+        "Kirim foto dengan resolusi lebih kecil."
+    )
+
+
+def _broken_message() -> str:
+    return _("Foto ini rusak atau tidak dapat dibuka. Ambil foto lagi, lalu kirim ulang.")
+
+
+def _open_checked(content: bytes) -> Image.Image:
+    """Open (headers only) and verify the image, refusing bombs and unknown formats."""
+    try:
+        with warnings.catch_warnings():
+            # Between MAX_IMAGE_PIXELS and twice that, Pillow only warns: refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(content))
+            if probe.format not in _IMAGE_FORMATS:
+                raise UploadRefused(_wrong_type_message())
+            probe.verify()
+            image = Image.open(io.BytesIO(content))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRefused(_bomb_message()) from None
+    except UploadRefused:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise UploadRefused(_broken_message()) from None
+    return image
+
+
+def _flatten_to_rgb(image: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a transparent PNG would turn black otherwise)."""
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _clean_image(content: bytes) -> CleanFile:
+    side = int(settings.UPLOAD_MAX_IMAGE_SIDE)
+    image = _open_checked(content)
+    try:
+        if image.format == "JPEG":
+            image.draft("RGB", (side, side))  # let libjpeg decode at a smaller scale: fast and frugal
+        image.load()
+        oriented = ImageOps.exif_transpose(image)
+        oriented.thumbnail((side, side), Image.Resampling.LANCZOS)
+        rgb = _flatten_to_rgb(oriented)
+        output = io.BytesIO()
+        # No exif= and no icc_profile=: the new file carries none of the old metadata.
+        rgb.save(output, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    except (OSError, SyntaxError, ValueError):
+        raise UploadRefused(_broken_message()) from None
+    finally:
+        image.close()
+    return _finish(output.getvalue(), "image/jpeg", "jpg")
+
+
+def clean_upload(upload: UploadedFile) -> CleanFile:
+    """The upload, checked by content and cleaned; raises :class:`UploadRefused` with the reason."""
+    limit = int(settings.UPLOAD_MAX_BYTES)
+    if upload.size is not None and upload.size > limit:
+        raise UploadRefused(_too_big_message())
+    content = _read_limited(upload, limit)
+    if len(content) > limit:
+        raise UploadRefused(_too_big_message())
+    if not content:
+        raise UploadRefused(_("Berkas kosong. Pilih berkas lagi."))
+    kind = _sniff(content[:32])
+    if kind == "pdf":
+        return _clean_pdf(content)
+    if kind in ("jpeg", "png", "webp"):
+        return _clean_image(content)
+    if kind == "heif":
+        raise UploadRefused(
+            _(
+                "Foto format HEIC belum dapat dibaca. Kirim foto dalam format JPG "
+                "(di iPhone: Pengaturan > Kamera > Format > Paling Kompatibel)."
+            )
+        )
+    raise UploadRefused(_wrong_type_message())

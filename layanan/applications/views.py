@@ -1,0 +1,727 @@
+"""The citizen's pages, and an operator's on behalf of a walk-in citizen. Thin: parse, call, render.
+
+The path: ``start`` (a draft) → ``step`` (one question group per page) →
+``requirements`` (uploads, or "I will bring the paper") → ``review`` (submit,
+idempotent on a key that travels with the form) → ``done`` (the tracking
+number). ``mine`` lists drafts and applications, ``detail`` shows one with its
+timeline and what to fix, ``attachment`` serves an uploaded file privately,
+and ``lookup`` (public) shows a status by tracking number and phone digits.
+
+Drafts live on the server, so an application started on one device is
+continued on another. Every change goes through :mod:`.services`; every read
+through :mod:`.selectors`, which checks permission.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from layanan.accounts import ratelimit
+from layanan.accounts.models import Role, User
+from layanan.accounts.permissions import can
+from layanan.applications import selectors, services, workflow
+from layanan.applications.forms import (
+    LookupForm,
+    OperatorStartForm,
+    StepForm,
+    field_is_shown,
+    shown_when_of,
+)
+from layanan.applications.models import Application, Attachment, RequirementCheck, Status
+from layanan.applications.uploads import UploadRefused, size_words
+from layanan.catalogue.models import FormField, Requirement, Service
+from layanan.regions.models import Region
+from layanan.tracking.codes import tracking_number_normalize
+
+LOOKUP_PER_ADDRESS = ratelimit.Limit("lookup-address", attempts=20, window_seconds=15 * 60)
+LOOKUP_PER_NUMBER = ratelimit.Limit("lookup-number", attempts=10, window_seconds=60 * 60)
+FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
+
+STATUS_TAGS = {
+    Status.DRAFT: "tag--grey",
+    Status.SUBMITTED: "",
+    Status.VERIFYING: "",
+    Status.REVISION: "tag--yellow",
+    Status.PROCESSING: "",
+    Status.SIGNING: "",
+    Status.COMPLETED: "tag--green",
+    Status.REJECTED: "tag--red",
+    Status.WITHDRAWN: "tag--grey",
+}
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.REVISION})
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Application]:
+    """The application, for its applicant (or the operator who started it) only.
+
+    Staff who handle it read it on their own pages (``views_staff``); here
+    anyone else is refused even when the selector would let them read it.
+    """
+    user = _user(request)
+    application = selectors.application_get(actor=user, public_id=public_id)
+    if user.pk not in (application.applicant_id, application.submitted_by_id):
+        raise PermissionDenied
+    return user, application
+
+
+def _editable(user: User, application: Application) -> bool:
+    return "edit" in workflow.allowed_actions(user, application)
+
+
+@dataclass
+class Step:
+    number: int
+    title: str
+    definitions: list[FormField]
+
+
+@dataclass
+class Page:
+    """One page of the form, for the progress line and the order of pages."""
+
+    url: str
+    label: str
+
+
+@dataclass
+class Flow:
+    """The pages of one application's form, in order, given the answers so far."""
+
+    application: Application
+    steps: list[Step]
+    requirements: list[Requirement]
+    all_definitions: list[FormField] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, application: Application) -> Flow:
+        service = application.service
+        definitions = list(service.fields.all())
+        answers = application.answers
+        by_step: dict[int, list[FormField]] = {}
+        for definition in definitions:
+            by_step.setdefault(definition.step, []).append(definition)
+        steps = []
+        own_names: dict[int, set[str]] = {n: {d.name for d in ds} for n, ds in by_step.items()}
+        for number in sorted(by_step):
+            group = by_step[number]
+            shown = [
+                d
+                for d in group
+                if field_is_shown(d, answers) or _controlled_on_same_page(d, own_names[number])
+            ]
+            if shown:
+                title = next((d.step_title for d in group if d.step_title), "") or _("Isian")
+                steps.append(Step(number=number, title=title, definitions=group))
+        requirements = [r for r in service.requirements.all() if r.kind != Requirement.Kind.FIELD]
+        return cls(
+            application=application, steps=steps, requirements=requirements, all_definitions=definitions
+        )
+
+    @property
+    def total(self) -> int:
+        return len(self.steps) + (1 if self.requirements else 0)
+
+    def step(self, number: int) -> Step | None:
+        return next((s for s in self.steps if s.number == number), None)
+
+    def position(self, number: int) -> int:
+        return next(i for i, s in enumerate(self.steps, start=1) if s.number == number)
+
+    def step_url(self, number: int) -> str:
+        return reverse("applications:step", args=[self.application.public_id, number])
+
+    def first_url(self) -> str:
+        if self.steps:
+            return self.step_url(self.steps[0].number)
+        return self.after_steps_url()
+
+    def after_steps_url(self) -> str:
+        name = "applications:requirements" if self.requirements else "applications:review"
+        return reverse(name, args=[self.application.public_id])
+
+    def next_url(self, number: int) -> str:
+        later = [s for s in self.steps if s.number > number]
+        return self.step_url(later[0].number) if later else self.after_steps_url()
+
+    def previous_url(self, number: int) -> str | None:
+        earlier = [s for s in self.steps if s.number < number]
+        return self.step_url(earlier[-1].number) if earlier else None
+
+    def step_of_field(self, name: str) -> int | None:
+        return next((d.step for d in self.all_definitions if d.name == name), None)
+
+
+def _controlled_on_same_page(definition: FormField, names_on_page: set[str]) -> bool:
+    condition = shown_when_of(definition)
+    return condition is not None and condition[0] in names_on_page
+
+
+def _display(definition: FormField, value: Any) -> str:
+    """An answer as the citizen reads it on the review page."""
+    if value in (None, ""):
+        return ""
+    if definition.kind == FormField.Kind.VILLAGE:
+        region = Region.objects.select_related("parent").filter(code=value).first()
+        if region is None:
+            return str(value)
+        district = region.parent.name if region.parent else ""
+        return f"{region.name}, {_('Kecamatan')} {district}" if district else region.name
+    if definition.kind == FormField.Kind.DATE:
+        try:
+            return date_format(date.fromisoformat(str(value)), "j F Y")
+        except ValueError:
+            return str(value)
+    if definition.kind == FormField.Kind.PHONE:
+        return "0" + str(value).removeprefix("+62")
+    return str(value)
+
+
+def _current_attachments(application: Application) -> dict[int, list[Attachment]]:
+    found: dict[int, list[Attachment]] = {}
+    for attachment in application.attachments.filter(is_current=True).order_by("uploaded_at", "id"):
+        found.setdefault(attachment.requirement_id, []).append(attachment)
+    return found
+
+
+def _file_words(attachment: Attachment) -> str:
+    kind = _("PDF") if attachment.content_type == "application/pdf" else _("Foto")
+    return _("%(kind)s terunggah, %(size)s") % {"kind": kind, "size": size_words(attachment.size)}
+
+
+def _revision_checks(application: Application) -> list[RequirementCheck]:
+    return list(
+        application.checks.select_related("requirement").filter(verdict=RequirementCheck.Verdict.REVISION)
+    )
+
+
+def _fix_url(flow: Flow, check: RequirementCheck) -> str:
+    requirement = check.requirement
+    if requirement.kind == Requirement.Kind.FIELD and requirement.field_name:
+        number = flow.step_of_field(requirement.field_name)
+        if number is not None:
+            return flow.step_url(number) + f"?dari={FROM_REVIEW}"
+    return (
+        reverse("applications:requirements", args=[flow.application.public_id])
+        + f"#syarat-{requirement.code}"
+    )
+
+
+# --- start ------------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _user(request)
+    service = get_object_or_404(Service, slug=slug, is_active=True)
+    if not can(user, "application.apply"):
+        raise PermissionDenied
+    is_operator = user.role == Role.OPERATOR
+    form = OperatorStartForm(request.POST or None) if is_operator else None
+    if request.method == "POST":
+        applicant: User | None = user
+        consent = False
+        if form is not None:
+            applicant = None
+            if form.is_valid():
+                applicant = User.objects.filter(
+                    phone=form.cleaned_data["phone"], role=Role.CITIZEN, is_active=True
+                ).first()
+                if applicant is None:
+                    form.add_error(
+                        "phone",
+                        _(
+                            "Nomor HP ini belum terdaftar sebagai warga. Bantu warga mendaftar dulu, "
+                            "lalu ajukan permohonan."
+                        ),
+                    )
+                elif not can(user, "application.apply", applicant):
+                    form.add_error(
+                        "phone", _("Warga ini tinggal di luar wilayah kantor Anda. Arahkan ke kantornya.")
+                    )
+                    applicant = None
+                consent = bool(form.cleaned_data.get("consent"))
+        if applicant is not None:
+            try:
+                application = services.application_start(
+                    service=service, applicant=applicant, actor=user, consent=consent
+                )
+            except services.ApplicationError as error:
+                messages.error(request, str(error))
+            else:
+                return redirect(Flow.of(application).first_url())
+    return render(
+        request,
+        "applications/citizen/start.html",
+        {"service": service, "form": form, "is_operator": is_operator},
+    )
+
+
+# --- the form, step by step ---------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
+    user, application = _own(request, public_id)
+    if not _editable(user, application):
+        return redirect("applications:detail", public_id=application.public_id)
+    flow = Flow.of(application)
+    current = flow.step(step)
+    if current is None:
+        raise Http404
+    from_review = request.GET.get("dari") == FROM_REVIEW
+    answers = application.answers
+    form = StepForm(
+        request.POST if request.method == "POST" else None, definitions=current.definitions, answers=answers
+    )
+    if request.method == "POST":
+        later = "simpan" in request.POST
+        valid = form.is_valid()
+        if valid or later:
+            if valid:
+                step_answers = form.step_answers(current.definitions)
+            else:  # saving for later: keep what is valid, fix the rest next time
+                step_answers = {
+                    name: value
+                    for name, value in form.step_answers(current.definitions).items()
+                    if name not in form.errors and name in form.cleaned_data
+                }
+            try:
+                application = services.application_save_step(
+                    application=application, actor=user, step=current.number, answers=step_answers
+                )
+            except services.ApplicationError as error:
+                messages.error(request, str(error))
+                return redirect("applications:detail", public_id=application.public_id)
+            if later:
+                messages.success(
+                    request,
+                    _("Draf permohonan sudah disimpan. Lanjutkan kapan saja dari halaman ini."),
+                )
+                return redirect("applications:mine")
+            flow = Flow.of(application)  # the answers may have shown or hidden later steps
+            if from_review:
+                return redirect("applications:review", public_id=application.public_id)
+            return redirect(flow.next_url(current.number))
+    context = {
+        "application": application,
+        "service": application.service,
+        "form": form,
+        "step": current,
+        "position": flow.position(current.number),
+        "total": flow.total,
+        "previous_url": None if from_review else flow.previous_url(current.number),
+        "from_review": from_review,
+    }
+    return render(request, "applications/citizen/step.html", context)
+
+
+# --- requirements -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RequirementItem:
+    requirement: Requirement
+    check: RequirementCheck | None
+    attachments: list[Attachment]
+    editable: bool
+    error: str = ""
+    choice: str = ""  # "upload" or "paper" for upload_or_paper, as posted or stored
+
+    @property
+    def code(self) -> str:
+        return self.requirement.code
+
+    @property
+    def provided(self) -> bool:
+        return self.check is not None and self.check.provision != RequirementCheck.Provision.MISSING
+
+    @property
+    def needs_revision(self) -> bool:
+        return self.check is not None and self.check.verdict == RequirementCheck.Verdict.REVISION
+
+    @property
+    def file_words(self) -> list[tuple[Attachment, str]]:
+        return [(attachment, _file_words(attachment)) for attachment in self.attachments]
+
+
+def _requirement_items(application: Application, flow: Flow) -> list[RequirementItem]:
+    checks = {c.requirement_id: c for c in application.checks.all()}
+    files = _current_attachments(application)
+    revising = application.status == Status.REVISION
+    items = []
+    for requirement in flow.requirements:
+        check = checks.get(requirement.pk)
+        editable = not revising or (check is not None and check.verdict == RequirementCheck.Verdict.REVISION)
+        if check is not None and check.verdict == RequirementCheck.Verdict.ACCEPTED:
+            editable = False
+        choice = ""
+        if check is not None and check.provision == RequirementCheck.Provision.PAPER:
+            choice = "paper"
+        elif check is not None and check.provision == RequirementCheck.Provision.UPLOAD:
+            choice = "upload"
+        items.append(
+            RequirementItem(
+                requirement=requirement,
+                check=check,
+                attachments=files.get(requirement.pk, []),
+                editable=editable,
+                choice=choice,
+            )
+        )
+    return items
+
+
+def _provide(
+    request: HttpRequest, user: User, application: Application, item: RequirementItem
+) -> Application:
+    """Apply what was posted for one requirement; an error is kept on the item."""
+    requirement = item.requirement
+    upload = request.FILES.get(f"berkas-{item.code}")
+    choice = request.POST.get(f"cara-{item.code}", "")
+    if requirement.kind == Requirement.Kind.UPLOAD_OR_PAPER and choice in ("upload", "paper"):
+        item.choice = choice
+    provision = None
+    if requirement.kind == Requirement.Kind.PAPER:
+        if not item.provided:
+            provision = RequirementCheck.Provision.PAPER
+    elif requirement.kind == Requirement.Kind.UPLOAD_OR_PAPER and choice == "paper":
+        if (
+            not (item.check and item.check.provision == RequirementCheck.Provision.PAPER)
+            or item.needs_revision
+        ):
+            provision = RequirementCheck.Provision.PAPER
+            upload = None
+    elif upload is not None:
+        provision = RequirementCheck.Provision.UPLOAD
+    if provision is None:
+        return application
+    try:
+        services.requirement_provide(
+            application=application,
+            actor=user,
+            requirement=requirement,
+            provision=provision,
+            upload=upload if provision == RequirementCheck.Provision.UPLOAD else None,
+        )
+    except (UploadRefused, services.ApplicationError) as error:
+        item.error = str(error)
+    return application
+
+
+def _missing_message(item: RequirementItem) -> str:
+    if item.requirement.kind == Requirement.Kind.UPLOAD_OR_PAPER:
+        return _("Unggah %(name)s, atau pilih membawa dokumen asli ke kantor.") % {
+            "name": item.requirement.name
+        }
+    return _("Unggah %(name)s.") % {"name": item.requirement.name}
+
+
+@never_cache
+@login_required
+def requirements(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, application = _own(request, public_id)
+    if not _editable(user, application):
+        return redirect("applications:detail", public_id=application.public_id)
+    flow = Flow.of(application)
+    items = _requirement_items(application, flow)
+    if request.method == "POST":
+        later = "simpan" in request.POST
+        for item in items:
+            if item.editable:
+                application = _provide(request, user, application, item)
+        application.refresh_from_db()
+        fresh = {i.code: i for i in _requirement_items(application, flow)}
+        for item in items:
+            item.check = fresh[item.code].check
+            item.attachments = fresh[item.code].attachments
+            still_wrong = item.needs_revision and not request.FILES.get(f"berkas-{item.code}")
+            if (
+                not later
+                and not item.error
+                and item.editable
+                and item.requirement.required
+                and (not item.provided or (still_wrong and item.choice != "paper"))
+            ):
+                item.error = _missing_message(item)
+        if not any(item.error for item in items):
+            if later:
+                messages.success(
+                    request, _("Draf permohonan sudah disimpan. Lanjutkan kapan saja dari halaman ini.")
+                )
+                return redirect("applications:mine")
+            return redirect("applications:review", public_id=application.public_id)
+    context = {
+        "application": application,
+        "service": application.service,
+        "items": items,
+        "errors": [item for item in items if item.error],
+        "max_size": size_words(int(settings.UPLOAD_MAX_BYTES)),
+        "position": flow.total,
+        "total": flow.total,
+        "previous_url": flow.step_url(flow.steps[-1].number) if flow.steps else None,
+    }
+    return render(request, "applications/citizen/requirements.html", context)
+
+
+# --- review and submit --------------------------------------------------------------------------------
+
+
+def _answer_rows(flow: Flow) -> list[dict[str, Any]]:
+    answers = flow.application.answers
+    groups = []
+    for current in flow.steps:
+        rows = []
+        for definition in current.definitions:
+            if not field_is_shown(definition, answers):
+                continue
+            rows.append(
+                {"label": definition.label, "value": _display(definition, answers.get(definition.name))}
+            )
+        groups.append(
+            {
+                "title": current.title,
+                "rows": rows,
+                "url": flow.step_url(current.number) + f"?dari={FROM_REVIEW}",
+            }
+        )
+    return groups
+
+
+def _missing_links(flow: Flow, missing: list[str]) -> list[tuple[str, str]]:
+    """What ``Incomplete.missing`` names, as (words, link) pairs; unknown entries are shown as given."""
+    by_field = {d.name: d for d in flow.all_definitions}
+    by_requirement = {r.code: r for r in flow.application.service.requirements.all()}
+    requirements_url = reverse("applications:requirements", args=[flow.application.public_id])
+    links = []
+    for entry in missing:
+        if entry in by_field:
+            number = by_field[entry].step
+            links.append((by_field[entry].label, flow.step_url(number) + f"?dari={FROM_REVIEW}"))
+        elif entry in by_requirement:
+            requirement = by_requirement[entry]
+            if requirement.kind == Requirement.Kind.FIELD and requirement.field_name in by_field:
+                number = by_field[requirement.field_name].step
+                links.append((requirement.name, flow.step_url(number) + f"?dari={FROM_REVIEW}"))
+            else:
+                links.append((requirement.name, f"{requirements_url}#syarat-{requirement.code}"))
+        else:
+            links.append((entry, ""))
+    return links
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, application = _own(request, public_id)
+    missing: list[tuple[str, str]] = []
+    error = ""
+    if request.method == "POST":
+        try:
+            key = uuid.UUID(request.POST.get("submit_key", ""))
+        except ValueError:
+            error = _("Formulir ini sudah tidak berlaku. Periksa sekali lagi, lalu kirim.")
+        else:
+            try:
+                application = services.application_submit(application=application, actor=user, submit_key=key)
+            except services.Incomplete as incomplete:
+                error = str(incomplete)
+                missing = _missing_links(Flow.of(application), incomplete.missing)
+            except services.ApplicationError as refused:
+                messages.error(request, str(refused))
+                return redirect("applications:detail", public_id=application.public_id)
+            else:
+                return redirect("applications:done", public_id=application.public_id)
+    if not _editable(user, application):
+        return redirect("applications:detail", public_id=application.public_id)
+    flow = Flow.of(application)
+    context = {
+        "application": application,
+        "service": application.service,
+        "groups": _answer_rows(flow),
+        "items": _requirement_items(application, flow),
+        "requirements_url": reverse("applications:requirements", args=[application.public_id]),
+        "submit_key": uuid.uuid4(),
+        "missing": missing,
+        "error": error,
+        "resubmit": application.status == Status.REVISION,
+    }
+    return render(request, "applications/citizen/review.html", context, status=200)
+
+
+@never_cache
+@login_required
+def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    _viewer, application = _own(request, public_id)
+    if not application.tracking_number or application.status == Status.DRAFT:
+        return redirect("applications:review", public_id=application.public_id)
+    return render(request, "applications/citizen/done.html", {"application": application})
+
+
+# --- following one's applications --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    applications = list(selectors.applications_of_citizen(actor=user).select_related("service"))
+    drafts = [a for a in applications if a.status == Status.DRAFT]
+    sent = [(a, STATUS_TAGS.get(Status(a.status), "")) for a in applications if a.status != Status.DRAFT]
+    return render(request, "applications/citizen/mine.html", {"drafts": drafts, "sent": sent})
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, application = _own(request, public_id)
+    flow = Flow.of(application)
+    allowed = workflow.allowed_actions(user, application)
+    revisions = [(check, _fix_url(flow, check)) for check in _revision_checks(application)]
+    context = {
+        "application": application,
+        "service": application.service,
+        "tag_class": STATUS_TAGS.get(Status(application.status), ""),
+        "timeline": selectors.application_timeline(actor=user, application=application),
+        "revisions": revisions,
+        "can_resubmit": application.status == Status.REVISION and not revisions,
+        "can_continue": application.status == Status.DRAFT and "edit" in allowed,
+        "continue_url": flow.first_url(),
+        "can_withdraw": "withdraw" in allowed,
+        "submit_key": uuid.uuid4(),
+    }
+    return render(request, "applications/citizen/detail.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, application = _own(request, public_id)
+    if "withdraw" not in workflow.allowed_actions(user, application):
+        messages.error(request, _("Permohonan ini tidak dapat dibatalkan lagi."))
+        return redirect("applications:detail", public_id=application.public_id)
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            services.application_withdraw(application=application, actor=user, expected_version=version)
+        except services.ConcurrentChange:
+            messages.error(
+                request,
+                _("Permohonan ini baru saja berubah. Periksa keadaannya, lalu batalkan lagi bila perlu."),
+            )
+        except services.ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Permohonan sudah dibatalkan."))
+        return redirect("applications:detail", public_id=application.public_id)
+    return render(request, "applications/citizen/withdraw.html", {"application": application})
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    user = _user(request)
+    found = selectors.attachment_get(actor=user, attachment_id=attachment_id)
+    extension = "pdf" if found.content_type == "application/pdf" else "jpg"
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=found.content_type)
+    response["Content-Disposition"] = f'inline; filename="lampiran-{found.pk}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+# --- public status lookup -----------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("phone_last4")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.POST if request.method == "POST" else None)
+    found: selectors.PublicStatus | None = None
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        address = ratelimit.client_address(request)
+        number = tracking_number_normalize(form.cleaned_data["tracking_number"]) or ""
+        wait = max(
+            LOOKUP_PER_ADDRESS.wait_seconds(address),
+            LOOKUP_PER_NUMBER.wait_seconds(number) if number else 0,
+        )
+        if wait:
+            minutes = ratelimit.minutes_text(wait)
+            form.add_error(
+                None,
+                _("Terlalu banyak pencarian yang tidak cocok. Coba lagi dalam %(minutes)d menit.")
+                % {"minutes": minutes},
+            )
+        else:
+            found = (
+                selectors.status_lookup(tracking_number=number, phone_last4=form.cleaned_data["phone_last4"])
+                if number
+                else None
+            )
+            if found is not None:
+                form = LookupForm()  # the digits are not shown again on the page
+            else:
+                not_found = True
+                LOOKUP_PER_ADDRESS.fail(address)
+                if number:
+                    LOOKUP_PER_NUMBER.fail(number)
+    return render(
+        request,
+        "applications/citizen/lookup.html",
+        {"form": form, "found": found, "not_found": not_found},
+    )
+
+
+__all__ = [
+    "attachment",
+    "detail",
+    "done",
+    "lookup",
+    "mine",
+    "requirements",
+    "review",
+    "start",
+    "step",
+    "withdraw",
+]

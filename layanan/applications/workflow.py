@@ -1,0 +1,236 @@
+"""The workflow of an application: one table of allowed steps, and who may take each.
+
+:data:`TRANSITIONS` maps ``(from_status, action)`` to a :class:`Transition`:
+the status it leads to, the *parties* allowed to take it, and a description.
+Anything not in the table is refused with :class:`TransitionNotAllowed` and a
+plain Indonesian message. Services in :mod:`layanan.applications.services`
+are the only callers that change state; they ask :func:`transition_for`
+first.
+
+Parties are resolved per service, so the same table serves a Dukcapil
+document (officers verify and decide) and a village letter (the desa
+operator verifies and decides, the signer of that office signs):
+
+- ``applicant``: the applicant, or the operator who started the application
+  for a walk-in citizen (with consent) and may still serve that citizen;
+- ``verifier``: staff of the handling office whose role is the service's
+  ``verify_role``;
+- ``decider``: staff of the handling office whose role is ``decide_role``;
+- ``signer``: staff of the handling office whose role is ``sign_role``.
+
+Two steps have a target that depends on the application (see :func:`target`):
+
+- ``approve`` leads to ``signing`` when the service's output is a letter, and
+  straight to ``completed`` (handed to SIAK, or nothing to issue) otherwise;
+- ``resubmit`` leads back to ``verifying`` when an officer holds the
+  application, and to ``submitted`` (the office's "new" queue) when nobody does.
+
+Self-loops (``edit``, ``review``, ``assign``, ``note``) are in the table too,
+so "may this be done now?" always has one answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from layanan.accounts.models import Role, User
+from layanan.accounts.permissions import can
+from layanan.applications.models import Application, Status
+from layanan.catalogue.models import Service
+
+
+class ApplicationError(Exception):
+    """A refusal with a plain Indonesian message for the person (``str(error)``).
+
+    Defined here so the workflow can raise it; :mod:`layanan.applications.services` re-exports it.
+    """
+
+
+class TransitionNotAllowed(ApplicationError):
+    """The workflow table has no such step from the current status for this actor."""
+
+
+class Party(StrEnum):
+    APPLICANT = "applicant"
+    VERIFIER = "verifier"
+    DECIDER = "decider"
+    SIGNER = "signer"
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_status: Status
+    action: str
+    to_status: Status
+    parties: frozenset[Party]
+    description: str
+    otherwise: Status | None = None  # the alternative target of approve/resubmit (see target())
+
+
+_A = frozenset({Party.APPLICANT})
+_V = frozenset({Party.VERIFIER})
+_VD = frozenset({Party.VERIFIER, Party.DECIDER})
+_D = frozenset({Party.DECIDER})
+_S = frozenset({Party.SIGNER})
+_STAFF = frozenset({Party.VERIFIER, Party.DECIDER, Party.SIGNER})
+
+S = Status
+
+_ROWS: list[Transition] = [
+    # The applicant's side.
+    Transition(S.DRAFT, "edit", S.DRAFT, _A, "Fill in the form and provide requirements."),
+    Transition(S.DRAFT, "submit", S.SUBMITTED, _A, "Send the draft to the handling office."),
+    Transition(S.DRAFT, "withdraw", S.WITHDRAWN, _A, "Throw the draft away."),
+    Transition(S.SUBMITTED, "withdraw", S.WITHDRAWN, _A, "Withdraw before anyone looked at it."),
+    Transition(S.REVISION, "edit", S.REVISION, _A, "Fix the items marked for revision."),
+    Transition(
+        S.REVISION,
+        "resubmit",
+        S.VERIFYING,
+        _A,
+        "Send the fixed application back (to the officer holding it, else to the new queue).",
+        otherwise=S.SUBMITTED,
+    ),
+    Transition(S.REVISION, "withdraw", S.WITHDRAWN, _A, "Give up instead of fixing."),
+    # The office's side.
+    Transition(S.SUBMITTED, "claim", S.VERIFYING, _V, "Take the application and start checking it."),
+    Transition(S.SUBMITTED, "assign", S.VERIFYING, _VD, "Hand the application to a colleague."),
+    Transition(S.VERIFYING, "assign", S.VERIFYING, _VD, "Hand the application to a colleague."),
+    Transition(S.PROCESSING, "assign", S.PROCESSING, _VD, "Hand the application to a colleague."),
+    Transition(S.VERIFYING, "review", S.VERIFYING, _V, "Accept a requirement or mark it for revision."),
+    Transition(
+        S.VERIFYING, "process", S.PROCESSING, _V, "Every requirement is accepted: work on the output."
+    ),
+    Transition(
+        S.VERIFYING,
+        "request_revision",
+        S.REVISION,
+        _V,
+        "Send back to the applicant; the SLA clock pauses.",
+    ),
+    Transition(
+        S.VERIFYING,
+        "approve",
+        S.SIGNING,
+        _D,
+        "Approve: to signing for a letter, else completed (SIAK hand-off or no output).",
+        otherwise=S.COMPLETED,
+    ),
+    Transition(
+        S.PROCESSING,
+        "approve",
+        S.SIGNING,
+        _D,
+        "Approve: to signing for a letter, else completed (SIAK hand-off or no output).",
+        otherwise=S.COMPLETED,
+    ),
+    Transition(S.SIGNING, "sign", S.COMPLETED, _S, "The signing official of the office signs."),
+    Transition(S.VERIFYING, "reject", S.REJECTED, _VD, "Refuse, with a reason the applicant can act on."),
+    Transition(S.PROCESSING, "reject", S.REJECTED, _VD, "Refuse, with a reason the applicant can act on."),
+    Transition(S.SUBMITTED, "forward", S.SUBMITTED, _V, "Send to the office that handles it, with a reason."),
+    Transition(S.VERIFYING, "forward", S.SUBMITTED, _V, "Send to the office that handles it, with a reason."),
+]
+# Internal notes: any member of the handling office's team, in any status after the draft.
+_ROWS += [
+    Transition(status, "note", status, _STAFF, "An internal note, never shown to the applicant.")
+    for status in Status
+    if status != Status.DRAFT
+]
+
+TRANSITIONS: dict[tuple[Status, str], Transition] = {(row.from_status, row.action): row for row in _ROWS}
+ACTIONS: frozenset[str] = frozenset(row.action for row in _ROWS)
+
+# What each action is called in messages to people.
+_ACTION_WORDS = {
+    "edit": gettext_lazy("diubah"),
+    "submit": gettext_lazy("dikirim"),
+    "resubmit": gettext_lazy("dikirim ulang"),
+    "withdraw": gettext_lazy("dibatalkan"),
+    "claim": gettext_lazy("diambil untuk diperiksa"),
+    "assign": gettext_lazy("diserahkan kepada petugas lain"),
+    "review": gettext_lazy("diperiksa persyaratannya"),
+    "process": gettext_lazy("diproses"),
+    "request_revision": gettext_lazy("dikembalikan untuk diperbaiki"),
+    "approve": gettext_lazy("disetujui"),
+    "sign": gettext_lazy("ditandatangani"),
+    "reject": gettext_lazy("ditolak"),
+    "forward": gettext_lazy("diteruskan"),
+    "note": gettext_lazy("diberi catatan"),
+}
+
+
+def target(transition: Transition, application: Application) -> Status:
+    """The status ``transition`` leads to for this application (see the module docstring)."""
+    if transition.otherwise is None:
+        return transition.to_status
+    if transition.action == "approve":
+        letter = application.service.output == Service.Output.LETTER
+        return transition.to_status if letter else transition.otherwise
+    if transition.action == "resubmit":
+        return transition.to_status if application.assigned_to_id else transition.otherwise
+    raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
+
+
+def _handling_staff(actor: User, application: Application) -> bool:
+    return application.office_id is not None and can(actor, "application.handle", application)
+
+
+def parties_of(actor: User, application: Application) -> frozenset[Party]:
+    """The parties ``actor`` is for ``application``."""
+    found: set[Party] = set()
+    if actor.is_active and actor.pk is not None:
+        if actor.pk == application.applicant_id or (
+            application.submitted_by_id == actor.pk
+            and actor.role == Role.OPERATOR
+            and can(actor, "application.apply", application.applicant)
+        ):
+            found.add(Party.APPLICANT)
+        if _handling_staff(actor, application):
+            service = application.service
+            if actor.role == service.verify_role:
+                found.add(Party.VERIFIER)
+            if actor.role == service.decide_role:
+                found.add(Party.DECIDER)
+            if actor.role == service.sign_role:
+                found.add(Party.SIGNER)
+    return frozenset(found)
+
+
+def allowed_actions(actor: User, application: Application) -> frozenset[str]:
+    """The actions ``actor`` may take on ``application`` now (services still check each one)."""
+    mine = parties_of(actor, application)
+    status = Status(application.status)
+    return frozenset(row.action for row in _ROWS if row.from_status == status and row.parties & mine)
+
+
+def transition_for(actor: User, application: Application, action: str) -> Transition:
+    """The table row for ``action`` from the application's status, if ``actor`` may take it.
+
+    Raises :class:`PermissionDenied` when the actor has no part in the application at all
+    (another citizen, staff of another office, a read-only leader), and
+    :class:`TransitionNotAllowed` when the status does not allow the step, or the actor's
+    role is not the one the service names for it.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown workflow action {action!r}")
+    mine = parties_of(actor, application)
+    if not mine:
+        raise PermissionDenied(f"application.{action}")
+    status = Status(application.status)
+    row = TRANSITIONS.get((status, action))
+    if row is None:
+        raise TransitionNotAllowed(
+            _("Permohonan berstatus “%(status)s” tidak dapat %(action)s.")
+            % {"status": status.label, "action": _ACTION_WORDS[action]}
+        )
+    if not row.parties & mine:
+        raise TransitionNotAllowed(
+            _("Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini.")
+            % {"action": _ACTION_WORDS[action]}
+        )
+    return row
