@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "layanan.audit",
     "layanan.catalogue",
     "layanan.applications",
+    "layanan.documents",
 ]
 
 MIDDLEWARE = [
