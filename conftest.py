@@ -34,6 +34,7 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"  # e.g. the development signing CA, made on first use
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     from django.core.cache import cache

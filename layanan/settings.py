@@ -8,6 +8,7 @@ checkout. See ``.env.example`` and ``docs/configuration.md``.
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from pathlib import Path
@@ -47,6 +48,7 @@ def _development_secrets() -> dict[str, str]:
         "SECRET_KEY": lambda: secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEYS": lambda: secrets.token_urlsafe(32),
         "BLIND_INDEX_KEY": lambda: secrets.token_urlsafe(32),
+        "DOCUMENT_QR_KEY": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     changed = False
     for name, make in wanted.items():
@@ -74,6 +76,9 @@ SECRET_KEY = _secret("SECRET_KEY")
 # older key stays readable until re-encrypted (see docs/security.md).
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k.strip()]
 BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
+# The platform's Ed25519 key for the signed text in each document's QR code:
+# base64 of the 32-byte private seed. Its public half is published at /v/kunci-publik/.
+DOCUMENT_QR_KEY = _secret("DOCUMENT_QR_KEY")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -274,6 +279,24 @@ REGION_DATA_DIR = Path(env_str("REGION_DATA_DIR", str(BASE_DIR / "data" / "wilay
 
 # Audit sealing: events are chained in batches by a periodic task.
 AUDIT_SEAL_BATCH = env_int("AUDIT_SEAL_BATCH", 5000, minimum=1)
+
+# Signatures on issued documents (see the docstrings of layanan/documents/signing*.py).
+# "local": the platform's own CA certifies each official (non-certified TTE); without
+# DOCUMENT_CA_CERT_FILE/DOCUMENT_CA_KEY_FILE a development CA is made under VAR_DIR/signing/.
+# "bsre": BSrE's esign-client signs with the official's certified certificate.
+DOCUMENT_SIGNER_BACKEND = env_choice("DOCUMENT_SIGNER_BACKEND", ("local", "bsre"), "local")
+DOCUMENT_CA_CERT_FILE = env_str("DOCUMENT_CA_CERT_FILE")
+DOCUMENT_CA_KEY_FILE = env_str("DOCUMENT_CA_KEY_FILE")
+if bool(DOCUMENT_CA_CERT_FILE) != bool(DOCUMENT_CA_KEY_FILE):
+    raise ImproperlyConfigured("DOCUMENT_CA_CERT_FILE and DOCUMENT_CA_KEY_FILE must be set together")
+# Extra roots (PEM) trusted when checking a signed PDF, e.g. BSrE's root and intermediate CAs.
+DOCUMENT_TRUST_ROOTS_FILE = env_str("DOCUMENT_TRUST_ROOTS_FILE")
+BSRE_URL = env_str("BSRE_URL").rstrip("/")
+BSRE_USER = env_str("BSRE_USER")
+BSRE_PASSWORD = env_str("BSRE_PASSWORD")
+BSRE_TIMEOUT_SECONDS = env_int("BSRE_TIMEOUT_SECONDS", 30, minimum=1)
+if DOCUMENT_SIGNER_BACKEND == "bsre" and not BSRE_URL:
+    raise ImproperlyConfigured("BSRE_URL must be set when DOCUMENT_SIGNER_BACKEND=bsre")
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", include("layanan.audit.urls")),
     path("layanan/", include("layanan.catalogue.urls")),
     path("", include("layanan.applications.urls")),
+    path("v/", include("layanan.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

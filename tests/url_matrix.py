@@ -208,6 +208,37 @@ MATRIX += [
     ),
 ]
 
+
+def _verifiable_document(cast: Any) -> dict[str, Any]:
+    from layanan.documents.tests.verify_builders import document_row
+
+    return {"code": document_row(cast).public_code}
+
+
+MATRIX += [
+    Row("documents:index", EVERYONE_200, notes="Public document check: type a code or drop the PDF."),
+    Row(
+        "documents:check",
+        EVERYONE_200,
+        kwargs=_verifiable_document,
+        notes="Public: the QR code on every letter links here; shows the state and the masked holder.",
+    ),
+    Row(
+        "documents:public_key",
+        EVERYONE_200,
+        page=False,
+        notes="The platform's public QR key (PEM), for offline checks.",
+    ),
+    Row(
+        "documents:download",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "budi": 200, "sekar": 200},
+        page=False,
+        kwargs=_verifiable_document,
+        notes="can(actor, 'document.download'): Siti's letter from Disdukcapil, for her and the staff of "
+        "the issuing office; details in layanan/documents/tests/test_delivery.py.",
+    ),
+]
+
 # URL names outside the matrix on purpose (Django's admin has its own
 # permission system, tested in layanan/accounts/tests/test_admin_access.py).
 EXCLUDED_NAMESPACES = ("admin",)

@@ -319,6 +319,35 @@ def _handles_open_application_of(actor: User, citizen: User) -> bool:
 CITIZEN_HANDLING_CHECKS.append(_handles_open_application_of)
 
 
+# --- documents (surat) -------------------------------------------------------------------------------
+
+
+def _signs_for(actor: User, obj: object | None) -> bool:
+    """The official of the handling office whose role is the service's ``sign_role``."""
+    if not _own_office(actor, obj):
+        return False
+    service = getattr(obj, "service", None)
+    if service is None:
+        return obj is None or isinstance(obj, Office)
+    return actor.role == service.sign_role
+
+
+def _signs_for_or_admin(actor: User, obj: object | None) -> bool:
+    return actor.role == Role.ADMIN or _signs_for(actor, obj)
+
+
+def _downloads_document(actor: User, obj: object | None) -> bool:
+    """The applicant side of the document's application, or staff of the office that issued it."""
+    if obj is None:
+        return actor.role == Role.CITIZEN or actor.office_id is not None
+    application = getattr(obj, "application", None)
+    if application is None:
+        return False
+    if _applicant_side(actor, application):
+        return True
+    return actor.role in _HANDLING_ROLES and _own_office(actor, obj)
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 
@@ -395,6 +424,21 @@ RULES: Final[Mapping[str, Rule]] = {
         frozenset({Role.SIGNER}),
         _own_office,
         "Sign a document issued by the signer's own office.",
+    ),
+    "document.issue": Rule(
+        _HANDLING_ROLES,
+        _signs_for,
+        "Issue (and replace) the letter of an application: the handling office's official in sign_role.",
+    ),
+    "document.revoke": Rule(
+        frozenset({*_HANDLING_ROLES, Role.ADMIN}),
+        _signs_for_or_admin,
+        "Revoke an issued document: the issuing office's official in sign_role, or an administrator.",
+    ),
+    "document.download": Rule(
+        ALL_ROLES,
+        _downloads_document,
+        "Download an issued PDF: the applicant (or assisting operator), and staff of the issuing office.",
     ),
 }
 

@@ -20,6 +20,7 @@ CITIZEN_EVENTS: dict[str, str] = {
     "approved": "Permohonan Anda disetujui dan menunggu tanda tangan pejabat.",
     "rejected": "Permohonan Anda ditolak. Buka permohonan untuk membaca alasannya.",
     "completed": "Permohonan Anda selesai.",
+    "document_ready": "Surat Anda sudah terbit. Buka permohonan untuk mengunduhnya (PDF).",
     "forwarded": "Permohonan Anda diteruskan ke kantor yang berwenang.",
     "escalated": "Permohonan melewati batas waktu layanan.",
 }

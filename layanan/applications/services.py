@@ -842,17 +842,93 @@ def application_approve(
     )
 
 
-def application_sign(*, application: Application, actor: User, expected_version: int) -> Application:
-    """The signing official signs (the PDF itself comes with the documents issue): COMPLETED."""
-    return _move(
-        application,
-        actor=actor,
-        action="sign",
-        expected_version=expected_version,
-        message=_("Surat sudah ditandatangani. Permohonan selesai."),
-        changes={"decided_at": timezone.now()},
-        notify="completed",
+def _second_factor_or_refuse(actor: User, code: str) -> None:
+    """The official confirms the signature with a fresh code from their authenticator (used once)."""
+    from layanan.accounts.services import VerifyOutcome, second_factor_verify
+
+    result = second_factor_verify(request=None, user=actor, code=code)
+    if result.outcome == VerifyOutcome.NOT_SET_UP:
+        raise ApplicationError(_("Pasang dulu aplikasi autentikator di profil Anda sebelum menandatangani."))
+    if not result.outcome.ok:
+        raise ApplicationError(
+            _("Kode autentikator salah atau sudah dipakai. Masukkan kode 6 angka yang sedang tampil.")
+        )
+
+
+def _template_problem_record(application: Application, actor: User, message: str) -> None:
+    """Tell the administrators (the audit log, and the log) that a letter template does not compile."""
+    import logging
+
+    logging.getLogger(__name__).warning(
+        "letter template of service %s does not compile: %s", application.service.slug, message
     )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="document.template_problem",
+            obj=application.service,
+            details={"service": application.service.slug, "problem": message},
+        )
+
+
+def application_sign(
+    *,
+    application: Application,
+    actor: User,
+    expected_version: int,
+    second_factor_code: str,
+    passphrase: str | None = None,
+) -> Application:
+    """The signing official signs with a fresh authenticator code: COMPLETED.
+
+    For a letter the document is issued (numbered, rendered, signed, stored) in
+    the same transaction: if that fails nothing changes, the application stays
+    in SIGNING and the official gets a plain message. A letter template that
+    does not compile is recorded for the administrators.
+    """
+    from layanan.documents.rendering import TemplateProblem
+    from layanan.documents.services import document_issue
+    from layanan.documents.signing import SigningFailed
+
+    current = _fresh(application)
+    _party_or_refuse(actor, current, "sign")
+    workflow.transition_for(actor, current, "sign")
+    _second_factor_or_refuse(actor, second_factor_code)
+    try:
+        with transaction.atomic():
+            signed = _move(
+                application,
+                actor=actor,
+                action="sign",
+                expected_version=expected_version,
+                message=_("Surat sudah ditandatangani. Permohonan selesai."),
+                changes={"decided_at": timezone.now()},
+                notify="completed",
+            )
+            if signed.service.output == Service.Output.LETTER:
+                document_issue(application=signed, signer=actor, passphrase=passphrase)
+    except TemplateProblem as problem:
+        _sync(application, _fresh(application))
+        _template_problem_record(application, actor, str(problem))
+        raise ApplicationError(_("Templat surat bermasalah; administrator sudah diberi tahu.")) from problem
+    except SigningFailed as failed:
+        _sync(application, _fresh(application))
+        raise ApplicationError(str(failed)) from failed
+    except (ApplicationError, PermissionDenied):
+        _sync(application, _fresh(application))
+        raise
+    except Exception as error:  # the signer backend or storage failed: nothing was changed
+        import logging
+
+        logging.getLogger(__name__).exception("issuing the letter of application %s failed", application.pk)
+        _sync(application, _fresh(application))
+        raise ApplicationError(
+            _(
+                "Surat belum dapat diterbitkan karena gangguan teknis. "
+                "Tidak ada yang berubah; coba lagi nanti."
+            )
+        ) from error
+    return signed
 
 
 def application_reject(

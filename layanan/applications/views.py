@@ -46,6 +46,7 @@ from layanan.applications.forms import (
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.applications.uploads import UploadRefused, size_words
 from layanan.catalogue.models import FormField, Requirement, Service
+from layanan.documents.models import Document
 from layanan.regions.models import Region
 from layanan.tracking.codes import tracking_number_normalize
 
@@ -617,8 +618,16 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "continue_url": flow.first_url(),
         "can_withdraw": "withdraw" in allowed,
         "submit_key": uuid.uuid4(),
+        "document": _valid_document(application),
     }
     return render(request, "applications/citizen/detail.html", context)
+
+
+def _valid_document(application: Application) -> Document | None:
+    """The letter the applicant can download (the newest valid one), for a completed letter service."""
+    if application.status != Status.COMPLETED or application.service.output != Service.Output.LETTER:
+        return None
+    return application.documents.filter(state=Document.State.VALID).order_by("-issued_at").first()
 
 
 @never_cache

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -311,6 +312,7 @@ def _render_work(
         "answers": _answers(application, fields),
         "items": items,
         "allowed": allowed,
+        "signer_backend": settings.DOCUMENT_SIGNER_BACKEND,
         "may_open_files": can(actor, "application.handle", application),
         "has_decisions": bool(allowed - {"note"}),
         "colleagues": _colleagues(application, actor) if "assign" in allowed else [],
@@ -472,7 +474,18 @@ def _do_forward(request: HttpRequest, actor: User, application: Application) -> 
 
 
 def _do_sign(request: HttpRequest, actor: User, application: Application) -> str:
-    services.application_sign(application=application, actor=actor, expected_version=_version(request))
+    code = _text(request, "code")
+    if not code:
+        raise Invalid([Problem(_("Ketik kode 6 angka dari aplikasi autentikator Anda."), "sign-code")])
+    services.application_sign(
+        application=application,
+        actor=actor,
+        expected_version=_version(request),
+        second_factor_code=code,
+        passphrase=request.POST.get("passphrase") or None,  # BSrE only; never stored
+    )
+    if application.service.output == "letter":
+        return _("Permohonan ditandatangani dan selesai. Surat sudah terbit.")
     return _("Permohonan ditandatangani dan selesai.")
 
 

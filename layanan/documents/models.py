@@ -116,7 +116,7 @@ class Document(models.Model):
     holder_name_masked = models.CharField(max_length=160)
     signature_backend = models.CharField(max_length=20)
     file = models.FileField(upload_to="documents/%Y/", max_length=200)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, db_index=True)  # the PDF check finds a document by it
     state = models.CharField(max_length=10, choices=State.choices, default=State.VALID)
     replaced_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     revoked_reason = models.TextField(blank=True, default="")

@@ -57,6 +57,13 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("document.sign", None): {"sekar"},
     ("document.sign", "disdukcapil"): {"sekar"},
     ("document.sign", "pupr"): set(),
+    ("document.issue", None): {"budi", "andi", "rini", "sekar"},
+    ("document.issue", "application_disdukcapil"): {"sekar"},
+    ("document.issue", "application_desa"): set(),
+    ("document.revoke", None): {"budi", "andi", "rini", "sekar", "admin"},
+    ("document.revoke", "document_disdukcapil"): {"sekar", "admin"},
+    ("document.download", None): {"siti", "budi", "andi", "rini", "sekar"},
+    ("document.download", "document_disdukcapil"): {"siti", "budi", "sekar"},
 }
 
 
@@ -75,6 +82,13 @@ def _object(cast: Any, name: str | None) -> object | None:
         return citizen(home_region=cast.world.tanjung_raja_desa)
     if name == "kotabumi":
         return cast.world.kotabumi
+    if name.startswith("document_"):
+        from layanan.applications.models import Application
+        from layanan.documents.models import Document
+
+        application = _application_object(cast, name.replace("document_", "application_"))
+        assert isinstance(application, Application)
+        return Document(application=application, service=application.service, office=application.office)
     if name.startswith(("application_", "attachment_")):
         return _application_object(cast, name)
     return getattr(cast.world, name)

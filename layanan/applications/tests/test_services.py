@@ -31,6 +31,7 @@ from layanan.applications.tests.builders import (
 )
 from layanan.audit.models import AuditEvent
 from layanan.catalogue.models import Requirement
+from layanan.documents.tests.render_builders import letter_template, signing_ca, signing_code  # noqa: F401
 from layanan.tracking.codes import tracking_number_is_valid
 from layanan.tracking.models import TrackingNumber
 
@@ -88,10 +89,12 @@ def test_siti_applies_for_a_dukcapil_document_and_budi_sees_it_through_to_siak(
     assert {"application.start", "application.submit", "application.claim"} <= set(audited(after))
 
 
+@pytest.mark.usefixtures("signing_ca")
 def test_a_village_letter_goes_to_the_applicants_desa_office_and_its_signer_signs_it(cast):
     villager = builders.citizen(home_region=cast.world.tanjung_raja_desa)
     kepala_desa = builders.staff(role=Role.SIGNER, office=cast.world.desa_tanjung_raja)
     service = village_letter()
+    letter_template(service)
 
     application = submitted(service, villager)
     assert application.office == cast.world.desa_tanjung_raja
@@ -105,21 +108,31 @@ def test_a_village_letter_goes_to_the_applicants_desa_office_and_its_signer_sign
 
     with pytest.raises(TransitionNotAllowed):
         services.application_sign(
-            application=application, actor=cast.rini, expected_version=application.version
+            application=application,
+            actor=cast.rini,
+            expected_version=application.version,
+            second_factor_code=signing_code(cast.rini),
         )
     with pytest.raises(PermissionDenied):  # Sekar signs for Disdukcapil, not for the desa
         services.application_sign(
-            application=application, actor=cast.sekar, expected_version=application.version
+            application=application,
+            actor=cast.sekar,
+            expected_version=application.version,
+            second_factor_code=signing_code(cast.sekar),
         )
     application = services.application_sign(
-        application=application, actor=kepala_desa, expected_version=application.version
+        application=application,
+        actor=kepala_desa,
+        expected_version=application.version,
+        second_factor_code=signing_code(kepala_desa),
     )
 
     after = reloaded(application)
     assert after.status == Status.COMPLETED
     assert after.decided_at is not None
-    assert actions_of(after)[-2:] == ["approve", "sign"]
-    assert audited(after)[-1] == "application.sign"
+    assert actions_of(after)[-3:] == ["approve", "sign", "document_issue"]
+    assert "application.sign" in audited(after)
+    assert after.documents.get().signer == kepala_desa
 
 
 def test_a_kecamatan_service_goes_to_the_kantor_camat_of_the_applicants_desa(cast):
@@ -588,7 +601,10 @@ def test_a_step_not_in_the_table_is_refused_in_plain_indonesian(cast):
 
     with pytest.raises(TransitionNotAllowed) as refused:
         services.application_sign(
-            application=application, actor=cast.budi, expected_version=application.version
+            application=application,
+            actor=cast.budi,
+            expected_version=application.version,
+            second_factor_code="000000",
         )
 
     assert "Sedang diperiksa" in str(refused.value)

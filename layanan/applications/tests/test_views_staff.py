@@ -22,6 +22,7 @@ from layanan.applications import services
 from layanan.applications.models import Application, RequirementCheck, Status, TimelineEvent
 from layanan.catalogue.models import FormField, Requirement, Service
 from layanan.core.testing import Cast, make_user
+from layanan.documents.tests.render_builders import letter_template, signing_ca, signing_code  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -379,21 +380,33 @@ def test_budi_approves_a_siak_service_and_it_completes(cast: Cast):
     assert after.decided_at is not None
 
 
-def test_a_letter_waits_for_sekar_who_signs_it_and_budi_may_not(cast: Cast):
-    application = claimed(cast, build_submitted(cast, build_service(cast, output=Service.Output.LETTER)))
+@pytest.mark.usefixtures("signing_ca")
+def test_a_letter_waits_for_sekar_who_signs_it_with_her_code_and_budi_may_not(cast: Cast):
+    service = build_service(cast, output=Service.Output.LETTER)
+    letter_template(service)
+    application = claimed(cast, build_submitted(cast, service))
     accept_all(cast, application)
     post_act(cast.budi, application, "approve")
     assert fresh(application).status == Status.SIGNING
 
-    by_budi = post_act(cast.budi, application, "sign")
+    by_budi = post_act(cast.budi, application, "sign", code=signing_code(cast.budi))
     page = client_for(cast.sekar).get(work_url(application))
-    by_sekar = post_act(cast.sekar, application, "sign")
+    code = signing_code(cast.sekar)
+    without_code = post_act(cast.sekar, application, "sign")
+    wrong_code = post_act(cast.sekar, application, "sign", code="000000")
+    assert fresh(application).status == Status.SIGNING
+    by_sekar = post_act(cast.sekar, application, "sign", code=code)
 
     assert by_budi.status_code == 400
     assert page.status_code == 200
     assert act_url(application, "sign").encode() in page.content
+    assert b'name="code"' in page.content
+    assert without_code.status_code == 400
+    assert wrong_code.status_code == 400
+    assert "Kode autentikator salah" in wrong_code.content.decode()
     assert by_sekar.status_code == 302
     assert fresh(application).status == Status.COMPLETED
+    assert fresh(application).documents.get().signer == cast.sekar
 
 
 def test_a_rejection_needs_a_reason_the_citizen_can_act_on(cast: Cast):

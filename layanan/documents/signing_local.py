@@ -1,0 +1,351 @@
+"""The local signer backend: a platform certificate authority and one certificate per official.
+
+This makes a *tidak tersertifikasi* electronic signature (PP 71/2019 Pasal 60(2)): the
+platform itself vouches for the official. Keys are ECDSA P-256.
+
+The CA: ``settings.DOCUMENT_CA_CERT_FILE`` and ``DOCUMENT_CA_KEY_FILE`` when both are set
+(production: made once, kept offline-backed-up, mounted read-only on every host); otherwise a
+development CA made on first use under ``VAR_DIR/signing/dev-ca/`` (key file mode 0600). Each
+official's key and certificate live in :class:`~layanan.documents.models.SignerCredential`,
+the private key sealed by ``EncryptedTextField``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import secrets
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from layanan.audit.services import audit_record
+from layanan.documents.models import SignerCredential
+
+if TYPE_CHECKING:
+    from layanan.accounts.models import User
+
+CA_YEARS = 10
+SIGNER_DAYS = 730
+RENEW_WITHIN_DAYS = 30
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+
+def _name(pairs: list[tuple[x509.ObjectIdentifier, str]]) -> x509.Name:
+    return x509.Name([x509.NameAttribute(oid, value) for oid, value in pairs if value])
+
+
+def ca_make(*, common_name: str, organization: str) -> KeyPair:
+    """A self-signed CA certificate that may only issue end-entity certificates."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _name(
+        [
+            (NameOID.COUNTRY_NAME, "ID"),
+            (NameOID.ORGANIZATION_NAME, organization),
+            (NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = timezone.now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=365 * CA_YEARS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return KeyPair(key=key, cert=cert)
+
+
+def signer_certificate_issue(
+    *, ca: KeyPair, common_name: str, organization: str, serial_number: str = "", title: str = ""
+) -> KeyPair:
+    """A signing certificate (digitalSignature + nonRepudiation) for one person, issued by ``ca``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = _name(
+        [
+            (NameOID.COUNTRY_NAME, "ID"),
+            (NameOID.ORGANIZATION_NAME, organization),
+            (NameOID.TITLE, title),
+            (NameOID.COMMON_NAME, common_name),
+            (NameOID.SERIAL_NUMBER, serial_number),
+        ]
+    )
+    now = timezone.now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(min(now + dt.timedelta(days=SIGNER_DAYS), ca.cert.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,  # nonRepudiation
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
+        )
+        .sign(ca.key, hashes.SHA256())
+    )
+    return KeyPair(key=key, cert=cert)
+
+
+def key_pem(key: ec.EllipticCurvePrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def cert_pem(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _load_key(pem: bytes) -> ec.EllipticCurvePrivateKey:
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise ValueError("the signing key must be an ECDSA key")
+    return key
+
+
+def keypair_load(*, key_pem_text: str, cert_pem_text: str) -> KeyPair:
+    return KeyPair(
+        key=_load_key(key_pem_text.encode("ascii")),
+        cert=x509.load_pem_x509_certificate(cert_pem_text.encode("ascii")),
+    )
+
+
+# --- The platform CA --------------------------------------------------------------------------
+
+
+def _ca_paths() -> tuple[Path, Path, bool]:
+    """(certificate file, key file, whether it may be generated here)."""
+    cert_file = getattr(settings, "DOCUMENT_CA_CERT_FILE", "")
+    key_file = getattr(settings, "DOCUMENT_CA_KEY_FILE", "")
+    if cert_file and key_file:
+        return Path(cert_file), Path(key_file), False
+    folder = Path(settings.VAR_DIR) / "signing" / "dev-ca"
+    return folder / "ca-cert.pem", folder / "ca-key.pem", True
+
+
+def ca_certificate_path() -> Path | None:
+    """Where the platform CA's certificate is, if it exists yet (for validation)."""
+    cert_path, _key_path, _generated = _ca_paths()
+    return cert_path if cert_path.exists() else None
+
+
+def _ca_create(folder: Path) -> None:
+    """Make the development CA in a temporary folder, then rename it into place.
+
+    The rename is atomic, so two processes starting at once end with one CA: the loser's
+    rename fails because the folder is already there, and it reads the winner's.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    scratch = folder.parent / f".tmp-{secrets.token_hex(8)}"
+    scratch.mkdir(mode=0o700)
+    ca = ca_make(
+        common_name=f"{settings.REGENCY['platform_name']} CA Pengembangan",
+        organization=settings.REGENCY["name"],
+    )
+    key_file = scratch / "ca-key.pem"
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key_pem(ca.key))
+    (scratch / "ca-cert.pem").write_text(cert_pem(ca.cert), encoding="ascii")
+    try:
+        scratch.rename(folder)
+    except OSError:
+        key_file.unlink()
+        (scratch / "ca-cert.pem").unlink()
+        scratch.rmdir()
+
+
+def ca_load() -> KeyPair:
+    """The platform CA, made on first use when no CA files are configured."""
+    cert_path, key_path, may_generate = _ca_paths()
+    if may_generate and not cert_path.exists():
+        _ca_create(cert_path.parent)
+    return _ca_read(cert_path, key_path, cert_path.stat().st_mtime_ns, key_path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _ca_read(cert_path: Path, key_path: Path, cert_mtime: int, key_mtime: int) -> KeyPair:
+    """Parsed once per process and file version (the modification times are part of the key)."""
+    return KeyPair(
+        key=_load_key(key_path.read_bytes()),
+        cert=x509.load_pem_x509_certificate(cert_path.read_bytes()),
+    )
+
+
+# --- Officials' credentials -------------------------------------------------------------------
+
+
+def _identity(user: User) -> dict[str, str]:
+    return {
+        "common_name": user.full_name,
+        "organization": user.office.name if user.office_id and user.office else "",
+        "serial_number": user.nip,
+        "title": user.position,
+    }
+
+
+def _still_good(credential: SignerCredential, *, ca: KeyPair, wanted: dict[str, str]) -> bool:
+    cert = x509.load_pem_x509_certificate(credential.certificate_pem.encode("ascii"))
+    try:
+        cert.verify_directly_issued_by(ca.cert)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    subject = {
+        "common_name": _first(cert.subject, NameOID.COMMON_NAME),
+        "organization": _first(cert.subject, NameOID.ORGANIZATION_NAME),
+        "serial_number": _first(cert.subject, NameOID.SERIAL_NUMBER),
+        "title": _first(cert.subject, NameOID.TITLE),
+    }
+    fresh = cert.not_valid_after_utc - timezone.now() > dt.timedelta(days=RENEW_WITHIN_DAYS)
+    return subject == wanted and fresh
+
+
+def _first(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+    values = name.get_attributes_for_oid(oid)
+    return str(values[0].value) if values else ""
+
+
+def credential_ensure(user: User) -> SignerCredential:
+    """The official's credential, (re)issued when missing, stale, renamed or from another CA."""
+    ca = ca_load()
+    wanted = _identity(user)
+    current = SignerCredential.objects.filter(user=user).first()
+    if current is not None and _still_good(current, ca=ca, wanted=wanted):
+        return current  # the usual case: no lock, no write
+    with transaction.atomic():
+        credential = SignerCredential.objects.select_for_update().filter(user=user).first()
+        if credential is not None and _still_good(credential, ca=ca, wanted=wanted):
+            return credential
+        pair = signer_certificate_issue(ca=ca, **wanted)
+        if credential is None:
+            try:
+                with transaction.atomic():
+                    credential = SignerCredential.objects.create(
+                        user=user, private_key_pem=key_pem(pair.key), certificate_pem=cert_pem(pair.cert)
+                    )
+            except IntegrityError:  # made by a concurrent request a moment ago
+                return SignerCredential.objects.get(user=user)
+            action = "documents.credential_issue"
+        else:
+            credential.private_key_pem = key_pem(pair.key)
+            credential.certificate_pem = cert_pem(pair.cert)
+            credential.save(update_fields=["private_key_pem", "certificate_pem"])
+            action = "documents.credential_renew"
+        audit_record(
+            actor=None,
+            action=action,
+            obj=credential,
+            details={"user_id": user.pk, "serial": format(pair.cert.serial_number, "x")},
+        )
+        return credential
+
+
+# --- Signing ----------------------------------------------------------------------------------
+
+
+def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def pdf_sign_with(
+    *, pdf: bytes, pair: KeyPair, chain: list[x509.Certificate], reason: str, location: str
+) -> bytes:
+    """PAdES B-B, invisible field, the signer's certificate and its chain embedded.
+
+    Raises whatever pyHanko raises on an unreadable or encrypted PDF; callers turn it into
+    :class:`~layanan.documents.signing.SigningFailed`.
+    """
+    signer = signers.SimpleSigner(
+        signing_cert=_asn1_cert(pair.cert),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            pair.key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
+        embed_roots=True,
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name=_free_field_name(writer),
+        md_algorithm="sha256",
+        reason=reason or None,
+        location=location or None,
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    out = signers.sign_pdf(writer, meta, signer=signer)
+    return bytes(out.getvalue())
+
+
+def _free_field_name(writer: IncrementalPdfFileWriter) -> str:
+    taken = {name for name, _value, _ref in fields.enumerate_sig_fields(writer.prev)}
+    number = 1
+    while f"TandaTangan{number}" in taken:
+        number += 1
+    return f"TandaTangan{number}"
+
+
+def pdf_sign(*, pdf: bytes, signer: User, reason: str, location: str) -> bytes:
+    credential = credential_ensure(signer)
+    pair = keypair_load(key_pem_text=credential.private_key_pem, cert_pem_text=credential.certificate_pem)
+    return pdf_sign_with(pdf=pdf, pair=pair, chain=[ca_load().cert], reason=reason, location=location)
