@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "layanan.catalogue",
     "layanan.applications",
     "layanan.documents",
+    "layanan.complaints",
 ]
 
 MIDDLEWARE = [
