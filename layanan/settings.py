@@ -215,6 +215,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the non-file part of a request body
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
+# Reports (pengaduan, aspirasi, permintaan informasi): the clock of each kind,
+# in working days (domain.md section 6, SP4N-LAPOR!): "verify" after receipt,
+# "followup" for each office after disposition, "close" after the answer
+# (auto-close without the reporter's reply; also the reopen window). Per-kind
+# policy kept here as a dict with defaults, no environment variable.
+COMPLAINT_DEADLINES = {
+    "pengaduan": {"verify": 3, "followup": 5, "close": 10},
+    "aspirasi": {"verify": 3, "followup": 5, "close": 10},
+    "informasi": {"verify": 3, "followup": 5, "close": 10},
+}
+
 MAILERS = {
     "default": {
         "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),

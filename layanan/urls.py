@@ -9,6 +9,7 @@ urlpatterns = [
     path("layanan/", include("layanan.catalogue.urls")),
     path("", include("layanan.applications.urls")),
     path("v/", include("layanan.documents.urls")),
+    path("lapor/", include("layanan.complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

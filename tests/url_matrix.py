@@ -298,3 +298,169 @@ def citizen_submitted(cast: Any) -> Any:
         upload=SimpleUploadedFile("kk.jpg", photo.getvalue(), content_type="image/jpeg"),
     )
     return services.application_submit(application=application, actor=cast.siti, submit_key=uuid.uuid4())
+
+
+# --- complaints: the reporter's and the public pages (layanan/complaints/views.py) ---------------------
+
+
+def _siti_report(cast: Any) -> dict[str, Any]:
+    from layanan.complaints.tests.citizen_builders import report
+
+    return {"public_id": report(cast).public_id}
+
+
+def _siti_answered_report(cast: Any) -> dict[str, Any]:
+    from layanan.complaints.tests.citizen_builders import answered, report
+
+    return {"public_id": answered(report(cast)).public_id}
+
+
+def _public_report(cast: Any) -> dict[str, Any]:
+    from layanan.complaints.tests.citizen_builders import answered, report
+
+    return {"public_id": answered(report(cast)).public_id}
+
+
+def _published_photo(cast: Any) -> dict[str, Any]:
+    from layanan.complaints.models import ReportPhoto
+    from layanan.complaints.tests.citizen_builders import jpeg, photo_upload, report, verified
+
+    found = verified(report(cast, photos=[photo_upload(jpeg())]))
+    ReportPhoto.objects.filter(report=found).update(published=True)
+    return {"photo_id": found.photos.get().pk}
+
+
+_REPORTER_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200}
+
+MATRIX += [
+    Row(
+        "complaints:new",
+        {**EVERYONE_200, "anonymous": 302},
+        notes="Anyone signed in may report (the anonymous choice hides the identity, it needs an account).",
+    ),
+    Row("complaints:mine", {**EVERYONE_200, "anonymous": 302}, notes="One's own and supported reports."),
+    Row(
+        "complaints:detail",
+        _REPORTER_ONLY,
+        kwargs=_siti_answered_report,
+        notes="Siti's answered report (with the rating form): only the reporter; staff work on it on "
+        "their own pages (views_staff).",
+    ),
+    Row("complaints:done", _REPORTER_ONLY, kwargs=_siti_report),
+    Row(
+        "complaints:reopen",
+        _REPORTER_ONLY,
+        kwargs=_siti_answered_report,
+        notes="The reporter reopens an answered report once, with a reason.",
+    ),
+    *[
+        Row(
+            f"complaints:{name}",
+            {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+            page=False,
+            kwargs=_siti_answered_report,
+            notes="POST only; who may: layanan/complaints/tests/test_views_citizen.py.",
+        )
+        for name in ("support", "rate", "confirm")
+    ],
+    Row(
+        "complaints:public_list",
+        EVERYONE_200,
+        notes="Public: verified, non-confidential reports, no identity.",
+    ),
+    Row("complaints:public_detail", EVERYONE_200, kwargs=_public_report),
+    Row(
+        "complaints:public_photo",
+        EVERYONE_200,
+        page=False,
+        kwargs=_published_photo,
+        notes="Only a photo an officer published, of a report on the public list.",
+    ),
+]
+
+
+# --- complaints: the staff's pages (layanan/complaints/views_staff.py) --------------------------------
+
+
+def staff_report(cast: Any) -> Any:
+    """Siti's report with a photo, verified by the administrator and disposed to Disdukcapil."""
+    import io
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from layanan.complaints import services
+    from layanan.complaints.models import Category, Kind
+
+    category, _ = Category.objects.get_or_create(
+        slug="matriks-petugas",
+        defaults={"name": "Dokumen kependudukan", "default_office": cast.world.disdukcapil},
+    )
+    photo = io.BytesIO()
+    Image.new("RGB", (60, 40), (120, 30, 10)).save(photo, "JPEG")
+    report = services.report_submit(
+        reporter=cast.siti,
+        kind=Kind.COMPLAINT,
+        category=category,
+        text="Blanko KTP-el habis di kecamatan sejak dua minggu.",
+        region=cast.world.kotabumi_pasar,
+        photos=[SimpleUploadedFile("foto.jpg", photo.getvalue(), content_type="image/jpeg")],
+        submit_key=uuid.uuid4(),
+    )
+    return services.report_verify(
+        report=report, actor=cast.admin, expected_version=report.version, office=cast.world.disdukcapil
+    )
+
+
+MATRIX += [
+    Row(
+        "complaints:desk",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "admin": 200},
+        notes="The verification desk: the verifying administrator (role admin) alone.",
+    ),
+    Row(
+        "complaints:queue",
+        {**dict.fromkeys(PERSONAS, 200), "anonymous": 302, "siti": 403, "auditor": 403, "sekar": 403},
+        notes="Officers and operators see their office's reports (selectors.agency_queue); the leader and "
+        "the administrator first choose an office and then only read. Signers handle no reports.",
+    ),
+    Row(
+        "complaints:staff_report",
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": 302,
+            "budi": 200,
+            "sekar": 200,
+            "bupati": 200,
+            "auditor": 200,
+            "admin": 200,
+        },
+        kwargs=lambda cast: {"public_id": staff_report(cast).public_id},
+        notes="A report disposed to Disdukcapil: its staff, readers (leader, auditor) and the administrator; "
+        "the reporter follows it on her own page. No agency page carries the reporter's identity.",
+    ),
+    Row(
+        "complaints:staff_act",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"public_id": staff_report(cast).public_id, "action": "note"},
+        notes="POST only; who may take which action: layanan/complaints/tests/test_views_staff.py.",
+    ),
+    Row(
+        "complaints:photo",
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": 302,
+            "siti": 200,
+            "budi": 200,
+            "sekar": 200,
+            "bupati": 200,
+            "auditor": 200,
+            "admin": 200,
+        },
+        page=False,
+        kwargs=lambda cast: {"photo_id": staff_report(cast).photos.get().pk},
+        notes="The reporter's photo: the reporter and whoever may open the report's staff page.",
+    ),
+]

@@ -348,6 +348,54 @@ def _downloads_document(actor: User, obj: object | None) -> bool:
     return actor.role in _HANDLING_ROLES and _own_office(actor, obj)
 
 
+# --- reports (laporan: pengaduan, aspirasi, permintaan informasi) -----------------------------------
+
+_REPORT_HANDLING_ROLES: Final = frozenset({Role.OFFICER, Role.OPERATOR})
+
+
+def _report_offices(obj: object, *, active_only: bool) -> list[int]:
+    """The ids of the offices the report was disposed to (only active dispositions when asked)."""
+    from layanan.complaints.models import Disposition, Report  # no import cycle
+
+    if not isinstance(obj, Report) or obj.pk is None:
+        return []
+    rows = Disposition.objects.filter(report_id=obj.pk)
+    if active_only:
+        rows = rows.filter(is_active=True)
+    return list(rows.values_list("office_id", flat=True))
+
+
+def _handles_report(actor: User, obj: object | None) -> bool:
+    """Staff of an office holding an active disposition of the report (their own office, never by region)."""
+    if actor.office_id is None:
+        return False
+    if obj is None:
+        return True
+    if isinstance(obj, Office):
+        return obj.pk == actor.office_id
+    return actor.office_id in _report_offices(obj, active_only=True)
+
+
+def _reads_report(actor: User, obj: object | None) -> bool:
+    """The reporter and supporters; the coordinator, auditors; staff and leaders reaching an office
+    the report was disposed to (now or earlier)."""
+    from layanan.complaints.models import Report, Support  # no import cycle
+
+    if obj is None:
+        return actor.role == Role.CITIZEN or not jurisdiction(actor).is_empty
+    if not isinstance(obj, Report) or obj.pk is None:
+        return False
+    if obj.reporter_id == actor.pk or Support.objects.filter(report_id=obj.pk, user_id=actor.pk).exists():
+        return True
+    reach = jurisdiction(actor)
+    if reach.everything:
+        return True
+    if reach.is_empty:
+        return False
+    offices = Office.objects.filter(pk__in=_report_offices(obj, active_only=False))
+    return any(reach.reaches_office(office) for office in offices)
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 
@@ -439,6 +487,20 @@ RULES: Final[Mapping[str, Rule]] = {
         ALL_ROLES,
         _downloads_document,
         "Download an issued PDF: the applicant (or assisting operator), and staff of the issuing office.",
+    ),
+    "report.verify": Rule(
+        frozenset({Role.ADMIN}),
+        description="Verify, postpone, refuse, archive and dispose reports; see the reporter (audited).",
+    ),
+    "report.handle": Rule(
+        _REPORT_HANDLING_ROLES,
+        _handles_report,
+        "Follow up and answer a report: staff of an office holding an active disposition of it.",
+    ),
+    "report.read": Rule(
+        ALL_ROLES,
+        _reads_report,
+        "Read a report: reporter, supporters, the coordinator, auditors, staff of its disposition offices.",
     ),
 }
 

@@ -64,6 +64,13 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("document.revoke", "document_disdukcapil"): {"sekar", "admin"},
     ("document.download", None): {"siti", "budi", "andi", "rini", "sekar"},
     ("document.download", "document_disdukcapil"): {"siti", "budi", "sekar"},
+    # Reports: Siti's, verified and disposed to Disdukcapil.
+    ("report.verify", None): {"admin"},
+    ("report.verify", "report_disdukcapil"): {"admin"},
+    ("report.handle", None): {"budi", "andi", "rini"},
+    ("report.handle", "report_disdukcapil"): {"budi"},
+    ("report.read", None): {"siti", "budi", "andi", "rini", "bupati", "auditor", "admin", "sekar"},
+    ("report.read", "report_disdukcapil"): {"siti", "budi", "sekar", "bupati", "auditor", "admin"},
 }
 
 
@@ -89,6 +96,10 @@ def _object(cast: Any, name: str | None) -> object | None:
         application = _application_object(cast, name.replace("document_", "application_"))
         assert isinstance(application, Application)
         return Document(application=application, service=application.service, office=application.office)
+    if name == "report_disdukcapil":
+        from layanan.complaints.tests.domain_builders import disposed
+
+        return disposed(cast)
     if name.startswith(("application_", "attachment_")):
         return _application_object(cast, name)
     return getattr(cast.world, name)

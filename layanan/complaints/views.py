@@ -1,0 +1,359 @@
+"""The reporter's pages and the public list of reports. Thin: parse, call, render.
+
+The reporter's path: ``new`` (one short page) → when similar open reports
+exist, the same POST shows them first ("Laporan serupa": support one of them,
+or send anyway with ``confirm=1``) → ``done`` (the tracking number). The
+submit key travels with the form, so a double submit gives one report.
+Photos cannot travel in hidden fields: when the similar reports are shown,
+the page says so and asks for them again.
+
+``mine`` lists one's own and supported reports; ``detail`` shows one's own
+report with its public timeline, the answer, and the rating, confirm and
+reopen actions. ``public_list``/``public_detail`` show non-confidential
+reports to anyone, never with the reporter's identity, and photos only when
+an officer published them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from layanan.accounts import ratelimit
+from layanan.accounts.models import User
+from layanan.complaints import selectors, services, workflow
+from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
+from layanan.complaints.models import Report, ReportPhoto, Status
+
+NEW_REPORTS_PER_USER = ratelimit.Limit("report-new", attempts=10, window_seconds=24 * 60 * 60)
+PUBLIC_PAGE_SIZE = 20
+
+STATUS_TAGS = {
+    Status.RECEIVED: "",
+    Status.POSTPONED: "tag--yellow",
+    Status.VERIFIED: "",
+    Status.DISPOSED: "",
+    Status.IN_PROGRESS: "",
+    Status.ANSWERED: "tag--green",
+    Status.CLOSED: "tag--grey",
+    Status.NOT_AUTHORITY: "tag--grey",
+    Status.ARCHIVED: "tag--grey",
+}
+OPEN_STATUSES = workflow.OPEN_STATUSES
+PUBLIC_STATUSES = selectors.PUBLIC_STATUSES
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Report]:
+    """The report, for its reporter only (officers work on it on their own pages)."""
+    user = _user(request)
+    report = selectors.report_get(actor=user, public_id=public_id)
+    if report.reporter_id != user.pk:
+        raise PermissionDenied
+    return user, report
+
+
+def _tag(report: Report) -> str:
+    return STATUS_TAGS.get(Status(report.status), "")
+
+
+def _breached(report: Report) -> bool:
+    """A deadline has passed while the report is still open (the "terlambat" marker)."""
+    return bool(getattr(report, "breached", False)) or selectors.is_breached(report)
+
+
+def _sent_before(user: User, raw_key: str) -> Report | None:
+    """The report this user already sent with this submit key (a double submit), if any."""
+    try:
+        key = uuid.UUID(raw_key)
+    except ValueError:
+        return None
+    return Report.objects.filter(submit_key=key, reporter=user).first()
+
+
+# --- filing a report --------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method != "POST":
+        return render(request, "complaints/citizen/new.html", {"form": ReportForm()})
+    earlier = _sent_before(user, request.POST.get("submit_key", ""))
+    if earlier is not None:
+        return redirect("complaints:done", public_id=earlier.public_id)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "complaints/citizen/new.html", {"form": form})
+    data = form.cleaned_data
+    if request.POST.get("confirm") != "1":
+        similar = selectors.similar_open_reports(
+            category=data["category"],
+            region=data["region"],
+            text=data["text"],
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )
+        if similar:
+            carried = request.POST.copy()
+            if form.photo_location_used:  # the photo's point travels; the photos must be chosen again
+                carried["latitude"], carried["longitude"] = str(data["latitude"]), str(data["longitude"])
+            context = {
+                "form": form,
+                "carry": ReportForm(carried),
+                "similar": similar,
+                "had_photos": bool(data.get("photos")),
+                "photo_location_used": form.photo_location_used,
+            }
+            return render(request, "complaints/citizen/similar.html", context)
+    wait = NEW_REPORTS_PER_USER.wait_seconds(str(user.pk))
+    if wait:
+        form.add_error(
+            None,
+            _("Anda sudah mengirim banyak laporan hari ini. Coba lagi dalam %(minutes)s menit.")
+            % {"minutes": ratelimit.minutes_text(wait)},
+        )
+        return render(request, "complaints/citizen/new.html", {"form": form}, status=429)
+    try:
+        report = services.report_submit(
+            reporter=user,
+            kind=data["kind"],
+            category=data["category"],
+            text=data["text"],
+            region=data["region"],
+            channel="web",
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            address_text=data.get("address_text") or "",
+            occurred_on=data.get("occurred_on"),
+            anonymous=bool(data.get("anonymous")),
+            confidential=bool(data.get("confidential")),
+            photos=data.get("photos") or [],
+            submit_key=data["submit_key"],
+        )
+    except services.ReportError as refused:
+        form.add_error(None, str(refused))
+        return render(request, "complaints/citizen/new.html", {"form": form})
+    NEW_REPORTS_PER_USER.fail(str(user.pk))
+    return redirect("complaints:done", public_id=report.public_id)
+
+
+@never_cache
+@login_required
+def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    _viewer, report = _own(request, public_id)
+    return render(request, "complaints/citizen/done.html", {"report": report})
+
+
+@never_cache
+@login_required
+@require_POST
+def support(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """ "Saya juga mengalami ini": follow and support someone else's open report."""
+    user = _user(request)
+    report = get_object_or_404(Report, public_id=public_id)
+    if report.reporter_id == user.pk:
+        messages.info(request, _("Ini laporan Anda sendiri."))
+        return redirect("complaints:detail", public_id=report.public_id)
+    try:
+        services.report_support(report=report, user=user)
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Terima kasih. Anda ikut mendukung laporan %(number)s dan akan dikabari perkembangannya.")
+            % {"number": report.tracking_number},
+        )
+    return redirect("complaints:mine")
+
+
+# --- following one's reports -------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    own = list(selectors.reports_of_reporter(actor=user))
+    supported = selectors.reports_supported_by(actor=user)
+    context = {
+        "own": [(r, _tag(r), _breached(r)) for r in own],
+        "supported": [(r, _tag(r), _breached(r)) for r in supported],
+    }
+    return render(request, "complaints/citizen/mine.html", context)
+
+
+@never_cache
+@login_required
+def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, report = _own(request, public_id)
+    return _render_detail(request, user, report)
+
+
+def _render_detail(
+    request: HttpRequest,
+    user: User,
+    report: Report,
+    *,
+    rate_form: RateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    answered = report.status in (Status.ANSWERED, Status.CLOSED)
+    context = {
+        "report": report,
+        "tag_class": _tag(report),
+        "breached": _breached(report),
+        "timeline": selectors.report_timeline(actor=user, report=report),
+        "can_confirm": report.status == Status.ANSWERED,
+        "can_rate": answered and report.satisfied is None,
+        "can_reopen": answered and report.reopened_count == 0,
+        "rate_form": rate_form or RateForm(),
+        "photo_count": report.photos.filter(is_evidence=False).count(),
+    }
+    return render(request, "complaints/citizen/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def rate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, report = _own(request, public_id)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, user, report, rate_form=form, status=400)
+    try:
+        services.report_rate(
+            report=report,
+            actor=user,
+            satisfied=form.cleaned_data["satisfied"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Terima kasih atas penilaian Anda."))
+    return redirect("complaints:detail", public_id=report.public_id)
+
+
+@never_cache
+@login_required
+@require_POST
+def confirm(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, report = _own(request, public_id)
+    try:
+        services.report_confirm(report=report, actor=user)
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Laporan sudah Anda nyatakan selesai. Terima kasih."))
+    return redirect("complaints:detail", public_id=report.public_id)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user, report = _own(request, public_id)
+    if report.reopened_count > 0 or report.status not in (Status.ANSWERED, Status.CLOSED):
+        messages.error(request, _("Laporan ini tidak dapat dibuka lagi."))
+        return redirect("complaints:detail", public_id=report.public_id)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_reopen(report=report, actor=user, reason=form.cleaned_data["reason"])
+        except services.ReportError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Laporan dibuka lagi dan diteruskan kembali kepada petugas."))
+        return redirect("complaints:detail", public_id=report.public_id)
+    return render(request, "complaints/citizen/reopen.html", {"report": report, "form": form})
+
+
+# --- the public list -------------------------------------------------------------------------------------
+
+
+def _public(form: PublicFilterForm) -> QuerySet[Report]:
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "kecamatan_code": form.cleaned_data.get("kecamatan") or None,
+            "category": form.cleaned_data.get("category"),
+            "status": form.cleaned_data.get("status") or None,
+        }
+    return selectors.public_reports(**filters)
+
+
+@require_http_methods(["GET"])
+def public_list(request: HttpRequest) -> HttpResponse:
+    form = PublicFilterForm(request.GET or None)
+    paginator = Paginator(_public(form), PUBLIC_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(r, _tag(r)) for r in page.object_list],
+        "query": query.urlencode(),
+    }
+    return render(request, "complaints/public/list.html", context)
+
+
+@require_http_methods(["GET"])
+def public_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = _public(PublicFilterForm()).filter(public_id=public_id).first()
+    if report is None:
+        raise Http404
+    context = {
+        "report": report,
+        "tag_class": _tag(report),
+        "photos": list(report.photos.filter(published=True).order_by("uploaded_at", "id")),
+        "can_support": report.status in OPEN_STATUSES,
+    }
+    return render(request, "complaints/public/detail.html", context)
+
+
+@require_http_methods(["GET"])
+def public_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
+    """A photo an officer published, of a report on the public list; nothing else."""
+    photo = (
+        ReportPhoto.objects.filter(
+            pk=photo_id, published=True, report__in=selectors.public_reports().values("pk")
+        )
+        .only("file")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="foto-{photo_id}.jpg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response

@@ -1,0 +1,643 @@
+"""The staff's pages for reports: the verification desk, the agency queue, one report, its actions.
+
+Thin: parse the request, ask a selector or call a service, render or redirect.
+
+- The verifying administrator (role ``admin``) works the desk: received and
+  postponed reports on the verify clock. Only they may open the reporter's
+  identity, one POST at a time, each audited by ``reporter_identity_view``.
+- Staff of an office the report is disposed to work it from their queue:
+  notes, start, a public answer with evidence photos, re-disposition. The
+  agency page never carries the reporter's identity, not even the name.
+- A leader reads (never acts).
+
+Every state change is posted to :func:`act` with the ``Report.version`` the
+officer saw, so a colleague's change made meanwhile is reported instead of
+overwritten.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from layanan.accounts.models import OFFICE_ROLES, Role, User
+from layanan.accounts.permissions import can
+from layanan.agencies.models import Office
+from layanan.calendars.selectors import working_days_between
+from layanan.complaints import selectors, services, workflow
+from layanan.complaints.models import Report, ReportPhoto, Status
+
+REASON_MAX = 2000
+PAGE_ACTIONS = frozenset(
+    {
+        "verify",
+        "dispose",
+        "postpone",
+        "not_authority",
+        "archive",
+        "duplicate",
+        "note",
+        "start",
+        "answer",
+        "redispose",
+        "identity",
+    }
+)
+DESK_STATUSES = frozenset({Status.RECEIVED, Status.POSTPONED})
+BUCKET_LABELS = {
+    "new": gettext_lazy("Disposisi baru"),
+    "in_progress": gettext_lazy("Sedang ditindaklanjuti"),
+    "answered": gettext_lazy("Sudah dijawab"),
+    "overdue": gettext_lazy("Lewat batas waktu"),
+    "closed": gettext_lazy("Selesai"),
+}
+STATUS_TAGS = {
+    Status.RECEIVED: "",
+    Status.POSTPONED: "tag--yellow",
+    Status.VERIFIED: "",
+    Status.DISPOSED: "",
+    Status.IN_PROGRESS: "tag--yellow",
+    Status.ANSWERED: "tag--green",
+    Status.CLOSED: "tag--green",
+    Status.NOT_AUTHORITY: "tag--grey",
+    Status.ARCHIVED: "tag--grey",
+}
+
+
+class Party(StrEnum):
+    VERIFIER = "verifier"  # the verifying administrator
+    AGENCY = "agency"  # staff of an office the report is (actively) disposed to
+    READER = "reader"  # a leader: reads, never acts
+
+
+# --- who is asking -------------------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_active or user.role == Role.CITIZEN:
+        raise PermissionDenied
+    return user
+
+
+def _active_offices(report: Report) -> list[Office]:
+    return [
+        disposition.office
+        for disposition in report.dispositions.filter(is_active=True).select_related("office")
+    ]
+
+
+def _party(actor: User, report: Report) -> Party:
+    """How ``actor`` meets this report on the staff pages; anyone else is refused."""
+    if not can(actor, "report.read", report):
+        raise PermissionDenied
+    if can(actor, "report.verify", report):
+        return Party.VERIFIER
+    if actor.role in OFFICE_ROLES:
+        if actor.office_id is not None and report.dispositions.filter(office_id=actor.office_id).exists():
+            return Party.AGENCY
+        raise PermissionDenied
+    if actor.role in (Role.LEADER, Role.AUDITOR):
+        return Party.READER
+    raise PermissionDenied
+
+
+def _get(actor: User, public_id: uuid.UUID) -> tuple[Report, Party]:
+    report = selectors.report_get(actor=actor, public_id=public_id)
+    return report, _party(actor, report)
+
+
+# --- the clock -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    at: datetime | None
+    text: str
+    late: bool
+
+
+def due_of(at: datetime | None, now: datetime) -> Due:
+    """``sisa N hari kerja`` or ``terlambat N hari kerja`` until/since ``at``."""
+    if at is None:
+        return Due(at=None, text="", late=False)
+    if at <= now:
+        days = working_days_between(at, now)
+        if days == 0:
+            return Due(at=at, text=_("terlambat, kurang dari 1 hari kerja"), late=True)
+        text = ngettext("terlambat %(days)d hari kerja", "terlambat %(days)d hari kerja", days)
+        return Due(at=at, text=text % {"days": days}, late=True)
+    days = working_days_between(now, at)
+    if days == 0:
+        return Due(at=at, text=_("sisa kurang dari 1 hari kerja"), late=False)
+    text = ngettext("sisa %(days)d hari kerja", "sisa %(days)d hari kerja", days)
+    return Due(at=at, text=text % {"days": days}, late=False)
+
+
+def _report_due(report: Report, now: datetime) -> Due:
+    if report.status == Status.POSTPONED:
+        return Due(at=None, text=_("ditunda, batas waktu berhenti"), late=False)
+    if report.status == Status.RECEIVED:
+        return due_of(report.verify_due_at, now)
+    if report.status in (Status.VERIFIED, Status.DISPOSED, Status.IN_PROGRESS):
+        return due_of(report.followup_due_at, now)
+    return Due(at=None, text="", late=False)
+
+
+# --- the verification desk -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    report: Report
+    due: Due
+    tag: str
+    breached: bool
+
+
+@login_required
+@never_cache
+def desk(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied
+    now = timezone.now()
+    reports = list(selectors.verification_queue(actor=actor))
+    rows = [_row(report, now) for report in reports]
+    context = {
+        "rows": rows,
+        "received": sum(1 for row in rows if row.report.status == Status.RECEIVED),
+        "postponed": sum(1 for row in rows if row.report.status == Status.POSTPONED),
+        "breached": sum(1 for row in rows if row.breached),
+    }
+    return render(request, "complaints/staff/desk.html", context)
+
+
+# --- the agency queue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tab:
+    slug: str
+    label: str
+    count: int
+    current: bool
+
+
+def _row(report: Report, now: datetime) -> Row:
+    return Row(
+        report=report,
+        due=_report_due(report, now),
+        tag=STATUS_TAGS[Status(report.status)],
+        breached=selectors.is_breached(report, now),
+    )
+
+
+@login_required
+@never_cache
+def queue(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    code = request.GET.get("kantor", "").strip()
+    office: Office | None
+    if actor.role in OFFICE_ROLES and actor.office is not None:
+        office = actor.office
+        if code and code != office.code:
+            raise PermissionDenied
+    elif actor.role in (Role.LEADER, Role.ADMIN):
+        if not code:
+            offices = Office.objects.filter(is_active=True).order_by("kind", "name")
+            if actor.office_id is not None:
+                offices = offices.filter(pk=actor.office_id)
+            return render(request, "complaints/staff/choose_office.html", {"offices": offices})
+        office = Office.objects.filter(code=code).first()
+        if office is None:
+            raise Http404
+        if actor.office_id is not None and office.pk != actor.office_id:
+            raise PermissionDenied
+    else:
+        raise PermissionDenied
+    buckets = selectors.QUEUE_BUCKETS
+    bucket = request.GET.get("kelompok", buckets[0])
+    if bucket not in buckets:
+        bucket = buckets[0]
+    result = selectors.agency_queue(actor=actor, office=office, bucket=bucket)
+    now = timezone.now()
+    tabs = [
+        Tab(slug, str(BUCKET_LABELS.get(slug, slug)), result.counts.get(slug, 0), slug == bucket)
+        for slug in buckets
+    ]
+    return render(
+        request,
+        "complaints/staff/queue.html",
+        {
+            "office": office,
+            "bucket": bucket,
+            "bucket_label": BUCKET_LABELS.get(bucket, bucket),
+            "tabs": tabs,
+            "rows": [_row(item, now) for item in result.reports],
+            "read_only": actor.office_id != office.pk or actor.role not in OFFICE_ROLES,
+            "kantor": code,
+        },
+    )
+
+
+# --- one report ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    message: str
+    target: str
+
+
+@dataclass
+class Posted:
+    action: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    offices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the verifier sees after asking: the reporter, or that there is none to see."""
+
+    anonymous: bool
+    name: str = ""
+    phone: str = ""
+
+
+def _allowed(party: Party, report: Report, actor: User) -> frozenset[str]:
+    """The page's actions the workflow table offers now (the services still check each one)."""
+    if party == Party.READER:
+        return frozenset()
+    offered = set(workflow.allowed_actions(actor, report))
+    if party == Party.VERIFIER:
+        offered.add("identity")
+        if "archive" in offered:
+            offered.add("duplicate")
+    return frozenset(offered & PAGE_ACTIONS)
+
+
+def _render(
+    request: HttpRequest,
+    actor: User,
+    report: Report,
+    party: Party,
+    *,
+    problems: list[Problem] | None = None,
+    posted: Posted | None = None,
+    identity: Identity | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    problems = problems or []
+    allowed = _allowed(party, report, actor)
+    offices = Office.objects.filter(is_active=True).order_by("kind", "name")
+    routed: Office | None = None
+    if party == Party.VERIFIER and "verify" in allowed:
+        from layanan.complaints.routing import route  # the ROUTING helper's module
+
+        routed = route(category=report.category, region=report.region)
+    active = _active_offices(report)
+    photos = list(report.photos.order_by("uploaded_at", "pk"))
+    context = {
+        "report": report,
+        "party": str(party),
+        "is_verifier": party == Party.VERIFIER,
+        "status_tag": STATUS_TAGS[Status(report.status)],
+        "due": _report_due(report, timezone.now()),
+        "photos": [photo for photo in photos if not photo.is_evidence],
+        "evidence": [photo for photo in photos if photo.is_evidence],
+        "routed": routed,
+        "active_offices": active,
+        "dispositions": list(report.dispositions.select_related("office").order_by("created_at", "pk")),
+        "offices": offices,
+        "redispose_offices": [office for office in offices if office not in active],
+        "allowed": allowed,
+        "has_actions": bool(allowed - {"identity"}),
+        "timeline": selectors.report_timeline(actor=actor, report=report),
+        "identity": identity,
+        "problems": problems,
+        "errors": {problem.target.replace("-", "_"): problem.message for problem in problems},
+        "posted": posted or Posted(),
+    }
+    return render(request, "complaints/staff/report.html", context, status=status)
+
+
+@login_required
+@never_cache
+def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = _actor(request)
+    report, party = _get(actor, public_id)
+    return _render(request, actor, report, party)
+
+
+# --- actions -------------------------------------------------------------------------------------
+
+
+class Invalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "")
+        self.problems = problems
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1  # no version seen: never matches, so the officer is asked to reload
+
+
+def _text(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "").strip()[:REASON_MAX]
+
+
+def _required(request: HttpRequest, name: str, target: str, message: str) -> str:
+    value = _text(request, name)
+    if not value:
+        raise Invalid([Problem(message, target)])
+    return value
+
+
+def _office(code: str) -> Office | None:
+    return Office.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def _do_verify(request: HttpRequest, actor: User, report: Report) -> str:
+    office = _office(request.POST.get("office", ""))
+    if office is None:
+        raise Invalid([Problem(_("Pilih instansi yang menindaklanjuti laporan ini."), "verify-office")])
+    extras = [
+        found
+        for code in request.POST.getlist("extra")
+        if (found := _office(code)) is not None and found.pk != office.pk
+    ]
+    instruction = _text(request, "instruction")
+    with transaction.atomic():  # the extra offices too, or nothing
+        report = services.report_verify(
+            report=report,
+            actor=actor,
+            expected_version=_version(request),
+            office=office,
+            instruction=instruction,
+        )
+        if extras:
+            services.report_dispose(
+                report=report,
+                actor=actor,
+                expected_version=report.version,
+                offices=extras,
+                instruction=instruction,
+            )
+    names = ", ".join(item.name for item in [office, *extras])
+    return _("Laporan diverifikasi dan diteruskan ke %(offices)s.") % {"offices": names}
+
+
+def _do_dispose(request: HttpRequest, actor: User, report: Report) -> str:
+    offices = [found for code in request.POST.getlist("extra") if (found := _office(code)) is not None]
+    if not offices:
+        raise Invalid([Problem(_("Pilih paling sedikit satu instansi."), "dispose-offices")])
+    services.report_dispose(
+        report=report,
+        actor=actor,
+        expected_version=_version(request),
+        offices=offices,
+        instruction=_text(request, "instruction"),
+    )
+    return _("Laporan diteruskan ke %(offices)s.") % {"offices": ", ".join(o.name for o in offices)}
+
+
+def _do_postpone(request: HttpRequest, actor: User, report: Report) -> str:
+    reason = _required(
+        request, "reason", "postpone-reason", _("Tulis alasan penundaan, misalnya keterangan yang kurang.")
+    )
+    services.report_postpone(report=report, actor=actor, expected_version=_version(request), reason=reason)
+    return _("Laporan ditunda.")
+
+
+def _do_not_authority(request: HttpRequest, actor: User, report: Report) -> str:
+    problems = []
+    reason, redirect_to = _text(request, "reason"), _text(request, "redirect_to")[:240]
+    if not reason:
+        problems.append(
+            Problem(_("Tulis alasan laporan ini bukan kewenangan pemerintah kabupaten."), "na-reason")
+        )
+    if not redirect_to:
+        problems.append(Problem(_("Tulis ke mana pelapor sebaiknya menyampaikan laporannya."), "na-redirect"))
+    if problems:
+        raise Invalid(problems)
+    services.report_not_authority(
+        report=report,
+        actor=actor,
+        expected_version=_version(request),
+        reason=reason,
+        redirect_to=redirect_to,
+    )
+    return _("Laporan ditandai bukan kewenangan.")
+
+
+def _original(request: HttpRequest, report: Report, target: str) -> Report:
+    number = _text(request, "duplicate_of").upper()
+    original = Report.objects.filter(tracking_number=number).exclude(pk=report.pk).first() if number else None
+    if original is None:
+        raise Invalid([Problem(_("Tulis nomor laporan asli yang terdaftar."), target)])
+    return original
+
+
+def _do_archive(request: HttpRequest, actor: User, report: Report) -> str:
+    grounds = request.POST.get("grounds", "")
+    if grounds not in ("spam", "duplicate"):
+        raise Invalid([Problem(_("Pilih: spam, atau sama dengan laporan lain."), "archive-grounds")])
+    original = _original(request, report, "archive-duplicate") if grounds == "duplicate" else None
+    reason = _text(request, "reason") or (_("Spam") if grounds == "spam" else _("Laporan ganda"))
+    services.report_archive(
+        report=report, actor=actor, expected_version=_version(request), reason=reason, duplicate_of=original
+    )
+    return _("Laporan diarsipkan.")
+
+
+def _do_duplicate(request: HttpRequest, actor: User, report: Report) -> str:
+    original = _original(request, report, "duplicate-of")
+    services.report_archive(
+        report=report,
+        actor=actor,
+        expected_version=_version(request),
+        reason=_text(request, "reason") or _("Laporan ganda"),
+        duplicate_of=original,
+    )
+    return _("Laporan ditandai sama dengan %(number)s; pendukungnya dipindahkan.") % {
+        "number": original.tracking_number
+    }
+
+
+def _do_note(request: HttpRequest, actor: User, report: Report) -> str:
+    services.report_note(
+        report=report, actor=actor, text=_required(request, "text", "note-text", _("Tulis isi catatan."))
+    )
+    return _("Catatan internal disimpan.")
+
+
+def _do_start(request: HttpRequest, actor: User, report: Report) -> str:
+    services.report_start(report=report, actor=actor, expected_version=_version(request))
+    return _("Laporan sedang ditindaklanjuti.")
+
+
+def _do_answer(request: HttpRequest, actor: User, report: Report) -> str:
+    answer = _required(
+        request, "answer", "answer-text", _("Tulis jawaban: apa yang sudah dilakukan dan hasilnya.")
+    )
+    services.report_answer(
+        report=report,
+        actor=actor,
+        expected_version=_version(request),
+        answer=answer,
+        evidence=request.FILES.getlist("evidence")[:5],
+    )
+    return _("Jawaban dikirim kepada pelapor.")
+
+
+def _do_redispose(request: HttpRequest, actor: User, report: Report) -> str:
+    problems = []
+    active = {office.code: office for office in _active_offices(report)}
+    if actor.office is not None and actor.office.code in active:
+        from_office: Office | None = actor.office  # an office hands its own disposition on
+    else:
+        from_office = active.get(request.POST.get("from_office", ""))
+        if from_office is None:
+            problems.append(Problem(_("Pilih instansi asal disposisi."), "redispose-from"))
+    to_office = _office(request.POST.get("office", ""))
+    if to_office is None or to_office.code in active:
+        problems.append(Problem(_("Pilih instansi tujuan."), "redispose-office"))
+    reason = _text(request, "reason")
+    if not reason:
+        problems.append(Problem(_("Tulis alasan laporan ini dialihkan."), "redispose-reason"))
+    if problems:
+        raise Invalid(problems)
+    assert to_office is not None
+    assert from_office is not None
+    services.report_redispose(
+        report=report,
+        actor=actor,
+        expected_version=_version(request),
+        from_office=from_office,
+        to_office=to_office,
+        reason=reason,
+    )
+    return _("Laporan dialihkan ke %(office)s.") % {"office": to_office.name}
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, User, Report], str]] = {
+    "verify": _do_verify,
+    "dispose": _do_dispose,
+    "postpone": _do_postpone,
+    "not_authority": _do_not_authority,
+    "archive": _do_archive,
+    "duplicate": _do_duplicate,
+    "note": _do_note,
+    "start": _do_start,
+    "answer": _do_answer,
+    "redispose": _do_redispose,
+}
+# Where the officer goes after the action: the report has left their hands.
+LEAVES = {"verify", "archive", "not_authority", "postpone", "duplicate"}
+
+
+@login_required
+@require_POST
+@never_cache
+def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+    actor = _actor(request)
+    report, party = _get(actor, public_id)
+    if action == "identity":
+        if party != Party.VERIFIER:
+            raise PermissionDenied
+        reporter = services.reporter_identity_view(report=report, actor=actor)
+        identity = (
+            Identity(anonymous=True)
+            if reporter is None
+            else Identity(anonymous=False, name=reporter.full_name, phone=reporter.phone)
+        )
+        return _render(request, actor, report, party, identity=identity)
+    if action not in ACTIONS:
+        raise Http404
+    if action not in _allowed(party, report, actor):
+        raise PermissionDenied
+    posted = Posted(
+        action=action,
+        values={key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"},
+        offices=request.POST.getlist("extra"),
+    )
+    try:
+        message = ACTIONS[action](request, actor, report)
+    except Invalid as invalid:
+        return _render(request, actor, report, party, problems=invalid.problems, posted=posted, status=400)
+    except services.ConcurrentChange as error:
+        fresh, party = _get(actor, public_id)
+        return _render(request, actor, fresh, party, problems=[Problem(str(error), "status")], status=409)
+    except services.ReportError as error:
+        fresh, party = _get(actor, public_id)
+        problems = [Problem(str(error), "actions")]
+        return _render(request, actor, fresh, party, problems=problems, posted=posted, status=400)
+    messages.success(request, message)
+    if party == Party.VERIFIER and action in LEAVES:
+        return redirect("complaints:desk")
+    if party == Party.AGENCY and action == "redispose":
+        return redirect("complaints:queue")  # it has left this office
+    return redirect("complaints:staff_report", public_id=report.public_id)
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+
+def _may_see_photo(user: object, photo: ReportPhoto) -> bool:
+    """A published photo of a public report: anyone. Else the reporter, and whoever may open the
+    report's staff page (the administrator, its offices' staff, a leader or auditor reading)."""
+    report = photo.report
+    if photo.published and not report.confidential:
+        return True
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if report.reporter_id == user.pk:
+        return True
+    if user.role == Role.CITIZEN:
+        return False
+    try:
+        _party(user, report)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
+    found = ReportPhoto.objects.select_related("report").filter(pk=photo_id).first()
+    if found is None:
+        raise Http404
+    if not _may_see_photo(request.user, found):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="foto-{found.pk}.jpg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response

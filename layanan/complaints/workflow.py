@@ -1,0 +1,221 @@
+"""The workflow of a report: one table of allowed steps, and who may take each.
+
+:data:`TRANSITIONS` maps ``(from_status, action)`` to a :class:`Transition`:
+the status it leads to, the *parties* allowed to take it, and a description.
+Anything not in the table is refused with :class:`TransitionNotAllowed` and a
+plain Indonesian message. Services in :mod:`layanan.complaints.services` are
+the only callers that change state; they ask :func:`transition_for` first.
+
+Parties:
+
+- ``coordinator``: the verifying (coordinating) administrator, role ``admin``.
+  SP4N-LAPOR! calls the steps *Verifikasi / Tunda / Bukan Wewenang / Arsipkan*;
+  the coordinator also disposes the report to one or more offices and moves a
+  disposition to another office. The coordinator is the only one who may see
+  the reporter's identity (``services.reporter_identity_view``, audited).
+- ``handler``: an officer or operator of an office with an *active*
+  disposition of the report (``report.handle``): starts the follow-up, writes
+  notes and the public answer.
+- ``reporter``: the person who filed it: confirms the answer (closing it),
+  rates it, reopens it once within the reopen window.
+- ``system``: the periodic tasks (``actor=None``): the auto-close 10 working
+  days after the answer without the reporter's reply.
+
+Two steps have a target that depends on the report (see :func:`target`):
+``answer`` leads to ``answered`` when every active disposition has answered
+(else the report stays ``in_progress``), and ``redispose`` keeps the status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from layanan.accounts.models import Role, User
+from layanan.accounts.permissions import can
+from layanan.complaints.models import Report, Status
+
+
+class ReportError(Exception):
+    """A refusal with a plain Indonesian message for the person (``str(error)``).
+
+    Defined here so the workflow can raise it; :mod:`layanan.complaints.services` re-exports it.
+    """
+
+
+class TransitionNotAllowed(ReportError):
+    """The workflow table has no such step from the current status for this actor."""
+
+
+class Party(StrEnum):
+    COORDINATOR = "coordinator"
+    HANDLER = "handler"
+    REPORTER = "reporter"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_status: Status
+    action: str
+    to_status: Status
+    parties: frozenset[Party]
+    description: str
+    otherwise: Status | None = None  # the alternative target (see target())
+
+
+_C = frozenset({Party.COORDINATOR})
+_H = frozenset({Party.HANDLER})
+_R = frozenset({Party.REPORTER})
+_SYS = frozenset({Party.SYSTEM})
+_STAFF = frozenset({Party.COORDINATOR, Party.HANDLER})
+
+S = Status
+
+# Statuses in which the report is still being worked on (the clock runs, escalation looks).
+OPEN_STATUSES: frozenset[Status] = frozenset(
+    {S.RECEIVED, S.POSTPONED, S.VERIFIED, S.DISPOSED, S.IN_PROGRESS, S.ANSWERED}
+)
+# Statuses in which offices handle it (a disposition is active).
+HANDLING_STATUSES: frozenset[Status] = frozenset({S.DISPOSED, S.IN_PROGRESS})
+
+_ROWS: list[Transition] = [
+    # The coordinating administrator verifies (≤ 3 working days).
+    Transition(S.RECEIVED, "verify", S.VERIFIED, _C, "Accept the report as a real matter for the regency."),
+    Transition(S.POSTPONED, "verify", S.VERIFIED, _C, "Accept it once what was missing is known."),
+    Transition(S.RECEIVED, "postpone", S.POSTPONED, _C, "Hold it, with a reason (the verify clock stops)."),
+    Transition(S.RECEIVED, "not_authority", S.NOT_AUTHORITY, _C, "Not ours: say where to go instead."),
+    Transition(S.POSTPONED, "not_authority", S.NOT_AUTHORITY, _C, "Not ours: say where to go instead."),
+    Transition(S.RECEIVED, "archive", S.ARCHIVED, _C, "Spam, or a duplicate of another report."),
+    Transition(S.POSTPONED, "archive", S.ARCHIVED, _C, "Spam, or a duplicate of another report."),
+    Transition(S.VERIFIED, "archive", S.ARCHIVED, _C, "A duplicate found after verification."),
+    # Disposition to the responsible offices.
+    Transition(S.VERIFIED, "dispose", S.DISPOSED, _C, "Forward to one or more offices with a deadline."),
+    Transition(S.DISPOSED, "dispose", S.DISPOSED, _C, "Add more offices to a report already forwarded."),
+    Transition(
+        S.IN_PROGRESS, "dispose", S.IN_PROGRESS, _C, "Add more offices to a report already forwarded."
+    ),
+    # A handling office may hand its own disposition on (the service checks it is its own).
+    Transition(
+        S.DISPOSED, "redispose", S.DISPOSED, _STAFF, "Move a disposition to another office, with reason."
+    ),
+    Transition(
+        S.IN_PROGRESS,
+        "redispose",
+        S.IN_PROGRESS,
+        _STAFF,
+        "Move a disposition to another office, with reason.",
+    ),
+    # The offices follow it up (≤ 5 working days).
+    Transition(S.DISPOSED, "start", S.IN_PROGRESS, _H, "An office starts the follow-up."),
+    Transition(
+        S.DISPOSED,
+        "answer",
+        S.ANSWERED,
+        _H,
+        "The public answer: answered when every office has answered, else still in progress.",
+        otherwise=S.IN_PROGRESS,
+    ),
+    Transition(
+        S.IN_PROGRESS,
+        "answer",
+        S.ANSWERED,
+        _H,
+        "The public answer: answered when every office has answered, else still in progress.",
+        otherwise=S.IN_PROGRESS,
+    ),
+    # The reporter's side after the answer.
+    Transition(S.ANSWERED, "confirm", S.CLOSED, _R, "The reporter accepts the answer."),
+    Transition(S.ANSWERED, "rate", S.ANSWERED, _R, "Satisfied or not, with a comment."),
+    Transition(S.CLOSED, "rate", S.CLOSED, _R, "Satisfied or not, with a comment."),
+    Transition(S.ANSWERED, "reopen", S.IN_PROGRESS, _R, "Once, with a reason, within the reopen window."),
+    Transition(S.CLOSED, "reopen", S.IN_PROGRESS, _R, "Once, with a reason, within the reopen window."),
+    # The clock.
+    Transition(S.ANSWERED, "auto_close", S.CLOSED, _SYS, "No reply 10 working days after the answer."),
+]
+# Internal notes: the coordinator or a handling office, while the report is open.
+_ROWS += [
+    Transition(status, "note", status, _STAFF, "An internal note, never shown to the reporter.")
+    for status in sorted(OPEN_STATUSES)
+]
+
+TRANSITIONS: dict[tuple[Status, str], Transition] = {(row.from_status, row.action): row for row in _ROWS}
+ACTIONS: frozenset[str] = frozenset(row.action for row in _ROWS)
+
+_ACTION_WORDS = {
+    "verify": gettext_lazy("diverifikasi"),
+    "postpone": gettext_lazy("ditunda"),
+    "not_authority": gettext_lazy("dinyatakan bukan kewenangan"),
+    "archive": gettext_lazy("diarsipkan"),
+    "dispose": gettext_lazy("diteruskan ke instansi"),
+    "redispose": gettext_lazy("dialihkan ke instansi lain"),
+    "start": gettext_lazy("mulai ditindaklanjuti"),
+    "answer": gettext_lazy("dijawab"),
+    "confirm": gettext_lazy("dikonfirmasi selesai"),
+    "rate": gettext_lazy("dinilai"),
+    "reopen": gettext_lazy("dibuka kembali"),
+    "auto_close": gettext_lazy("ditutup otomatis"),
+    "note": gettext_lazy("diberi catatan"),
+}
+
+
+def target(transition: Transition, report: Report, *, all_answered: bool = True) -> Status:
+    """The status ``transition`` leads to (``answer`` waits for every active disposition)."""
+    if transition.otherwise is None:
+        return transition.to_status
+    if transition.action == "answer":
+        return transition.to_status if all_answered else transition.otherwise
+    raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
+
+
+def parties_of(actor: User | None, report: Report) -> frozenset[Party]:
+    """The parties ``actor`` is for ``report`` (``None`` is the system)."""
+    if actor is None:
+        return frozenset({Party.SYSTEM})
+    found: set[Party] = set()
+    if actor.is_active and actor.pk is not None:
+        if report.reporter_id is not None and actor.pk == report.reporter_id:
+            found.add(Party.REPORTER)
+        if actor.role == Role.ADMIN and can(actor, "report.verify", report):
+            found.add(Party.COORDINATOR)
+        if can(actor, "report.handle", report):
+            found.add(Party.HANDLER)
+    return frozenset(found)
+
+
+def allowed_actions(actor: User | None, report: Report) -> frozenset[str]:
+    """The actions ``actor`` may take on ``report`` now (services still check each one)."""
+    mine = parties_of(actor, report)
+    status = Status(report.status)
+    return frozenset(row.action for row in _ROWS if row.from_status == status and row.parties & mine)
+
+
+def transition_for(actor: User | None, report: Report, action: str) -> Transition:
+    """The table row for ``action`` from the report's status, if ``actor`` may take it.
+
+    Raises :class:`PermissionDenied` when the actor has no part in the report at all
+    (another citizen, staff of an office without a disposition, a read-only leader), and
+    :class:`TransitionNotAllowed` when the status does not allow the step, or not for this party.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown workflow action {action!r}")
+    mine = parties_of(actor, report)
+    if not mine:
+        raise PermissionDenied(f"report.{action}")
+    status = Status(report.status)
+    row = TRANSITIONS.get((status, action))
+    if row is None:
+        raise TransitionNotAllowed(
+            _("Laporan berstatus “%(status)s” tidak dapat %(action)s.")
+            % {"status": status.label, "action": _ACTION_WORDS[action]}
+        )
+    if not row.parties & mine:
+        raise TransitionNotAllowed(
+            _("Langkah ini (%(action)s) bukan bagian tugas Anda untuk laporan ini.")
+            % {"action": _ACTION_WORDS[action]}
+        )
+    return row
