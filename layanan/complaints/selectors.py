@@ -31,7 +31,7 @@ from django.utils import timezone
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, jurisdiction, require
 from layanan.agencies.models import Office
-from layanan.complaints.models import Category, Report, ReportEvent, Status, Support
+from layanan.complaints.models import Category, Report, ReportEvent, ReportPhoto, Status, Support
 from layanan.complaints.routing import tokenize
 from layanan.complaints.workflow import OPEN_STATUSES
 from layanan.regions.models import Region
@@ -316,3 +316,25 @@ def report_timeline(*, actor: User | AnonymousUser, report: Report) -> list[Repo
     if not _sees_internal(actor, report):
         events = events.filter(internal=False)
     return list(events.order_by("occurred_at", "pk"))
+
+
+def report_sent_before(*, actor: User, submit_key: uuid.UUID) -> Report | None:
+    """The report ``actor`` already sent with ``submit_key`` (a double submit), if any."""
+    return Report.objects.filter(submit_key=submit_key, reporter=actor).first()
+
+
+def report_to_support(*, public_id: uuid.UUID) -> Report:
+    """A report someone may support ("saya juga mengalami ini"); the rules are in ``report_support``."""
+    return get_object_or_404(Report, public_id=public_id)
+
+
+def public_photo_get(*, photo_id: int) -> ReportPhoto:
+    """A photo an officer published, of a report on the public list; Http404 otherwise."""
+    photo = (
+        ReportPhoto.objects.filter(pk=photo_id, published=True, report__in=public_reports().values("pk"))
+        .only("file")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return photo

@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,7 +34,7 @@ from layanan.accounts import ratelimit
 from layanan.accounts.models import User
 from layanan.complaints import selectors, services, workflow
 from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
-from layanan.complaints.models import Report, ReportPhoto, Status
+from layanan.complaints.models import Report, Status
 
 NEW_REPORTS_PER_USER = ratelimit.Limit("report-new", attempts=10, window_seconds=24 * 60 * 60)
 PUBLIC_PAGE_SIZE = 20
@@ -88,7 +88,7 @@ def _sent_before(user: User, raw_key: str) -> Report | None:
         key = uuid.UUID(raw_key)
     except ValueError:
         return None
-    return Report.objects.filter(submit_key=key, reporter=user).first()
+    return selectors.report_sent_before(actor=user, submit_key=key)
 
 
 # --- filing a report --------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def support(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """ "Saya juga mengalami ini": follow and support someone else's open report."""
     user = _user(request)
-    report = get_object_or_404(Report, public_id=public_id)
+    report = selectors.report_to_support(public_id=public_id)
     if report.reporter_id == user.pk:
         messages.info(request, _("Ini laporan Anda sendiri."))
         return redirect("complaints:detail", public_id=report.public_id)
@@ -339,15 +339,7 @@ def public_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def public_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     """A photo an officer published, of a report on the public list; nothing else."""
-    photo = (
-        ReportPhoto.objects.filter(
-            pk=photo_id, published=True, report__in=selectors.public_reports().values("pk")
-        )
-        .only("file")
-        .first()
-    )
-    if photo is None:
-        raise Http404
+    photo = selectors.public_photo_get(photo_id=photo_id)
     try:
         handle = photo.file.open("rb")
     except FileNotFoundError:
