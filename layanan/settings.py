@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "layanan.applications",
     "layanan.documents",
     "layanan.complaints",
+    "layanan.notifications",
+    "layanan.inbound",
+    "layanan.monitoring",
+    "layanan.survey",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,10 @@ urlpatterns = [
     path("", include("layanan.applications.urls")),
     path("v/", include("layanan.documents.urls")),
     path("lapor/", include("layanan.complaints.urls")),
+    path("", include("layanan.notifications.urls")),  # akun/pemberitahuan/, petugas/pesan/
+    path("webhook/", include("layanan.inbound.urls")),
+    path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
+    path("survei/", include("layanan.survey.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

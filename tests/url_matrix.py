@@ -463,4 +463,8 @@ MATRIX += [
         kwargs=lambda cast: {"photo_id": staff_report(cast).photos.get().pk},
         notes="The reporter's photo: the reporter and whoever may open the report's staff page.",
     ),
+    # -- notifications rows --
+    # -- inbound rows --
+    # -- monitoring rows --
+    # -- survey rows --
 ]

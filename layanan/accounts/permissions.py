@@ -502,6 +502,9 @@ RULES: Final[Mapping[str, Rule]] = {
         _reads_report,
         "Read a report: reporter, supporters, the coordinator, auditors, staff of its disposition offices.",
     ),
+    # -- notifications rules --
+    # -- monitoring rules --
+    # -- survey rules --
 }
 
 

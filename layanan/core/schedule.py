@@ -35,6 +35,9 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.complaints.tasks.reports_escalate_breaches", timedelta(minutes=15)),
     Periodic("layanan.complaints.tasks.reports_auto_close", timedelta(hours=1)),
     Periodic("layanan.complaints.tasks_routing.complaints_routing_train", timedelta(days=1)),
+    # -- notifications periodic --
+    # -- monitoring periodic --
+    # -- survey periodic --
 ]
 
 

@@ -71,6 +71,9 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("report.handle", "report_disdukcapil"): {"budi"},
     ("report.read", None): {"siti", "budi", "andi", "rini", "bupati", "auditor", "admin", "sekar"},
     ("report.read", "report_disdukcapil"): {"siti", "budi", "sekar", "bupati", "auditor", "admin"},
+    # -- notifications rows --
+    # -- monitoring rows --
+    # -- survey rows --
 }
 
 

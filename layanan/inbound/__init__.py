@@ -1,0 +1,1 @@
+"""Messages people send in by SMS and WhatsApp: CEK, ADUAN and help."""

@@ -1,0 +1,1 @@
+"""Dashboards, summary tables, exports and the public transparency page."""

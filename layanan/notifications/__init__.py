@@ -1,0 +1,1 @@
+"""Outbound messages to people: notify(), templates, channels, the delivery log."""

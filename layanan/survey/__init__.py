@@ -1,0 +1,1 @@
+"""Survei Kepuasan Masyarakat (SKM) and the IKM."""
