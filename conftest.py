@@ -9,6 +9,7 @@ import pytest
 from django.conf import LazySettings
 
 from layanan.audit.testing import audit_log_flushable  # noqa: F401  # autouse fixture, re-exported
+from layanan.notifications.testing import fake_gateway  # noqa: F401  # fixture for notification tests
 
 if TYPE_CHECKING:
     from layanan.core.testing import Cast, World

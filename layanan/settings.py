@@ -230,6 +230,66 @@ COMPLAINT_DEADLINES = {
     "informasi": {"verify": 3, "followup": 5, "close": 10},
 }
 
+# Notifications (docs/notifications.md): the channels in use (also the default
+# order), each channel's backend (console logs one line and sends nothing),
+# retries, and the SMS gateway and WhatsApp Cloud API.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["whatsapp", "sms", "email"])
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+SMS_SENDER = env_str("SMS_SENDER")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)
+WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com")
+WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", "v21.0")
+WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_TIMEOUT = env_int("WHATSAPP_TIMEOUT", 10, minimum=1)
+WHATSAPP_LANGUAGE_CODES = {
+    "id": env_str("WHATSAPP_LANGUAGE_ID", "id"),
+    "en": env_str("WHATSAPP_LANGUAGE_EN", "en"),
+}
+NOTIFY_BACKENDS = {
+    "whatsapp": env_choice(
+        "NOTIFY_WHATSAPP_BACKEND", ("console", "cloudapi"), "cloudapi" if WHATSAPP_TOKEN else "console"
+    ),
+    "sms": env_choice("NOTIFY_SMS_BACKEND", ("console", "http"), "http" if SMS_GATEWAY_URL else "console"),
+    "email": env_choice(
+        "NOTIFY_EMAIL_BACKEND", ("console", "mail"), "mail" if env_str("EMAIL_HOST") else "console"
+    ),
+}
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
+NOTIFY_SENDING_STALE_SECONDS = env_int("NOTIFY_SENDING_STALE_SECONDS", 120, minimum=1)
+NOTIFY_UNCONFIRMED_WAIT_SECONDS = env_int("NOTIFY_UNCONFIRMED_WAIT_SECONDS", 600, minimum=0)
+
+# Inbound SMS and WhatsApp (docs/inbound.md): the webhooks' secrets (empty = webhook closed,
+# every request refused), the body cap, and the limits per sender and for the whole platform.
+SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
+INBOUND_MAX_BODY_BYTES = env_int("INBOUND_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+INBOUND_SENDER_LIMIT = env_int("INBOUND_SENDER_LIMIT", 10, minimum=1)
+INBOUND_SENDER_WINDOW_SECONDS = env_int("INBOUND_SENDER_WINDOW_SECONDS", 600, minimum=1)
+INBOUND_SENDER_DAILY_LIMIT = env_int("INBOUND_SENDER_DAILY_LIMIT", 30, minimum=1)
+INBOUND_GLOBAL_LIMIT = env_int("INBOUND_GLOBAL_LIMIT", 600, minimum=1)
+INBOUND_GLOBAL_WINDOW_SECONDS = env_int("INBOUND_GLOBAL_WINDOW_SECONDS", 60, minimum=1)
+
+# Survei Kepuasan Masyarakat (docs/survey.md): days an invitation link stays open, how far back
+# the hourly backfill looks for cases without an invitation, and the sample-size rule
+# (krejcie-morgan table, krejcie-morgan-formula, or off; unverified against the regulation).
+SKM_INVITATION_DAYS = env_int("SKM_INVITATION_DAYS", 30, minimum=1)
+SKM_BACKFILL_DAYS = env_int("SKM_BACKFILL_DAYS", 7, minimum=1)
+SKM_SAMPLE_METHOD = env_choice(
+    "SKM_SAMPLE_METHOD", ("krejcie-morgan", "krejcie-morgan-formula", "off"), "krejcie-morgan"
+)
+SKM_SAMPLE_TABLE_FILE = env_str("SKM_SAMPLE_TABLE_FILE")
+
+# Monitoring: the minimum completed cases for an office to be ranked, the emerging-problem
+# minimum count, and how long the public transparency page is cached (docs/monitoring.md).
+MONITORING_MIN_SAMPLE = env_int("MONITORING_MIN_SAMPLE", 10, minimum=1)
+MONITORING_EMERGING_MIN_COUNT = env_int("MONITORING_EMERGING_MIN_COUNT", 5, minimum=1)
+MONITORING_PUBLIC_CACHE_SECONDS = env_int("MONITORING_PUBLIC_CACHE_SECONDS", 300, minimum=10)
+
 MAILERS = {
     "default": {
         "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),

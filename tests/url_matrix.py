@@ -463,8 +463,97 @@ MATRIX += [
         kwargs=lambda cast: {"photo_id": staff_report(cast).photos.get().pk},
         notes="The reporter's photo: the reporter and whoever may open the report's staff page.",
     ),
+    Row(
+        "notifications:preferences",
+        {**EVERYONE_200, "anonymous": 302},
+        notes="Anyone signed in chooses their own channels and optional messages.",
+    ),
+    Row(
+        "notifications:message_list",
+        AUDIT_READERS_ONLY,
+        notes="can(actor, 'message.log.read'): auditor and admin; citizens and officers are refused.",
+    ),
     # -- notifications rows --
+    Row(
+        "inbound:sms",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="The SMS gateway's webhook: POST only, signed (tests in layanan/inbound/tests).",
+    ),
+    Row(
+        "inbound:sms_status",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="The SMS gateway's delivery reports: POST only, signed.",
+    ),
+    Row(
+        "inbound:whatsapp",
+        dict.fromkeys(PERSONAS, 403),
+        page=False,
+        notes="WhatsApp webhook: a GET without Meta's verify token is refused; POST is signed.",
+    ),
     # -- inbound rows --
+    *[
+        Row(
+            f"monitoring:{name}",
+            {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "bupati": 200, "admin": 200},
+            page=page,
+            notes="can(actor, 'dashboard.read'): leaders and administrators; everyone else is refused.",
+        )
+        for name, page in (
+            ("overview", True),
+            ("live", False),
+            ("applications", True),
+            ("reports", True),
+            ("regions", True),
+            ("workload", True),
+            ("monthly", True),
+        )
+    ],
+    Row(
+        "monitoring:export",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "bupati": 200, "admin": 200},
+        page=False,
+        kwargs=lambda cast: {"table": "layanan", "fmt": "csv"},
+        notes="A dashboard table as CSV/XLSX, same scoping as the page.",
+    ),
+    Row("monitoring:transparency", EVERYONE_200, notes="Public aggregate figures, no sign-in, cached."),
     # -- monitoring rows --
+    Row(
+        "survey:questionnaire",
+        EVERYONE_200,
+        kwargs=lambda cast: __import__(
+            "layanan.survey.tests.builders", fromlist=["matrix_token"]
+        ).matrix_token(cast),
+        notes="The SKM questionnaire: no sign-in, the link's random token is the key (expired: 410).",
+    ),
+    Row(
+        "survey:thanks",
+        EVERYONE_200,
+        kwargs=lambda cast: __import__(
+            "layanan.survey.tests.builders", fromlist=["matrix_token"]
+        ).matrix_token(cast, answered=True),
+        notes="The thank-you page of an answered questionnaire (unanswered: back to the questions).",
+    ),
+    Row(
+        "survey:report",
+        {**EVERYONE_200, "anonymous": 302, "siti": 403},
+        notes="can(actor, 'survey.report.read'): staff see their office's report, leaders, auditors and the "
+        "administrator any office within reach; citizens are refused. Scoping: layanan/survey/tests.",
+    ),
+    Row(
+        "survey:report_xlsx",
+        {
+            **dict.fromkeys(PERSONAS, 200),
+            "anonymous": 302,
+            "siti": 403,
+            "bupati": 302,
+            "auditor": 302,
+            "admin": 302,
+        },
+        page=False,
+        notes="The report as XLSX: staff get their own office's; without an office of their own (leader, "
+        "auditor, administrator) and no office chosen, back to the report page to choose one.",
+    ),
     # -- survey rows --
 ]

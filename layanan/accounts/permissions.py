@@ -502,8 +502,22 @@ RULES: Final[Mapping[str, Rule]] = {
         _reads_report,
         "Read a report: reporter, supporters, the coordinator, auditors, staff of its disposition offices.",
     ),
+    "message.log.read": Rule(
+        frozenset({Role.AUDITOR, Role.ADMIN}),
+        description="Search the delivery log of messages to people (no texts; phones by keyed hash).",
+    ),
     # -- notifications rules --
     # -- monitoring rules --
+    "survey.report.read": Rule(
+        frozenset({Role.LEADER, Role.ADMIN, Role.AUDITOR, Role.OFFICER, Role.OPERATOR, Role.SIGNER}),
+        _within_reach,
+        "Read the published SKM report (figures) of an office within reach: its staff, leaders, auditors.",
+    ),
+    "survey.suggestions.read": Rule(
+        frozenset({Role.LEADER, Role.OFFICER, Role.OPERATOR, Role.SIGNER}),
+        _own_office,
+        "Read the survey's free-text suggestions (never who wrote them): staff of that office only.",
+    ),
     # -- survey rules --
 }
 

@@ -1,37 +1,26 @@
-"""Telling people what happened to an application: one function per channel.
+"""Telling people what happened to an application, through :func:`layanan.notifications.services.notify`.
 
-Only the console channel exists for now (development, tests, and the log of a
-deployment without SMS or WhatsApp): it writes one line to the log. The line
-carries the tracking number, the event and the recipient's user id, never a
-name, phone number, NIK or KK. Real channels (SMS, WhatsApp, email) come as
-more ``send_<channel>`` functions with the same arguments.
+The texts live in the registry (:mod:`layanan.notifications.events`, keys
+``application.<event>``) and may be edited by an administrator. A message
+carries the first name and the tracking number, never a NIK, KK or answers.
 """
 
 from __future__ import annotations
 
-import logging
-
-logger = logging.getLogger("layanan.notifications")
-
-# The events a citizen is told about, and what they are told (plain Indonesian).
-CITIZEN_EVENTS: dict[str, str] = {
-    "received": "Permohonan Anda diterima dan akan diperiksa petugas.",
-    "revision_needed": "Permohonan Anda perlu diperbaiki. Buka permohonan untuk melihat apa yang diminta.",
-    "approved": "Permohonan Anda disetujui dan menunggu tanda tangan pejabat.",
-    "rejected": "Permohonan Anda ditolak. Buka permohonan untuk membaca alasannya.",
-    "completed": "Permohonan Anda selesai.",
-    "document_ready": "Surat Anda sudah terbit. Buka permohonan untuk mengunduhnya (PDF).",
-    "forwarded": "Permohonan Anda diteruskan ke kantor yang berwenang.",
-    "escalated": "Permohonan melewati batas waktu layanan.",
-}
+# The events a citizen is told about (``application.<name>`` in the registry).
+CITIZEN_EVENTS: tuple[str, ...] = (
+    "received",
+    "revision_needed",
+    "approved",
+    "rejected",
+    "completed",
+    "document_ready",
+    "forwarded",
+)
+# Told to the head of the office (or the administrators).
+STAFF_EVENTS: tuple[str, ...] = ("escalated",)
 
 
-def send_console(*, recipient_id: int, tracking_number: str, event: str, text: str = "") -> None:
-    """Write the notification as one log line: ``notify <tracking> <event> via console``."""
-    logger.info(
-        "notify %s %s via console (user %s)%s",
-        tracking_number or "-",
-        event,
-        recipient_id,
-        f": {text}" if text else "",
-    )
+def event_key(event: str) -> str:
+    """The registry key of an application event (``received`` → ``application.received``)."""
+    return f"application.{event}"

@@ -9,32 +9,40 @@ import logging
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import timezone
 
 from layanan.accounts.models import Role, User
 from layanan.applications import notifications
 from layanan.applications.models import OPEN_STATUSES, Application, TimelineEvent
 from layanan.audit.services import audit_record
+from layanan.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
 BREACH_BATCH = 500
 
 
-@task()
-def application_notify(application_id: int, event: str) -> bool:
-    """Tell the applicant about ``event`` (see :data:`notifications.CITIZEN_EVENTS`); False if gone."""
+@task(takes_context=True)
+def application_notify(context: TaskContext, application_id: int, event: str) -> bool:
+    """Tell the applicant about ``event`` (see :data:`notifications.CITIZEN_EVENTS`); False if gone.
+
+    The idempotency key holds this task's id: a re-run of the task (its worker
+    died) sends nothing twice, while a second real event is a new task and is sent.
+    """
     application = (
-        Application.objects.filter(pk=application_id).only("tracking_number", "applicant_id").first()
+        Application.objects.filter(pk=application_id)
+        .select_related("applicant")
+        .only("tracking_number", "applicant")
+        .first()
     )
     if application is None:
         return False
-    notifications.send_console(
-        recipient_id=application.applicant_id,
-        tracking_number=application.tracking_number or "",
-        event=event,
-        text=notifications.CITIZEN_EVENTS.get(event, ""),
+    notify(
+        to=application.applicant,
+        event=notifications.event_key(event),
+        data={"tracking_number": application.tracking_number or ""},
+        key=f"application:{application_id}:{event}:t{context.task_result.id}",
     )
     return True
 
@@ -80,16 +88,17 @@ def _escalate(application_id: int) -> bool:
                 "office": application.office.code if application.office else "",
             },
         )
-        recipients = list(office_heads(application).values_list("pk", flat=True))
+        recipients = list(office_heads(application))
         tracking = application.tracking_number or ""
+        marker = int(now.timestamp())
 
         def tell() -> None:
-            for recipient_id in recipients:
-                notifications.send_console(
-                    recipient_id=recipient_id,
-                    tracking_number=tracking,
-                    event="escalated",
-                    text=notifications.CITIZEN_EVENTS["escalated"],
+            for recipient in recipients:
+                notify(
+                    to=recipient,
+                    event=notifications.event_key("escalated"),
+                    data={"tracking_number": tracking},
+                    key=f"application:{application_id}:escalated:{marker}:u{recipient.pk}",
                 )
 
         transaction.on_commit(tell)

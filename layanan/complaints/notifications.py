@@ -1,28 +1,28 @@
-"""Telling people what happened to a report: the console channel (one log line per notice).
+"""Telling people what happened to a report, through :func:`layanan.notifications.services.notify`.
 
-The line carries the tracking number, the event and the recipient's user id,
-never a name, phone number or the report's text. SMS and WhatsApp come later
-as more ``send_<channel>`` functions with the same arguments.
+The texts live in the registry (:mod:`layanan.notifications.events`, keys
+``report.<event>``) and may be edited by an administrator. A message carries
+the first name and the tracking number, never the report's text or a name.
 """
 
 from __future__ import annotations
 
-from layanan.applications.notifications import send_console
+# The events a reporter is told about (``report.<name>`` in the registry).
+EVENTS: tuple[str, ...] = (
+    "received",
+    "verified",
+    "postponed",
+    "not_authority",
+    "archived",
+    "in_progress",
+    "answered",
+    "closed",
+    "reopened",
+)
+# Told to the heads of the handling offices and the administrators.
+STAFF_EVENTS: tuple[str, ...] = ("escalated",)
 
-__all__ = ["EVENTS", "send_console"]
 
-# The events people are told about, and what they are told (plain Indonesian).
-EVENTS: dict[str, str] = {
-    "received": "Laporan Anda diterima dan akan diverifikasi paling lambat 3 hari kerja.",
-    "verified": "Laporan Anda sudah diverifikasi dan diteruskan ke instansi yang berwenang.",
-    "postponed": "Laporan Anda ditunda. Buka laporan untuk membaca alasannya.",
-    "not_authority": (
-        "Laporan Anda bukan kewenangan Pemerintah Kabupaten. Buka laporan untuk tujuan yang tepat."
-    ),
-    "archived": "Laporan Anda diarsipkan. Buka laporan untuk membaca alasannya.",
-    "in_progress": "Laporan Anda sedang ditindaklanjuti oleh instansi.",
-    "answered": "Laporan Anda sudah dijawab. Buka laporan untuk membaca jawabannya dan memberi penilaian.",
-    "closed": "Laporan Anda ditutup.",
-    "reopened": "Laporan Anda dibuka kembali dan diteruskan ke instansi.",
-    "escalated": "Laporan melewati batas waktu penanganan.",
-}
+def event_key(event: str) -> str:
+    """The registry key of a report event (``received`` → ``report.received``)."""
+    return f"report.{event}"

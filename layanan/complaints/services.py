@@ -185,21 +185,30 @@ def _event_actor(actor: User | None, report: Report) -> User | None:
     return actor
 
 
-def _notify(report: Report, event: str) -> None:
-    """Tell the reporter once the transaction commits (console channel)."""
-    from layanan.complaints import notifications
+# Channels whose reports are answered by the inbound reply (layanan.inbound), not by a second notice.
+MESSAGE_CHANNELS = frozenset({"sms", "whatsapp"})
 
-    recipient_id = report.reporter_id
-    if recipient_id is None:
+
+def _notify(report: Report, event: str) -> None:
+    """Tell the reporter once the transaction commits (layanan.notifications, one key per version)."""
+    from layanan.complaints import notifications
+    from layanan.notifications.services import notify
+
+    reporter_id = report.reporter_id
+    if reporter_id is None:
         return
     tracking = report.tracking_number
+    key = f"report:{report.pk}:{event}:v{report.version}"
 
     def tell() -> None:
-        notifications.send_console(
-            recipient_id=recipient_id,
-            tracking_number=tracking,
-            event=event,
-            text=notifications.EVENTS.get(event, ""),
+        reporter = User.objects.filter(pk=reporter_id, is_active=True).first()
+        if reporter is None:
+            return
+        notify(
+            to=reporter,
+            event=notifications.event_key(event),
+            data={"tracking_number": tracking},
+            key=key,
         )
 
     transaction.on_commit(tell)
@@ -425,7 +434,8 @@ def report_submit(
                     photos=len(clean_photos),
                 ),
             )
-            _notify(report, "received")
+            if channel not in MESSAGE_CHANNELS:  # an SMS/WhatsApp report's reply already carries the number
+                _notify(report, "received")
     except IntegrityError:
         if submit_key is None:
             raise

@@ -18,6 +18,7 @@ from layanan.complaints import notifications
 from layanan.complaints.models import Disposition, Report, ReportEvent, Status
 from layanan.complaints.selectors import breach_q
 from layanan.complaints.services import ReportError, report_auto_close
+from layanan.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -85,16 +86,17 @@ def _escalate(report_id: int) -> bool:
                 "breach": which,
             },
         )
-        recipients = sorted(set(breach_recipients(report).values_list("pk", flat=True)))
+        recipients = list(breach_recipients(report).distinct())
         tracking = report.tracking_number
+        marker = f"{which}:{int(now.timestamp())}"
 
         def tell() -> None:
-            for recipient_id in recipients:
-                notifications.send_console(
-                    recipient_id=recipient_id,
-                    tracking_number=tracking,
-                    event="escalated",
-                    text=notifications.EVENTS["escalated"],
+            for recipient in recipients:
+                notify(
+                    to=recipient,
+                    event=notifications.event_key("escalated"),
+                    data={"tracking_number": tracking},
+                    key=f"report:{report_id}:escalated:{marker}:u{recipient.pk}",
                 )
 
         transaction.on_commit(tell)

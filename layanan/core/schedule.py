@@ -35,8 +35,11 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.complaints.tasks.reports_escalate_breaches", timedelta(minutes=15)),
     Periodic("layanan.complaints.tasks.reports_auto_close", timedelta(hours=1)),
     Periodic("layanan.complaints.tasks_routing.complaints_routing_train", timedelta(days=1)),
+    Periodic("layanan.notifications.tasks.notifications_send_due", timedelta(minutes=1)),
     # -- notifications periodic --
+    Periodic("layanan.monitoring.tasks.monitoring_reconcile", timedelta(hours=1)),
     # -- monitoring periodic --
+    Periodic("layanan.survey.tasks.survey_invitations_backfill", timedelta(hours=1)),
     # -- survey periodic --
 ]
 

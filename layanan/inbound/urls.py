@@ -1,4 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from layanan.inbound import views
 
 app_name = "inbound"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("sms/", views.sms, name="sms"),
+    path("sms/status/", views.sms_status, name="sms_status"),
+    path("whatsapp/", views.whatsapp, name="whatsapp"),
+]

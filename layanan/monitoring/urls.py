@@ -1,4 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from layanan.monitoring import views
 
 app_name = "monitoring"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dasbor/", views.overview, name="overview"),
+    path("dasbor/terkini/", views.live, name="live"),
+    path("dasbor/layanan/", views.applications, name="applications"),
+    path("dasbor/pengaduan/", views.reports, name="reports"),
+    path("dasbor/wilayah/", views.regions, name="regions"),
+    path("dasbor/beban-kerja/", views.workload, name="workload"),
+    path("dasbor/laporan-bulanan/", views.monthly, name="monthly"),
+    path("dasbor/ekspor/<slug:table>.<slug:fmt>", views.export, name="export"),
+    path("transparansi/", views.transparency, name="transparency"),
+]

@@ -71,8 +71,18 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("report.handle", "report_disdukcapil"): {"budi"},
     ("report.read", None): {"siti", "budi", "andi", "rini", "bupati", "auditor", "admin", "sekar"},
     ("report.read", "report_disdukcapil"): {"siti", "budi", "sekar", "bupati", "auditor", "admin"},
+    ("message.log.read", None): {"auditor", "admin"},
     # -- notifications rows --
     # -- monitoring rows --
+    ("survey.report.read", None): {"budi", "andi", "rini", "bupati", "auditor", "admin", "sekar"},
+    ("survey.report.read", "disdukcapil"): {"budi", "sekar", "bupati", "auditor", "admin"},
+    ("survey.report.read", "pupr"): {"andi", "bupati", "auditor", "admin"},
+    ("survey.report.read", "desa_tanjung_raja"): {"rini", "bupati", "auditor", "admin"},
+    ("survey.report.read", "kec_tanjung_raja"): {"bupati", "auditor", "admin"},
+    ("survey.suggestions.read", None): {"budi", "andi", "rini", "sekar"},
+    ("survey.suggestions.read", "disdukcapil"): {"budi", "sekar"},
+    ("survey.suggestions.read", "pupr"): {"andi"},
+    ("survey.suggestions.read", "desa_tanjung_raja"): {"rini"},
     # -- survey rows --
 }
 

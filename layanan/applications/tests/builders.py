@@ -196,3 +196,13 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def notices_enqueued() -> list[str]:
+    """The events of the applicant notices enqueued so far (``application_notify`` tasks), oldest first."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(task_path="layanan.applications.tasks.application_notify").order_by(
+        "enqueued_at", "id"
+    )
+    return [row.args_kwargs["args"][1] for row in rows]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.tasks import TaskContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -17,6 +18,7 @@ from layanan.applications.tests import builders
 from layanan.applications.tests.builders import dukcapil_service, reloaded, submitted
 from layanan.audit.models import AuditEvent
 from layanan.core.schedule import PERIODIC_TASKS
+from layanan.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,16 @@ def overdue(application: Application, *, hours: int = 1) -> Application:
     return reloaded(application)
 
 
-def notify_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "layanan.notifications"]
+def call_in_context(result: Any, application_id: int, event: str) -> bool:
+    """Run application_notify as the worker runs the task ``result`` (with its context)."""
+    task: Any = application_notify  # the stubs type call() without the context argument
+    return bool(task.call(TaskContext(task_result=result), application_id, event))
+
+
+def run_notify(application_id: int, event: str) -> tuple[bool, str]:
+    """Enqueue and run application_notify once; also return the task id."""
+    result = application_notify.enqueue(application_id, event)
+    return call_in_context(result, application_id, event), str(result.id)
 
 
 def test_submitting_enqueues_the_received_notice_only_when_the_transaction_commits(
@@ -41,37 +51,46 @@ def test_submitting_enqueues_the_received_notice_only_when_the_transaction_commi
     for callback in callbacks:
         callback()
 
-    queued = DBTaskResult.objects.get()
-    assert queued.task_path == "layanan.applications.tasks.application_notify"
+    queued = DBTaskResult.objects.get(task_path="layanan.applications.tasks.application_notify")
     assert queued.args_kwargs["args"] == [application.pk, "received"]
 
 
-def test_the_notice_task_rereads_the_application_and_logs_one_console_line(cast, caplog):
+def test_the_notice_task_rereads_the_application_and_records_one_message(cast):
     application = submitted(dukcapil_service(cast.world), cast.siti)
-    caplog.set_level(logging.INFO, logger="layanan.notifications")
 
-    assert application_notify.call(application.pk, "received") is True
+    done, task_id = run_notify(application.pk, "received")
+    assert done is True
 
-    lines = notify_lines(caplog)
-    assert len(lines) == 1
-    assert lines[0].startswith(f"notify {application.tracking_number} received via console")
-    assert cast.siti.phone not in lines[0]
-    assert cast.siti.full_name not in lines[0]
+    message = Message.objects.get()
+    assert message.event == "application.received"
+    assert message.recipient == cast.siti
+    assert message.tracking_number == application.tracking_number
+    assert message.key == f"application:{application.pk}:received:t{task_id}"
 
 
-def test_the_notice_task_for_an_application_that_is_gone_does_nothing(caplog, db):
-    caplog.set_level(logging.INFO, logger="layanan.notifications")
-    assert application_notify.call(999_999, "received") is False
-    assert notify_lines(caplog) == []
+def test_the_notice_task_run_twice_records_one_message_but_a_second_event_another(cast):
+    application = submitted(dukcapil_service(cast.world), cast.siti)
+    result = application_notify.enqueue(application.pk, "received")
+
+    call_in_context(result, application.pk, "received")
+    call_in_context(result, application.pk, "received")
+    assert Message.objects.count() == 1
+
+    run_notify(application.pk, "received")
+    assert Message.objects.count() == 2
+
+
+def test_the_notice_task_for_an_application_that_is_gone_does_nothing(db):
+    assert run_notify(999_999, "received")[0] is False
+    assert not Message.objects.exists()
 
 
 def test_a_late_application_is_escalated_to_the_head_of_its_office_once(
-    cast, caplog, django_capture_on_commit_callbacks
+    cast, django_capture_on_commit_callbacks
 ):
     head = builders.staff(role=Role.LEADER, office=cast.world.disdukcapil)
     late = overdue(submitted(dukcapil_service(cast.world), cast.siti))
     on_time = submitted(dukcapil_service(cast.world), cast.siti)
-    caplog.set_level(logging.INFO, logger="layanan.notifications")
 
     with django_capture_on_commit_callbacks(execute=True):
         first = applications_escalate_breaches.call()
@@ -85,26 +104,20 @@ def test_a_late_application_is_escalated_to_the_head_of_its_office_once(
     assert event.application_id == late.pk
     assert event.internal is True
     assert AuditEvent.objects.filter(action="application.escalate", object_id=str(late.pk)).count() == 1
-    lines = notify_lines(caplog)
-    assert lines == [
-        f"notify {late.tracking_number} escalated via console (user {head.pk}): "
-        "Permohonan melewati batas waktu layanan."
-    ]
+    told = Message.objects.filter(event="application.escalated")
+    assert [(m.recipient_id, m.tracking_number) for m in told] == [(head.pk, late.tracking_number)]
 
 
 def test_without_a_head_of_office_the_administrators_hear_of_the_breach(
-    cast, caplog, django_capture_on_commit_callbacks
+    cast, django_capture_on_commit_callbacks
 ):
     late = overdue(submitted(dukcapil_service(cast.world), cast.siti))
-    caplog.set_level(logging.INFO, logger="layanan.notifications")
 
     with django_capture_on_commit_callbacks(execute=True):
         assert applications_escalate_breaches.call() == 1
 
-    assert notify_lines(caplog) == [
-        f"notify {late.tracking_number} escalated via console (user {cast.admin.pk}): "
-        "Permohonan melewati batas waktu layanan."
-    ]
+    told = Message.objects.filter(event="application.escalated")
+    assert [(m.recipient_id, m.tracking_number) for m in told] == [(cast.admin.pk, late.tracking_number)]
 
 
 def test_an_application_waiting_for_the_citizen_or_closed_is_not_escalated(cast):

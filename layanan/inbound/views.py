@@ -1,0 +1,161 @@
+"""The webhooks of the SMS gateway and of WhatsApp: read the body, check the signature, hand over.
+
+Each view reads at most ``INBOUND_MAX_BODY_BYTES`` (a larger body → 413), checks the
+signature over the raw bytes before reading anything in them (bad or missing → 403),
+parses strictly (unreadable → 400), and hands each message to
+:func:`layanan.inbound.services.inbound_receive`. Nothing is stored for a refused body.
+The answer is a short JSON acknowledgement; the reply to the person goes out
+separately through ``notify``. Logs never hold the body, a phone number or a text.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from layanan.inbound import payloads, services
+from layanan.notifications.services import message_status_record
+
+logger = logging.getLogger(__name__)
+
+
+def _body(request: HttpRequest) -> bytes | None:
+    """The raw body, or None when it is longer than the cap (read no further than the cap)."""
+    limit: int = settings.INBOUND_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    body = request.read(limit + 1)
+    return None if len(body) > limit else body
+
+
+def _refuse(status: int, reason: str, channel: str) -> JsonResponse:
+    logger.warning("inbound %s webhook refused: %s", channel, reason)
+    return JsonResponse({"ok": False, "error": reason}, status=status)
+
+
+def _ok(**extra: int) -> JsonResponse:
+    return JsonResponse({"ok": True, **extra})
+
+
+def _signed_body(request: HttpRequest, *, secret: str, header: str, channel: str) -> bytes | JsonResponse:
+    body = _body(request)
+    if body is None:
+        return _refuse(413, "body too large", channel)
+    if not secret:
+        return _refuse(403, "webhook secret not configured", channel)
+    if not payloads.signature_valid(secret=secret, body=body, header=request.headers.get(header, "")):
+        return _refuse(403, "bad signature", channel)
+    return body
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def sms(request: HttpRequest) -> HttpResponse:
+    """An SMS the gateway received: ``{id, from, text}`` as JSON or a form, signed in ``X-Signature``."""
+    body = _signed_body(request, secret=settings.SMS_WEBHOOK_SECRET, header="X-Signature", channel="sms")
+    if isinstance(body, JsonResponse):
+        return body
+    try:
+        incoming = payloads.sms_message_parse(body, request.content_type or "")
+    except payloads.PayloadError as error:
+        return _refuse(400, str(error), "sms")
+    handled = services.inbound_receive(
+        channel=incoming.channel, gateway_id=incoming.gateway_id, sender=incoming.sender, text=incoming.text
+    )
+    return _ok(duplicate=int(handled is None))
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def sms_status(request: HttpRequest) -> HttpResponse:
+    """A delivery report of an SMS we sent: ``{id | ref, status, at?}``, signed like ``sms``."""
+    body = _signed_body(request, secret=settings.SMS_WEBHOOK_SECRET, header="X-Signature", channel="sms")
+    if isinstance(body, JsonResponse):
+        return body
+    try:
+        report = payloads.sms_status_parse(body, request.content_type or "")
+    except payloads.PayloadError as error:
+        return _refuse(400, str(error), "sms")
+    recorded = False
+    if report is not None:
+        for reference in dict.fromkeys(ref for ref in (report.gateway_ref, report.client_ref) if ref):
+            recorded = message_status_record(
+                channel=report.channel, gateway_ref=reference, status=report.status, at=report.at
+            )
+            if recorded:
+                break
+    return _ok(recorded=int(recorded))
+
+
+def _whatsapp_verify(request: HttpRequest) -> HttpResponse:
+    """Meta's subscription check: echo ``hub.challenge`` when ``hub.verify_token`` is ours."""
+    token: str = settings.WHATSAPP_VERIFY_TOKEN
+    given = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    if (
+        request.GET.get("hub.mode") != "subscribe"
+        or not token
+        or not hmac.compare_digest(token.encode(), given.encode())
+        or not challenge
+        or len(challenge) > 200
+    ):
+        logger.warning("inbound whatsapp verification refused")
+        return HttpResponse("Forbidden", status=403, content_type="text/plain; charset=utf-8")
+    return HttpResponse(challenge, content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def whatsapp(request: HttpRequest) -> HttpResponse:
+    """WhatsApp Cloud API: GET verifies the subscription; POST brings messages and delivery statuses."""
+    if request.method == "GET":
+        return _whatsapp_verify(request)
+    body = _signed_body(
+        request, secret=settings.WHATSAPP_APP_SECRET, header="X-Hub-Signature-256", channel="whatsapp"
+    )
+    if isinstance(body, JsonResponse):
+        return body
+    try:
+        batch = payloads.whatsapp_parse(body)
+    except payloads.PayloadError as error:
+        return _refuse(400, str(error), "whatsapp")
+    handled = 0
+    for incoming in batch.messages:
+        if (
+            services.inbound_receive(
+                channel=incoming.channel,
+                gateway_id=incoming.gateway_id,
+                sender=incoming.sender,
+                text=incoming.text,
+                is_text=incoming.is_text,
+            )
+            is not None
+        ):
+            handled += 1
+    recorded = 0
+    for report in batch.statuses:
+        recorded += int(
+            message_status_record(
+                channel=report.channel,
+                gateway_ref=report.gateway_ref,
+                key=report.key,
+                status=report.status,
+                at=report.at,
+            )
+        )
+    if batch.skipped:
+        logger.warning("inbound whatsapp: %d unreadable items skipped", batch.skipped)
+    return _ok(messages=handled, statuses=recorded, skipped=batch.skipped)

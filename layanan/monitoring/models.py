@@ -1,0 +1,190 @@
+"""Summary ("fact") tables behind the dashboards, kept up to date by tasks.
+
+The dashboards never aggregate the raw applications and reports on a page view.
+They read these tables, which hold one row per day (WIB) and group, recomputed
+from the raw rows of that day only (``services.facts_rebuild_day``):
+
+- :class:`ApplicationDaily`: per day x service x office x desa, the applications
+  received that day, and those decided that day (completed, completed on time,
+  rejected, withdrawn);
+- :class:`ApplicationLeadTime`: the histogram of whole working days from
+  submission to completion of the applications completed that day (the last
+  bucket, ``LEAD_TIME_OVERFLOW``, holds everything that long or longer);
+- :class:`ReportDaily` / :class:`ReportLeadTime`: the same for reports, per day x
+  category x office (the first active disposition) x desa, with time to verify
+  and time to answer;
+- :class:`OfficerDaily`: applications completed per officer (assigned) per day;
+- :class:`OpenItem`: one row per open application or report (the backlog; small,
+  indexed), with its status, deadline and whether the clock is paused;
+- :class:`FactDay`: one row per kind and day, locked while that day is rebuilt.
+
+Only codes and ids are stored: no personal data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+LEAD_TIME_OVERFLOW = 31  # working days; the last histogram bucket is "31 or more"
+
+
+class Kind(models.TextChoices):
+    APPLICATION = "application", "application"
+    REPORT = "report", "report"
+
+
+class FactDay(models.Model):
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    day = models.DateField()
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="monitoring_factday_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"
+
+
+class _Dimensions(models.Model):
+    day = models.DateField()
+    office = models.ForeignKey(
+        "agencies.Office",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    desa_code = models.CharField(max_length=13, blank=True, default="")
+    kecamatan_code = models.CharField(max_length=8, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class ApplicationDaily(_Dimensions):
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    received = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"]), models.Index(fields=["office", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} service {self.service_id}"
+
+
+class ApplicationLeadTime(_Dimensions):
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    days = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.days}d x {self.count}"
+
+
+class ReportDaily(_Dimensions):
+    category = models.ForeignKey(
+        "complaints.Category", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    received = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_on_time = models.PositiveIntegerField(default=0)
+    # Of the reports received that day (a cohort): answered at least once, reopened, rated.
+    cohort_answered = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"]), models.Index(fields=["office", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} category {self.category_id}"
+
+
+class ReportLeadTime(_Dimensions):
+    class Metric(models.TextChoices):
+        VERIFY = "verify", "verify"
+        ANSWER = "answer", "answer"
+
+    category = models.ForeignKey(
+        "complaints.Category", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    metric = models.CharField(max_length=6, choices=Metric.choices)
+    days = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric} {self.days}d x {self.count}"
+
+
+class OfficerDaily(models.Model):
+    day = models.DateField()
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    office = models.ForeignKey(
+        "agencies.Office",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} officer {self.officer_id}"
+
+
+class OpenItem(models.Model):
+    """An application or a report that is still open: the backlog, read without scanning the raw tables."""
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    item_id = models.BigIntegerField()
+    service_id = models.IntegerField(null=True, blank=True)  # applications
+    category_id = models.IntegerField(null=True, blank=True)  # reports
+    office = models.ForeignKey(
+        "agencies.Office",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    officer_id = models.IntegerField(null=True, blank=True)
+    desa_code = models.CharField(max_length=13, blank=True, default="")
+    kecamatan_code = models.CharField(max_length=8, blank=True, default="")
+    status = models.CharField(max_length=14)
+    due_at = models.DateTimeField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "item_id"], name="monitoring_openitem_once")]
+        indexes = [models.Index(fields=["kind", "office"]), models.Index(fields=["kind", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_id} {self.status}"

@@ -1,0 +1,618 @@
+"""Keeping the summary tables true: rebuild a day, refresh one item, reconcile, rebuild everything.
+
+Every write here recomputes from the raw rows, never adds or subtracts deltas,
+so running anything twice gives the same tables (tasks are safe to repeat).
+
+- :func:`facts_rebuild_day` recomputes one kind's rows of one day (WIB) from the
+  raw applications or reports touching that day (received, decided, verified,
+  answered on it): bounded work, a few hundred rows even at full scale. The
+  day's :class:`FactDay` row is locked meanwhile, so two workers rebuilding the
+  same day take turns instead of writing it twice.
+- :func:`item_refresh` is what the signals enqueue for one changed item: it
+  rebuilds each day the item touched (its received and decided days and the days
+  of its timeline events, which covers an answer undone by a reopen or a
+  forward to another office) and updates its :class:`OpenItem` row.
+- :func:`facts_reconcile` rebuilds the recent days and the whole open-item table
+  (the periodic task), catching anything a signal could not see (a citizen who
+  moved desa, a row changed by hand); :func:`facts_rebuild_all` rebuilds every
+  day since the first item (``manage.py monitoring_rebuild``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, models, transaction
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from layanan.applications.models import CLOSED_STATUSES, OPEN_STATUSES, Application, TimelineEvent
+from layanan.applications.models import Status as AppStatus
+from layanan.calendars import selectors as calendars
+from layanan.complaints.models import Disposition, Report, ReportEvent
+from layanan.complaints.models import Status as ReportStatus
+from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
+from layanan.monitoring.models import (
+    LEAD_TIME_OVERFLOW,
+    ApplicationDaily,
+    ApplicationLeadTime,
+    FactDay,
+    Kind,
+    OfficerDaily,
+    OpenItem,
+    ReportDaily,
+    ReportLeadTime,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+RECONCILE_DAYS = 35
+
+__all__ = [
+    "day_bounds",
+    "facts_rebuild_all",
+    "facts_rebuild_day",
+    "facts_rebuild_range",
+    "facts_reconcile",
+    "item_refresh",
+    "open_items_rebuild",
+    "region_codes",
+    "wib_day",
+]
+
+
+def wib_day(instant: datetime) -> date:
+    """The calendar day in WIB of an instant."""
+    return instant.astimezone(WIB).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The instants [start, end) of a WIB day."""
+    start = datetime.combine(day, time.min, tzinfo=WIB)
+    return start, start + timedelta(days=1)
+
+
+def region_codes(code: str | None) -> tuple[str, str]:
+    """(desa code, kecamatan code) of a region code; '' where unknown. Kemendagri codes nest:
+    ``18.03.04.2009`` is a desa of kecamatan ``18.03.04``."""
+    if not code:
+        return "", ""
+    if code.count(".") >= 3:
+        return code, code[:8]
+    if code.count(".") == 2:
+        return "", code
+    return "", ""
+
+
+def _bucket(days: int) -> int:
+    return min(max(days, 0), LEAD_TIME_OVERFLOW)
+
+
+class _WorkingDays:
+    """``calendars.working_days_between`` for many pairs: the same rule, with the days off read once.
+
+    ``working_days_between`` loads the days off (a cache round trip) on every call, which is most of
+    its cost; a rebuild counts millions of pairs, so it keeps one calendar for the whole computation.
+    A test checks that both agree.
+    """
+
+    def __init__(self) -> None:
+        self._calendar = calendars._Calendar()
+
+    def __call__(self, start: datetime, end: datetime) -> int:
+        calendar = self._calendar
+        local_start, local_end = calendars._to_wib(start), calendars._to_wib(end)
+        begin = calendars._effective_start(local_start, calendar)
+        if local_end <= begin:
+            return 0
+        count = 0
+        day = begin.date() + timedelta(days=1)
+        last = local_end.date()
+        while day <= last:
+            if calendar.is_working_day(day):
+                count += 1
+            day += timedelta(days=1)
+        if last > begin.date() and calendar.is_working_day(last) and local_end.time() < begin.time():
+            count -= 1
+        return count
+
+
+def _lock_day(kind: str, day: date) -> FactDay:
+    FactDay.objects.get_or_create(kind=kind, day=day)
+    return FactDay.objects.select_for_update().get(kind=kind, day=day)
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+DayKey = tuple[date, int, int | None, str, str]  # day, service or category, office, desa, kecamatan
+
+
+@dataclass
+class _AppCounts:
+    received: int = 0
+    completed: int = 0
+    completed_on_time: int = 0
+    rejected: int = 0
+    withdrawn: int = 0
+    lead: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+@dataclass
+class _AppFacts:
+    groups: dict[DayKey, _AppCounts] = field(default_factory=lambda: defaultdict(_AppCounts))
+    officers: dict[tuple[date, int, int | None, int], int] = field(default_factory=lambda: defaultdict(int))
+
+
+_APP_COLUMNS = (
+    "service_id",
+    "office_id",
+    "applicant__home_region_id",
+    "status",
+    "submitted_at",
+    "decided_at",
+    "due_at",
+    "assigned_to_id",
+)
+
+
+def _application_facts(rows: Iterable[tuple[object, ...]], wanted: set[date] | None) -> _AppFacts:
+    """Count ``rows`` (values of :data:`_APP_COLUMNS`) into the days in ``wanted`` (all when None)."""
+    facts = _AppFacts()
+    working_days_between = _WorkingDays()
+    for service_id, office_id, region, status, submitted_at, decided_at, due_at, officer_id in rows:
+        desa, kecamatan = region_codes(region)  # type: ignore[arg-type]
+        if isinstance(submitted_at, datetime):
+            day = wib_day(submitted_at)
+            if wanted is None or day in wanted:
+                facts.groups[(day, service_id, office_id, desa, kecamatan)].received += 1  # type: ignore[index]
+        if not isinstance(decided_at, datetime) or status not in CLOSED_STATUSES:
+            continue
+        day = wib_day(decided_at)
+        if wanted is not None and day not in wanted:
+            continue
+        counts = facts.groups[(day, service_id, office_id, desa, kecamatan)]  # type: ignore[index]
+        if status == AppStatus.COMPLETED:
+            counts.completed += 1
+            if not isinstance(due_at, datetime) or decided_at <= due_at:
+                counts.completed_on_time += 1
+            if isinstance(submitted_at, datetime):
+                counts.lead[_bucket(working_days_between(submitted_at, decided_at))] += 1
+            if isinstance(officer_id, int):
+                facts.officers[(day, service_id, office_id, officer_id)] += 1  # type: ignore[index]
+        elif status == AppStatus.REJECTED:
+            counts.rejected += 1
+        else:
+            counts.withdrawn += 1
+    return facts
+
+
+_DIMS = ("day", "office_id", "desa_code", "kecamatan_code")
+
+
+def _rows_write(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    """Insert plain rows: by COPY on PostgreSQL (a full rebuild writes millions), else ``bulk_create``.
+
+    Building a model instance per row costs more than the whole count on a large rebuild.
+    """
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        column = {f.attname: str(f.column) for f in model._meta.concrete_fields}
+        names = ", ".join(connection.ops.quote_name(column[c]) for c in columns)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the driver's cursor (psycopg 3)
+            with raw.copy(
+                f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    model._default_manager.bulk_create(
+        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+    )
+
+
+def _application_facts_write(facts: _AppFacts) -> None:
+    daily: list[tuple[object, ...]] = []
+    lead: list[tuple[object, ...]] = []
+    for (day, service_id, office_id, desa, kecamatan), counts in facts.groups.items():
+        dims = (day, office_id, desa, kecamatan, service_id)
+        daily.append(
+            (
+                *dims,
+                counts.received,
+                counts.completed,
+                counts.completed_on_time,
+                counts.rejected,
+                counts.withdrawn,
+            )
+        )
+        lead.extend((*dims, d, n) for d, n in counts.lead.items())
+    _rows_write(
+        ApplicationDaily,
+        (*_DIMS, "service_id", "received", "completed", "completed_on_time", "rejected", "withdrawn"),
+        daily,
+    )
+    _rows_write(ApplicationLeadTime, (*_DIMS, "service_id", "days", "count"), lead)
+    _rows_write(
+        OfficerDaily,
+        ("day", "service_id", "office_id", "officer_id", "completed"),
+        [(day, s, o, u, n) for (day, s, o, u), n in facts.officers.items()],
+    )
+
+
+def _rebuild_application_day(day: date, group: int | None) -> None:
+    start, end = day_bounds(day)
+    rows = Application.objects.exclude(status=AppStatus.DRAFT).filter(
+        Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
+    )
+    old = [ApplicationDaily.objects, ApplicationLeadTime.objects, OfficerDaily.objects]
+    if group is not None:
+        rows = rows.filter(service_id=group)
+    for manager in old:
+        stale = manager.filter(day=day)
+        (stale.filter(service_id=group) if group is not None else stale).delete()
+    _application_facts_write(_application_facts(rows.values_list(*_APP_COLUMNS), {day}))
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _ReportCounts:
+    received: int = 0
+    verified: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    cohort_answered: int = 0
+    reopened: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    verify: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    answer: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _first_verify() -> Subquery:
+    return Subquery(
+        ReportEvent.objects.filter(report=OuterRef("pk"), action="verify")
+        .order_by("occurred_at", "pk")
+        .values("occurred_at")[:1]
+    )
+
+
+def _primary_office() -> Subquery:
+    return Subquery(
+        Disposition.objects.filter(report=OuterRef("pk"), is_active=True)
+        .order_by("pk")
+        .values("office_id")[:1]
+    )
+
+
+_REPORT_COLUMNS = (
+    "category_id",
+    "primary_office",
+    "region_id",
+    "received_at",
+    "verified_at",
+    "answered_at",
+    "followup_due_at",
+    "reopened_count",
+    "satisfied",
+)
+
+
+def _report_facts(
+    rows: Iterable[tuple[object, ...]], wanted: set[date] | None
+) -> dict[DayKey, _ReportCounts]:
+    """Count ``rows`` (values of :data:`_REPORT_COLUMNS`) into the days in ``wanted`` (all when None)."""
+    groups: dict[DayKey, _ReportCounts] = defaultdict(_ReportCounts)
+    working_days_between = _WorkingDays()
+    for row in rows:
+        _report_count(groups, row, wanted, working_days_between)
+    return groups
+
+
+def _report_count(
+    groups: dict[DayKey, _ReportCounts],
+    row: tuple[object, ...],
+    wanted: set[date] | None,
+    working_days_between: _WorkingDays,
+) -> None:
+    category_id, office_id, region, received_at, verified_at, answered_at, due, reopened, satisfied = row
+    desa, kecamatan = region_codes(region)  # type: ignore[arg-type]
+
+    def counts_for(day: date) -> _ReportCounts | None:
+        if wanted is not None and day not in wanted:
+            return None
+        return groups[(day, category_id, office_id, desa, kecamatan)]  # type: ignore[index]
+
+    assert isinstance(received_at, datetime)
+    counts = counts_for(wib_day(received_at))
+    if counts is not None:
+        counts.received += 1
+        if answered_at is not None or reopened:
+            counts.cohort_answered += 1
+        if reopened:
+            counts.reopened += 1
+        if satisfied is not None:
+            counts.rated += 1
+            counts.satisfied += int(bool(satisfied))
+    if isinstance(verified_at, datetime):
+        counts = counts_for(wib_day(verified_at))
+        if counts is not None:
+            counts.verified += 1
+            counts.verify[_bucket(working_days_between(received_at, verified_at))] += 1
+    if isinstance(answered_at, datetime):
+        counts = counts_for(wib_day(answered_at))
+        if counts is not None:
+            counts.answered += 1
+            if not isinstance(due, datetime) or answered_at <= due:
+                counts.answered_on_time += 1
+            counts.answer[_bucket(working_days_between(received_at, answered_at))] += 1
+
+
+def _report_facts_write(groups: dict[DayKey, _ReportCounts]) -> None:
+    daily: list[tuple[object, ...]] = []
+    lead: list[tuple[object, ...]] = []
+    for (day, category_id, office_id, desa, kecamatan), counts in groups.items():
+        dims = (day, office_id, desa, kecamatan, category_id)
+        daily.append(
+            (
+                *dims,
+                counts.received,
+                counts.verified,
+                counts.answered,
+                counts.answered_on_time,
+                counts.cohort_answered,
+                counts.reopened,
+                counts.rated,
+                counts.satisfied,
+            )
+        )
+        for metric, histogram in (("verify", counts.verify), ("answer", counts.answer)):
+            lead.extend((*dims, metric, d, n) for d, n in histogram.items())
+    _rows_write(ReportDaily, (*_DIMS, "category_id", *_REPORT_DAILY_FIELDS), daily)
+    _rows_write(ReportLeadTime, (*_DIMS, "category_id", "metric", "days", "count"), lead)
+
+
+_REPORT_DAILY_FIELDS = (
+    "received",
+    "verified",
+    "answered",
+    "answered_on_time",
+    "cohort_answered",
+    "reopened",
+    "rated",
+    "satisfied",
+)
+
+
+def _report_rows() -> QuerySet[Report]:
+    return Report.objects.annotate(verified_at=_first_verify(), primary_office=_primary_office())
+
+
+def _rebuild_report_day(day: date, group: int | None) -> None:
+    start, end = day_bounds(day)
+    verified_that_day = ReportEvent.objects.filter(
+        action="verify", occurred_at__gte=start, occurred_at__lt=end
+    )
+    rows = _report_rows()
+    if group is not None:
+        rows = rows.filter(category_id=group)
+        verified_that_day = verified_that_day.filter(report__category_id=group)
+    rows = rows.filter(
+        Q(received_at__gte=start, received_at__lt=end)
+        | Q(answered_at__gte=start, answered_at__lt=end)
+        | Q(pk__in=verified_that_day.values("report_id"))
+    )
+    for manager in (ReportDaily.objects, ReportLeadTime.objects):
+        stale = manager.filter(day=day)
+        (stale.filter(category_id=group) if group is not None else stale).delete()
+    _report_facts_write(_report_facts(rows.values_list(*_REPORT_COLUMNS), {day}))
+
+
+# --- the entry points -----------------------------------------------------------------------------
+
+
+def facts_rebuild_day(*, kind: str, day: date, group: int | None = None) -> None:
+    """Recompute one kind's summary rows of one WIB day from the raw rows (idempotent).
+
+    ``group`` narrows the work to one service (applications) or category (reports): what
+    changes when one item changes, since an item never moves to another service or category.
+    """
+    with transaction.atomic():
+        marker = _lock_day(kind, day)
+        if kind == Kind.APPLICATION:
+            _rebuild_application_day(day, group)
+        elif kind == Kind.REPORT:
+            _rebuild_report_day(day, group)
+        else:
+            raise ValueError(f"unknown kind {kind!r}")
+        marker.computed_at = timezone.now()
+        marker.save(update_fields=["computed_at"])
+
+
+def _application_open_row(application: Application) -> OpenItem:
+    desa, kecamatan = region_codes(application.applicant.home_region_id)
+    return OpenItem(
+        kind=Kind.APPLICATION,
+        item_id=application.pk,
+        service_id=application.service_id,
+        office_id=application.office_id,
+        officer_id=application.assigned_to_id,
+        desa_code=desa,
+        kecamatan_code=kecamatan,
+        status=application.status,
+        due_at=application.due_at,
+        paused=application.paused_at is not None,
+        received_at=application.submitted_at,
+    )
+
+
+_VERIFY_CLOCK = frozenset({ReportStatus.RECEIVED, ReportStatus.VERIFIED})
+_FOLLOWUP_CLOCK = frozenset({ReportStatus.DISPOSED, ReportStatus.IN_PROGRESS})
+
+
+def _report_open_row(report: Report, office_id: int | None) -> OpenItem:
+    desa, kecamatan = region_codes(report.region_id)
+    if report.status in _VERIFY_CLOCK:
+        due, paused = report.verify_due_at, False
+    elif report.status in _FOLLOWUP_CLOCK:
+        due, paused = report.followup_due_at, False
+    else:  # postponed (the verify clock stops), answered (waiting for the reporter)
+        due, paused = report.followup_due_at or report.verify_due_at, True
+    return OpenItem(
+        kind=Kind.REPORT,
+        item_id=report.pk,
+        category_id=report.category_id,
+        office_id=office_id,
+        desa_code=desa,
+        kecamatan_code=kecamatan,
+        status=report.status,
+        due_at=due,
+        paused=paused,
+        received_at=report.received_at,
+    )
+
+
+_OPEN_FIELDS = [
+    "service_id",
+    "category_id",
+    "office_id",
+    "officer_id",
+    "desa_code",
+    "kecamatan_code",
+    "status",
+    "due_at",
+    "paused",
+    "received_at",
+]
+
+
+def _open_item_save(kind: str, item_id: int, row: OpenItem | None) -> None:
+    if row is None:
+        OpenItem.objects.filter(kind=kind, item_id=item_id).delete()
+        return
+    OpenItem.objects.update_or_create(
+        kind=kind, item_id=item_id, defaults={name: getattr(row, name) for name in _OPEN_FIELDS}
+    )
+
+
+def _application_days(application: Application) -> set[date]:
+    days = {wib_day(at) for at in (application.submitted_at, application.decided_at) if at is not None}
+    events = TimelineEvent.objects.filter(application_id=application.pk).values_list("occurred_at", flat=True)
+    return days | {wib_day(at) for at in events}
+
+
+def _report_days(report: Report) -> set[date]:
+    days = {wib_day(at) for at in (report.received_at, report.answered_at) if at is not None}
+    events = ReportEvent.objects.filter(report_id=report.pk).values_list("occurred_at", flat=True)
+    return days | {wib_day(at) for at in events}
+
+
+def item_refresh(*, kind: str, item_id: int) -> int:
+    """Bring the summaries up to date after one item changed; return how many days were rebuilt."""
+    days: set[date] = set()
+    group: int | None = None
+    if kind == Kind.APPLICATION:
+        application = Application.objects.select_related("applicant").filter(pk=item_id).first()
+        if application is not None and application.status != AppStatus.DRAFT:
+            days, group = _application_days(application), application.service_id
+        open_row = (
+            _application_open_row(application)
+            if application is not None and application.status in OPEN_STATUSES
+            else None
+        )
+    elif kind == Kind.REPORT:
+        report = Report.objects.filter(pk=item_id).annotate(primary_office=_primary_office()).first()
+        if report is not None:
+            days, group = _report_days(report), report.category_id
+        open_row = (
+            _report_open_row(report, report.primary_office)
+            if report is not None and report.status in REPORT_OPEN_STATUSES
+            else None
+        )
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    for day in sorted(days):
+        facts_rebuild_day(kind=kind, day=day, group=group)
+    with transaction.atomic():
+        _open_item_save(kind, item_id, open_row)
+    return len(days)
+
+
+def open_items_rebuild() -> int:
+    """Rewrite the whole open-item table from the open raw rows; return how many are open."""
+    applications = Application.objects.filter(status__in=OPEN_STATUSES).select_related("applicant")
+    reports = Report.objects.filter(status__in=REPORT_OPEN_STATUSES).annotate(
+        primary_office=_primary_office()
+    )
+    rows = [_application_open_row(a) for a in applications.iterator(chunk_size=2000)]
+    rows += [_report_open_row(r, r.primary_office) for r in reports.iterator(chunk_size=2000)]
+    with transaction.atomic():
+        OpenItem.objects.all().delete()
+        OpenItem.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def facts_rebuild_range(*, first: date, last: date) -> int:
+    """Recompute both kinds for every day in [first, last] in one pass over the raw rows; return days.
+
+    One query per kind over the range (not one per day), so rebuilding years stays a single scan.
+    """
+    days = _days(first, last)
+    wanted = set(days)
+    start, end = day_bounds(first)[0], day_bounds(last)[1]
+    with transaction.atomic():
+        for kind in (Kind.APPLICATION, Kind.REPORT):
+            FactDay.objects.bulk_create([FactDay(kind=kind, day=d) for d in days], ignore_conflicts=True)
+        list(
+            FactDay.objects.select_for_update().filter(day__gte=first, day__lte=last).order_by("kind", "day")
+        )
+        applications = Application.objects.exclude(status=AppStatus.DRAFT).filter(
+            Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
+        )
+        app_facts = _application_facts(
+            applications.values_list(*_APP_COLUMNS).iterator(chunk_size=5000), wanted
+        )
+        verified = ReportEvent.objects.filter(action="verify", occurred_at__gte=start, occurred_at__lt=end)
+        reports = _report_rows().filter(
+            Q(received_at__gte=start, received_at__lt=end)
+            | Q(answered_at__gte=start, answered_at__lt=end)
+            | Q(pk__in=verified.values("report_id"))
+        )
+        report_facts = _report_facts(reports.values_list(*_REPORT_COLUMNS).iterator(chunk_size=5000), wanted)
+        for model in (ApplicationDaily, ApplicationLeadTime, OfficerDaily, ReportDaily, ReportLeadTime):
+            model.objects.filter(day__gte=first, day__lte=last).delete()
+        _application_facts_write(app_facts)
+        _report_facts_write(report_facts)
+        FactDay.objects.filter(day__gte=first, day__lte=last).update(computed_at=timezone.now())
+    return len(days)
+
+
+def facts_reconcile(*, days: int = RECONCILE_DAYS, today: date | None = None) -> int:
+    """Rebuild the last ``days`` days of both kinds and the open items; return the days rebuilt."""
+    today = today or wib_day(timezone.now())
+    count = facts_rebuild_range(first=today - timedelta(days=days - 1), last=today)
+    open_items_rebuild()
+    return count
+
+
+def facts_rebuild_all(*, today: date | None = None) -> int:
+    """Rebuild every day from the first application or report to today; return the days rebuilt."""
+    today = today or wib_day(timezone.now())
+    firsts = [
+        Application.objects.aggregate(first=Min("submitted_at"))["first"],
+        Report.objects.aggregate(first=Min("received_at"))["first"],
+    ]
+    known = [wib_day(at) for at in firsts if at is not None]
+    count = facts_rebuild_range(first=min(known), last=today) if known else 0
+    open_items_rebuild()
+    return count

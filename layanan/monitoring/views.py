@@ -1,0 +1,456 @@
+"""Dashboards for leaders (``dasbor/``), their exports, and the public transparency page (``transparansi/``).
+
+Views only parse the period form, call the selectors (which check ``dashboard.read``
+and scope to the actor) and render. Everything works without JavaScript; the
+small module ``monitoring/live.js`` refreshes the live fragment when it can.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from layanan.accounts.permissions import require
+from layanan.agencies.models import Office
+from layanan.catalogue.models import Service
+from layanan.complaints.models import Category
+from layanan.monitoring import charts, selectors
+from layanan.monitoring.selectors import Filters, Period
+from layanan.monitoring.services import wib_day
+from layanan.regions.models import Region
+
+MAX_DAYS = 366 * 2
+
+
+class PeriodForm(forms.Form):
+    dari = forms.DateField(
+        label=gettext_lazy("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sampai = forms.DateField(
+        label=gettext_lazy("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    layanan = forms.TypedChoiceField(
+        label=gettext_lazy("Layanan"), required=False, coerce=int, empty_value=None
+    )
+    kategori = forms.TypedChoiceField(
+        label=gettext_lazy("Kategori"), required=False, coerce=int, empty_value=None
+    )
+    kantor = forms.TypedChoiceField(
+        label=gettext_lazy("Kantor"), required=False, coerce=int, empty_value=None
+    )
+    kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Semua"))]
+        cast(forms.ChoiceField, self.fields["layanan"]).choices = everything + list(
+            Service.objects.order_by("name").values_list("pk", "name")
+        )
+        cast(forms.ChoiceField, self.fields["kategori"]).choices = everything + list(
+            Category.objects.order_by("name").values_list("pk", "name")
+        )
+        cast(forms.ChoiceField, self.fields["kantor"]).choices = everything + list(
+            Office.objects.order_by("name").values_list("pk", "name")
+        )
+        cast(forms.ChoiceField, self.fields["kecamatan"]).choices = everything + list(
+            Region.objects.filter(level=Region.Level.DISTRICT).order_by("name").values_list("code", "name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("dari"), data.get("sampai")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
+        if start and end and (end - start).days > MAX_DAYS:
+            raise forms.ValidationError(_("Periode paling lama dua tahun."))
+        return data
+
+
+@dataclass
+class Query:
+    form: PeriodForm
+    period: Period
+    filters: Filters
+    group: str
+    querystring: str
+
+
+def _query(request: HttpRequest, groups: tuple[str, ...] = ("service",)) -> Query:
+    today = wib_day(timezone.now())
+    form = PeriodForm(request.GET or None)
+    start, end = today - timedelta(days=29), today
+    filters = Filters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        start, end = data.get("dari") or start, data.get("sampai") or end
+        if start > end:
+            start = end - timedelta(days=29)
+        filters = Filters(
+            service_id=data.get("layanan"),
+            category_id=data.get("kategori"),
+            office_id=data.get("kantor"),
+            kecamatan_code=data.get("kecamatan") or "",
+        )
+    group = request.GET.get("kelompok", groups[0])
+    if group not in groups:
+        group = groups[0]
+    return Query(form, Period(start, end), filters, group, request.GET.urlencode())
+
+
+def _staff(request: HttpRequest) -> None:
+    require(request.user, "dashboard.read")
+
+
+GROUP_LABELS = {
+    "service": gettext_lazy("Layanan"),
+    "category": gettext_lazy("Kategori"),
+    "office": gettext_lazy("Kantor"),
+    "kecamatan": gettext_lazy("Kecamatan"),
+    "desa": gettext_lazy("Desa/kelurahan"),
+}
+
+
+def _overview_context(request: HttpRequest, query: Query) -> dict[str, Any]:
+    actor = request.user
+    apps = selectors.application_dashboard(actor=actor, period=query.period, filters=query.filters)
+    reports = selectors.report_dashboard(actor=actor, period=query.period, filters=query.filters)
+    series = selectors.daily_series(actor=actor, period=query.period, filters=query.filters)
+    return {
+        "apps": apps,
+        "reports": reports,
+        "sparkline": charts.sparkline(series, label=_("Permohonan diterima per hari")),
+        "series": series,
+        "updated_at": timezone.now(),
+    }
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = _query(request)
+    context = _overview_context(request, query)
+    context |= {
+        "query": query,
+        "grid": selectors.kecamatan_grid(actor=request.user, period=query.period, filters=query.filters),
+        "emerging": selectors.emerging_problems(actor=request.user),
+        "delivery": selectors.delivery_for_dashboard(actor=request.user, period=query.period),
+        "tab": "overview",
+    }
+    return render(request, "monitoring/overview.html", context)
+
+
+@login_required
+def live(request: HttpRequest) -> HttpResponse:
+    """The live fragment the overview re-fetches (also a plain page section without JavaScript)."""
+    _staff(request)
+    query = _query(request)
+    return render(request, "monitoring/_live.html", {"query": query, **_overview_context(request, query)})
+
+
+@login_required
+def applications(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = _query(request, selectors.APP_GROUPS)
+    board = selectors.application_dashboard(
+        actor=request.user,
+        period=query.period,
+        group=query.group,  # type: ignore[arg-type]
+        filters=query.filters,
+    )
+    ikm = (
+        selectors.ikm_for_dashboard(actor=request.user, period=query.period, group=query.group)
+        if query.group in ("service", "office")
+        else {}
+    )
+    for row in board.rows:
+        row.ikm = ikm.get(row.key)
+    return render(
+        request,
+        "monitoring/applications.html",
+        {
+            "query": query,
+            "board": board,
+            "ikm": ikm,
+            "bars": charts.bars(
+                [(row.label, row.received) for row in board.rows[:15]], label=_("Permohonan diterima")
+            ),
+            "groups": [(g, GROUP_LABELS[g]) for g in selectors.APP_GROUPS],
+            "group_label": GROUP_LABELS[query.group],
+            "tab": "applications",
+        },
+    )
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = _query(request, selectors.REPORT_GROUPS)
+    board = selectors.report_dashboard(
+        actor=request.user,
+        period=query.period,
+        group=query.group,  # type: ignore[arg-type]
+        filters=query.filters,
+    )
+    return render(
+        request,
+        "monitoring/reports.html",
+        {
+            "query": query,
+            "board": board,
+            "bars": charts.bars(
+                [(row.label, row.received) for row in board.rows[:15]], label=_("Laporan diterima")
+            ),
+            "groups": [(g, GROUP_LABELS[g]) for g in selectors.REPORT_GROUPS],
+            "group_label": GROUP_LABELS[query.group],
+            "tab": "reports",
+        },
+    )
+
+
+@login_required
+def regions(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = _query(request)
+    return render(
+        request,
+        "monitoring/regions.html",
+        {
+            "query": query,
+            "grid": selectors.kecamatan_grid(actor=request.user, period=query.period, filters=query.filters),
+            "top": selectors.top_services_by_kecamatan(
+                actor=request.user, period=query.period, filters=query.filters
+            ),
+            "tab": "regions",
+        },
+    )
+
+
+@login_required
+def workload(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = _query(request)
+    offices, officers = selectors.workload(actor=request.user, filters=query.filters)
+    return render(
+        request,
+        "monitoring/workload.html",
+        {"query": query, "offices": offices, "officers": officers, "tab": "workload"},
+    )
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    """A printable report of one month (``bulan=YYYY-MM``, default the previous month)."""
+    _staff(request)
+    today = wib_day(timezone.now())
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    value = request.GET.get("bulan", "")
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        pass
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    period = Period(first, last)
+    actor = request.user
+    return render(
+        request,
+        "monitoring/monthly.html",
+        {
+            "period": period,
+            "month": first,
+            "services": selectors.application_dashboard(actor=actor, period=period, group="service"),
+            "offices": selectors.application_dashboard(actor=actor, period=period, group="office"),
+            "reports": selectors.report_dashboard(actor=actor, period=period, group="category"),
+        },
+    )
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+EXPORT_TABLES = ("layanan", "pengaduan", "beban-kerja")
+_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ gets a leading '."""
+    if isinstance(value, str) and value.startswith(_UNSAFE_START):
+        return "'" + value
+    return value
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}"
+
+
+def export_rows(request: HttpRequest, table: str, query: Query) -> tuple[list[str], list[list[Any]]]:
+    actor = request.user
+    rows: list[list[Any]]
+    if table == "layanan":
+        board = selectors.application_dashboard(
+            actor=actor,
+            period=query.period,
+            group=query.group,  # type: ignore[arg-type]
+            filters=query.filters,
+        )
+        header = [
+            str(GROUP_LABELS[query.group]),
+            _("Diterima"),
+            _("Selesai"),
+            _("Selesai tepat waktu"),
+            _("Tepat waktu (%)"),
+            _("Ditolak"),
+            _("Median hari kerja"),
+            _("Persentil 90 hari kerja"),
+            _("Belum selesai"),
+            _("Lewat batas waktu"),
+            _("Diterima periode sebelumnya"),
+            _("Peringkat"),
+        ]
+        rows = [
+            [
+                r.label,
+                r.received,
+                r.completed,
+                r.completed_on_time,
+                _percent(r.on_time_share),
+                r.rejected,
+                r.median_days,
+                r.p90_days,
+                r.open,
+                r.breaches,
+                r.previous_received,
+                r.rank,
+            ]
+            for r in board.rows
+        ]
+    elif table == "pengaduan":
+        rboard = selectors.report_dashboard(
+            actor=actor,
+            period=query.period,
+            group=query.group,  # type: ignore[arg-type]
+            filters=query.filters,
+        )
+        header = [
+            str(GROUP_LABELS[query.group]),
+            _("Diterima"),
+            _("Diverifikasi"),
+            _("Dijawab"),
+            _("Dijawab tepat waktu"),
+            _("Tepat waktu (%)"),
+            _("Median hari verifikasi"),
+            _("Median hari jawab"),
+            _("Dibuka kembali (%)"),
+            _("Puas (%)"),
+            _("Belum selesai"),
+        ]
+        rows = [
+            [
+                r.label,
+                r.received,
+                r.verified,
+                r.answered,
+                r.answered_on_time,
+                _percent(r.answered_on_time_share),
+                r.median_verify_days,
+                r.median_answer_days,
+                _percent(r.reopen_rate),
+                _percent(r.satisfaction),
+                r.open,
+            ]
+            for r in rboard.rows
+        ]
+    else:
+        offices, _officers = selectors.workload(actor=actor, filters=query.filters)
+        header = [
+            _("Kantor"),
+            _("Permohonan terbuka"),
+            _("Laporan terbuka"),
+            _("Selesai per minggu"),
+            _("Minggu untuk menghabiskan antrean"),
+        ]
+        rows = [
+            [
+                w.label,
+                w.open_applications,
+                w.open_reports,
+                round(w.completed_per_week, 1),
+                "" if w.weeks_to_clear is None else round(w.weeks_to_clear, 1),
+            ]
+            for w in offices
+        ]
+    return header, [[safe_cell(cell) for cell in row] for row in rows]
+
+
+@login_required
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    _staff(request)
+    if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
+        raise Http404
+    groups = selectors.REPORT_GROUPS if table == "pengaduan" else selectors.APP_GROUPS
+    query = _query(request, groups)
+    header, rows = export_rows(request, table, query)
+    name = f"dasbor-{table}-{query.period.start:%Y%m%d}-{query.period.end:%Y%m%d}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([safe_cell(h) for h in header])
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    else:
+        import xlsxwriter
+
+        output = io.BytesIO()
+        book = xlsxwriter.Workbook(
+            output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        sheet = book.add_worksheet(table[:31])
+        bold = book.add_format({"bold": True})
+        sheet.write_row(0, 0, header, bold)
+        for number, row in enumerate(rows, start=1):
+            sheet.write_row(number, 0, ["" if cell is None else cell for cell in row])
+        book.close()
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the public page ---------------------------------------------------------------------------------
+
+
+def transparency_cache_key(today: date, slot: int) -> str:
+    return f"monitoring:transparency:{today.isoformat()}:{slot}"
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Public figures of the last 90 days, cached under a key that changes with the time slot."""
+    from django.conf import settings
+
+    seconds = int(getattr(settings, "MONITORING_PUBLIC_CACHE_SECONDS", 300))
+    now = timezone.now()
+    today = wib_day(now)
+    key = transparency_cache_key(today, int(now.timestamp()) // seconds)
+    html = cache.get(key)
+    if html is None:
+        period = Period(today - timedelta(days=89), today)
+        figures = selectors.public_figures(period=period)
+        html = render(
+            request, "monitoring/transparency.html", {"figures": figures, "period": period}
+        ).content.decode()
+        cache.set(key, html, seconds)
+    return HttpResponse(html)
