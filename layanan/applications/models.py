@@ -101,7 +101,12 @@ class Application(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("permohonan")
         verbose_name_plural = _("permohonan")
-        indexes = [models.Index(fields=["office", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["office", "status", "due_at"]),
+            # The monitoring summaries rebuild one day at a time: received and decided that day.
+            models.Index(fields=["submitted_at"], name="applications_submitted_at_idx"),
+            models.Index(fields=["decided_at"], name="applications_decided_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_number or f"draf {self.public_id}"

@@ -122,7 +122,12 @@ class Report(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
-        indexes = [models.Index(fields=["category", "status", "received_at"])]
+        indexes = [
+            models.Index(fields=["category", "status", "received_at"]),
+            # The monitoring summaries rebuild one day at a time: received and answered that day.
+            models.Index(fields=["received_at"], name="complaints_received_at_idx"),
+            models.Index(fields=["answered_at"], name="complaints_answered_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_number
@@ -189,6 +194,8 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["report", "occurred_at", "id"]
+        # The monitoring summaries find the reports verified on a given day.
+        indexes = [models.Index(fields=["action", "occurred_at"], name="complaints_event_action_at_idx")]
 
     def __str__(self) -> str:
         return self.action
