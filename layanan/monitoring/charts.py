@@ -10,15 +10,13 @@ from datetime import date
 class Bar:
     label: str
     value: int
-    width: float  # percent of the widest
-    y: int
+    width: float  # percent of the largest value (0 to 100)
 
 
 @dataclass(frozen=True)
 class BarChart:
     label: str
     bars: list[Bar]
-    height: int
 
 
 @dataclass(frozen=True)
@@ -32,10 +30,15 @@ class Sparkline:
 
 
 def bars(values: list[tuple[str, int]], *, label: str) -> BarChart:
-    """A horizontal bar per (label, value), 22 px apart, widths relative to the largest."""
+    """A horizontal bar per (label, value), widths relative to the largest.
+
+    The template writes each label and value as text and draws only the bar in
+    SVG, so the chart reads the same to a screen reader and scales to any width.
+    """
     top = max((value for _, value in values), default=0) or 1
-    items = [Bar(name, value, round(60 * value / top, 1), 22 * n) for n, (name, value) in enumerate(values)]
-    return BarChart(label=label, bars=items, height=max(22 * len(items), 22))
+    return BarChart(
+        label=label, bars=[Bar(name, value, round(100 * value / top, 1)) for name, value in values]
+    )
 
 
 def sparkline(series: list[tuple[date, int]], *, label: str, width: int = 300, height: int = 40) -> Sparkline:

@@ -67,6 +67,8 @@ class PeriodForm(forms.Form):
         cast(forms.ChoiceField, self.fields["kecamatan"]).choices = everything + list(
             Region.objects.filter(level=Region.Level.DISTRICT).order_by("name").values_list("code", "name")
         )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

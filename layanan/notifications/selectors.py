@@ -82,6 +82,12 @@ class DeliveryFigures:
         """Delivered or sent over all finished messages (0 to 1); None when none finished."""
         return None if self.finished == 0 else (self.sent + self.delivered) / self.finished
 
+    @property
+    def rate_percent(self) -> int | None:
+        """The delivery rate in whole percent (for pages)."""
+        rate = self.rate
+        return None if rate is None else round(rate * 100)
+
 
 def delivery_figures(*, actor: Actor, start: datetime, end: datetime) -> DeliveryFigures:
     """Counts by status of messages created in [start, end), and the delivery rate.
