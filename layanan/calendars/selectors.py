@@ -199,6 +199,10 @@ def working_days_between(start: datetime, end: datetime) -> int:
     local_start = _to_wib(start)
     local_end = _to_wib(end)
     calendar = _Calendar(range(local_start.year, max(local_start.year, local_end.year) + 1))
+    return _count_working_days(local_start, local_end, calendar)
+
+
+def _count_working_days(local_start: datetime, local_end: datetime, calendar: _Calendar) -> int:
     begin = _effective_start(local_start, calendar)
     if local_end <= begin:
         return 0
@@ -212,3 +216,19 @@ def working_days_between(start: datetime, end: datetime) -> int:
     if last > begin.date() and calendar.is_working_day(last) and local_end.time() < begin.time():
         count -= 1
     return count
+
+
+class WorkingDayCounter:
+    """:func:`working_days_between` for many pairs, reading the days off once.
+
+    Each call of ``working_days_between`` loads the days off of its years (a
+    cache round trip), which is most of its cost; a computation over many
+    pairs (the monitoring summaries count millions) keeps one counter instead.
+    Days off changed in the admin after the counter was made are not seen.
+    """
+
+    def __init__(self) -> None:
+        self._calendar = _Calendar()
+
+    def __call__(self, start: datetime, end: datetime) -> int:
+        return _count_working_days(_to_wib(start), _to_wib(end), self._calendar)

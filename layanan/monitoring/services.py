@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from layanan.applications.models import CLOSED_STATUSES, OPEN_STATUSES, Application, TimelineEvent
 from layanan.applications.models import Status as AppStatus
-from layanan.calendars import selectors as calendars
+from layanan.calendars.selectors import WorkingDayCounter
 from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
@@ -91,35 +91,6 @@ def _bucket(days: int) -> int:
     return min(max(days, 0), LEAD_TIME_OVERFLOW)
 
 
-class _WorkingDays:
-    """``calendars.working_days_between`` for many pairs: the same rule, with the days off read once.
-
-    ``working_days_between`` loads the days off (a cache round trip) on every call, which is most of
-    its cost; a rebuild counts millions of pairs, so it keeps one calendar for the whole computation.
-    A test checks that both agree.
-    """
-
-    def __init__(self) -> None:
-        self._calendar = calendars._Calendar()
-
-    def __call__(self, start: datetime, end: datetime) -> int:
-        calendar = self._calendar
-        local_start, local_end = calendars._to_wib(start), calendars._to_wib(end)
-        begin = calendars._effective_start(local_start, calendar)
-        if local_end <= begin:
-            return 0
-        count = 0
-        day = begin.date() + timedelta(days=1)
-        last = local_end.date()
-        while day <= last:
-            if calendar.is_working_day(day):
-                count += 1
-            day += timedelta(days=1)
-        if last > begin.date() and calendar.is_working_day(last) and local_end.time() < begin.time():
-            count -= 1
-        return count
-
-
 def _lock_day(kind: str, day: date) -> FactDay:
     FactDay.objects.get_or_create(kind=kind, day=day)
     return FactDay.objects.select_for_update().get(kind=kind, day=day)
@@ -161,7 +132,7 @@ _APP_COLUMNS = (
 def _application_facts(rows: Iterable[tuple[object, ...]], wanted: set[date] | None) -> _AppFacts:
     """Count ``rows`` (values of :data:`_APP_COLUMNS`) into the days in ``wanted`` (all when None)."""
     facts = _AppFacts()
-    working_days_between = _WorkingDays()
+    working_days_between = WorkingDayCounter()
     for service_id, office_id, region, status, submitted_at, decided_at, due_at, officer_id in rows:
         desa, kecamatan = region_codes(region)  # type: ignore[arg-type]
         if isinstance(submitted_at, datetime):
@@ -309,7 +280,7 @@ def _report_facts(
 ) -> dict[DayKey, _ReportCounts]:
     """Count ``rows`` (values of :data:`_REPORT_COLUMNS`) into the days in ``wanted`` (all when None)."""
     groups: dict[DayKey, _ReportCounts] = defaultdict(_ReportCounts)
-    working_days_between = _WorkingDays()
+    working_days_between = WorkingDayCounter()
     for row in rows:
         _report_count(groups, row, wanted, working_days_between)
     return groups
@@ -319,7 +290,7 @@ def _report_count(
     groups: dict[DayKey, _ReportCounts],
     row: tuple[object, ...],
     wanted: set[date] | None,
-    working_days_between: _WorkingDays,
+    working_days_between: WorkingDayCounter,
 ) -> None:
     category_id, office_id, region, received_at, verified_at, answered_at, due, reopened, satisfied = row
     desa, kecamatan = region_codes(region)  # type: ignore[arg-type]

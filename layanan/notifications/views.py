@@ -56,11 +56,18 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def message_list(request: HttpRequest) -> HttpResponse:
+    """The delivery log. Searching by phone number is a POST: personal data never goes in a URL."""
     if not can(request.user, "message.log.read"):
         raise PermissionDenied
-    form = MessageLogForm(request.GET)
+    if request.method == "POST":
+        data = request.POST.copy()
+    else:
+        data = request.GET.copy()
+        data.pop("phone", None)
+    data.pop("csrfmiddlewaretoken", None)
+    form = MessageLogForm(data)
     rows: list[Message] = []
-    older = None
+    older: dict[str, str] | None = None
     if form.is_valid():
         filters: dict[str, Any] = {k: v for k, v in form.cleaned_data.items() if k != "before"}
         found = message_log(actor=request.user, **filters)
@@ -70,9 +77,8 @@ def message_list(request: HttpRequest) -> HttpResponse:
         rows = list(found[: PAGE_SIZE + 1])
         if len(rows) > PAGE_SIZE:
             rows = rows[:PAGE_SIZE]
-            params = request.GET.copy()
-            params["before"] = str(rows[-1].pk)
-            older = params.urlencode()
-    filtering = any(value for key, value in request.GET.items() if key != "before")
-    context = {"form": form, "rows": rows, "older_query": older, "filtering": filtering}
+            older = {key: str(value) for key, value in data.items() if key != "before" and value}
+            older["before"] = str(rows[-1].pk)
+    filtering = any(value for key, value in data.items() if key != "before")
+    context = {"form": form, "rows": rows, "older": older, "filtering": filtering}
     return render(request, "notifications/message_list.html", context)

@@ -74,7 +74,8 @@ def test_the_delivery_log_lists_messages_and_finds_them_by_phone_and_tracking(ca
     sign_in(client, cast.auditor)
 
     everything = client.get(LOG)
-    by_phone = client.get(LOG, {"phone": "0812-0000-0001"})
+    by_phone = client.post(LOG, {"phone": "0812-0000-0001"})
+    phone_in_url = client.get(LOG, {"phone": "0812-0000-0001"})
     by_tracking = client.get(LOG, {"tracking_number": "lap-8"})
     bad_date = client.get(LOG, {"day_from": "kemarin"})
 
@@ -83,6 +84,7 @@ def test_the_delivery_log_lists_messages_and_finds_them_by_phone_and_tracking(ca
     assert "LAP-8" in everything.content.decode()
     assert "LAP-9" in by_phone.content.decode()
     assert "LAP-8" not in by_phone.content.decode()
+    assert "LAP-8" in phone_in_url.content.decode()  # a phone in the URL is ignored, never searched
     assert "LAP-8" in by_tracking.content.decode()
     assert "LAP-9" not in by_tracking.content.decode()
     assert bad_date.status_code == 200
@@ -96,6 +98,24 @@ def test_citizens_officers_and_leaders_are_refused_the_delivery_log(cast, client
     sign_in(client, getattr(cast, persona))
 
     assert client.get(LOG).status_code == 403
+    assert client.post(LOG, {"phone": "0812-0000-0001"}).status_code == 403
+
+
+def test_the_delivery_log_pages_back_through_older_messages_without_the_phone_in_the_url(cast, client):
+    for n in range(55):
+        notify(to=cast.siti, event="report.closed", data={"tracking_number": f"OLD-{n}"}, key=f"p{n}")
+    sign_in(client, cast.admin)
+
+    first = client.post(LOG, {"phone": "0812-0000-0001"})
+    page = first.content.decode()
+    assert first.status_code == 200
+    assert "OLD-54<" in page
+    assert "OLD-4<" not in page  # the 50 newest only
+    assert 'name="phone" value="0812-0000-0001"' in page  # the next page keeps the filter, in the body
+    before = page.split('name="before" value="')[1].split('"')[0]
+    older = client.post(LOG, {"phone": "0812-0000-0001", "before": before})
+    assert "OLD-0<" in older.content.decode()
+    assert "OLD-54<" not in older.content.decode()
 
 
 def test_the_delivery_log_query_count_does_not_grow_with_rows(cast, client, django_assert_max_num_queries):

@@ -1,4 +1,4 @@
-"""The rebuild's working-day counter gives exactly what ``calendars.working_days_between`` gives."""
+"""``WorkingDayCounter`` (one calendar for many pairs) gives exactly what ``working_days_between`` gives."""
 
 from __future__ import annotations
 
@@ -9,18 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from layanan.calendars.models import Holiday
-from layanan.calendars.selectors import holidays_cache_clear, working_days_between
-from layanan.monitoring import services
+from layanan.calendars.selectors import WorkingDayCounter, holidays_cache_clear, working_days_between
 
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-def test_the_rebuild_counts_the_same_working_days_as_the_calendar_across_holidays_and_year_ends() -> None:
+def test_the_counter_counts_the_same_working_days_as_the_calendar_across_holidays_and_year_ends() -> None:
     Holiday.objects.create(date=date(2025, 12, 24), name="Cuti bersama Natal", kind=Holiday.Kind.CUTI_BERSAMA)
     Holiday.objects.create(date=date(2026, 3, 3), name="Hari jadi kabupaten", kind=Holiday.Kind.LOCAL)
     holidays_cache_clear()
-    counter = services._WorkingDays()
+    counter = WorkingDayCounter()
     rng = random.Random(7)
     origin = datetime(2025, 11, 1, tzinfo=WIB)
     for _ in range(400):
@@ -29,6 +28,6 @@ def test_the_rebuild_counts_the_same_working_days_as_the_calendar_across_holiday
         assert counter(start, end) == working_days_between(start, end), (start, end)
 
 
-def test_the_rebuild_counts_a_whole_working_week_from_a_monday_morning_as_five_days() -> None:
+def test_the_counter_counts_a_whole_working_week_from_a_monday_morning_as_five_days() -> None:
     monday = datetime(2026, 2, 2, 9, 0, tzinfo=WIB)
-    assert services._WorkingDays()(monday, monday + timedelta(days=7)) == 5
+    assert WorkingDayCounter()(monday, monday + timedelta(days=7)) == 5
