@@ -289,6 +289,8 @@ SKM_SAMPLE_TABLE_FILE = env_str("SKM_SAMPLE_TABLE_FILE")
 MONITORING_MIN_SAMPLE = env_int("MONITORING_MIN_SAMPLE", 10, minimum=1)
 MONITORING_EMERGING_MIN_COUNT = env_int("MONITORING_EMERGING_MIN_COUNT", 5, minimum=1)
 MONITORING_PUBLIC_CACHE_SECONDS = env_int("MONITORING_PUBLIC_CACHE_SECONDS", 300, minimum=10)
+# Seconds between refreshes of the live figures on an open dashboard.
+MONITORING_LIVE_SECONDS = env_int("MONITORING_LIVE_SECONDS", 45, minimum=1)
 
 MAILERS = {
     "default": {

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -148,6 +149,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "grid": selectors.kecamatan_grid(actor=request.user, period=query.period, filters=query.filters),
         "emerging": selectors.emerging_problems(actor=request.user),
         "delivery": selectors.delivery_for_dashboard(actor=request.user, period=query.period),
+        "live_every": settings.MONITORING_LIVE_SECONDS,
         "tab": "overview",
     }
     return render(request, "monitoring/overview.html", context)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +64,10 @@ class Chromium:
     def run[T](self, job: Callable[[Browser], T]) -> T:
         """Run ``job(browser)`` in the browser's thread; its exceptions (failed asserts too) return here."""
         return self._thread.submit(job, self._browser).result(timeout=CALL_TIMEOUT_SECONDS)
+
+    def start[T](self, job: Callable[[Browser], T]) -> Future[T]:
+        """Like :meth:`run` without waiting: the test does its Django work meanwhile, then asks the future."""
+        return self._thread.submit(job, self._browser)
 
     def close(self) -> None:
         def stop() -> None:

@@ -1,8 +1,9 @@
-// Refresh the dashboard's live figures every 45 seconds without reloading the page.
-// Without JavaScript the page is complete as served; this only swaps in a fresh fragment.
+// Refresh the dashboard's live figures every few seconds (data-live-every, from
+// MONITORING_LIVE_SECONDS) without reloading the page. Without JavaScript the page is
+// complete as served; this only swaps in a fresh fragment.
 const region = document.getElementById("live");
 const url = region && region.dataset.liveUrl;
-const EVERY_MS = 45000;
+const EVERY_MS = 1000 * (Number(region && region.dataset.liveEvery) || 45);
 
 async function refresh() {
   if (document.hidden) return;
