@@ -283,7 +283,7 @@ def monthly(request: HttpRequest) -> HttpResponse:
 
 # --- exports ------------------------------------------------------------------------------------------
 
-EXPORT_TABLES = ("layanan", "pengaduan", "beban-kerja")
+EXPORT_TABLES = ("layanan", "pengaduan", "beban-kerja", "petugas", "wilayah")
 _UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -375,6 +375,14 @@ def export_rows(request: HttpRequest, table: str, query: Query) -> tuple[list[st
             ]
             for r in rboard.rows
         ]
+    elif table == "petugas":
+        _offices, officers = selectors.workload(actor=actor, filters=query.filters)
+        header = [_("Petugas"), _("Permohonan terbuka"), _("Selesai per minggu")]
+        rows = [[w.label, w.open_applications, round(w.completed_per_week, 1)] for w in officers]
+    elif table == "wilayah":
+        top = selectors.top_services_by_kecamatan(actor=actor, period=query.period, filters=query.filters)
+        header = [_("Kecamatan"), _("Layanan"), _("Diterima")]
+        rows = [[name, service, received] for _code, name, items in top for service, received in items]
     else:
         offices, _officers = selectors.workload(actor=actor, filters=query.filters)
         header = [

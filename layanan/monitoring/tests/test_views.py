@@ -80,6 +80,31 @@ def test_the_xlsx_export_is_a_workbook_and_the_wrong_persona_is_refused(client, 
     assert client.get(reverse("monitoring:export", args=["rahasia", "csv"])).status_code == 404
 
 
+def test_the_region_and_officer_exports_carry_their_tables_and_refuse_a_citizen(client, cast, recent):
+    ktp, _jalan = recent
+    b.application(
+        of=ktp,
+        applicant=cast.siti,
+        office=ktp.office,
+        submitted_at=timezone.now() - timedelta(days=1),
+        due_at=timezone.now() + timedelta(days=3),
+        assigned_to=cast.budi,
+    )
+    services.facts_reconcile()
+    sign_in(client, cast.bupati)
+
+    regions = client.get(reverse("monitoring:export", args=["wilayah", "csv"]))
+    officers = client.get(reverse("monitoring:export", args=["petugas", "csv"]))
+
+    assert regions.status_code == officers.status_code == 200
+    region_rows = list(csv.reader(io.StringIO(regions.content.decode("utf-8-sig"))))
+    assert region_rows[1:] == [["Kotabumi", "'=KTP-el", "3"], ["Kotabumi", "Izin jalan", "1"]]
+    officer_rows = list(csv.reader(io.StringIO(officers.content.decode("utf-8-sig"))))
+    assert officer_rows[1][:2] == ["Budi Santoso", "1"]
+    sign_in(client, cast.siti)
+    assert client.get(reverse("monitoring:export", args=["petugas", "csv"])).status_code == 403
+
+
 def test_a_formula_in_a_cell_is_prefixed():
     assert [safe_cell(v) for v in ("=1+1", "+6281", "-3", "@x", "aman", 5)] == [
         "'=1+1",
