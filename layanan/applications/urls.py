@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layanan.applications import views, views_staff
+from layanan.applications import views, views_lookup, views_staff
 
 app_name = "applications"
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("permohonan/<uuid:public_id>/terkirim/", views.done, name="done"),
     path("permohonan/<uuid:public_id>/batalkan/", views.withdraw, name="withdraw"),
     path("permohonan/berkas/<int:attachment_id>/", views.attachment, name="attachment"),
-    path("lacak/", views.lookup, name="lookup"),
+    path("lacak/", views_lookup.lookup, name="lookup"),
     # The officer's path.
     path("petugas/antrean/", views_staff.queue, name="queue"),
     path("petugas/permohonan/<uuid:public_id>/", views_staff.work, name="work"),

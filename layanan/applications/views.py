@@ -5,7 +5,8 @@ The path: ``start`` (a draft) → ``step`` (one question group per page) →
 idempotent on a key that travels with the form) → ``done`` (the tracking
 number). ``mine`` lists drafts and applications, ``detail`` shows one with its
 timeline and what to fix, ``attachment`` serves an uploaded file privately,
-and ``lookup`` (public) shows a status by tracking number and phone digits.
+and ``views_lookup.lookup`` (public) shows a status by tracking number and phone digits.
+The form's pages and their order are :class:`.flow.Flow`.
 
 Drafts live on the server, so an application started on one device is
 continued on another. Every change goes through :mod:`.services`; every read
@@ -15,8 +16,7 @@ through :mod:`.selectors`, which checks permission.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,32 +26,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from layanan.accounts import ratelimit
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can
 from layanan.applications import selectors, services, workflow
+from layanan.applications.flow import Flow, answer_display
 from layanan.applications.forms import (
-    LookupForm,
     OperatorStartForm,
     StepForm,
     field_is_shown,
-    shown_when_of,
 )
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.applications.uploads import UploadRefused, size_words
-from layanan.catalogue.models import FormField, Requirement, Service
+from layanan.catalogue.models import Requirement, Service
 from layanan.documents.models import Document
-from layanan.regions.models import Region
-from layanan.tracking.codes import tracking_number_normalize
 
-LOOKUP_PER_ADDRESS = ratelimit.Limit("lookup-address", attempts=20, window_seconds=15 * 60)
-LOOKUP_PER_NUMBER = ratelimit.Limit("lookup-number", attempts=10, window_seconds=60 * 60)
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
 
 STATUS_TAGS = {
@@ -93,114 +85,6 @@ def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Application]
 
 def _editable(user: User, application: Application) -> bool:
     return "edit" in workflow.allowed_actions(user, application)
-
-
-@dataclass
-class Step:
-    number: int
-    title: str
-    definitions: list[FormField]
-
-
-@dataclass
-class Page:
-    """One page of the form, for the progress line and the order of pages."""
-
-    url: str
-    label: str
-
-
-@dataclass
-class Flow:
-    """The pages of one application's form, in order, given the answers so far."""
-
-    application: Application
-    steps: list[Step]
-    requirements: list[Requirement]
-    all_definitions: list[FormField] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, application: Application) -> Flow:
-        service = application.service
-        definitions = list(service.fields.all())
-        answers = application.answers
-        by_step: dict[int, list[FormField]] = {}
-        for definition in definitions:
-            by_step.setdefault(definition.step, []).append(definition)
-        steps = []
-        own_names: dict[int, set[str]] = {n: {d.name for d in ds} for n, ds in by_step.items()}
-        for number in sorted(by_step):
-            group = by_step[number]
-            shown = [
-                d
-                for d in group
-                if field_is_shown(d, answers) or _controlled_on_same_page(d, own_names[number])
-            ]
-            if shown:
-                title = next((d.step_title for d in group if d.step_title), "") or _("Isian")
-                steps.append(Step(number=number, title=title, definitions=group))
-        requirements = [r for r in service.requirements.all() if r.kind != Requirement.Kind.FIELD]
-        return cls(
-            application=application, steps=steps, requirements=requirements, all_definitions=definitions
-        )
-
-    @property
-    def total(self) -> int:
-        return len(self.steps) + (1 if self.requirements else 0)
-
-    def step(self, number: int) -> Step | None:
-        return next((s for s in self.steps if s.number == number), None)
-
-    def position(self, number: int) -> int:
-        return next(i for i, s in enumerate(self.steps, start=1) if s.number == number)
-
-    def step_url(self, number: int) -> str:
-        return reverse("applications:step", args=[self.application.public_id, number])
-
-    def first_url(self) -> str:
-        if self.steps:
-            return self.step_url(self.steps[0].number)
-        return self.after_steps_url()
-
-    def after_steps_url(self) -> str:
-        name = "applications:requirements" if self.requirements else "applications:review"
-        return reverse(name, args=[self.application.public_id])
-
-    def next_url(self, number: int) -> str:
-        later = [s for s in self.steps if s.number > number]
-        return self.step_url(later[0].number) if later else self.after_steps_url()
-
-    def previous_url(self, number: int) -> str | None:
-        earlier = [s for s in self.steps if s.number < number]
-        return self.step_url(earlier[-1].number) if earlier else None
-
-    def step_of_field(self, name: str) -> int | None:
-        return next((d.step for d in self.all_definitions if d.name == name), None)
-
-
-def _controlled_on_same_page(definition: FormField, names_on_page: set[str]) -> bool:
-    condition = shown_when_of(definition)
-    return condition is not None and condition[0] in names_on_page
-
-
-def _display(definition: FormField, value: Any) -> str:
-    """An answer as the citizen reads it on the review page."""
-    if value in (None, ""):
-        return ""
-    if definition.kind == FormField.Kind.VILLAGE:
-        region = Region.objects.select_related("parent").filter(code=value).first()
-        if region is None:
-            return str(value)
-        district = region.parent.name if region.parent else ""
-        return f"{region.name}, {_('Kecamatan')} {district}" if district else region.name
-    if definition.kind == FormField.Kind.DATE:
-        try:
-            return date_format(date.fromisoformat(str(value)), "j F Y")
-        except ValueError:
-            return str(value)
-    if definition.kind == FormField.Kind.PHONE:
-        return "0" + str(value).removeprefix("+62")
-    return str(value)
 
 
 def _current_attachments(application: Application) -> dict[int, list[Attachment]]:
@@ -504,7 +388,7 @@ def _answer_rows(flow: Flow) -> list[dict[str, Any]]:
             if not field_is_shown(definition, answers):
                 continue
             rows.append(
-                {"label": definition.label, "value": _display(definition, answers.get(definition.name))}
+                {"label": definition.label, "value": answer_display(definition, answers.get(definition.name))}
             )
         groups.append(
             {
@@ -681,52 +565,10 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
 # --- public status lookup -----------------------------------------------------------------------------
 
 
-@sensitive_post_parameters("phone_last4")
-@never_cache
-@require_http_methods(["GET", "POST"])
-def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST if request.method == "POST" else None)
-    found: selectors.PublicStatus | None = None
-    not_found = False
-    if request.method == "POST" and form.is_valid():
-        address = ratelimit.client_address(request)
-        number = tracking_number_normalize(form.cleaned_data["tracking_number"]) or ""
-        wait = max(
-            LOOKUP_PER_ADDRESS.wait_seconds(address),
-            LOOKUP_PER_NUMBER.wait_seconds(number) if number else 0,
-        )
-        if wait:
-            minutes = ratelimit.minutes_text(wait)
-            form.add_error(
-                None,
-                _("Terlalu banyak pencarian yang tidak cocok. Coba lagi dalam %(minutes)d menit.")
-                % {"minutes": minutes},
-            )
-        else:
-            found = (
-                selectors.status_lookup(tracking_number=number, phone_last4=form.cleaned_data["phone_last4"])
-                if number
-                else None
-            )
-            if found is not None:
-                form = LookupForm()  # the digits are not shown again on the page
-            else:
-                not_found = True
-                LOOKUP_PER_ADDRESS.fail(address)
-                if number:
-                    LOOKUP_PER_NUMBER.fail(number)
-    return render(
-        request,
-        "applications/citizen/lookup.html",
-        {"form": form, "found": found, "not_found": not_found},
-    )
-
-
 __all__ = [
     "attachment",
     "detail",
     "done",
-    "lookup",
     "mine",
     "requirements",
     "review",
