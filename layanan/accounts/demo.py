@@ -90,6 +90,10 @@ PERSONAS: tuple[Persona, ...] = (
     Persona(
         "sekar", "Sekar Kusuma", "0811-0000-0008", Role.SIGNER, "disdukcapil", position="Kepala Disdukcapil"
     ),
+    # An agency head: reads the dashboards of Dinas PUPR only.
+    Persona(
+        "hendra", "Hendra Gunawan", "0811-0000-0009", Role.LEADER, "dinas-pupr", position="Kepala Dinas PUPR"
+    ),
 )
 
 
