@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layanan.accounts.permissions import require
+from layanan.accounts.permissions import require, scope
 from layanan.agencies.models import Office
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category
@@ -53,7 +53,7 @@ class PeriodForm(forms.Form):
     )
     kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("Semua"))]
         cast(forms.ChoiceField, self.fields["layanan"]).choices = everything + list(
@@ -62,8 +62,9 @@ class PeriodForm(forms.Form):
         cast(forms.ChoiceField, self.fields["kategori"]).choices = everything + list(
             Category.objects.order_by("name").values_list("pk", "name")
         )
+        # Only the offices the actor's dashboards reach (an agency head: their own).
         cast(forms.ChoiceField, self.fields["kantor"]).choices = everything + list(
-            Office.objects.order_by("name").values_list("pk", "name")
+            scope(actor, Office.objects.all(), via="").order_by("name").values_list("pk", "name")
         )
         cast(forms.ChoiceField, self.fields["kecamatan"]).choices = everything + list(
             Region.objects.filter(level=Region.Level.DISTRICT).order_by("name").values_list("code", "name")
@@ -92,7 +93,7 @@ class Query:
 
 def _query(request: HttpRequest, groups: tuple[str, ...] = ("service",)) -> Query:
     today = wib_day(timezone.now())
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, actor=request.user)
     start, end = today - timedelta(days=29), today
     filters = Filters()
     if form.is_bound and form.is_valid():

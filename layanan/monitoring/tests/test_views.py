@@ -10,7 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from layanan.accounts.models import Role
 from layanan.accounts.testing import sign_in
+from layanan.core.testing import make_user
 from layanan.monitoring import services
 from layanan.monitoring.tests import builders as b
 from layanan.monitoring.views import safe_cell
@@ -103,6 +105,25 @@ def test_the_region_and_officer_exports_carry_their_tables_and_refuse_a_citizen(
     assert officer_rows[1][:2] == ["Budi Santoso", "1"]
     sign_in(client, cast.siti)
     assert client.get(reverse("monitoring:export", args=["petugas", "csv"])).status_code == 403
+
+
+def test_an_agency_head_can_filter_by_their_own_office_only(client, cast, recent):
+    head = make_user(
+        phone="081299990002", full_name="Kepala Dinas PUPR", role=Role.LEADER, office=cast.world.pupr
+    )
+    sign_in(client, head)
+
+    page = client.get(reverse("monitoring:applications"))
+    csv_rows = client.get(
+        reverse("monitoring:export", args=["layanan", "csv"]), {"kantor": cast.world.disdukcapil.pk}
+    )
+
+    assert page.status_code == 200
+    options = page.content.decode().split('name="kantor"')[1].split("</select>")[0]
+    assert cast.world.pupr.name in options
+    assert cast.world.disdukcapil.name not in options
+    assert csv_rows.status_code == 200
+    assert "KTP-el" not in csv_rows.content.decode()  # another agency's office: not a filter the head may use
 
 
 def test_a_formula_in_a_cell_is_prefixed():
