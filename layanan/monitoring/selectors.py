@@ -173,7 +173,6 @@ class ApplicationFigures:
     previous_on_time_share: float | None = None
     rank: int | None = None
     histogram: dict[int, int] = field(default_factory=dict)
-    ikm: Any = None  # the survey's IkmResult, when the page asks for it
 
     @property
     def on_time_share(self) -> float | None:

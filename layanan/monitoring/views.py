@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
@@ -164,6 +165,19 @@ def live(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/_live.html", {"query": query, **_overview_context(request, query)})
 
 
+def _board_context(
+    query: Query, rows: Sequence[Any], groups: Sequence[str], *, bars_label: str, tab: str
+) -> dict[str, Any]:
+    """What the applications and reports pages share: the query, the bars of the first 15 rows, the groups."""
+    return {
+        "query": query,
+        "bars": charts.bars([(row.label, row.received) for row in rows[:15]], label=bars_label),
+        "groups": [(g, GROUP_LABELS[g]) for g in groups],
+        "group_label": GROUP_LABELS[query.group],
+        "tab": tab,
+    }
+
+
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
     _staff(request)
@@ -179,23 +193,10 @@ def applications(request: HttpRequest) -> HttpResponse:
         if query.group in ("service", "office")
         else {}
     )
-    for row in board.rows:
-        row.ikm = ikm.get(row.key)
-    return render(
-        request,
-        "monitoring/applications.html",
-        {
-            "query": query,
-            "board": board,
-            "ikm": ikm,
-            "bars": charts.bars(
-                [(row.label, row.received) for row in board.rows[:15]], label=_("Permohonan diterima")
-            ),
-            "groups": [(g, GROUP_LABELS[g]) for g in selectors.APP_GROUPS],
-            "group_label": GROUP_LABELS[query.group],
-            "tab": "applications",
-        },
+    context = _board_context(
+        query, board.rows, selectors.APP_GROUPS, bars_label=_("Permohonan diterima"), tab="applications"
     )
+    return render(request, "monitoring/applications.html", {**context, "board": board, "ikm": ikm})
 
 
 @login_required
@@ -208,20 +209,10 @@ def reports(request: HttpRequest) -> HttpResponse:
         group=query.group,  # type: ignore[arg-type]
         filters=query.filters,
     )
-    return render(
-        request,
-        "monitoring/reports.html",
-        {
-            "query": query,
-            "board": board,
-            "bars": charts.bars(
-                [(row.label, row.received) for row in board.rows[:15]], label=_("Laporan diterima")
-            ),
-            "groups": [(g, GROUP_LABELS[g]) for g in selectors.REPORT_GROUPS],
-            "group_label": GROUP_LABELS[query.group],
-            "tab": "reports",
-        },
+    context = _board_context(
+        query, board.rows, selectors.REPORT_GROUPS, bars_label=_("Laporan diterima"), tab="reports"
     )
+    return render(request, "monitoring/reports.html", {**context, "board": board})
 
 
 @login_required

@@ -197,14 +197,15 @@ def notify(
         logger.info("notify %s %s skipped: %s", message.tracking_number or "-", event, skipped)
         return None
     message_id = message.pk
-    transaction.on_commit(lambda: _enqueue(message_id))
+    transaction.on_commit(lambda: message_enqueue(message_id))
     return message
 
 
 # --- sending -----------------------------------------------------------------------------------
 
 
-def _enqueue(message_id: int, at: datetime | None = None) -> None:
+def message_enqueue(message_id: int, at: datetime | None = None) -> None:
+    """Enqueue the send task of a message, to run at ``at`` when the task backend can defer."""
     from layanan.notifications.tasks import message_send
 
     if at is not None and at > timezone.now() and message_send.get_backend().supports_defer:
@@ -271,7 +272,7 @@ def _fallback(message: Message, *, code: str, seen_status: str) -> str:
                 code,
                 message.channels[following],
             )
-            transaction.on_commit(lambda: _enqueue(message.pk))
+            transaction.on_commit(lambda: message_enqueue(message.pk))
             return "fallback"
         return "busy"
     failed = same.update(
@@ -322,7 +323,7 @@ def _record(message: Message, result: SendResult) -> str:
             history=_history(message, outcome="retry", code=result.error_code),
         )
         if retried:
-            transaction.on_commit(lambda: _enqueue(message.pk, at))
+            transaction.on_commit(lambda: message_enqueue(message.pk, at))
             return "retry"
         return "busy"
     code = result.error_code or result.outcome
@@ -382,7 +383,7 @@ def message_deliver(*, message_id: int) -> str:
                     message.event,
                     message.channel,
                 )
-                transaction.on_commit(lambda: _enqueue(message.pk, now + wait))
+                transaction.on_commit(lambda: message_enqueue(message.pk, now + wait))
                 return "unconfirmed"
             return "busy"
         claimed = Message.objects.filter(

@@ -11,7 +11,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from layanan.notifications.models import Message, MessageStatus
-from layanan.notifications.services import _enqueue, message_deliver
+from layanan.notifications.services import message_deliver, message_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def notifications_send_due() -> int:
     )
     ids = list(Message.objects.filter(due | stale).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     for message_id in ids:
-        _enqueue(message_id)
+        message_enqueue(message_id)
     if ids:
         logger.info("re-enqueued %d due messages", len(ids))
     return len(ids)
