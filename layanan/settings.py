@@ -211,7 +211,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checking views
 
 # Uploads (requirements of an application): checked by content and re-encoded
-# in layanan/applications/uploads.py. The web server in front should refuse
+# in layanan/core/uploads.py. The web server in front should refuse
 # request bodies a little above UPLOAD_MAX_BYTES (nginx client_max_body_size).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_IMAGE_SIDE = env_int("UPLOAD_MAX_IMAGE_SIDE", 2000, minimum=200)

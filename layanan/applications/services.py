@@ -474,7 +474,7 @@ def requirement_provide(
     provided again. A refused upload raises :class:`ApplicationError` (its message from
     ``uploads.UploadRefused``).
     """
-    from layanan.applications import uploads  # the citizen-views module; imported when used
+    from layanan.core import uploads  # the citizen-views module; imported when used
 
     if requirement.service_id != application.service_id:
         raise ValueError("the requirement belongs to another service")

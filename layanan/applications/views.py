@@ -40,8 +40,8 @@ from layanan.applications.forms import (
     field_is_shown,
 )
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
-from layanan.applications.uploads import UploadRefused, size_words
 from layanan.catalogue.models import Requirement, Service
+from layanan.core.uploads import UploadRefused, size_words
 from layanan.documents.models import Document
 
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page

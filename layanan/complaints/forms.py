@@ -3,7 +3,7 @@
 ``ReportForm`` is the one short page a first-time reporter fills in on a
 phone: kind, category, what happened, where (desa, optional address and
 point), when, up to three photos, and the two privacy choices. Photos are
-checked here with :func:`layanan.applications.uploads.clean_upload` (so a
+checked here with :func:`layanan.core.uploads.clean_upload` (so a
 refusal shows next to the field) and re-encoded again, EXIF dropped, by
 ``services.report_submit``. When the reporter ticks "use the location of the
 photo", :func:`exif_location` reads the GPS position from the ORIGINAL file,
@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy
 from PIL import ExifTags, Image
 
 from layanan.applications.forms import DATE_INPUT_FORMATS, village_choices
-from layanan.applications.uploads import UploadRefused, clean_upload
 from layanan.complaints.models import Category, Kind
 from layanan.complaints.selectors import PUBLIC_STATUSES
 from layanan.complaints.services import PHOTOS_MAX, TEXT_MAX, TEXT_MIN
+from layanan.core.uploads import UploadRefused, clean_upload
 from layanan.regions.models import Region
 from layanan.regions.selectors import district_list, region_get
 

@@ -56,7 +56,6 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import require
 from layanan.agencies.models import Office
-from layanan.applications.uploads import CleanFile, UploadRefused, clean_upload
 from layanan.audit.services import audit_record
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints import routing, workflow
@@ -71,6 +70,7 @@ from layanan.complaints.models import (
     Support,
 )
 from layanan.complaints.workflow import HANDLING_STATUSES, ReportError, TransitionNotAllowed
+from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
 from layanan.regions.models import Region
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.services import tracking_number_new

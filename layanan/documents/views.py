@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from layanan.accounts import ratelimit
-from layanan.applications.uploads import size_words
+from layanan.core.uploads import size_words
 from layanan.documents import qr, selectors, verification
 from layanan.documents.models import Verification
 

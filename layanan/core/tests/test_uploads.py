@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from layanan.applications.uploads import UploadRefused, clean_upload
+from layanan.core.uploads import UploadRefused, clean_upload
 
 
 def _image_bytes(size=(300, 200), *, mode="RGB", color=(200, 10, 10), fmt="JPEG", **save) -> bytes:
