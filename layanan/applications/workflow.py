@@ -3,9 +3,10 @@
 :data:`TRANSITIONS` maps ``(from_status, action)`` to a :class:`Transition`:
 the status it leads to, the *parties* allowed to take it, and a description.
 Anything not in the table is refused with :class:`TransitionNotAllowed` and a
-plain Indonesian message. Services in :mod:`layanan.applications.services`
-are the only callers that change state; they ask :func:`transition_for`
-first.
+plain Indonesian message. The table and the party rules are handed to the one
+case engine (:class:`layanan.core.workflow.Workflow`, :data:`WORKFLOW`), which
+takes every step; services in :mod:`layanan.applications.services` are the
+only callers that change state.
 
 Parties are resolved per service, so the same table serves a Dukcapil
 document (officers verify and decide) and a village letter (the desa
@@ -31,28 +32,42 @@ so "may this be done now?" always has one answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can
-from layanan.applications.models import Application, Status
+from layanan.applications.models import Application, Status, TimelineEvent
+from layanan.audit.services import audit_record
 from layanan.catalogue.models import Service
+from layanan.core.workflow import (
+    CaseError,
+    ConcurrentChange,
+    Messages,
+    Transition,
+    TransitionNotAllowed,
+    Workflow,
+)
+from layanan.notifications.services import notify
 
+__all__ = [
+    "ACTIONS",
+    "TRANSITIONS",
+    "WORKFLOW",
+    "ApplicationError",
+    "ConcurrentChange",
+    "Party",
+    "TransitionNotAllowed",
+    "allowed_actions",
+    "parties_of",
+    "target",
+    "transition_for",
+]
 
-class ApplicationError(Exception):
-    """A refusal with a plain Indonesian message for the person (``str(error)``).
-
-    Defined here so the workflow can raise it; :mod:`layanan.applications.services` re-exports it.
-    """
-
-
-class TransitionNotAllowed(ApplicationError):
-    """The workflow table has no such step from the current status for this actor."""
+# A refusal of an application step, with a plain message for people: the engine's error.
+ApplicationError = CaseError
 
 
 class Party(StrEnum):
@@ -60,16 +75,6 @@ class Party(StrEnum):
     VERIFIER = "verifier"
     DECIDER = "decider"
     SIGNER = "signer"
-
-
-@dataclass(frozen=True)
-class Transition:
-    from_status: Status
-    action: str
-    to_status: Status
-    parties: frozenset[Party]
-    description: str
-    otherwise: Status | None = None  # the alternative target of approve/resubmit (see target())
 
 
 _A = frozenset({Party.APPLICANT})
@@ -142,9 +147,6 @@ _ROWS += [
     if status != Status.DRAFT
 ]
 
-TRANSITIONS: dict[tuple[Status, str], Transition] = {(row.from_status, row.action): row for row in _ROWS}
-ACTIONS: frozenset[str] = frozenset(row.action for row in _ROWS)
-
 # What each action is called in messages to people.
 _ACTION_WORDS = {
     "edit": gettext_lazy("diubah"),
@@ -164,7 +166,7 @@ _ACTION_WORDS = {
 }
 
 
-def target(transition: Transition, application: Application) -> Status:
+def target(transition: Transition, application: Application, outcome: object = None) -> str:
     """The status ``transition`` leads to for this application (see the module docstring)."""
     if transition.otherwise is None:
         return transition.to_status
@@ -176,13 +178,9 @@ def target(transition: Transition, application: Application) -> Status:
     raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
 
 
-def _handling_staff(actor: User, application: Application) -> bool:
-    return application.office_id is not None and can(actor, "application.handle", application)
-
-
-def parties_of(actor: User, application: Application) -> frozenset[Party]:
+def parties_of(actor: User, application: Application) -> frozenset[str]:
     """The parties ``actor`` is for ``application``."""
-    found: set[Party] = set()
+    found: set[str] = set()
     if actor.is_active and actor.pk is not None:
         if actor.pk == application.applicant_id or (
             application.submitted_by_id == actor.pk
@@ -190,7 +188,7 @@ def parties_of(actor: User, application: Application) -> frozenset[Party]:
             and can(actor, "application.apply", application.applicant)
         ):
             found.add(Party.APPLICANT)
-        if _handling_staff(actor, application):
+        if application.office_id is not None and can(actor, "application.handle", application):
             service = application.service
             if actor.role == service.verify_role:
                 found.add(Party.VERIFIER)
@@ -201,36 +199,39 @@ def parties_of(actor: User, application: Application) -> frozenset[Party]:
     return frozenset(found)
 
 
-def allowed_actions(actor: User, application: Application) -> frozenset[str]:
-    """The actions ``actor`` may take on ``application`` now (services still check each one)."""
-    mine = parties_of(actor, application)
-    status = Status(application.status)
-    return frozenset(row.action for row in _ROWS if row.from_status == status and row.parties & mine)
+def details(application: Application) -> dict[str, Any]:
+    """Audit details: what happened, never personal data (no answers, names or reasons)."""
+    return {
+        "service": application.service.slug,
+        "office": application.office.code if application.office else "",
+    }
 
 
-def transition_for(actor: User, application: Application, action: str) -> Transition:
-    """The table row for ``action`` from the application's status, if ``actor`` may take it.
-
-    Raises :class:`PermissionDenied` when the actor has no part in the application at all
-    (another citizen, staff of another office, a read-only leader), and
-    :class:`TransitionNotAllowed` when the status does not allow the step, or the actor's
-    role is not the one the service names for it.
-    """
-    if action not in ACTIONS:
-        raise ValueError(f"unknown workflow action {action!r}")
-    mine = parties_of(actor, application)
-    if not mine:
-        raise PermissionDenied(f"application.{action}")
-    status = Status(application.status)
-    row = TRANSITIONS.get((status, action))
-    if row is None:
-        raise TransitionNotAllowed(
-            _("Permohonan berstatus “%(status)s” tidak dapat %(action)s.")
-            % {"status": status.label, "action": _ACTION_WORDS[action]}
-        )
-    if not row.parties & mine:
-        raise TransitionNotAllowed(
-            _("Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini.")
-            % {"action": _ACTION_WORDS[action]}
-        )
-    return row
+WORKFLOW = Workflow(
+    name="application",
+    model=Application,
+    rows=_ROWS,
+    parties_of=parties_of,
+    target=target,
+    messages=Messages(
+        status_refused=gettext_lazy("Permohonan berstatus “%(status)s” tidak dapat %(action)s."),
+        party_refused=gettext_lazy("Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini."),
+        concurrent=gettext_lazy(
+            "Permohonan ini baru saja diubah oleh petugas lain. "
+            "Muat ulang halaman untuk melihat keadaan terbaru."
+        ),
+        action_words=_ACTION_WORDS,
+    ),
+    event_model=TimelineEvent,
+    event_case_field="application",
+    audit_record=audit_record,
+    audit_prefix="applications",
+    details=details,
+    recipient=lambda application: application.applicant,
+    send=notify,
+    related=("service", "office", "applicant"),
+)
+TRANSITIONS = WORKFLOW.table
+ACTIONS = WORKFLOW.actions
+allowed_actions = WORKFLOW.allowed_actions
+transition_for = WORKFLOW.transition_for

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
 
 from layanan.accounts.models import Role, User
-from layanan.audit.services import audit_record
-from layanan.complaints import notifications
-from layanan.complaints.models import Disposition, Report, ReportEvent, Status
+from layanan.complaints.models import Disposition, Report, Status
 from layanan.complaints.selectors import breach_q
 from layanan.complaints.services import ReportError, report_auto_close
-from layanan.notifications.services import notify
+from layanan.complaints.workflow import WORKFLOW
 
 logger = logging.getLogger(__name__)
 
@@ -49,58 +46,24 @@ def breach_recipients(report: Report) -> QuerySet[User]:
     return User.objects.filter(Q(role=Role.ADMIN) | heads, is_active=True).order_by("pk")
 
 
+def _phase(report: Report) -> str:
+    """Which deadline passed: the coordinator's verification, or the offices' follow-up."""
+    return "verify" if report.status in (Status.RECEIVED, Status.VERIFIED) else "followup"
+
+
 def _escalate(report_id: int) -> bool:
-    """Mark one report as escalated, once; tell the heads and the administrators after commit."""
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = (
-            Report.objects.filter(pk=report_id, breach_notified_at__isnull=True)
-            .filter(breach_q(now))
-            .update(breach_notified_at=now)
-        )
-        if claimed != 1:
-            return False  # another run got there first, or it moved on meanwhile
-        report = Report.objects.select_related("category").get(pk=report_id)
-        which = "verify" if report.status in (Status.RECEIVED, Status.VERIFIED) else "followup"
-        ReportEvent.objects.create(
-            report=report,
-            actor=None,
-            action="escalate",
-            from_status=report.status,
-            to_status=report.status,
-            message=(
-                "Batas waktu verifikasi terlampaui; administrator diberi tahu."
-                if which == "verify"
-                else "Batas waktu tindak lanjut terlampaui; pimpinan instansi dan administrator diberi tahu."
-            ),
-            internal=True,
-        )
-        audit_record(
-            actor=None,
-            action="complaints.escalate",
-            obj=report,
-            details={
-                "kind": report.kind,
-                "category": report.category.slug,
-                "status": report.status,
-                "breach": which,
-            },
-        )
-        recipients = list(breach_recipients(report).distinct())
-        tracking = report.tracking_number
-        marker = f"{which}:{int(now.timestamp())}"
-
-        def tell() -> None:
-            for recipient in recipients:
-                notify(
-                    to=recipient,
-                    event=notifications.event_key("escalated"),
-                    data={"tracking_number": tracking},
-                    key=f"report:{report_id}:escalated:{marker}:u{recipient.pk}",
-                )
-
-        transaction.on_commit(tell)
-    return True
+    """Mark one report as escalated, once; tell the heads and the administrators."""
+    return WORKFLOW.escalate(
+        report_id,
+        overdue=breach_q(timezone.now()),
+        message=lambda report: (
+            "Batas waktu verifikasi terlampaui; administrator diberi tahu."
+            if _phase(report) == "verify"
+            else "Batas waktu tindak lanjut terlampaui; pimpinan instansi dan administrator diberi tahu."
+        ),
+        recipients=lambda report: list(breach_recipients(report).distinct()),
+        details=lambda report: {"breach": _phase(report)},
+    )
 
 
 @task()
@@ -110,11 +73,7 @@ def reports_escalate_breaches() -> int:
     Each one is claimed by a conditional update of ``breach_notified_at``, so two
     runs at once (or one run twice) escalate each report once per phase.
     """
-    now = timezone.now()
-    overdue = Report.objects.filter(breach_q(now), breach_notified_at__isnull=True).order_by("pk")
-    escalated = sum(
-        1 for report_id in list(overdue.values_list("pk", flat=True)[:BATCH]) if _escalate(report_id)
-    )
+    escalated = WORKFLOW.escalate_all(breach_q(timezone.now()), escalate_one=_escalate, batch=BATCH)
     if escalated:
         logger.info("escalated %d reports past their deadline", escalated)
     return escalated

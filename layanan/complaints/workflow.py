@@ -3,8 +3,10 @@
 :data:`TRANSITIONS` maps ``(from_status, action)`` to a :class:`Transition`:
 the status it leads to, the *parties* allowed to take it, and a description.
 Anything not in the table is refused with :class:`TransitionNotAllowed` and a
-plain Indonesian message. Services in :mod:`layanan.complaints.services` are
-the only callers that change state; they ask :func:`transition_for` first.
+plain Indonesian message. The table and the party rules are handed to the one
+case engine (:class:`layanan.core.workflow.Workflow`, :data:`WORKFLOW`), which
+takes every step; services in :mod:`layanan.complaints.services` are the only
+callers that change state.
 
 Parties:
 
@@ -28,27 +30,43 @@ Two steps have a target that depends on the report (see :func:`target`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can
-from layanan.complaints.models import Report, Status
+from layanan.audit.services import audit_record
+from layanan.complaints.models import Report, ReportEvent, Status
+from layanan.core.workflow import (
+    CaseError,
+    ConcurrentChange,
+    Messages,
+    Transition,
+    TransitionNotAllowed,
+    Workflow,
+)
+from layanan.notifications.services import notify
 
+__all__ = [
+    "ACTIONS",
+    "HANDLING_STATUSES",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "WORKFLOW",
+    "ConcurrentChange",
+    "Party",
+    "ReportError",
+    "TransitionNotAllowed",
+    "allowed_actions",
+    "parties_of",
+    "target",
+    "transition_for",
+]
 
-class ReportError(Exception):
-    """A refusal with a plain Indonesian message for the person (``str(error)``).
-
-    Defined here so the workflow can raise it; :mod:`layanan.complaints.services` re-exports it.
-    """
-
-
-class TransitionNotAllowed(ReportError):
-    """The workflow table has no such step from the current status for this actor."""
+# A refusal of a report step, with a plain message for people: the engine's error.
+ReportError = CaseError
 
 
 class Party(StrEnum):
@@ -56,16 +74,6 @@ class Party(StrEnum):
     HANDLER = "handler"
     REPORTER = "reporter"
     SYSTEM = "system"
-
-
-@dataclass(frozen=True)
-class Transition:
-    from_status: Status
-    action: str
-    to_status: Status
-    parties: frozenset[Party]
-    description: str
-    otherwise: Status | None = None  # the alternative target (see target())
 
 
 _C = frozenset({Party.COORDINATOR})
@@ -143,9 +151,6 @@ _ROWS += [
     for status in sorted(OPEN_STATUSES)
 ]
 
-TRANSITIONS: dict[tuple[Status, str], Transition] = {(row.from_status, row.action): row for row in _ROWS}
-ACTIONS: frozenset[str] = frozenset(row.action for row in _ROWS)
-
 _ACTION_WORDS = {
     "verify": gettext_lazy("diverifikasi"),
     "postpone": gettext_lazy("ditunda"),
@@ -163,20 +168,23 @@ _ACTION_WORDS = {
 }
 
 
-def target(transition: Transition, report: Report, *, all_answered: bool = True) -> Status:
-    """The status ``transition`` leads to (``answer`` waits for every active disposition)."""
+def target(transition: Transition, report: Report, outcome: object = None) -> str:
+    """The status ``transition`` leads to: ``answer`` waits for every active disposition.
+
+    ``outcome`` is what the step's check returned: whether every active disposition has answered.
+    """
     if transition.otherwise is None:
         return transition.to_status
     if transition.action == "answer":
-        return transition.to_status if all_answered else transition.otherwise
+        return transition.to_status if outcome is not False else transition.otherwise
     raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
 
 
-def parties_of(actor: User | None, report: Report) -> frozenset[Party]:
+def parties_of(actor: User | None, report: Report) -> frozenset[str]:
     """The parties ``actor`` is for ``report`` (``None`` is the system)."""
     if actor is None:
         return frozenset({Party.SYSTEM})
-    found: set[Party] = set()
+    found: set[str] = set()
     if actor.is_active and actor.pk is not None:
         if report.reporter_id is not None and actor.pk == report.reporter_id:
             found.add(Party.REPORTER)
@@ -187,35 +195,60 @@ def parties_of(actor: User | None, report: Report) -> frozenset[Party]:
     return frozenset(found)
 
 
-def allowed_actions(actor: User | None, report: Report) -> frozenset[str]:
-    """The actions ``actor`` may take on ``report`` now (services still check each one)."""
-    mine = parties_of(actor, report)
-    status = Status(report.status)
-    return frozenset(row.action for row in _ROWS if row.from_status == status and row.parties & mine)
+def details(report: Report) -> dict[str, Any]:
+    """Audit details: what happened, never the text or anyone's identity."""
+    return {"kind": report.kind, "category": report.category.slug}
 
 
-def transition_for(actor: User | None, report: Report, action: str) -> Transition:
-    """The table row for ``action`` from the report's status, if ``actor`` may take it.
+def audit_actor(actor: User | None, report: Report) -> User | None:
+    """The reporter of an anonymous report acts without a name in the audit log too."""
+    if actor is not None and report.anonymous and actor.pk == report.reporter_id:
+        return None
+    return actor
 
-    Raises :class:`PermissionDenied` when the actor has no part in the report at all
-    (another citizen, staff of an office without a disposition, a read-only leader), and
-    :class:`TransitionNotAllowed` when the status does not allow the step, or not for this party.
-    """
-    if action not in ACTIONS:
-        raise ValueError(f"unknown workflow action {action!r}")
-    mine = parties_of(actor, report)
-    if not mine:
-        raise PermissionDenied(f"report.{action}")
-    status = Status(report.status)
-    row = TRANSITIONS.get((status, action))
-    if row is None:
-        raise TransitionNotAllowed(
-            _("Laporan berstatus “%(status)s” tidak dapat %(action)s.")
-            % {"status": status.label, "action": _ACTION_WORDS[action]}
-        )
-    if not row.parties & mine:
-        raise TransitionNotAllowed(
-            _("Langkah ini (%(action)s) bukan bagian tugas Anda untuk laporan ini.")
-            % {"action": _ACTION_WORDS[action]}
-        )
-    return row
+
+def event_actor(actor: User | None, report: Report) -> User | None:
+    """Events never name the reporter (the message says "Pelapor")."""
+    if actor is not None and actor.pk == report.reporter_id:
+        return None
+    return actor
+
+
+def reporter_to_tell(report: Report) -> User | None:
+    """The reporter, while their account is active (an SMS/WhatsApp reporter has one too)."""
+    if report.reporter_id is None:
+        return None
+    return User.objects.filter(pk=report.reporter_id, is_active=True).first()
+
+
+WORKFLOW = Workflow(
+    name="report",
+    model=Report,
+    rows=_ROWS,
+    parties_of=parties_of,
+    target=target,
+    messages=Messages(
+        status_refused=gettext_lazy("Laporan berstatus “%(status)s” tidak dapat %(action)s."),
+        party_refused=gettext_lazy("Langkah ini (%(action)s) bukan bagian tugas Anda untuk laporan ini."),
+        concurrent=gettext_lazy(
+            "Laporan ini baru saja diubah oleh petugas lain. "
+            "Muat ulang halaman untuk melihat keadaan terbaru."
+        ),
+        action_words=_ACTION_WORDS,
+    ),
+    event_model=ReportEvent,
+    event_case_field="report",
+    audit_record=audit_record,
+    audit_prefix="complaints",
+    details=details,
+    recipient=reporter_to_tell,
+    send=notify,
+    event_actor=event_actor,
+    audit_actor=audit_actor,
+    related=("category", "region"),
+    masked=frozenset({"reporter_id"}),
+)
+TRANSITIONS = WORKFLOW.table
+ACTIONS = WORKFLOW.actions
+allowed_actions = WORKFLOW.allowed_actions
+transition_for = WORKFLOW.transition_for

@@ -117,9 +117,9 @@ def _template_of(application: Application) -> LetterTemplate:
 
 
 def _notify_on_commit(application_id: int) -> None:
-    from layanan.applications.tasks import application_notify
+    from layanan.applications.workflow import WORKFLOW  # TEMPORARY until documents stands alone
 
-    transaction.on_commit(lambda: application_notify.enqueue(application_id, "document_ready"))
+    WORKFLOW.tell(WORKFLOW.fresh(Application(pk=application_id)), "document_ready")
 
 
 def _issue(

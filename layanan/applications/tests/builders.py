@@ -199,10 +199,8 @@ class Clock:
 
 
 def notices_enqueued() -> list[str]:
-    """The events of the applicant notices enqueued so far (``application_notify`` tasks), oldest first."""
-    from django_tasks_db.models import DBTaskResult
+    """The events of the applicant notices saved so far (``application.<event>``), oldest first."""
+    from layanan.notifications.models import Message
 
-    rows = DBTaskResult.objects.filter(task_path="layanan.applications.tasks.application_notify").order_by(
-        "enqueued_at", "id"
-    )
-    return [row.args_kwargs["args"][1] for row in rows]
+    events = Message.objects.filter(event__startswith="application.").order_by("pk")
+    return [event.removeprefix("application.") for event in events.values_list("event", flat=True)]

@@ -73,7 +73,7 @@ def test_the_same_submit_key_twice_makes_one_submission_with_one_tracking_number
     assert again.version == first.version
     assert TrackingNumber.objects.count() == 1
     assert TimelineEvent.objects.filter(action="submit").count() == 1
-    assert AuditEvent.objects.filter(action="application.submit").count() == 1
+    assert AuditEvent.objects.filter(action="applications.submit").count() == 1
 
 
 @pytest.mark.django_db

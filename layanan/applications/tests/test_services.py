@@ -86,8 +86,8 @@ def test_siti_applies_for_a_dukcapil_document_and_budi_sees_it_through_to_siak(
     assert after.decided_at is not None
     assert actions_of(after) == ["start", "submit", "claim", "review", "review", "approve"]
     assert "SIAK" in after.timeline.get(action="approve").message
-    assert audited(after)[-1] == "application.approve"
-    assert {"application.start", "application.submit", "application.claim"} <= set(audited(after))
+    assert audited(after)[-1] == "applications.approve"
+    assert {"applications.start", "applications.submit", "applications.claim"} <= set(audited(after))
 
 
 @pytest.mark.usefixtures("signing_ca")
@@ -132,7 +132,7 @@ def test_a_village_letter_goes_to_the_applicants_desa_office_and_its_signer_sign
     assert after.status == Status.COMPLETED
     assert after.decided_at is not None
     assert actions_of(after)[-3:] == ["approve", "sign", "document_issue"]
-    assert "application.sign" in audited(after)
+    assert "applications.sign" in audited(after)
     assert after.documents.get().signer == kepala_desa
 
 
@@ -444,8 +444,8 @@ def test_a_rejection_needs_a_reason_and_tells_it_to_the_citizen(cast, django_cap
     assert after.status == Status.REJECTED
     assert after.decision_reason == "Anak sudah memiliki akta kelahiran."
     assert "Anak sudah memiliki akta kelahiran." in after.timeline.get(action="reject").message
-    assert notices_enqueued() == ["rejected"]
-    details = AuditEvent.objects.get(action="application.reject").details
+    assert notices_enqueued() == ["received", "rejected"]
+    details = AuditEvent.objects.get(action="applications.reject").details
     assert "akta" not in str(details)  # the reason may be personal: not in the audit log
 
 
@@ -500,7 +500,7 @@ def test_an_internal_note_is_recorded_for_staff_only(cast):
 
     note = TimelineEvent.objects.get(action="note")
     assert note.internal is True
-    assert "menelepon" not in str(AuditEvent.objects.get(action="application.note").details)
+    assert "menelepon" not in str(AuditEvent.objects.get(action="applications.note").details)
     with pytest.raises(TransitionNotAllowed):  # the applicant has a part, but notes are the office's
         services.application_note(application=application, actor=cast.siti, text="Halo")
     with pytest.raises(PermissionDenied):

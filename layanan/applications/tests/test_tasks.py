@@ -1,19 +1,17 @@
-"""Notifications after commit, and the SLA breach sweep that escalates each late application once."""
+"""Notices saved with each step and queued after commit; the sweep that escalates each late application."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.tasks import TaskContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from layanan.accounts.models import Role
 from layanan.applications import services
 from layanan.applications.models import Application, Status, TimelineEvent
-from layanan.applications.tasks import application_notify, applications_escalate_breaches
+from layanan.applications.tasks import applications_escalate_breaches
 from layanan.applications.tests import builders
 from layanan.applications.tests.builders import dukcapil_service, reloaded, submitted
 from layanan.audit.models import AuditEvent
@@ -28,61 +26,54 @@ def overdue(application: Application, *, hours: int = 1) -> Application:
     return reloaded(application)
 
 
-def call_in_context(result: Any, application_id: int, event: str) -> bool:
-    """Run application_notify as the worker runs the task ``result`` (with its context)."""
-    task: Any = application_notify  # the stubs type call() without the context argument
-    return bool(task.call(TaskContext(task_result=result), application_id, event))
-
-
-def run_notify(application_id: int, event: str) -> tuple[bool, str]:
-    """Enqueue and run application_notify once; also return the task id."""
-    result = application_notify.enqueue(application_id, event)
-    return call_in_context(result, application_id, event), str(result.id)
-
-
-def test_submitting_enqueues_the_received_notice_only_when_the_transaction_commits(
+def test_submitting_saves_the_received_notice_and_queues_it_only_when_the_transaction_commits(
     cast, django_capture_on_commit_callbacks
 ):
     service = dukcapil_service(cast.world)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         application = submitted(service, cast.siti)
-    assert not DBTaskResult.objects.exists()  # nothing before the commit
+    message = Message.objects.get()  # saved with the step, in its transaction
+    assert not DBTaskResult.objects.exists()  # nothing queued before the commit
 
     for callback in callbacks:
         callback()
 
-    queued = DBTaskResult.objects.get(task_path="layanan.applications.tasks.application_notify")
-    assert queued.args_kwargs["args"] == [application.pk, "received"]
-
-
-def test_the_notice_task_rereads_the_application_and_records_one_message(cast):
-    application = submitted(dukcapil_service(cast.world), cast.siti)
-
-    done, task_id = run_notify(application.pk, "received")
-    assert done is True
-
-    message = Message.objects.get()
+    queued = DBTaskResult.objects.get(task_path="layanan.notifications.tasks.message_send")
+    assert queued.args_kwargs["args"] == [message.pk]
     assert message.event == "application.received"
     assert message.recipient == cast.siti
     assert message.tracking_number == application.tracking_number
-    assert message.key == f"application:{application.pk}:received:t{task_id}"
+    assert message.key == f"application:{application.pk}:received:v{application.version}"
 
 
-def test_the_notice_task_run_twice_records_one_message_but_a_second_event_another(cast):
-    application = submitted(dukcapil_service(cast.world), cast.siti)
-    result = application_notify.enqueue(application.pk, "received")
+def test_a_failed_step_leaves_no_notice_behind(cast):
+    application = builders.claimed(submitted(dukcapil_service(cast.world), cast.siti), cast.budi)
+    Message.objects.all().delete()
 
-    call_in_context(result, application.pk, "received")
-    call_in_context(result, application.pk, "received")
-    assert Message.objects.count() == 1
+    with pytest.raises(services.ApplicationError):
+        services.application_reject(
+            application=application, actor=cast.budi, expected_version=application.version, reason=" "
+        )
+    with pytest.raises(services.ConcurrentChange):
+        services.application_reject(
+            application=application, actor=cast.budi, expected_version=application.version - 1, reason="X"
+        )
 
-    run_notify(application.pk, "received")
-    assert Message.objects.count() == 2
-
-
-def test_the_notice_task_for_an_application_that_is_gone_does_nothing(db):
-    assert run_notify(999_999, "received")[0] is False
     assert not Message.objects.exists()
+    assert reloaded(application).status == Status.VERIFYING
+
+
+def test_each_step_is_told_once_and_a_second_event_of_the_same_kind_again(cast):
+    service = dukcapil_service(cast.world)
+    application = builders.claimed(submitted(service, cast.siti), cast.budi)
+    services.application_request_revision(
+        application=application, actor=cast.budi, expected_version=application.version, message="Foto buram."
+    )
+    application = builders.claimed(submitted(service, cast.siti), cast.budi)
+
+    events = list(Message.objects.order_by("pk").values_list("event", flat=True))
+    assert events == ["application.received", "application.revision_needed", "application.received"]
+    assert Message.objects.values("key").distinct().count() == 3
 
 
 def test_a_late_application_is_escalated_to_the_head_of_its_office_once(
@@ -103,7 +94,7 @@ def test_a_late_application_is_escalated_to_the_head_of_its_office_once(
     event = TimelineEvent.objects.get(action="escalate")
     assert event.application_id == late.pk
     assert event.internal is True
-    assert AuditEvent.objects.filter(action="application.escalate", object_id=str(late.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="applications.escalate", object_id=str(late.pk)).count() == 1
     told = Message.objects.filter(event="application.escalated")
     assert [(m.recipient_id, m.tracking_number) for m in told] == [(head.pk, late.tracking_number)]
 

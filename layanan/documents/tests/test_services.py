@@ -114,7 +114,7 @@ def test_a_broken_template_leaves_the_application_unsigned_and_tells_the_adminis
     assert application.timeline.filter(action="sign").count() == 0
     assert not Document.objects.exists()
     assert not NumberSequence.objects.filter(last_value__gt=0).exists()
-    problem = AuditEvent.objects.get(action="document.template_problem")
+    problem = AuditEvent.objects.get(action="documents.template_problem")
     assert "unclosed delimiter" in problem.details["problem"]
 
 

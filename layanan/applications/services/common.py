@@ -1,0 +1,31 @@
+"""What every stage of an application shares: the engine, the refusals, the limits."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from layanan.applications.workflow import WORKFLOW, ApplicationError
+
+DESA_FIELD = "desa"
+REASON_MAX = 2000
+
+
+class Incomplete(ApplicationError):
+    """The application cannot be submitted yet; ``.missing`` lists what is missing."""
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def clean_text(text: str, *, empty_message: str) -> str:
+    """``text`` stripped; refused when empty or longer than :data:`REASON_MAX`."""
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(empty_message)
+    if len(text) > REASON_MAX:
+        raise ApplicationError(_("Tulis paling banyak %(max)d karakter.") % {"max": REASON_MAX})
+    return text
+
+
+__all__ = ["DESA_FIELD", "REASON_MAX", "WORKFLOW", "Incomplete", "clean_text"]

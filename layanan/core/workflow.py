@@ -1,0 +1,427 @@
+"""The case engine: one transition table type and one step runner for every kind of case.
+
+An application and a report are both *cases*: a row with a ``status`` and a
+``version``, a timeline of events, and a set of *parties* (the applicant, the
+verifier, the coordinator...) who may take some steps in some statuses. Each
+case app declares only what is its own — its statuses, parties, actions and
+targets — as a :class:`Workflow`; this module does the rest the same way for
+both:
+
+- :meth:`Workflow.allowed_actions` and :meth:`Workflow.transition_for` answer
+  "may this actor take this step now?" from the one table;
+- :meth:`Workflow.step` takes a step, in one transaction and always in this
+  order: lock the row, refuse an actor with no part in the case
+  (``PermissionDenied``), check the version the actor saw
+  (:class:`ConcurrentChange`), check the rule (:class:`TransitionNotAllowed`),
+  run the step's own checks (``before``), the conditional update of status and
+  version, the step's own rows (``after``), the timeline event, the audit row,
+  and the notification (saved in the same transaction, sent after commit);
+- :meth:`Workflow.record` writes an event and its audit row for what happens
+  beside the table (a note, a reviewed requirement) with the same checks;
+- :meth:`Workflow.escalate` marks a case past its deadline once and tells the
+  people who must act.
+
+The party is checked before the version, so a stranger learns nothing from a
+stale version; the version before the rule, so an officer whose page is stale
+is told to reload rather than that the step is not allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.expressions import Combinable
+from django.utils import timezone
+from django.utils.functional import Promise
+
+
+class CaseError(Exception):
+    """A refusal with a plain Indonesian message for the person (``str(error)``)."""
+
+
+class TransitionNotAllowed(CaseError):
+    """The workflow table has no such step from the current status for this actor."""
+
+
+class ConcurrentChange(CaseError):
+    """Someone else changed the case first; reload and try again."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of a workflow table: ``action`` from ``from_status`` leads to ``to_status``.
+
+    ``otherwise`` is the alternative target of a step whose target depends on the case
+    (the workflow's ``target`` function chooses).
+    """
+
+    from_status: str
+    action: str
+    to_status: str
+    parties: frozenset[str]
+    description: str
+    otherwise: str | None = None
+
+
+Values = Mapping[str, Any]
+Changes = Values | Callable[[Any, datetime], Values]
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The words a workflow refuses with (lazy, %-formatted with ``status`` and ``action``)."""
+
+    status_refused: Promise  # "Permohonan berstatus “%(status)s” tidak dapat %(action)s."
+    party_refused: Promise  # "Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini."
+    concurrent: Promise  # "Permohonan ini baru saja diubah oleh petugas lain. ..."
+    action_words: Mapping[str, Promise]  # what each action is called in a sentence
+
+
+def _no_alternative(transition: Transition, case: Any, outcome: object) -> str:
+    if transition.otherwise is not None:
+        raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
+    return transition.to_status
+
+
+@dataclass
+class Workflow:
+    """A case type's table and hooks; one instance per case app (``applications.workflow.WORKFLOW``).
+
+    - ``model``: the case model (``status``, ``version``, optionally ``updated_at``);
+    - ``rows``: the transition table;
+    - ``parties_of(actor, case)``: the parties ``actor`` is for ``case`` (``None`` is the system);
+    - ``target(transition, case, outcome)``: the status a step with an ``otherwise`` leads to,
+      given the case and what the step's ``before`` returned;
+    - ``event_model`` / ``event_case_field``: the timeline (``TimelineEvent.application``);
+    - ``audit_record``: :func:`layanan.audit.services.audit_record` (passed in: core sits below
+      audit); ``audit_prefix``: the audit action prefix (the app label);
+    - ``details(case)``: audit details, never personal data;
+    - ``event_actor`` / ``audit_actor``: who a timeline event or audit row names (a report hides
+      its reporter);
+    - ``recipient(case)``: the person told about the case's events (None: nobody), and ``send``:
+      :func:`layanan.notifications.services.notify` (passed in: core sits below notifications);
+    - ``related``: what :meth:`fresh` joins; ``masked``: attributes a selector may have blanked
+      on the caller's instance, which :meth:`sync` leaves blank.
+    """
+
+    name: str
+    model: type[models.Model]
+    rows: list[Transition]
+    parties_of: Callable[[Any, Any], frozenset[str]]
+    messages: Messages
+    event_model: type[models.Model]
+    event_case_field: str
+    audit_record: Callable[..., Any]
+    audit_prefix: str
+    details: Callable[[Any], dict[str, Any]]
+    recipient: Callable[[Any], Any]
+    send: Callable[..., Any]
+    target: Callable[[Transition, Any, object], str] = _no_alternative
+    event_actor: Callable[[Any, Any], Any] = lambda actor, case: actor
+    audit_actor: Callable[[Any, Any], Any] = lambda actor, case: actor
+    related: tuple[str, ...] = ()
+    masked: frozenset[str] = frozenset()
+    table: dict[tuple[str, str], Transition] = field(init=False)
+    actions: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.table = {(row.from_status, row.action): row for row in self.rows}
+        if len(self.table) != len(self.rows):
+            raise ValueError(f"workflow {self.name!r} has two rows for one (status, action)")
+        self.actions = frozenset(row.action for row in self.rows)
+        unnamed = self.actions - set(self.messages.action_words)
+        if unnamed:
+            raise ValueError(f"workflow {self.name!r} has no words for {sorted(unnamed)}")
+
+    # --- reading the table ------------------------------------------------------------------------
+
+    def allowed_actions(self, actor: Any, case: Any) -> frozenset[str]:
+        """The actions ``actor`` may take on ``case`` now (each step still checks)."""
+        mine = self.parties_of(actor, case)
+        return frozenset(
+            row.action for row in self.rows if row.from_status == case.status and row.parties & mine
+        )
+
+    def transition_for(self, actor: Any, case: Any, action: str) -> Transition:
+        """The row for ``action`` from the case's status, if ``actor`` may take it.
+
+        Raises ``PermissionDenied`` when the actor has no part in the case at all, and
+        :class:`TransitionNotAllowed` when the status does not allow the step, or not for
+        the actor's part.
+        """
+        if action not in self.actions:
+            raise ValueError(f"unknown workflow action {action!r} for a {self.name}")
+        mine = self._parties_or_refuse(actor, case, action)
+        return self._rule(case, action, mine)
+
+    def _parties_or_refuse(self, actor: Any, case: Any, action: str) -> frozenset[str]:
+        mine = self.parties_of(actor, case)
+        if not mine:
+            raise PermissionDenied(f"{self.name}.{action}")
+        return mine
+
+    def _rule(self, case: Any, action: str, mine: frozenset[str]) -> Transition:
+        row = self.table.get((case.status, action))
+        words = self.messages.action_words[action]
+        if row is None:
+            status = self.model._meta.get_field("status")
+            label = dict(status.flatchoices).get(case.status, case.status)  # type: ignore[union-attr]
+            raise TransitionNotAllowed(self.messages.status_refused % {"status": label, "action": words})
+        if not row.parties & mine:
+            raise TransitionNotAllowed(self.messages.party_refused % {"action": words})
+        return row
+
+    # --- the row ------------------------------------------------------------------------------------
+
+    def fresh(self, case: Any, *, lock: bool = False) -> Any:
+        """The case as the database has it now (locked for the transaction when ``lock``)."""
+        rows = self.model._default_manager.all()
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        return rows.select_related(*self.related).get(pk=case.pk)
+
+    def sync(self, stale: Any, fresh: Any) -> None:
+        """Bring the caller's instance up to date, so it does not keep showing the old state."""
+        if stale is fresh:
+            return
+        for model_field in self.model._meta.concrete_fields:
+            name = model_field.attname
+            if name in self.masked and getattr(stale, name) is None:
+                continue
+            setattr(stale, name, getattr(fresh, name))
+
+    def concurrent(self) -> ConcurrentChange:
+        return ConcurrentChange(str(self.messages.concurrent))
+
+    # --- taking a step -----------------------------------------------------------------------------
+
+    def step(
+        self,
+        case: Any,
+        *,
+        actor: Any,
+        action: str,
+        expected_version: int | None,
+        message: str | Callable[[Any], str],
+        changes: Changes | None = None,
+        before: Callable[[Any, datetime], object] | None = None,
+        after: Callable[[Any, datetime], None] | None = None,
+        internal: bool = False,
+        notify: str | Callable[[Any], str | None] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Take ``action`` on ``case`` (see the module docstring for the order); return the fresh case.
+
+        ``expected_version`` is the version the actor saw (None: the reporter's own steps and
+        the system, which act on what is there). ``before(fresh, now)`` checks what the table
+        cannot and may write rows; what it returns is the ``outcome`` the workflow's ``target``
+        chooses by. ``changes`` (or ``changes(fresh, now)``) are written with the new status by
+        one conditional update. ``after(fresh, now)`` writes rows that need the updated case.
+        ``message`` (or ``message(fresh)``) is the timeline text; ``notify`` (or
+        ``notify(fresh)``) the event to tell the person about.
+        """
+        with transaction.atomic():
+            fresh = self.fresh(case, lock=True)
+            mine = self._parties_or_refuse(actor, fresh, action)
+            if expected_version is not None and fresh.version != expected_version:
+                raise self.concurrent()
+            transition = self._rule(fresh, action, mine)
+            now = timezone.now()
+            outcome = before(fresh, now) if before is not None else None
+            from_status = fresh.status
+            to_status = self.target(transition, fresh, outcome)
+            values: dict[str, Any] = {"status": to_status}
+            if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
+                values["updated_at"] = now
+            if changes is not None:
+                values.update(changes(fresh, now) if callable(changes) else changes)
+            updated = self.model._default_manager.filter(
+                pk=fresh.pk, version=fresh.version, status=from_status
+            ).update(version=F("version") + 1, **values)
+            if updated != 1:
+                raise self.concurrent()
+            fresh.version += 1
+            computed = [name for name, value in values.items() if isinstance(value, Combinable)]
+            for name, value in values.items():
+                if name not in computed:
+                    setattr(fresh, name, value)
+            if computed:
+                fresh.refresh_from_db(fields=computed)
+            if after is not None:
+                after(fresh, now)
+            self._write(
+                fresh,
+                actor=actor,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                message=message if isinstance(message, str) else message(fresh),
+                internal=internal,
+                details={"from_status": from_status, "to_status": to_status, **(details or {})},
+            )
+            event = notify(fresh) if callable(notify) else notify
+            if event:
+                self.tell(fresh, event)
+        self.sync(case, fresh)
+        return fresh
+
+    def record(
+        self,
+        case: Any,
+        *,
+        actor: Any,
+        action: str,
+        message: str,
+        internal: bool = False,
+        details: Mapping[str, Any] | None = None,
+        lock: bool = False,
+    ) -> Any:
+        """An event beside the status (a note, a reviewed item), if the table allows ``action`` now.
+
+        Runs inside the caller's transaction when there is one. Returns the fresh case.
+        """
+        with transaction.atomic():
+            fresh = self.fresh(case, lock=lock)
+            self.transition_for(actor, fresh, action)
+            self._write(
+                fresh,
+                actor=actor,
+                action=action,
+                from_status=fresh.status,
+                to_status=fresh.status,
+                message=message,
+                internal=internal,
+                details=details,
+            )
+        return fresh
+
+    def event(
+        self,
+        case: Any,
+        *,
+        actor: Any,
+        action: str,
+        from_status: str,
+        to_status: str,
+        message: str,
+        internal: bool = False,
+    ) -> models.Model:
+        """One timeline event (the actor as the workflow lets events name them)."""
+        return self.event_model._default_manager.create(
+            **{self.event_case_field: case},
+            actor=self.event_actor(actor, case),
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            message=message,
+            internal=internal,
+        )
+
+    def audit(self, case: Any, *, actor: Any, action: str, **details: Any) -> None:
+        """The audit row of ``action`` (``<prefix>.<action>``), with the workflow's details."""
+        self.audit_record(
+            actor=self.audit_actor(actor, case),
+            action=f"{self.audit_prefix}.{action}",
+            obj=case,
+            details={**self.details(case), **details},
+        )
+
+    def _write(
+        self,
+        fresh: Any,
+        *,
+        actor: Any,
+        action: str,
+        from_status: str,
+        to_status: str,
+        message: str,
+        internal: bool,
+        details: Mapping[str, Any] | None,
+    ) -> None:
+        self.event(
+            fresh,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            message=message,
+            internal=internal,
+        )
+        self.audit(fresh, actor=actor, action=action, **(details or {}))
+
+    def tell(self, case: Any, event: str) -> None:
+        """Tell the case's person about ``event`` (``<name>.<event>``), once per version of the case.
+
+        Called inside the step's transaction: the message is saved with the step and sent
+        after commit (``notify()`` is idempotent on the key).
+        """
+        to = self.recipient(case)
+        if to is not None:
+            self._send(case, to, event, f"{self.name}:{case.pk}:{event}:v{case.version}")
+
+    def _send(self, case: Any, to: Any, event: str, key: str) -> None:
+        self.send(
+            to=to,
+            event=f"{self.name}.{event}",
+            data={"tracking_number": case.tracking_number or ""},
+            key=key,
+        )
+
+    # --- the clock ---------------------------------------------------------------------------------
+
+    def escalate(
+        self,
+        case_id: int,
+        *,
+        overdue: models.Q,
+        message: Callable[[Any], str],
+        recipients: Callable[[Any], Iterable[Any]],
+        details: Callable[[Any], Mapping[str, Any]] = lambda case: {},
+    ) -> bool:
+        """Mark one case past its deadline as escalated, once; tell ``recipients`` in the transaction.
+
+        The case is claimed by a conditional update of ``breach_notified_at`` (still empty and
+        still ``overdue``), so two sweeps at once escalate it once. Each recipient is sent
+        ``<name>.escalated`` with a key unique to this escalation and recipient.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            claimed = (
+                self.model._default_manager.filter(pk=case_id, breach_notified_at__isnull=True)
+                .filter(overdue)
+                .update(breach_notified_at=now)
+            )
+            if claimed != 1:
+                return False  # another run got there first, or it moved on meanwhile
+            case: Any = self.model._default_manager.select_related(*self.related).get(pk=case_id)
+            self.event(
+                case,
+                actor=None,
+                action="escalate",
+                from_status=case.status,
+                to_status=case.status,
+                message=message(case),
+                internal=True,
+            )
+            self.audit(case, actor=None, action="escalate", status=case.status, **details(case))
+            marker = int(now.timestamp())
+            for recipient in recipients(case):
+                self._send(
+                    case, recipient, "escalated", f"{self.name}:{case_id}:escalated:{marker}:u{recipient.pk}"
+                )
+        return True
+
+    def escalate_all(self, overdue: models.Q, *, escalate_one: Callable[[int], bool], batch: int) -> int:
+        """Escalate every case matching ``overdue`` not escalated yet (at most ``batch``); how many."""
+        ids = (
+            self.model._default_manager.filter(overdue, breach_notified_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return sum(1 for case_id in list(ids[:batch]) if escalate_one(case_id))
