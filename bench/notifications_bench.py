@@ -63,8 +63,9 @@ def main() -> int:
     from django.conf import settings
     from django.db import connection
 
+    from layanan.notifications.delivery import message_deliver
     from layanan.notifications.models import Message
-    from layanan.notifications.services import message_deliver, notify
+    from layanan.notifications.services import notify
     from layanan.notifications.testing import SMS_TOKEN, FakeGateway
 
     count = args.messages

@@ -1,48 +1,34 @@
-"""Writes of notifications: notify(), the sending engine, delivery reports, preferences.
+"""Writes of notifications: notify(), delivery reports, preferences.
 
 ``notify()`` records one :class:`Message` per idempotency key and enqueues
-:func:`~layanan.notifications.tasks.message_send` when the transaction commits.
-The task calls :func:`message_deliver`, which claims the message with a
-conditional update, sends it on the current channel of its plan, and then:
-
-- ``ok``: sent (with the gateway's reference);
-- temporary failure: back to queued with ``next_attempt_at`` (exponential
-  backoff with jitter) until NOTIFY_MAX_ATTEMPTS on that channel, then the next
-  channel;
-- permanent failure: the next channel of the plan, else failed.
-
-A message found still ``sending`` (its worker died mid-send) is sent again
-with the same client reference only on channels whose gateway drops
-duplicates by it (SMS). On WhatsApp and email it is marked *unconfirmed*; if
-no delivery report confirms it within NOTIFY_UNCONFIRMED_WAIT_SECONDS, the
-next channel is tried (or it fails as ``unconfirmed``).
+:func:`~layanan.notifications.tasks.message_send` when the transaction commits;
+the task calls :func:`~layanan.notifications.delivery.message_deliver`. So the
+path is a straight line, services → tasks → delivery, and no module of it
+imports one above it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.utils import timezone
 
 from layanan.accounts.models import User
 from layanan.accounts.phone import normalize_phone
 from layanan.audit.services import audit_record
 from layanan.core.crypto import blind_index
-from layanan.notifications.backends import Outgoing, SendResult, backend_for
+from layanan.notifications.delivery import AGAIN, message_report_apply
 from layanan.notifications.events import CHANNELS, PLACEHOLDERS, event_get
 from layanan.notifications.models import ContactPreference, Message, MessageStatus
-from layanan.notifications.rendering import render
+from layanan.notifications.tasks import message_enqueue
 
 logger = logging.getLogger("layanan.notifications")
 
@@ -50,7 +36,6 @@ PHONE_PURPOSE = "notifications.phone"
 KEY_MAX = 200
 VALUE_MAX = 120
 _NIK_LIKE = re.compile(r"\d{15,}")
-_SETTLED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.FAILED, MessageStatus.SKIPPED)
 
 
 class NotifyError(ValueError):
@@ -196,223 +181,11 @@ def notify(
     if skipped:
         logger.info("notify %s %s skipped: %s", message.tracking_number or "-", event, skipped)
         return None
-    message_id = message.pk
-    transaction.on_commit(lambda: message_enqueue(message_id))
+    transaction.on_commit(partial(message_enqueue, message.pk))
     return message
 
 
-# --- sending -----------------------------------------------------------------------------------
-
-
-def message_enqueue(message_id: int, at: datetime | None = None) -> None:
-    """Enqueue the send task of a message, to run at ``at`` when the task backend can defer."""
-    from layanan.notifications.tasks import message_send
-
-    if at is not None and at > timezone.now() and message_send.get_backend().supports_defer:
-        message_send.using(run_after=at).enqueue(message_id)
-    else:
-        message_send.enqueue(message_id)
-
-
-def backoff_delay(attempt: int) -> timedelta:
-    """Exponential backoff with jitter: base * 2^(attempt-1), capped, times 0.5 to 1."""
-    base = settings.NOTIFY_RETRY_BASE_SECONDS * (2 ** max(0, attempt - 1))
-    capped = min(base, settings.NOTIFY_RETRY_MAX_SECONDS)
-    return timedelta(seconds=capped * random.uniform(0.5, 1.0))  # noqa: S311  # jitter, not security
-
-
-def _history(message: Message, **entry: Any) -> list[dict[str, Any]]:
-    entry = {"at": timezone.now().isoformat(timespec="seconds"), "channel": message.channel, **entry}
-    return [*message.history[-30:], entry]
-
-
-def _outgoing(message: Message) -> Outgoing:
-    data: dict[str, str] = json.loads(message.data or "{}")
-    rendered = render(event=message.event, channel=message.channel, language=message.language, data=data)
-    return Outgoing(
-        message_id=message.pk,
-        key=message.key,
-        client_ref=message.client_ref,
-        channel=message.channel,
-        to=message.email if message.channel == "email" else message.phone,
-        event=message.event,
-        tracking_number=message.tracking_number,
-        language=message.language,
-        rendered=rendered,
-        reply=message.reply,
-    )
-
-
-def _fallback(message: Message, *, code: str, seen_status: str) -> str:
-    """Move to the next channel of the plan (and enqueue), or fail; conditional on what we saw."""
-    now = timezone.now()
-    same = Message.objects.filter(pk=message.pk, channel_index=message.channel_index, status=seen_status)
-    following = message.channel_index + 1
-    history = _history(
-        message, outcome="fallback" if following < len(message.channels) else "failed", code=code
-    )
-    if following < len(message.channels):
-        moved = same.update(
-            status=MessageStatus.QUEUED,
-            channel_index=following,
-            channel=message.channels[following],
-            channel_attempts=0,
-            unconfirmed=False,
-            next_attempt_at=None,
-            sending_since=None,
-            error_code=code,
-            history=history,
-        )
-        if moved:
-            logger.info(
-                "notify %s %s: %s failed (%s), trying %s",
-                message.tracking_number or "-",
-                message.event,
-                message.channel,
-                code,
-                message.channels[following],
-            )
-            transaction.on_commit(lambda: message_enqueue(message.pk))
-            return "fallback"
-        return "busy"
-    failed = same.update(
-        status=MessageStatus.FAILED,
-        failed_at=now,
-        unconfirmed=False,
-        next_attempt_at=None,
-        sending_since=None,
-        error_code=code,
-        history=history,
-    )
-    if failed:
-        logger.warning(
-            "notify %s %s failed on every channel (%s)", message.tracking_number or "-", message.event, code
-        )
-    return "failed" if failed else "busy"
-
-
-def _record(message: Message, result: SendResult) -> str:
-    now = timezone.now()
-    if result.outcome == "ok":
-        done = Message.objects.filter(
-            pk=message.pk,
-            channel_index=message.channel_index,
-            status__in=(MessageStatus.SENDING, MessageStatus.QUEUED),
-        ).update(
-            status=MessageStatus.SENT,
-            sent_at=now,
-            gateway_ref=result.gateway_ref,
-            error_code="",
-            unconfirmed=False,
-            next_attempt_at=None,
-            sending_since=None,
-            history=_history(message, outcome="sent"),
-        )
-        if not done:  # a delivery report overtook us: keep its status, add the reference
-            Message.objects.filter(pk=message.pk, gateway_ref="").update(gateway_ref=result.gateway_ref)
-        return "sent"
-    if result.outcome == "temporary" and message.channel_attempts < settings.NOTIFY_MAX_ATTEMPTS:
-        at = now + backoff_delay(message.channel_attempts)
-        retried = Message.objects.filter(
-            pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
-        ).update(
-            status=MessageStatus.QUEUED,
-            next_attempt_at=at,
-            sending_since=None,
-            error_code=result.error_code,
-            history=_history(message, outcome="retry", code=result.error_code),
-        )
-        if retried:
-            transaction.on_commit(lambda: message_enqueue(message.pk, at))
-            return "retry"
-        return "busy"
-    code = result.error_code or result.outcome
-    if result.outcome == "temporary":
-        code = f"{code}_max_attempts"[:64]
-    return _fallback(message, code=code, seen_status=MessageStatus.SENDING)
-
-
-def message_deliver(*, message_id: int) -> str:
-    """Send one message on its current channel if it is due; safe to run twice (see the module doc).
-
-    Returns what happened: sent, retry, fallback, failed, unconfirmed, later, busy,
-    settled (nothing to do) or gone.
-    """
-    now = timezone.now()
-    message = Message.objects.filter(pk=message_id).first()
-    if message is None:
-        return "gone"
-    if message.status in _SETTLED:
-        return "settled"
-    if message.status == MessageStatus.QUEUED:
-        if message.next_attempt_at is not None and message.next_attempt_at > now:
-            return "later"
-        if message.unconfirmed:  # nothing confirmed the interrupted send in time
-            return _fallback(message, code="unconfirmed", seen_status=MessageStatus.QUEUED)
-        claimed = Message.objects.filter(
-            pk=message.pk, status=MessageStatus.QUEUED, attempts=message.attempts
-        ).update(
-            status=MessageStatus.SENDING,
-            attempts=F("attempts") + 1,
-            channel_attempts=F("channel_attempts") + 1,
-            sending_since=now,
-        )
-        if not claimed:
-            return "busy"
-    else:  # SENDING: an earlier run is on it, or died mid-send
-        stale = timedelta(seconds=settings.NOTIFY_SENDING_STALE_SECONDS)
-        if message.sending_since is not None and message.sending_since > now - stale:
-            return "busy"
-        backend = backend_for(message.channel)
-        if not backend.dedupes:
-            wait = timedelta(seconds=settings.NOTIFY_UNCONFIRMED_WAIT_SECONDS)
-            marked = Message.objects.filter(
-                pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
-            ).update(
-                status=MessageStatus.QUEUED,
-                unconfirmed=True,
-                next_attempt_at=now + wait,
-                sending_since=None,
-                error_code="unconfirmed",
-                history=_history(message, outcome="unconfirmed"),
-            )
-            if marked:
-                logger.warning(
-                    "notify %s %s: send on %s interrupted; waiting for a delivery report",
-                    message.tracking_number or "-",
-                    message.event,
-                    message.channel,
-                )
-                transaction.on_commit(lambda: message_enqueue(message.pk, now + wait))
-                return "unconfirmed"
-            return "busy"
-        claimed = Message.objects.filter(
-            pk=message.pk, status=MessageStatus.SENDING, attempts=message.attempts
-        ).update(attempts=F("attempts") + 1, channel_attempts=F("channel_attempts") + 1, sending_since=now)
-        if not claimed:
-            return "busy"
-    message.refresh_from_db()
-    try:
-        outgoing = _outgoing(message)
-    except (KeyError, ValueError) as error:  # a broken template: a permanent fault of this message
-        logger.error("notify message %s not rendered: %s", message.pk, type(error).__name__)
-        return _fallback(message, code="render_error", seen_status=MessageStatus.SENDING)
-    result = backend_for(message.channel).send(outgoing)
-    return _record(message, result)
-
-
 # --- delivery reports --------------------------------------------------------------------------
-
-_REPORTED = {
-    "delivered": MessageStatus.DELIVERED,
-    "read": MessageStatus.DELIVERED,
-    "sent": MessageStatus.SENT,
-    "accepted": MessageStatus.SENT,
-    "failed": MessageStatus.FAILED,
-    "undelivered": MessageStatus.FAILED,
-    "rejected": MessageStatus.FAILED,
-    "expired": MessageStatus.FAILED,
-}
 
 
 def message_status_record(
@@ -420,48 +193,14 @@ def message_status_record(
 ) -> bool:
     """Apply a gateway's delivery report; True when it matched a message on that channel.
 
-    Found by ``key`` (WhatsApp's ``biz_opaque_callback_data``) or by ``gateway_ref``.
-    ``status``: delivered/read, sent/accepted, failed/undelivered/rejected/expired.
-    Never moves a message backwards (a late "sent" after "delivered" changes nothing);
-    a failure report moves it to its next channel.
+    See :func:`~layanan.notifications.delivery.message_report_apply`. A failure
+    report that moves the message to its next channel enqueues its send on commit.
     """
-    target = _REPORTED.get((status or "").strip().lower())
-    if target is None or not (key or gateway_ref):
+    reported = message_report_apply(channel=channel, gateway_ref=gateway_ref, key=key, status=status, at=at)
+    if reported is None:
         return False
-    rows = Message.objects.filter(key=key) if key else Message.objects.filter(gateway_ref=gateway_ref)
-    message = rows.filter(channel=channel).first()
-    if message is None:
-        return False
-    when = at or timezone.now()
-    active = Q(status__in=(MessageStatus.SENDING, MessageStatus.SENT)) | Q(
-        status=MessageStatus.QUEUED, unconfirmed=True
-    )
-    same = Message.objects.filter(active, pk=message.pk, channel_index=message.channel_index)
-    ref = {"gateway_ref": gateway_ref} if gateway_ref and not message.gateway_ref else {}
-    if target == MessageStatus.DELIVERED:
-        same.update(
-            status=MessageStatus.DELIVERED,
-            delivered_at=when,
-            sent_at=message.sent_at or when,
-            unconfirmed=False,
-            next_attempt_at=None,
-            error_code="",
-            history=_history(message, outcome="delivered"),
-            **ref,
-        )
-    elif target == MessageStatus.SENT:
-        same.exclude(status=MessageStatus.SENT).update(
-            status=MessageStatus.SENT,
-            sent_at=when,
-            unconfirmed=False,
-            next_attempt_at=None,
-            error_code="",
-            history=_history(message, outcome="sent"),
-            **ref,
-        )
-    elif message.status == MessageStatus.SENT:
-        with transaction.atomic():
-            _fallback(message, code=f"report_{status}"[:64], seen_status=MessageStatus.SENT)
+    if reported.outcome in AGAIN:
+        transaction.on_commit(partial(message_enqueue, reported.message_id))
     return True
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from layanan.accounts.permissions import Actor, can, require, scope
 from layanan.agencies.models import Office
+from layanan.applications.models import Application
 from layanan.catalogue.models import Service
 from layanan.survey.ikm import IkmResult, compute
 from layanan.survey.models import PROFILE_FIELDS, Invitation, Response
@@ -229,8 +230,6 @@ def open_invitation_for(*, actor: Actor, subject: object) -> Invitation | None:
     subject_pk = getattr(subject, "pk", None)
     if pk is None or subject_pk is None:
         return None
-    from layanan.applications.models import Application
-
     lookup = {"application_id": subject_pk} if isinstance(subject, Application) else {"report_id": subject_pk}
     return (
         Invitation.objects.filter(

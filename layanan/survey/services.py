@@ -3,8 +3,9 @@
 ``invitation_for_application`` / ``invitation_for_report`` run after the commit
 that completed the application or answered the report (``signals.py``) and
 again from the hourly backfill task: they re-read the case, make its one
-invitation (a unique row per case; a second call returns the first) and ask
-the notifications app to send the link. ``response_submit`` records the
+invitation (a unique row per case; a second call returns the first) and, in
+the same transaction, call ``notify()`` with the invitation's key
+(``survey:{invitation id}``), which sends the link once that commits. ``response_submit`` records the
 answers of a questionnaire; the invitation is marked answered by a conditional
 update in the same transaction, so a double submit or a second tab counts once.
 """
@@ -28,6 +29,7 @@ from layanan.audit.services import audit_record
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Disposition, Report
 from layanan.complaints.models import Status as ReportStatus
+from layanan.notifications.services import notify
 from layanan.survey.models import PROFILE_FIELDS, Invitation, Response
 from layanan.survey.unsur import COUNT, FIELDS
 
@@ -112,8 +114,6 @@ def _send(invitation: Invitation, respondent: User) -> bool:
         "tracking_number": invitation.tracking_number,
         "link": invitation_link(invitation),
     }
-    from layanan.notifications.services import notify  # no import cycle at start-up
-
     message = notify(to=respondent, event="survey.invite", data=data, key=f"survey:{invitation.pk}")
     return message is not None
 

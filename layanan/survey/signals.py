@@ -20,12 +20,11 @@ from layanan.applications.models import Status as ApplicationStatus
 from layanan.applications.models import TimelineEvent
 from layanan.complaints.models import ReportEvent
 from layanan.complaints.models import Status as ReportStatus
+from layanan.survey.services import invitation_for_application, invitation_for_report
 
 
 def _application_event_saved(sender: type, instance: TimelineEvent, created: bool, **kwargs: Any) -> None:
     if created and instance.to_status == ApplicationStatus.COMPLETED != instance.from_status:
-        from layanan.survey.services import invitation_for_application
-
         transaction.on_commit(
             partial(invitation_for_application, application_id=instance.application_id), robust=True
         )
@@ -33,8 +32,6 @@ def _application_event_saved(sender: type, instance: TimelineEvent, created: boo
 
 def _report_event_saved(sender: type, instance: ReportEvent, created: bool, **kwargs: Any) -> None:
     if created and instance.to_status == ReportStatus.ANSWERED != instance.from_status:
-        from layanan.survey.services import invitation_for_report
-
         transaction.on_commit(partial(invitation_for_report, report_id=instance.report_id), robust=True)
 
 

@@ -11,6 +11,7 @@ from layanan.complaints.models import Category, Kind, Report, RoutingModel
 from layanan.inbound import services
 from layanan.inbound.models import InboundMessage, Outcome
 from layanan.inbound.tests.builders import STRANGER, categories, district, kotabumi_udik, new_id, village
+from layanan.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,19 @@ def test_the_same_id_after_the_row_is_gone_files_no_second_report(cast):
     assert again.outcome == Outcome.REPORT
     assert Report.objects.count() == 1
     assert again.tracking_number == Report.objects.get().tracking_number
+
+
+def test_the_reply_is_keyed_by_the_gateway_message_so_a_replay_queues_it_once(cast):
+    first = receive("HALO", gateway_id="gw-reply-1")
+    InboundMessage.objects.all().delete()
+    second = receive("HALO", gateway_id="gw-reply-1")
+
+    assert first is not None
+    assert second is not None
+    assert first.reply is not None
+    assert first.reply.key == services.reply_key_for(channel="sms", gateway_id="gw-reply-1")
+    assert second.reply == first.reply
+    assert Message.objects.filter(event="inbound.help").count() == 1
 
 
 def test_the_logs_hold_neither_the_phone_nor_the_text(cast, caplog):

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from layanan.notifications.delivery import message_deliver
 from layanan.notifications.models import ContactPreference, Message, MessageStatus
-from layanan.notifications.services import message_deliver, message_status_record, notify
+from layanan.notifications.services import message_status_record, notify
 from layanan.notifications.tasks import message_send, notifications_send_due
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +161,34 @@ def test_a_retry_is_enqueued_to_run_after_the_backoff(cast, fake_gateway, django
     assert task.run_after == fresh(message).next_attempt_at
 
 
+def test_a_move_to_the_next_channel_is_enqueued_to_run_at_once(
+    cast, fake_gateway, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    fake_gateway.program("whatsapp", "permanent")
+    message = queued(cast)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_send.call(message.pk) == "fallback"
+
+    task = DBTaskResult.objects.ready().get()  # ready to run now, not deferred
+    assert task.args_kwargs["args"] == [message.pk]
+
+
+def test_a_message_settled_by_its_worker_is_not_enqueued_again(
+    cast, fake_gateway, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    message = queued(cast)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_send.call(message.pk) == "sent"
+
+    assert not DBTaskResult.objects.exists()
+
+
 def test_a_timeout_is_temporary_and_after_max_attempts_the_next_channel_is_tried(
     cast, fake_gateway, settings
 ):
@@ -198,7 +227,7 @@ def test_the_sms_gateway_drops_a_resend_with_the_same_reference(cast, fake_gatew
         sending_since=timezone.now() - timedelta(minutes=5),
     )
     from layanan.notifications.backends import backend_for
-    from layanan.notifications.services import _outgoing
+    from layanan.notifications.delivery import _outgoing
 
     backend_for("sms").send(_outgoing(fresh(message)))
 
@@ -290,6 +319,33 @@ def test_a_failure_report_after_sending_moves_to_the_next_channel(cast, fake_gat
     assert fresh(message).status == MessageStatus.QUEUED
     assert fresh(message).channel == "sms"
     assert message_send.call(message.pk) == "sent"
+
+
+def test_a_failure_report_enqueues_the_send_on_the_next_channel(
+    cast, fake_gateway, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    message = queued(cast)
+    message_send.call(message.pk)
+    wamid = fresh(message).gateway_ref
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_status_record(channel="whatsapp", gateway_ref=wamid, status="failed")
+
+    assert DBTaskResult.objects.ready().get().args_kwargs["args"] == [message.pk]
+
+
+def test_a_delivered_report_enqueues_nothing(cast, fake_gateway, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    message = queued(cast, channels=["sms"])
+    message_send.call(message.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert message_status_record(channel="sms", gateway_ref="sms-1", status="delivered")
+
+    assert not DBTaskResult.objects.exists()
 
 
 def test_the_sweep_re_enqueues_messages_whose_task_was_lost(cast, db):

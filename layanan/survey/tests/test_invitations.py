@@ -104,6 +104,35 @@ def test_a_completion_rolled_back_invites_nobody(cast, django_capture_on_commit_
     assert not Invitation.objects.exists()
 
 
+def test_the_invitation_and_its_message_are_written_in_one_transaction(cast):
+    application = completed_application(cast.siti, office=cast.world.disdukcapil)
+
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012
+        invitation = invitation_for_application(application_id=application.pk)
+        assert invitation is not None
+        assert Message.objects.filter(key=f"survey:{invitation.pk}", event="survey.invite").count() == 1
+        raise RuntimeError("the invitation's transaction failed")
+
+    assert not Invitation.objects.exists()
+    assert not Message.objects.filter(event="survey.invite").exists()
+
+
+def test_the_invitation_is_sent_only_once_its_transaction_commits(cast, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    application = completed_application(cast.siti, office=cast.world.disdukcapil)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invitation = invitation_for_application(application_id=application.pk)
+    assert invitation is not None
+    assert not DBTaskResult.objects.exists()
+    for callback in callbacks:
+        callback()
+
+    message = Message.objects.get(key=f"survey:{invitation.pk}")
+    assert DBTaskResult.objects.get().args_kwargs["args"] == [message.pk]
+
+
 def test_an_answered_report_invites_its_reporter_once(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = report_builders.answered(cast)
