@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint typecheck migrations-check pytest messages lock bench clean
+.PHONY: run test test-prerequisites install lint typecheck migrations-check pytest messages lock bench clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt .python-version
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -21,10 +21,21 @@ $(VENV)/.installed: requirements/base.txt requirements/dev.txt .python-version
 
 install: $(VENV)/.installed
 
-messages: install
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+COMPILEMESSAGES = $(PY) manage.py compilemessages --ignore=.venv -v0
 
-run: install messages
+messages: install
+	@scripts/test-prerequisites gettext
+	@$(COMPILEMESSAGES)
+
+# Chromium, DejaVu fonts and gettext (msgfmt): installed as root, else the command to run is printed
+# and make stops before any test.
+test-prerequisites:
+	@scripts/test-prerequisites
+
+# make run needs none of them: without msgfmt it serves the translations compiled in locale/.
+run: install
+	@if command -v msgfmt >/dev/null; then $(COMPILEMESSAGES); \
+	else echo "msgfmt not found: using the compiled translations in locale/ (apt-get install gettext to rebuild them)."; fi
 	HOST=$(HOST) PORT=$(PORT) scripts/run
 
 lint: install
@@ -37,10 +48,10 @@ typecheck: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
-pytest: install messages
+pytest: test-prerequisites install messages
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test: lint typecheck migrations-check pytest
+test: test-prerequisites lint typecheck migrations-check pytest
 
 bench: install
 	$(PY) -m bench
