@@ -102,7 +102,7 @@ def _rep(key: str, id_text: str, en_text: str) -> Event:
 
 
 _ALL: list[Event] = [
-    # Applications (from layanan.applications.notifications.CITIZEN_EVENTS).
+    # Applications: what the case engine sends as application.<event> (layanan.applications.workflow).
     _app(
         "received",
         "permohonan {tracking_number} diterima dan akan diperiksa petugas.",
@@ -147,7 +147,7 @@ _ALL: list[Event] = [
             "Application {tracking_number} is late",
         ),
     ),
-    # Reports (from layanan.complaints.notifications.EVENTS).
+    # Reports: what the case engine sends as report.<event> (layanan.complaints.workflow).
     _rep(
         "received",
         "laporan {tracking_number} diterima dan akan diverifikasi paling lambat 3 hari kerja.",

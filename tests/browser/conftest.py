@@ -84,7 +84,7 @@ def chromium() -> Iterator[Chromium]:
     if executable is None:
         pytest.fail(
             "Chromium is not installed. The browser tests drive Debian's package: "
-            "`apt-get install chromium` (.ci/run installs it when missing).",
+            "`apt-get install chromium` (`make test` installs it: scripts/test-prerequisites).",
             pytrace=False,
         )
     browser = Chromium(executable)
