@@ -886,8 +886,8 @@ def application_sign(
     in SIGNING and the official gets a plain message. A letter template that
     does not compile is recorded for the administrators.
     """
+    from layanan.applications.letters import application_letter_issue
     from layanan.documents.rendering import TemplateProblem
-    from layanan.documents.services import document_issue
     from layanan.documents.signing import SigningFailed
 
     current = _fresh(application)
@@ -906,7 +906,7 @@ def application_sign(
                 notify="completed",
             )
             if signed.service.output == Service.Output.LETTER:
-                document_issue(application=signed, signer=actor, passphrase=passphrase)
+                application_letter_issue(application=signed, signer=actor, passphrase=passphrase)
     except TemplateProblem as problem:
         _sync(application, _fresh(application))
         _template_problem_record(application, actor, str(problem))
