@@ -337,13 +337,13 @@ def _signs_for_or_admin(actor: User, obj: object | None) -> bool:
 
 
 def _downloads_document(actor: User, obj: object | None) -> bool:
-    """The applicant side of the document's application, or staff of the office that issued it."""
+    """The document's owner (or the operator who applied for them), or staff of the issuing office."""
     if obj is None:
         return actor.role == Role.CITIZEN or actor.office_id is not None
-    application = getattr(obj, "application", None)
-    if application is None:
-        return False
-    if _applicant_side(actor, application):
+    if actor.pk is not None and actor.pk in (
+        getattr(obj, "owner_id", None),
+        getattr(obj, "owner_agent_id", None),
+    ):
         return True
     return actor.role in _HANDLING_ROLES and _own_office(actor, obj)
 

@@ -96,6 +96,10 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     breach_notified_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("alasan keputusan"), blank=True, default="")
+    # The letters issued for it (a replacement adds one); written only by applications.letters.
+    documents = models.ManyToManyField(
+        "documents.Document", through="IssuedLetter", related_name="+", blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -191,3 +195,17 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class IssuedLetter(models.Model):
+    """A letter (a :class:`~layanan.documents.models.Document`) issued for an application.
+
+    The link lives here, not on the document, so documents need not know applications
+    (``docs/decisions/0005-documents-stand-alone.md``).
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="issued_letters")
+    document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.document_id}"

@@ -355,15 +355,16 @@ class Workflow:
         )
         self.audit(fresh, actor=actor, action=action, **(details or {}))
 
-    def tell(self, case: Any, event: str) -> None:
+    def tell(self, case: Any, event: str, *, once_per: str = "") -> None:
         """Tell the case's person about ``event`` (``<name>.<event>``), once per version of the case.
 
-        Called inside the step's transaction: the message is saved with the step and sent
-        after commit (``notify()`` is idempotent on the key).
+        ``once_per`` replaces the version in the key when something else makes the event new
+        (a replacement letter: the document). Called inside the step's transaction: the message
+        is saved with the step and sent after commit (``notify()`` is idempotent on the key).
         """
         to = self.recipient(case)
         if to is not None:
-            self._send(case, to, event, f"{self.name}:{case.pk}:{event}:v{case.version}")
+            self._send(case, to, event, f"{self.name}:{case.pk}:{event}:{once_per or f'v{case.version}'}")
 
     def _send(self, case: Any, to: Any, event: str, key: str) -> None:
         self.send(

@@ -116,14 +116,15 @@ class DocumentAdmin(admin.ModelAdmin[Document]):
 
     list_display = ("number", "service", "office", "issued_at", "state", "holder_name_masked")
     list_filter = ("state", "office")
-    search_fields = ("number", "public_code")
+    search_fields = ("number", "public_code", "reference")
     change_form_template = "admin/documents/document/change_form.html"
     fields = (
         "public_code",
         "number",
         "service",
         "office",
-        "application",
+        "kind",
+        "reference",
         "issued_at",
         "signer_name",
         "signer_position",

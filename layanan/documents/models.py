@@ -1,11 +1,17 @@
 """Official documents: letter templates, numbering, the issued (signed) PDFs and their verification.
 
 A letter-type service has a :class:`LetterTemplate` (typst source edited by an
-administrator). When the signing official signs an application, a
-:class:`Document` is issued: numbered in its office's format
+administrator). When a caller (today: the signing step of an application) asks
+for it, a :class:`Document` is issued: numbered in its office's format
 (:class:`OfficeNumbering`, :class:`NumberSequence` per office and year, no gaps,
 no duplicates), rendered, signed (PAdES) and stored privately. Anyone can
 check it at ``/v/<public_code>``; each check is a :class:`Verification` row.
+
+A document knows nothing of what it was issued for: it keeps its ``kind`` (which
+app asked for it), a ``reference`` printed for staff, and the people who may
+download it (its ``owner`` and the ``owner_agent`` who applied for them). The
+link to an application lives on the applications side
+(``docs/decisions/0005-documents-stand-alone.md``).
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
-from layanan.applications.models import Application
 from layanan.catalogue.models import Service
 from layanan.core.fields import EncryptedTextField
 
@@ -104,7 +109,28 @@ class Document(models.Model):
         REVOKED = "revoked", _("Dicabut")
 
     public_code = models.CharField(max_length=24, unique=True, default=new_public_code, editable=False)
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(
+        _("jenis"), max_length=40, help_text=_("Aplikasi yang meminta dokumen ini, misalnya application.")
+    )
+    reference = models.CharField(_("rujukan"), max_length=60, blank=True, default="")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pemilik"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Warga yang boleh mengunduh dokumen ini."),
+    )
+    owner_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pendamping pemilik"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Operator yang mengajukan atas nama pemilik; boleh mengunduh juga."),
+    )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="documents")
     number = models.CharField(_("nomor surat"), max_length=120)

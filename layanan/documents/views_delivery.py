@@ -14,10 +14,8 @@ from layanan.documents.models import Document
 @login_required
 @require_GET
 def download(request: HttpRequest, code: str) -> FileResponse:
-    """The signed PDF, as an attachment: the applicant, and staff of the issuing office."""
-    document = (
-        Document.objects.select_related("application", "office", "service").filter(public_code=code).first()
-    )
+    """The signed PDF, as an attachment: its owner (and their agent), and staff of the issuing office."""
+    document = Document.objects.select_related("office", "service").filter(public_code=code).first()
     if document is None:
         raise Http404
     if not can(request.user, "document.download", document):

@@ -108,7 +108,12 @@ def _object(cast: Any, name: str | None) -> object | None:
 
         application = _application_object(cast, name.replace("document_", "application_"))
         assert isinstance(application, Application)
-        return Document(application=application, service=application.service, office=application.office)
+        return Document(
+            owner=application.applicant,
+            owner_agent=application.submitted_by,
+            service=application.service,
+            office=application.office,
+        )
     if name == "report_disdukcapil":
         from layanan.complaints.tests.domain_builders import disposed
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.accounts.services import VerifyOutcome, second_factor_verify
+from layanan.applications.letters import application_letter_issue
 from layanan.applications.models import Application
 from layanan.applications.services.common import REASON_MAX, WORKFLOW, clean_text
 from layanan.applications.services.review import all_accepted
@@ -23,7 +24,6 @@ from layanan.applications.workflow import ApplicationError
 from layanan.audit.services import audit_record
 from layanan.catalogue.models import Service
 from layanan.documents.rendering import TemplateProblem
-from layanan.documents.services import document_issue
 from layanan.documents.signing import SigningFailed
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def _template_problem_record(application: Application, actor: User, message: str
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="documents.template_problem",
+            action="applications.template_problem",
             obj=application.service,
             details={"service": application.service.slug, "problem": message},
         )
@@ -140,7 +140,7 @@ def application_sign(
                 notify="completed",
             )
             if signed.service.output == Service.Output.LETTER:
-                document_issue(application=signed, signer=actor, passphrase=passphrase)
+                application_letter_issue(application=signed, signer=actor, passphrase=passphrase)
         return signed
     except Exception as error:
         WORKFLOW.sync(application, WORKFLOW.fresh(application))  # nothing changed: show it so

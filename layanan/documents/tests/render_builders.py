@@ -1,4 +1,4 @@
-"""Builders for the rendering, numbering, issuing and delivery tests."""
+"""Builders for the rendering, numbering, issuing and delivery tests (documents only: no application)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from layanan.accounts.models import Role, SecondFactor, User
+from layanan.accounts.models import SecondFactor, User
 from layanan.accounts.tests.builders import code_now, enrol
-from layanan.applications import services
-from layanan.applications.models import Application, Status
-from layanan.applications.tests import builders
+from layanan.agencies.models import Office
 from layanan.catalogue.models import Service
-from layanan.documents.models import LetterTemplate
+from layanan.documents.models import Document, LetterTemplate
+from layanan.documents.services import document_issue
+from layanan.documents.tests.verify_builders import letter_service
 
 BODY = 'Nama: #field("nama_anak"). Lahir: #field("tanggal_lahir").'
 
@@ -55,29 +55,69 @@ def signing_code(user: User) -> str:
     return code_now(_secrets[user.pk])
 
 
-def kepala_desa(cast: Any) -> User:
-    return builders.staff(role=Role.SIGNER, office=cast.world.desa_tanjung_raja, name="Hendra Saputra")
+TEST_KIND = "test"  # the kind of the documents issued by these tests (see ``test_source``)
+DATA = {"nama_anak": "Putri", "tanggal_lahir": "2026-01-05", "pemohon": "Putri Lestari"}
 
 
-def awaiting_signature(cast: Any, *, service: Service | None = None, name: str = "Warga Uji") -> Application:
-    """A village letter of a Tanjung Raja villager, approved by Rini, waiting in SIGNING."""
-    if service is None:
-        service = builders.village_letter()
-        letter_template(service)
-    villager = builders.citizen(home_region=cast.world.tanjung_raja_desa, name=name)
-    application = builders.claimed(builders.submitted(service, villager), cast.rini)
-    builders.accept_all(application, cast.rini)
-    application = services.application_approve(
-        application=application, actor=cast.rini, expected_version=application.version
+class RecordingSource:
+    """A document source for the tests: re-issues with the same data, remembers what it heard."""
+
+    def __init__(self) -> None:
+        self.revoked_calls: list[tuple[Document, User, str]] = []
+
+    def reissue(self, *, document: Document, signer: User) -> Document:
+        return issued_by(
+            signer,
+            office=document.office,
+            template=LetterTemplate.objects.get(service=document.service),
+            owner=document.owner,
+            replaces=document,
+        )
+
+    def revoked(self, *, document: Document, actor: User, reason: str) -> None:
+        self.revoked_calls.append((document, actor, reason))
+
+
+def letter_of(cast: Any) -> LetterTemplate:
+    """The letter template of Disdukcapil's test letter service (made on first use)."""
+    service = letter_service(cast)
+    template = LetterTemplate.objects.filter(service=service).first()
+    return template or letter_template(service)
+
+
+def issued_by(
+    signer: User,
+    *,
+    office: Office,
+    template: LetterTemplate,
+    owner: User | None,
+    owner_agent: User | None = None,
+    holder_name: str = "Putri Lestari",
+    replaces: Document | None = None,
+    passphrase: str | None = None,
+) -> Document:
+    return document_issue(
+        data=DATA,
+        office=office,
+        signer=signer,
+        template=template,
+        kind=TEST_KIND,
+        holder_name=holder_name,
+        owner=owner,
+        owner_agent=owner_agent,
+        reference="P-UJI-00001",
+        replaces=replaces,
+        passphrase=passphrase,
     )
-    assert application.status == Status.SIGNING
-    return application
 
 
-def signed(application: Application, signer: User) -> Application:
-    return services.application_sign(
-        application=application,
-        actor=signer,
-        expected_version=application.version,
-        second_factor_code=signing_code(signer),
+def issued(cast: Any, *, owner_agent: User | None = None, passphrase: str | None = None) -> Document:
+    """A letter for Siti issued through the real pipeline, signed by Sekar at Disdukcapil."""
+    return issued_by(
+        cast.sekar,
+        office=cast.world.disdukcapil,
+        template=letter_of(cast),
+        owner=cast.siti,
+        owner_agent=owner_agent,
+        passphrase=passphrase,
     )

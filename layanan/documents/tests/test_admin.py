@@ -7,16 +7,15 @@ from django.test import Client
 from django.urls import reverse
 
 from layanan.accounts.testing import sign_in
-from layanan.applications.tests import builders
 from layanan.audit.models import AuditEvent
 from layanan.documents.models import Document
 from layanan.documents.tests.render_builders import (  # noqa: F401  # signing_ca is a fixture
-    awaiting_signature,
-    kepala_desa,
+    RecordingSource,
+    issued,
     letter_template,
-    signed,
     signing_ca,
 )
+from layanan.documents.tests.verify_builders import letter_service
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def preview_url(template) -> str:
 
 
 def test_the_preview_renders_the_letter_with_sample_answers(cast) -> None:
-    template = letter_template(builders.village_letter())
+    template = letter_template(letter_service(cast))
 
     response = admin_client(cast).get(preview_url(template))
     change = admin_client(cast).get(reverse("admin:documents_lettertemplate_change", args=[template.pk]))
@@ -45,7 +44,7 @@ def test_the_preview_renders_the_letter_with_sample_answers(cast) -> None:
 
 
 def test_a_broken_template_shows_typsts_error_on_the_admin_page(cast) -> None:
-    template = letter_template(builders.village_letter(), body="#let broken = (")
+    template = letter_template(letter_service(cast), body="#let broken = (")
 
     response = admin_client(cast).get(preview_url(template), follow=True)
 
@@ -54,7 +53,7 @@ def test_a_broken_template_shows_typsts_error_on_the_admin_page(cast) -> None:
 
 
 def test_the_preview_is_refused_to_everyone_but_the_administrator(cast) -> None:
-    template = letter_template(builders.village_letter())
+    template = letter_template(letter_service(cast))
     client = Client()
     sign_in(client, cast.rini)
 
@@ -65,8 +64,10 @@ def test_the_preview_is_refused_to_everyone_but_the_administrator(cast) -> None:
 
 
 @pytest.mark.usefixtures("signing_ca")
-def test_documents_are_read_only_and_revoked_through_the_service_with_a_reason(cast) -> None:
-    document = Document.objects.get(application=signed(awaiting_signature(cast), kepala_desa(cast)))
+def test_documents_are_read_only_and_revoked_through_the_service_with_a_reason(
+    cast, test_source: RecordingSource
+) -> None:
+    document = issued(cast)
     client = admin_client(cast)
     change_url = reverse("admin:documents_document_change", args=[document.pk])
     revoke_url = reverse("admin:documents_document_revoke", args=[document.pk])
@@ -86,4 +87,5 @@ def test_documents_are_read_only_and_revoked_through_the_service_with_a_reason(c
     assert revoked.status_code == 302
     document.refresh_from_db()
     assert document.state == Document.State.REVOKED
-    assert AuditEvent.objects.filter(action="document.revoke", object_id=str(document.pk)).exists()
+    assert AuditEvent.objects.filter(action="documents.revoke", object_id=str(document.pk)).exists()
+    assert len(test_source.revoked_calls) == 1

@@ -1,34 +1,33 @@
-"""Issuing through the signing step (with the official's code), replacing and revoking."""
+"""Issuing a letter from the data its caller hands over, replacing and revoking it."""
 
 from __future__ import annotations
 
 import hashlib
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from layanan.applications import services as application_services
-from layanan.applications.models import Status
-from layanan.applications.services import ApplicationError
-from layanan.applications.tests.builders import notices_enqueued
 from layanan.audit.models import AuditEvent
 from layanan.documents import qr
-from layanan.documents.models import Document, LetterTemplate, NumberSequence
+from layanan.documents.models import Document, NumberSequence
+from layanan.documents.rendering import TemplateProblem
 from layanan.documents.services import DocumentError, document_replace, document_revoke, mask_name
 from layanan.documents.signing import validate_pdf
-from layanan.documents.tests.render_builders import (  # noqa: F401  # signing_ca is a fixture
-    awaiting_signature,
-    kepala_desa,
-    signed,
+from layanan.documents.tests.render_builders import (  # noqa: F401  # fixtures
+    TEST_KIND,
+    RecordingSource,
+    issued,
+    issued_by,
+    letter_of,
     signing_ca,
-    signing_code,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_ca")]
 
 
-def audit_actions(**filters: object) -> list[str]:
-    return list(AuditEvent.objects.filter(**filters).order_by("id").values_list("action", flat=True))
+def audit_actions(document: Document) -> list[str]:
+    rows = AuditEvent.objects.filter(object_type="documents.document", object_id=str(document.pk))
+    return list(rows.order_by("id").values_list("action", flat=True))
 
 
 def test_names_are_masked_after_the_first_name() -> None:
@@ -38,122 +37,84 @@ def test_names_are_masked_after_the_first_name() -> None:
     assert mask_name("  ") == ""
 
 
-def test_signing_with_a_valid_code_issues_a_numbered_signed_stored_document(
-    cast, django_capture_on_commit_callbacks
-) -> None:
-    application = awaiting_signature(cast, name="Putri Lestari")
-    official = kepala_desa(cast)
+def test_issuing_makes_a_numbered_signed_stored_document_for_its_owner(cast) -> None:
+    document = issued(cast, owner_agent=cast.rini)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        application = signed(application, official)
-
-    document = Document.objects.get(application=application)
+    document.refresh_from_db()
     pdf = document.file.read()
-    assert application.status == Status.COMPLETED
     assert document.number.startswith("470/001/")
     assert document.state == Document.State.VALID
     assert document.sha256 == hashlib.sha256(pdf).hexdigest()
     assert (document.file.name or "").startswith("documents/")
-    assert (document.signer_name, document.signer) == (official.full_name, official)
-    assert document.holder_name_masked == "Putri L******"  # the test form has no "nama": the applicant
+    assert (document.signer_name, document.signer) == (cast.sekar.full_name, cast.sekar)
+    assert (document.owner, document.owner_agent) == (cast.siti, cast.rini)
+    assert (document.kind, document.reference) == (TEST_KIND, "P-UJI-00001")
+    assert (document.office, document.service) == (cast.world.disdukcapil, letter_of(cast).service)
+    assert document.holder_name_masked == "Putri L******"
     report = validate_pdf(pdf)
     assert report.intact
     assert report.trusted
     assert qr.qr_payload_check(qr.extract_payload(pdf) or "").valid
-    assert application.timeline.filter(action="document_issue", message__contains=document.number).exists()
-    assert "document.issue" in audit_actions(object_id=str(document.pk))
-    assert notices_enqueued()[-2:] == ["completed", "document_ready"]
+    assert audit_actions(document) == ["documents.issue"]
 
 
-def test_a_wrong_or_reused_code_is_refused_and_nothing_is_issued(cast) -> None:
-    application = awaiting_signature(cast)
-    official = kepala_desa(cast)
-    code = signing_code(official)
+def test_a_broken_template_issues_nothing_and_uses_up_no_number(cast) -> None:
+    template = letter_of(cast)
+    template.body = "#let broken = ("
+    template.save()
 
-    with pytest.raises(ApplicationError, match="Kode autentikator salah"):
-        application_services.application_sign(
-            application=application,
-            actor=official,
-            expected_version=application.version,
-            second_factor_code="000000" if code != "000000" else "111111",
-        )
+    with pytest.raises(TemplateProblem, match="unclosed delimiter"):
+        issued(cast)
 
-    assert application.status == Status.SIGNING
-    assert not Document.objects.exists()
-    assert not NumberSequence.objects.exists()
-    assert "accounts.second_factor_failed" in audit_actions(object_id=str(official.pk))
-
-
-def test_a_code_cannot_sign_twice(cast) -> None:
-    official = kepala_desa(cast)
-    first, second = awaiting_signature(cast), awaiting_signature(cast)
-    code = signing_code(official)
-    application_services.application_sign(
-        application=first, actor=official, expected_version=first.version, second_factor_code=code
-    )
-
-    with pytest.raises(ApplicationError, match="sudah dipakai"):
-        application_services.application_sign(
-            application=second, actor=official, expected_version=second.version, second_factor_code=code
-        )
-
-    assert second.status == Status.SIGNING
-    assert Document.objects.count() == 1
-
-
-def test_a_broken_template_leaves_the_application_unsigned_and_tells_the_administrator(cast) -> None:
-    application = awaiting_signature(cast)
-    LetterTemplate.objects.filter(service=application.service).update(body="#let broken = (")
-    official = kepala_desa(cast)
-
-    with pytest.raises(ApplicationError) as refused:
-        signed(application, official)
-
-    assert str(refused.value) == "Templat surat bermasalah; administrator sudah diberi tahu."
-    assert application.status == Status.SIGNING
-    assert application.timeline.filter(action="sign").count() == 0
     assert not Document.objects.exists()
     assert not NumberSequence.objects.filter(last_value__gt=0).exists()
-    problem = AuditEvent.objects.get(action="documents.template_problem")
-    assert "unclosed delimiter" in problem.details["problem"]
 
 
 def test_only_the_offices_signer_may_issue(cast) -> None:
-    application = awaiting_signature(cast)
+    template = letter_of(cast)
 
     with pytest.raises(PermissionDenied):
-        signed(application, cast.sekar)  # Disdukcapil's signer, not the desa's
+        issued_by(cast.budi, office=cast.world.disdukcapil, template=template, owner=cast.siti)
+    with pytest.raises(PermissionDenied):
+        issued_by(cast.sekar, office=cast.world.pupr, template=template, owner=cast.siti)
 
     assert not Document.objects.exists()
+    assert not NumberSequence.objects.filter(last_value__gt=0).exists()
 
 
-def test_replacing_issues_a_new_number_and_marks_the_old_one(cast) -> None:
-    official = kepala_desa(cast)
-    application = signed(awaiting_signature(cast), official)
-    old = Document.objects.get(application=application)
+def test_replacing_issues_a_new_number_through_the_source_and_marks_the_old_one(
+    cast, test_source: RecordingSource
+) -> None:
+    old = issued(cast)
 
     with pytest.raises(DocumentError):
-        document_replace(document=old, actor=official, reason="  ")
+        document_replace(document=old, actor=cast.sekar, reason="  ")
     with pytest.raises(PermissionDenied):
-        document_replace(document=old, actor=cast.rini, reason="Salah ketik alamat.")
-    new = document_replace(document=old, actor=official, reason="Salah ketik alamat.")
+        document_replace(document=old, actor=cast.budi, reason="Salah ketik alamat.")
+    new = document_replace(document=old, actor=cast.sekar, reason="Salah ketik alamat.")
 
     old.refresh_from_db()
-    assert (old.state, old.replaced_by) == (Document.State.REPLACED, new)
-    assert new.state == Document.State.VALID
+    assert (old.state, old.replaced_by, old.revoked_reason) == (
+        Document.State.REPLACED,
+        new,
+        "Salah ketik alamat.",
+    )
+    assert (new.state, new.owner, new.kind) == (Document.State.VALID, cast.siti, TEST_KIND)
     assert "/002/" in new.number
-    assert "document.replaced" in audit_actions(object_id=str(old.pk))
-    assert "document.replace" in audit_actions(object_id=str(new.pk))
+    assert audit_actions(old) == ["documents.issue", "documents.replaced"]
+    assert audit_actions(new) == ["documents.replace"]
+    assert AuditEvent.objects.get(action="documents.replace").details["replaces"] == old.public_code
     with pytest.raises(DocumentError):
-        document_replace(document=old, actor=official, reason="Lagi.")
+        document_replace(document=old, actor=cast.sekar, reason="Lagi.")
 
 
-def test_revoking_needs_a_reason_and_the_right_person(cast) -> None:
-    official = kepala_desa(cast)
-    document = Document.objects.get(application=signed(awaiting_signature(cast), official))
+def test_revoking_needs_a_reason_and_the_right_person_and_tells_the_source(
+    cast, test_source: RecordingSource
+) -> None:
+    document = issued(cast)
 
     with pytest.raises(DocumentError):
-        document_revoke(document=document, actor=official, reason="")
+        document_revoke(document=document, actor=cast.sekar, reason="")
     with pytest.raises(PermissionDenied):
         document_revoke(document=document, actor=cast.andi, reason="Tidak berhak.")
     document_revoke(document=document, actor=cast.admin, reason="Diterbitkan untuk orang yang salah.")
@@ -161,6 +122,20 @@ def test_revoking_needs_a_reason_and_the_right_person(cast) -> None:
     document.refresh_from_db()
     assert document.state == Document.State.REVOKED
     assert document.revoked_reason == "Diterbitkan untuk orang yang salah."
-    assert "document.revoke" in audit_actions(object_id=str(document.pk))
+    assert "documents.revoke" in audit_actions(document)
+    assert [(d.pk, a, r) for d, a, r in test_source.revoked_calls] == [
+        (document.pk, cast.admin, "Diterbitkan untuk orang yang salah.")
+    ]
     with pytest.raises(DocumentError):
-        document_revoke(document=document, actor=official, reason="Lagi.")
+        document_revoke(document=document, actor=cast.sekar, reason="Lagi.")
+
+
+def test_a_kind_without_a_registered_source_fails_loudly_and_changes_nothing(cast) -> None:
+    document = issued(cast)  # kind "test", no source registered in this test
+
+    with pytest.raises(ImproperlyConfigured, match="no document source registered for kind 'test'"):
+        document_revoke(document=document, actor=cast.admin, reason="Salah orang.")
+
+    document.refresh_from_db()
+    assert document.state == Document.State.VALID
+    assert audit_actions(document) == ["documents.issue"]

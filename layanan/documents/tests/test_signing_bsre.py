@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from layanan.applications import services as application_services
 from layanan.core.testing import Cast
 from layanan.documents.models import SignerCredential
 from layanan.documents.signing import SigningFailed, sign_pdf, validate_pdf
@@ -143,26 +142,14 @@ def test_a_locally_signed_pdf_is_not_trusted_in_bsre_mode_without_the_local_ca(
     assert not report.trusted
 
 
-def test_the_officials_passphrase_reaches_bsre_through_the_signing_step(fake: FakeBsre, cast: Cast) -> None:
-    from layanan.applications.models import Status
-    from layanan.documents.models import Document
-    from layanan.documents.tests.render_builders import awaiting_signature, kepala_desa, signing_code
+def test_the_officials_passphrase_reaches_bsre_when_a_letter_is_issued(fake: FakeBsre, cast: Cast) -> None:
+    from layanan.documents.tests.render_builders import issued
 
-    application = awaiting_signature(cast)
-    official = kepala_desa(cast)
-    official.nik = NIK  # the fake knows this NIK with PASSPHRASE
-    official.save(update_fields=["nik"])
-    code = signing_code(official)
+    cast.sekar.nik = NIK  # the fake knows this NIK with PASSPHRASE
+    cast.sekar.save(update_fields=["nik"])
 
-    done = application_services.application_sign(
-        application=application,
-        actor=official,
-        expected_version=application.version,
-        second_factor_code=code,
-        passphrase=PASSPHRASE,
-    )
+    document = issued(cast, passphrase=PASSPHRASE)
 
-    assert done.status == Status.COMPLETED
-    document = Document.objects.get(application=done)
+    document.refresh_from_db()
     assert document.signature_backend == "bsre"
     assert validate_pdf(document.file.read()).intact

@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from layanan.documents import qr
-from layanan.documents.models import Document, Verification
-from layanan.documents.tests.render_builders import awaiting_signature, kepala_desa, signed, signing_ca
+from layanan.documents.models import Verification
+from layanan.documents.tests.render_builders import issued, signing_ca
 
 __all__ = ["signing_ca"]  # the fixture, imported for use below
 
@@ -24,9 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_ca")]
 def test_an_issued_letter_carries_a_valid_payload_and_passes_every_check(
     cast: Any, client: Client, tmp_path: Path
 ) -> None:
-    signer = kepala_desa(cast)
-    application = signed(awaiting_signature(cast), signer)
-    document = Document.objects.get(application=application)
+    document = issued(cast)
     pdf = document.file.read()
 
     payload = qr.extract_payload(pdf)

@@ -16,7 +16,6 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from layanan.applications.models import Application, Status
 from layanan.catalogue.models import Service
 from layanan.documents import qr
 from layanan.documents.models import Document
@@ -53,17 +52,10 @@ def document_row(
     n = next(_numbers)
     service = letter_service(cast)
     now = timezone.now()
-    application = Application.objects.create(
-        service=service,
-        applicant=cast.siti,
-        office=cast.world.disdukcapil,
-        status=Status.COMPLETED,
-        tracking_number=f"P-VERIF-{n:05d}",
-        submitted_at=now,
-        due_at=now,
-    )
     document = Document(
-        application=application,
+        kind="verification-test",
+        reference=f"P-VERIF-{n:05d}",
+        owner=cast.siti,
         service=service,
         office=cast.world.disdukcapil,
         number=f"470/{n:03d}/DUKCAPIL/XI/2026",

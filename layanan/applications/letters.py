@@ -1,0 +1,145 @@
+"""The letter of an application: its data, its issue through documents, and the bookkeeping around it.
+
+:mod:`layanan.documents` issues a letter from data it is handed and knows nothing
+of applications. This module is the application's side: it turns the answers
+into the letter's data (:func:`letter_data`), asks for the document
+(:func:`application_letter_issue`), links it to the application
+(:class:`~layanan.applications.models.IssuedLetter`), writes the timeline and
+tells the applicant "document ready", all in the caller's transaction.
+
+It is also the :class:`~layanan.documents.services.DocumentSource` of documents
+of kind ``application`` (registered in ``ApplicationsConfig.ready``): when
+documents replaces or revokes such a letter, it calls back here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from layanan.accounts.models import User
+from layanan.applications.models import Application, IssuedLetter
+from layanan.applications.workflow import WORKFLOW, ApplicationError
+from layanan.catalogue.models import FormField
+from layanan.documents.models import Document, LetterTemplate
+from layanan.documents.rendering import TemplateProblem
+from layanan.documents.services import document_issue
+from layanan.regions.models import Region
+
+__all__ = ["KIND", "ApplicationLetters", "application_letter_issue", "letter_data"]
+
+KIND = "application"  # Document.kind of the letters issued here
+
+
+def _answer_text(field: FormField | None, value: Any, regions: dict[str, str]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if field is not None and field.kind == FormField.Kind.VILLAGE:
+        return regions.get(str(value), str(value))
+    return str(value)
+
+
+def letter_data(application: Application) -> dict[str, str]:
+    """The application's answers as text for the template (a desa code becomes the desa's name)."""
+    answers: dict[str, Any] = dict(application.answers or {})
+    fields = {field.name: field for field in application.service.fields.all()}
+    codes = [
+        str(answers[name])
+        for name, field in fields.items()
+        if field.kind == FormField.Kind.VILLAGE and answers.get(name)
+    ]
+    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    data = {name: _answer_text(fields.get(name), value, regions) for name, value in answers.items()}
+    data.setdefault("pemohon", application.applicant.full_name)
+    data["nomor_pelacakan"] = application.tracking_number or ""
+    return data
+
+
+def _template_of(application: Application) -> LetterTemplate:
+    template = LetterTemplate.objects.select_related("service").filter(service=application.service).first()
+    if template is None:
+        raise TemplateProblem(f"layanan {application.service.slug} belum punya templat surat")
+    return template
+
+
+def application_letter_issue(
+    *,
+    application: Application,
+    signer: User,
+    passphrase: str | None = None,
+    replaces: Document | None = None,
+) -> Document:
+    """Issue the letter of ``application`` signed by ``signer`` (in the caller's transaction, or its own).
+
+    Links the document to the application, writes its ``document_issue`` timeline event
+    and tells the applicant (``application.document_ready``). ``replaces``: the letter this
+    one replaces (when documents re-issues it). ``passphrase`` is the official's BSrE
+    passphrase, passed straight to the signer. Raises :class:`ApplicationError` (no
+    handling office), PermissionDenied, ``TemplateProblem`` or ``SigningFailed``; then
+    nothing is issued.
+    """
+    office = application.office
+    if office is None:
+        raise ApplicationError(_("Permohonan ini belum punya kantor yang menangani."))
+    data = letter_data(application)
+    with transaction.atomic():
+        document = document_issue(
+            data=data,
+            office=office,
+            signer=signer,
+            template=_template_of(application),
+            kind=KIND,
+            holder_name=data.get("nama") or application.applicant.full_name,
+            owner=application.applicant,
+            owner_agent=application.submitted_by,
+            reference=application.tracking_number or "",
+            replaces=replaces,
+            passphrase=passphrase,
+        )
+        stored = document.file.name or ""
+        try:
+            IssuedLetter.objects.create(application=application, document=document)
+            WORKFLOW.event(
+                application,
+                actor=signer,
+                action="document_issue",
+                from_status=application.status,
+                to_status=application.status,
+                message=_("Surat sudah terbit: nomor %(number)s.") % {"number": document.number},
+            )
+            WORKFLOW.tell(application, "document_ready", once_per=f"d{document.pk}")
+        except BaseException:
+            document.file.storage.delete(stored)  # the transaction rolls back; so does the file
+            raise
+    return document
+
+
+def _application_of(document: Document) -> Application:
+    return Application.objects.select_related("service", "office", "applicant", "submitted_by").get(
+        issued_letters__document=document
+    )
+
+
+class ApplicationLetters:
+    """Documents' callbacks for the letters of applications (kind ``application``)."""
+
+    def reissue(self, *, document: Document, signer: User) -> Document:
+        return application_letter_issue(
+            application=_application_of(document), signer=signer, replaces=document
+        )
+
+    def revoked(self, *, document: Document, actor: User, reason: str) -> None:
+        application = _application_of(document)
+        WORKFLOW.event(
+            application,
+            actor=actor,
+            action="document_revoke",
+            from_status=application.status,
+            to_status=application.status,
+            message=_("Surat nomor %(number)s dicabut. Alasan: %(reason)s")
+            % {"number": document.number, "reason": reason},
+        )
