@@ -204,10 +204,11 @@ class Workflow:
     def step(
         self,
         case: Any,
-        *,
-        actor: Any,
         action: str,
+        actor: Any,
         expected_version: int | None,
+        /,
+        *,
         message: str | Callable[[Any], str],
         changes: Changes | None = None,
         before: Callable[[Any, datetime], object] | None = None,
@@ -216,7 +217,9 @@ class Workflow:
         notify: str | Callable[[Any], str | None] | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> Any:
-        """Take ``action`` on ``case`` (see the module docstring for the order); return the fresh case.
+        """``actor`` takes ``action`` on ``case`` (the module docstring says in which order).
+
+        Returns the fresh case; the caller's ``case`` is brought up to date too.
 
         ``expected_version`` is the version the actor saw (None: the reporter's own steps and
         the system, which act on what is there). ``before(fresh, now)`` checks what the table

@@ -58,9 +58,9 @@ def application_approve(
 
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="approve",
-        expected_version=expected_version,
+        "approve",
+        actor,
+        expected_version,
         message=words,
         changes=changes,
         notify=notify,
@@ -78,9 +78,9 @@ def application_reject(
     )
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="reject",
-        expected_version=expected_version,
+        "reject",
+        actor,
+        expected_version,
         message=_("Permohonan ditolak. Alasan: %(reason)s") % {"reason": reason},
         changes=lambda fresh, now: {"decision_reason": reason, "decided_at": now, "paused_at": None},
         notify="rejected",
@@ -132,9 +132,9 @@ def application_sign(
         with transaction.atomic():
             signed = WORKFLOW.step(
                 application,
-                actor=actor,
-                action="sign",
-                expected_version=expected_version,
+                "sign",
+                actor,
+                expected_version,
                 message=_("Surat sudah ditandatangani. Permohonan selesai."),
                 changes=lambda fresh, now: {"decided_at": now},
                 notify="completed",

@@ -21,9 +21,9 @@ def application_claim(*, application: Application, actor: User, expected_version
     """An officer takes a new application from the queue and starts checking it."""
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="claim",
-        expected_version=expected_version,
+        "claim",
+        actor,
+        expected_version,
         message=_("Permohonan mulai diperiksa petugas."),
         changes={"assigned_to": actor},
     )
@@ -43,9 +43,9 @@ def application_assign(
         raise ApplicationError(_("Pilih petugas kantor ini yang dapat memeriksa atau memutuskan permohonan."))
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="assign",
-        expected_version=expected_version,
+        "assign",
+        actor,
+        expected_version,
         message=_("Permohonan diserahkan kepada %(name)s.") % {"name": assignee.full_name},
         changes={"assigned_to": assignee},
         internal=True,
@@ -65,9 +65,9 @@ def application_forward(
         raise ApplicationError(_("Pilih kantor tujuan lain yang aktif."))
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="forward",
-        expected_version=expected_version,
+        "forward",
+        actor,
+        expected_version,
         message=_("Permohonan diteruskan ke %(office)s. Alasan: %(reason)s")
         % {"office": office.name, "reason": reason},
         changes={"office": office, "assigned_to": None},

@@ -84,9 +84,9 @@ def application_process(*, application: Application, actor: User, expected_versi
     """Every requirement is accepted: the office works on the output (verifying → processing)."""
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="process",
-        expected_version=expected_version,
+        "process",
+        actor,
+        expected_version,
         message=_("Persyaratan lengkap. Permohonan sedang diproses."),
         before=all_accepted,
     )
@@ -118,9 +118,9 @@ def application_request_revision(
 
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="request_revision",
-        expected_version=expected_version,
+        "request_revision",
+        actor,
+        expected_version,
         message=words,
         changes=lambda fresh, now: {"paused_at": now},
         notify="revision_needed",

@@ -176,9 +176,9 @@ def application_submit(*, application: Application, actor: User, submit_key: uui
             # A duplicate submit_key raises IntegrityError in the update; caught below.
             return WORKFLOW.step(
                 application,
-                actor=actor,
-                action="submit" if first else "resubmit",
-                expected_version=current.version,
+                "submit" if first else "resubmit",
+                actor,
+                current.version,
                 message=(
                     _received_message
                     if first
@@ -201,9 +201,9 @@ def application_withdraw(*, application: Application, actor: User, expected_vers
     """The applicant withdraws a draft, a submission nobody took yet, or one waiting for revision."""
     return WORKFLOW.step(
         application,
-        actor=actor,
-        action="withdraw",
-        expected_version=expected_version,
+        "withdraw",
+        actor,
+        expected_version,
         message=_("Permohonan dibatalkan oleh pemohon."),
         changes=lambda fresh, now: {"paused_at": None, "decided_at": now},
     )

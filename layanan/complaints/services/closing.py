@@ -23,9 +23,9 @@ def report_confirm(*, report: Report, actor: User) -> Report:
     """The reporter accepts the answer: the report is closed."""
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="confirm",
-        expected_version=None,
+        "confirm",
+        actor,
+        None,
         message=_("Pelapor mengonfirmasi jawaban; laporan selesai."),
         changes=lambda fresh, now: {"closed_at": now},
         notify="closed",
@@ -37,9 +37,9 @@ def report_rate(*, report: Report, actor: User, satisfied: bool, comment: str = 
     comment = (comment or "").strip()[:REASON_MAX]
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="rate",
-        expected_version=None,
+        "rate",
+        actor,
+        None,
         message=_("Pelapor puas dengan jawaban.") if satisfied else _("Pelapor belum puas dengan jawaban."),
         changes={"satisfied": satisfied, "rating_comment": comment},
         details={"satisfied": satisfied},
@@ -69,9 +69,9 @@ def report_reopen(*, report: Report, actor: User, reason: str) -> Report:
 
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="reopen",
-        expected_version=None,
+        "reopen",
+        actor,
+        None,
         message=_("Pelapor membuka kembali laporan: %(reason)s") % {"reason": reason},
         before=check,
         changes=lambda fresh, now: {
@@ -97,9 +97,9 @@ def report_auto_close(*, report: Report) -> Report:
 
     return WORKFLOW.step(
         report,
-        actor=None,
-        action="auto_close",
-        expected_version=None,
+        "auto_close",
+        None,
+        None,
         message=_("Laporan ditutup tanpa balasan pelapor."),
         before=due,
         changes=lambda fresh, now: {"closed_at": now},

@@ -51,9 +51,9 @@ def report_dispose(
         with transaction.atomic():
             verified = WORKFLOW.step(
                 report,
-                actor=actor,
-                action="verify",
-                expected_version=expected_version,
+                "verify",
+                actor,
+                expected_version,
                 message=_("Laporan diverifikasi."),
                 changes={"status_reason": ""},
                 notify="verified",
@@ -97,9 +97,9 @@ def report_dispose(
 
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="dispose",
-        expected_version=expected_version,
+        "dispose",
+        actor,
+        expected_version,
         message=_("Laporan diteruskan ke %(offices)s.") % {"offices": ", ".join(o.name for o in chosen)},
         changes=changes,
         after=create,
@@ -143,9 +143,9 @@ def report_redispose(
 
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="redispose",
-        expected_version=expected_version,
+        "redispose",
+        actor,
+        expected_version,
         message=_("Penanganan dialihkan dari %(from)s ke %(to)s: %(reason)s")
         % {"from": from_office.name, "to": to_office.name, "reason": reason},
         before=check,

@@ -30,9 +30,9 @@ def report_start(*, report: Report, actor: User, expected_version: int) -> Repor
     """An office with an active disposition starts the follow-up."""
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="start",
-        expected_version=expected_version,
+        "start",
+        actor,
+        expected_version,
         message=_("%(office)s mulai menindaklanjuti laporan.") % {"office": _office_name(actor)},
         notify="in_progress",
     )
@@ -82,9 +82,9 @@ def report_answer(
 
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="answer",
-        expected_version=expected_version,
+        "answer",
+        actor,
+        expected_version,
         message=_("%(office)s menjawab: %(answer)s") % {"office": _office_name(actor), "answer": answer},
         before=mark,
         changes=changes,

@@ -47,9 +47,9 @@ def report_postpone(*, report: Report, actor: User, expected_version: int, reaso
     reason = clean_text(reason, empty=_("Tuliskan alasan penundaan."))
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="postpone",
-        expected_version=expected_version,
+        "postpone",
+        actor,
+        expected_version,
         message=_("Laporan ditunda: %(reason)s") % {"reason": reason},
         changes={"status_reason": reason},
         notify="postponed",
@@ -63,9 +63,9 @@ def report_not_authority(
     redirect = clean_text(redirect_to, empty=_("Tuliskan ke mana pelapor sebaiknya melapor."), limit=240)
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="not_authority",
-        expected_version=expected_version,
+        "not_authority",
+        actor,
+        expected_version,
         message=_("Bukan kewenangan Pemerintah Kabupaten: %(reason)s Sebaiknya ke: %(to)s")
         % {"reason": reason, "to": redirect},
         changes=lambda fresh, now: {"status_reason": reason, "redirect_to": redirect, "closed_at": now},
@@ -111,9 +111,9 @@ def report_archive(
     )
     return WORKFLOW.step(
         report,
-        actor=actor,
-        action="archive",
-        expected_version=expected_version,
+        "archive",
+        actor,
+        expected_version,
         message=message,
         changes=lambda fresh, now: {
             "status_reason": reason,
