@@ -46,6 +46,7 @@ from layanan.core.staff_views import (
     queue_render,
     required_text,
 )
+from layanan.core.tags import tags_by_status
 from layanan.identity.selectors import mask_nik
 
 BUCKET_LABELS = {
@@ -56,17 +57,12 @@ BUCKET_LABELS = {
     "signing": gettext_lazy("Menunggu tanda tangan"),
     "overdue": gettext_lazy("Terlambat"),
 }
-STATUS_TAGS = {
-    Status.DRAFT: "tag--grey",
-    Status.SUBMITTED: "",
-    Status.VERIFYING: "tag--yellow",
-    Status.REVISION: "tag--yellow",
-    Status.PROCESSING: "",
-    Status.SIGNING: "",
-    Status.COMPLETED: "tag--green",
-    Status.REJECTED: "tag--red",
-    Status.WITHDRAWN: "tag--grey",
-}
+STATUS_TAGS = tags_by_status(
+    grey=(Status.DRAFT, Status.WITHDRAWN),
+    yellow=(Status.VERIFYING, Status.REVISION),
+    green=(Status.COMPLETED,),
+    red=(Status.REJECTED,),
+)
 
 
 # --- who is asking -------------------------------------------------------------------------------

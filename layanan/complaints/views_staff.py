@@ -59,6 +59,7 @@ from layanan.core.staff_views import (
     queue_render,
     required_text,
 )
+from layanan.core.tags import tags_by_status
 
 PAGE_ACTIONS = frozenset(
     {
@@ -83,17 +84,11 @@ BUCKET_LABELS = {
     "overdue": gettext_lazy("Lewat batas waktu"),
     "closed": gettext_lazy("Selesai"),
 }
-STATUS_TAGS = {
-    Status.RECEIVED: "",
-    Status.POSTPONED: "tag--yellow",
-    Status.VERIFIED: "",
-    Status.DISPOSED: "",
-    Status.IN_PROGRESS: "tag--yellow",
-    Status.ANSWERED: "tag--green",
-    Status.CLOSED: "tag--green",
-    Status.NOT_AUTHORITY: "tag--grey",
-    Status.ARCHIVED: "tag--grey",
-}
+STATUS_TAGS = tags_by_status(
+    grey=(Status.NOT_AUTHORITY, Status.ARCHIVED),
+    yellow=(Status.POSTPONED, Status.IN_PROGRESS),
+    green=(Status.ANSWERED, Status.CLOSED),
+)
 
 
 # --- who is asking -------------------------------------------------------------------------------
@@ -187,7 +182,7 @@ def _row(report: Report, now: datetime) -> Row:
     return Row(
         report=report,
         due=_report_due(report, now),
-        tag=STATUS_TAGS[Status(report.status)],
+        tag=STATUS_TAGS.get(report.status, ""),
         breached=selectors.is_breached(report, now),
     )
 
@@ -287,7 +282,7 @@ def _render(
         "report": report,
         "party": party,
         "is_coordinator": party == Party.COORDINATOR,
-        "status_tag": STATUS_TAGS[Status(report.status)],
+        "status_tag": STATUS_TAGS.get(report.status, ""),
         "due": _report_due(report, timezone.now()),
         "photos": [photo for photo in photos if not photo.is_evidence],
         "evidence": [photo for photo in photos if photo.is_evidence],
