@@ -38,6 +38,7 @@ from layanan.core.staff_views import (
     REASON_MAX,
     Invalid,
     Problem,
+    Problems,
     field_errors,
     posted_text,
     posted_values,
@@ -384,15 +385,15 @@ def _do_reject(request: HttpRequest, actor: User, application: Application) -> s
 
 
 def _do_forward(request: HttpRequest, actor: User, application: Application) -> str:
-    problems = []
+    problems = Problems()
     office = Office.objects.filter(code=request.POST.get("office", ""), is_active=True).first()
-    if office is None or office.pk == application.office_id:
-        problems.append(Problem(_("Pilih kantor tujuan."), "forward-office"))
-    reason = posted_text(request, "reason")
-    if not reason:
-        problems.append(Problem(_("Tulis alasan permohonan ini diteruskan."), "forward-reason"))
-    if problems:
-        raise Invalid(problems)
+    problems.check(
+        office is not None and office.pk != application.office_id, _("Pilih kantor tujuan."), "forward-office"
+    )
+    reason = problems.text(
+        request, "reason", target="forward-reason", message=_("Tulis alasan permohonan ini diteruskan.")
+    )
+    problems.raise_any()
     assert office is not None
     services.application_forward(
         application=application,

@@ -51,6 +51,7 @@ from layanan.core.staff_views import (
     REASON_MAX,
     Invalid,
     Problem,
+    Problems,
     field_errors,
     posted_text,
     posted_values,
@@ -380,16 +381,15 @@ def _do_postpone(request: HttpRequest, actor: User, report: Report) -> str:
 
 
 def _do_not_authority(request: HttpRequest, actor: User, report: Report) -> str:
-    problems = []
+    problems = Problems()
     reason, redirect_to = _text(request, "reason"), _text(request, "redirect_to")[:240]
-    if not reason:
-        problems.append(
-            Problem(_("Tulis alasan laporan ini bukan kewenangan pemerintah kabupaten."), "na-reason")
-        )
-    if not redirect_to:
-        problems.append(Problem(_("Tulis ke mana pelapor sebaiknya menyampaikan laporannya."), "na-redirect"))
-    if problems:
-        raise Invalid(problems)
+    problems.check(
+        bool(reason), _("Tulis alasan laporan ini bukan kewenangan pemerintah kabupaten."), "na-reason"
+    )
+    problems.check(
+        bool(redirect_to), _("Tulis ke mana pelapor sebaiknya menyampaikan laporannya."), "na-redirect"
+    )
+    problems.raise_any()
     services.report_not_authority(
         report=report,
         actor=actor,
@@ -465,22 +465,22 @@ def _do_answer(request: HttpRequest, actor: User, report: Report) -> str:
 
 
 def _do_redispose(request: HttpRequest, actor: User, report: Report) -> str:
-    problems = []
+    problems = Problems()
     active = {office.code: office for office in _active_offices(report)}
     if actor.office is not None and actor.office.code in active:
         from_office: Office | None = actor.office  # an office hands its own disposition on
     else:
         from_office = active.get(request.POST.get("from_office", ""))
-        if from_office is None:
-            problems.append(Problem(_("Pilih instansi asal disposisi."), "redispose-from"))
+        problems.check(from_office is not None, _("Pilih instansi asal disposisi."), "redispose-from")
     to_office = _office(request.POST.get("office", ""))
-    if to_office is None or to_office.code in active:
-        problems.append(Problem(_("Pilih instansi tujuan."), "redispose-office"))
+    problems.check(
+        to_office is not None and to_office.code not in active,
+        _("Pilih instansi tujuan."),
+        "redispose-office",
+    )
     reason = _text(request, "reason")
-    if not reason:
-        problems.append(Problem(_("Tulis alasan laporan ini dialihkan."), "redispose-reason"))
-    if problems:
-        raise Invalid(problems)
+    problems.check(bool(reason), _("Tulis alasan laporan ini dialihkan."), "redispose-reason")
+    problems.raise_any()
     assert to_office is not None
     assert from_office is not None
     services.report_redispose(

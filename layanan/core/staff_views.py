@@ -42,6 +42,27 @@ class Posted:
     values: dict[str, str] = field(default_factory=dict)
 
 
+class Problems:
+    """The problems found while reading one posted form, all reported at once by :meth:`raise_any`."""
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    def check(self, ok: bool, message: str, target: str) -> None:
+        if not ok:
+            self.found.append(Problem(message, target))
+
+    def text(self, request: HttpRequest, name: str, *, target: str, message: str) -> str:
+        """:func:`posted_text`, noting ``message`` when it is empty."""
+        value = posted_text(request, name)
+        self.check(bool(value), message, target)
+        return value
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise Invalid(self.found)
+
+
 def posted_values(request: HttpRequest) -> dict[str, str]:
     """Every posted field but the CSRF token, for :class:`Posted`."""
     return {key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"}
