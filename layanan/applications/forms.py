@@ -32,15 +32,11 @@ from django.utils.translation import gettext_lazy
 from layanan.accounts.phone import normalize_phone
 from layanan.catalogue.models import FormField
 from layanan.catalogue.validation import shown_when_parse
+from layanan.core.forms import FlexibleDateField, input_attrs
 from layanan.identity.forms import KkField, NikField
-from layanan.regions.selectors import village_list
+from layanan.regions.forms import village_choices
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 MAX_RADIOS = 5
-
-
-def _input(**attrs: str) -> dict[str, str]:
-    return {"class": "input", **attrs}
 
 
 def shown_when_of(field: FormField) -> tuple[str, str] | None:
@@ -60,15 +56,6 @@ def field_is_shown(field: FormField, answers: Mapping[str, Any]) -> bool:
     return str(answers.get(name) or "") == value
 
 
-def village_choices() -> list[tuple[str, Any]]:
-    """The regency's desa/kelurahan grouped by kecamatan, for an optgroup select."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for village in village_list():
-        district = village.parent.name if village.parent else ""
-        groups.setdefault(district, []).append((village.code, village.name))
-    return [("", _("Pilih desa/kelurahan")), *[(district, items) for district, items in groups.items()]]
-
-
 class PhoneField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 20)
@@ -78,15 +65,6 @@ class PhoneField(forms.CharField):
     def clean(self, value: Any) -> str:
         cleaned = super().clean(value)
         return normalize_phone(cleaned) if cleaned else ""
-
-
-class FlexibleDateField(forms.DateField):
-    """``<input type=date>`` where the browser has one; ``17/08/1990`` typed by hand works too."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("widget", forms.DateInput(attrs=_input(type="date"), format="%Y-%m-%d"))
-        super().__init__(**kwargs)
 
 
 def _lower_first(label: str) -> str:
@@ -139,13 +117,13 @@ def make_field(definition: FormField) -> forms.Field:
     errors = _messages(definition.label, kind)
     field: forms.Field
     if kind == FormField.Kind.NIK:
-        field = NikField(**common, widget=forms.TextInput(attrs=_input()))
+        field = NikField(**common, widget=forms.TextInput(attrs=input_attrs()))
         field.error_messages["required"] = errors["required"]
     elif kind == FormField.Kind.KK:
-        field = KkField(**common, widget=forms.TextInput(attrs=_input()))
+        field = KkField(**common, widget=forms.TextInput(attrs=input_attrs()))
         field.error_messages["required"] = errors["required"]
     elif kind == FormField.Kind.PHONE:
-        field = PhoneField(**common, error_messages=errors, widget=forms.TextInput(attrs=_input()))
+        field = PhoneField(**common, error_messages=errors, widget=forms.TextInput(attrs=input_attrs()))
     elif kind == FormField.Kind.DATE:
         field = FlexibleDateField(**common, error_messages=errors)
         field.widget.attrs.setdefault("class", "input input--short")
@@ -155,7 +133,7 @@ def make_field(definition: FormField) -> forms.Field:
             min_value=definition.min_value,
             max_value=definition.max_value,
             error_messages=errors,
-            widget=forms.NumberInput(attrs=_input(inputmode="numeric")),
+            widget=forms.NumberInput(attrs=input_attrs(inputmode="numeric")),
         )
     elif kind == FormField.Kind.CHOICE:
         options = [(choice, choice) for choice in definition.choice_list()]
@@ -168,11 +146,14 @@ def make_field(definition: FormField) -> forms.Field:
                 **common,
                 choices=[("", _("Pilih salah satu")), *options],
                 error_messages=errors,
-                widget=forms.Select(attrs=_input()),
+                widget=forms.Select(attrs=input_attrs()),
             )
     elif kind == FormField.Kind.VILLAGE:
         field = forms.ChoiceField(
-            **common, choices=village_choices(), error_messages=errors, widget=forms.Select(attrs=_input())
+            **common,
+            choices=village_choices(),
+            error_messages=errors,
+            widget=forms.Select(attrs=input_attrs()),
         )
     else:
         multiline = kind == FormField.Kind.TEXTAREA
@@ -181,7 +162,9 @@ def make_field(definition: FormField) -> forms.Field:
             max_length=definition.max_value or (2000 if multiline else 200),
             min_length=definition.min_value,
             error_messages=errors,
-            widget=forms.Textarea(attrs=_input(rows="5")) if multiline else forms.TextInput(attrs=_input()),
+            widget=forms.Textarea(attrs=input_attrs(rows="5"))
+            if multiline
+            else forms.TextInput(attrs=input_attrs()),
         )
     if definition.pattern and kind in (FormField.Kind.TEXT, FormField.Kind.TEXTAREA, FormField.Kind.PHONE):
         field.validators.append(
@@ -280,7 +263,7 @@ class OperatorStartForm(forms.Form):
         help_text=gettext_lazy("Nomor yang dipakai warga saat mendaftar, seperti 0812 3456 7890."),
         max_length=20,
         error_messages={"required": gettext_lazy("Masukkan nomor HP warga.")},
-        widget=forms.TextInput(attrs=_input(inputmode="tel", autocomplete="off")),
+        widget=forms.TextInput(attrs=input_attrs(inputmode="tel", autocomplete="off")),
     )
     consent = forms.BooleanField(
         label=gettext_lazy(
@@ -303,7 +286,7 @@ class LookupForm(forms.Form):
         max_length=30,
         error_messages={"required": gettext_lazy("Masukkan nomor pelacakan.")},
         widget=forms.TextInput(
-            attrs=_input(autocomplete="off", spellcheck="false", autocapitalize="characters")
+            attrs=input_attrs(autocomplete="off", spellcheck="false", autocapitalize="characters")
         ),
     )
     phone_last4 = forms.CharField(

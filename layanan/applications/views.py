@@ -41,22 +41,18 @@ from layanan.applications.forms import (
 )
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.catalogue.models import Requirement, Service
+from layanan.core.tags import tags_by_status
 from layanan.core.uploads import UploadRefused, size_words
 from layanan.documents.models import Document
 
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
 
-STATUS_TAGS = {
-    Status.DRAFT: "tag--grey",
-    Status.SUBMITTED: "",
-    Status.VERIFYING: "",
-    Status.REVISION: "tag--yellow",
-    Status.PROCESSING: "",
-    Status.SIGNING: "",
-    Status.COMPLETED: "tag--green",
-    Status.REJECTED: "tag--red",
-    Status.WITHDRAWN: "tag--grey",
-}
+STATUS_TAGS = tags_by_status(
+    grey=(Status.DRAFT, Status.WITHDRAWN),
+    yellow=(Status.REVISION,),
+    green=(Status.COMPLETED,),
+    red=(Status.REJECTED,),
+)
 EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.REVISION})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,8 +31,23 @@ from layanan.accounts.permissions import can, scope
 from layanan.agencies.models import Office
 from layanan.applications import selectors, services, workflow
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
-from layanan.calendars.selectors import working_days_between
+from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.catalogue.models import FormField
+from layanan.core import staff_views
+from layanan.core.staff_views import (
+    REASON_MAX,
+    Invalid,
+    Problem,
+    Problems,
+    field_errors,
+    posted_text,
+    posted_values,
+    posted_version,
+    queue_bucket,
+    queue_render,
+    required_text,
+)
+from layanan.core.tags import tags_by_status
 from layanan.identity.selectors import mask_nik
 
 BUCKET_LABELS = {
@@ -43,18 +58,12 @@ BUCKET_LABELS = {
     "signing": gettext_lazy("Menunggu tanda tangan"),
     "overdue": gettext_lazy("Terlambat"),
 }
-STATUS_TAGS = {
-    Status.DRAFT: "tag--grey",
-    Status.SUBMITTED: "",
-    Status.VERIFYING: "tag--yellow",
-    Status.REVISION: "tag--yellow",
-    Status.PROCESSING: "",
-    Status.SIGNING: "",
-    Status.COMPLETED: "tag--green",
-    Status.REJECTED: "tag--red",
-    Status.WITHDRAWN: "tag--grey",
-}
-REASON_MAX = 2000
+STATUS_TAGS = tags_by_status(
+    grey=(Status.DRAFT, Status.WITHDRAWN),
+    yellow=(Status.VERIFYING, Status.REVISION),
+    green=(Status.COMPLETED,),
+    red=(Status.REJECTED,),
+)
 
 
 # --- who is asking -------------------------------------------------------------------------------
@@ -81,39 +90,13 @@ def _require_work_reader(actor: User, application: Application) -> None:
 # --- the queue -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Due:
-    """An application's SLA as the officer reads it."""
-
-    at: datetime | None
-    text: str
-    late: bool
-
-
 def _due(application: Application, now: datetime) -> Due:
+    """An application's SLA as the officer reads it: the clock stops while the applicant revises."""
     if application.due_at is None:
-        return Due(at=None, text="", late=False)
+        return NO_DUE
     if application.paused_at is not None:
         return Due(at=application.due_at, text=_("dijeda, menunggu pemohon"), late=False)
-    if application.due_at <= now:
-        days = working_days_between(application.due_at, now)
-        if days == 0:
-            return Due(at=application.due_at, text=_("terlambat, kurang dari 1 hari kerja"), late=True)
-        text = ngettext("terlambat %(days)d hari kerja", "terlambat %(days)d hari kerja", days)
-        return Due(at=application.due_at, text=text % {"days": days}, late=True)
-    days = working_days_between(now, application.due_at)
-    if days == 0:
-        return Due(at=application.due_at, text=_("sisa kurang dari 1 hari kerja"), late=False)
-    text = ngettext("sisa %(days)d hari kerja", "sisa %(days)d hari kerja", days)
-    return Due(at=application.due_at, text=text % {"days": days}, late=False)
-
-
-@dataclass(frozen=True)
-class Tab:
-    slug: str
-    label: str
-    count: int
-    current: bool
+    return due_of(application.due_at, now)
 
 
 @dataclass(frozen=True)
@@ -143,20 +126,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(request, "applications/staff/choose_office.html", {"offices": offices})
     elif not _may_read_queue(actor, actor.office):
         raise PermissionDenied
-    bucket = request.GET.get("kelompok", "new")
-    if bucket not in selectors.QUEUE_BUCKETS:
-        bucket = "new"
+    bucket = queue_bucket(request, selectors.QUEUE_BUCKETS)
     result = selectors.office_queue(actor=actor, office=office, bucket=bucket)
     now = timezone.now()
-    tabs = [
-        Tab(
-            slug=slug,
-            label=str(BUCKET_LABELS[slug]),
-            count=result.counts.get(slug, 0),
-            current=slug == bucket,
-        )
-        for slug in selectors.QUEUE_BUCKETS
-    ]
     rows = [
         Row(
             application=item,
@@ -166,19 +138,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         for item in result.items
     ]
-    own_office = actor.office_id == result.office.pk
-    return render(
+    return queue_render(
         request,
         "applications/staff/queue.html",
-        {
-            "office": result.office,
-            "bucket": bucket,
-            "bucket_label": BUCKET_LABELS[bucket],
-            "tabs": tabs,
-            "rows": rows,
-            "read_only": not own_office,
-            "kantor": code,
-        },
+        office=result.office,
+        buckets=selectors.QUEUE_BUCKETS,
+        labels=BUCKET_LABELS,
+        bucket=bucket,
+        counts=result.counts,
+        rows=rows,
+        read_only=actor.office_id != result.office.pk,
     )
 
 
@@ -199,20 +168,10 @@ class Item:
 
 
 @dataclass
-class Problem:
-    """One error for the summary: the message and the id of the field (or section) it belongs to."""
+class Posted(staff_views.Posted):
+    """What the officer posted, and which requirement's review it was."""
 
-    message: str
-    target: str
-
-
-@dataclass
-class Posted:
-    """What the officer posted, to fill the forms again after an error."""
-
-    action: str = ""
     check_id: int | None = None
-    values: dict[str, str] = field(default_factory=dict)
 
 
 def _answers(application: Application, fields: list[FormField]) -> list[Answer]:
@@ -298,7 +257,7 @@ def _render_work(
 ) -> HttpResponse:
     allowed = _allowed_actions(actor, application)
     problems = problems or []
-    errors = {problem.target.replace("-", "_"): problem.message for problem in problems}
+    errors = field_errors(problems)
     items = _items(application, errors)
     fields = list(application.service.fields.order_by("step", "order", "pk"))
     applicant = application.applicant
@@ -343,36 +302,8 @@ def work(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- actions -------------------------------------------------------------------------------------
 
 
-class Invalid(Exception):
-    """The posted form is incomplete; the problems say where."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems[0].message if problems else "")
-        self.problems = problems
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # no version seen: never matches, so the officer is asked to reload
-
-
-def _text(request: HttpRequest, name: str) -> str:
-    return request.POST.get(name, "").strip()
-
-
-def _required_text(request: HttpRequest, name: str, target: str, message: str) -> str:
-    value = _text(request, name)
-    if not value:
-        raise Invalid([Problem(message, target)])
-    if len(value) > REASON_MAX:
-        raise Invalid([Problem(_("Tulis paling banyak %(max)d karakter.") % {"max": REASON_MAX}, target)])
-    return value
-
-
 def _do_claim(request: HttpRequest, actor: User, application: Application) -> str:
-    services.application_claim(application=application, actor=actor, expected_version=_version(request))
+    services.application_claim(application=application, actor=actor, expected_version=posted_version(request))
     return _("Permohonan ini sekarang Anda tangani.")
 
 
@@ -388,7 +319,7 @@ def _do_assign(request: HttpRequest, actor: User, application: Application) -> s
     if assignee is None:
         raise Invalid([problem])
     services.application_assign(
-        application=application, actor=actor, assignee=assignee, expected_version=_version(request)
+        application=application, actor=actor, assignee=assignee, expected_version=posted_version(request)
     )
     return _("Permohonan ini diserahkan kepada %(name)s.") % {"name": assignee.full_name}
 
@@ -403,11 +334,12 @@ def _review(request: HttpRequest, actor: User, application: Application, check_i
         raise Invalid([Problem(_("Pilih: diterima, atau perlu diperbaiki."), f"verdict-{check.pk}")])
     reason = ""
     if verdict == "revision":
-        reason = _required_text(
+        reason = required_text(
             request,
             "reason",
-            f"reason-{check.pk}",
-            _("Tulis apa yang harus diperbaiki pemohon pada %(item)s.") % {"item": check.requirement.name},
+            target=f"reason-{check.pk}",
+            message=_("Tulis apa yang harus diperbaiki pemohon pada %(item)s.")
+            % {"item": check.requirement.name},
         )
     services.requirement_review(check=check, actor=actor, accepted=verdict == "accept", reason=reason)
     if verdict == "accept":
@@ -423,8 +355,8 @@ def _do_revision(request: HttpRequest, actor: User, application: Application) ->
     services.application_request_revision(
         application=application,
         actor=actor,
-        expected_version=_version(request),
-        message=_text(request, "message")[:REASON_MAX],
+        expected_version=posted_version(request),
+        message=posted_text(request, "message", clip=REASON_MAX),
     )
     return _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
 
@@ -433,40 +365,40 @@ def _do_approve(request: HttpRequest, actor: User, application: Application) -> 
     services.application_approve(
         application=application,
         actor=actor,
-        expected_version=_version(request),
-        message=_text(request, "message")[:REASON_MAX],
+        expected_version=posted_version(request),
+        message=posted_text(request, "message", clip=REASON_MAX),
     )
     return _("Permohonan disetujui.")
 
 
 def _do_reject(request: HttpRequest, actor: User, application: Application) -> str:
-    reason = _required_text(
+    reason = required_text(
         request,
         "reason",
-        "reject-reason",
-        _("Tulis alasan penolakan yang dapat dipahami dan ditindaklanjuti pemohon."),
+        target="reject-reason",
+        message=_("Tulis alasan penolakan yang dapat dipahami dan ditindaklanjuti pemohon."),
     )
     services.application_reject(
-        application=application, actor=actor, expected_version=_version(request), reason=reason
+        application=application, actor=actor, expected_version=posted_version(request), reason=reason
     )
     return _("Permohonan ditolak.")
 
 
 def _do_forward(request: HttpRequest, actor: User, application: Application) -> str:
-    problems = []
+    problems = Problems()
     office = Office.objects.filter(code=request.POST.get("office", ""), is_active=True).first()
-    if office is None or office.pk == application.office_id:
-        problems.append(Problem(_("Pilih kantor tujuan."), "forward-office"))
-    reason = _text(request, "reason")
-    if not reason:
-        problems.append(Problem(_("Tulis alasan permohonan ini diteruskan."), "forward-reason"))
-    if problems:
-        raise Invalid(problems)
+    problems.check(
+        office is not None and office.pk != application.office_id, _("Pilih kantor tujuan."), "forward-office"
+    )
+    reason = problems.text(
+        request, "reason", target="forward-reason", message=_("Tulis alasan permohonan ini diteruskan.")
+    )
+    problems.raise_any()
     assert office is not None
     services.application_forward(
         application=application,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         office=office,
         reason=reason[:REASON_MAX],
     )
@@ -474,13 +406,13 @@ def _do_forward(request: HttpRequest, actor: User, application: Application) -> 
 
 
 def _do_sign(request: HttpRequest, actor: User, application: Application) -> str:
-    code = _text(request, "code")
+    code = posted_text(request, "code")
     if not code:
         raise Invalid([Problem(_("Ketik kode 6 angka dari aplikasi autentikator Anda."), "sign-code")])
     services.application_sign(
         application=application,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         second_factor_code=code,
         passphrase=request.POST.get("passphrase") or None,  # BSrE only; never stored
     )
@@ -490,7 +422,7 @@ def _do_sign(request: HttpRequest, actor: User, application: Application) -> str
 
 
 def _do_note(request: HttpRequest, actor: User, application: Application) -> str:
-    text = _required_text(request, "text", "note-text", _("Tulis isi catatan."))
+    text = required_text(request, "text", target="note-text", message=_("Tulis isi catatan."))
     services.application_note(application=application, actor=actor, text=text)
     return _("Catatan internal disimpan.")
 
@@ -516,10 +448,7 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
     _require_work_reader(actor, application)
     if not workflow.parties_of(actor, application) - {workflow.Party.APPLICANT}:
         raise PermissionDenied  # readers (a leader, staff of another office in reach) only read
-    posted = Posted(
-        action=action,
-        values={key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"},
-    )
+    posted = Posted(action=action, values=posted_values(request))
     try:
         if action.startswith("review-"):
             check_id = action.removeprefix("review-")

@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import ExifTags, Image
 
-from layanan.applications.forms import DATE_INPUT_FORMATS, village_choices
 from layanan.complaints.models import Category, Kind
 from layanan.complaints.selectors import PUBLIC_STATUSES
 from layanan.complaints.services import PHOTOS_MAX, TEXT_MAX, TEXT_MIN
+from layanan.core.forms import FlexibleDateField, input_attrs
 from layanan.core.uploads import UploadRefused, clean_upload
+from layanan.regions.forms import village_choices
 from layanan.regions.models import Region
 from layanan.regions.selectors import district_list, region_get
 
@@ -40,10 +41,6 @@ KIND_HINTS = {
     Kind.ASPIRATION: gettext_lazy("Anda punya usul atau saran untuk pemerintah kabupaten."),
     Kind.INFORMATION: gettext_lazy("Anda ingin mendapat informasi atau dokumen publik dari pemerintah."),
 }
-
-
-def _input(**attrs: str) -> dict[str, str]:
-    return {"class": "input", **attrs}
 
 
 # --- the location of a photo ---------------------------------------------------------------------------
@@ -172,7 +169,7 @@ class ReportForm(forms.Form):
         help_text=gettext_lazy("Misalnya: Jl. Soekarno-Hatta dekat Masjid Agung."),
         max_length=240,
         required=False,
-        widget=forms.TextInput(attrs=_input(autocomplete="off")),
+        widget=forms.TextInput(attrs=input_attrs(autocomplete="off")),
     )
     latitude = forms.DecimalField(
         label=gettext_lazy("Garis lintang (tidak wajib)"),
@@ -182,7 +179,7 @@ class ReportForm(forms.Form):
         min_value=-90,
         max_value=90,
         error_messages={"invalid": gettext_lazy("Masukkan angka, seperti -4.8301.")},
-        widget=forms.TextInput(attrs=_input(inputmode="decimal", autocomplete="off")),
+        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
     )
     longitude = forms.DecimalField(
         label=gettext_lazy("Garis bujur (tidak wajib)"),
@@ -192,15 +189,13 @@ class ReportForm(forms.Form):
         min_value=-180,
         max_value=180,
         error_messages={"invalid": gettext_lazy("Masukkan angka, seperti 104.8806.")},
-        widget=forms.TextInput(attrs=_input(inputmode="decimal", autocomplete="off")),
+        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
     )
-    occurred_on = forms.DateField(
+    occurred_on = FlexibleDateField(
         label=gettext_lazy("Tanggal kejadian (tidak wajib)"),
         help_text=gettext_lazy("Misalnya 17/08/2026."),
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
         error_messages={"invalid": gettext_lazy("Masukkan tanggal yang benar, seperti 17/08/2026.")},
-        widget=forms.DateInput(attrs=_input(type="date"), format="%Y-%m-%d"),
     )
     photos = PhotosField(
         label=gettext_lazy("Foto (tidak wajib)"),

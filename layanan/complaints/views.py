@@ -35,21 +35,16 @@ from layanan.accounts.models import User
 from layanan.complaints import selectors, services, workflow
 from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
 from layanan.complaints.models import Report, Status
+from layanan.core.tags import tags_by_status
 
 NEW_REPORTS_PER_USER = ratelimit.Limit("report-new", attempts=10, window_seconds=24 * 60 * 60)
 PUBLIC_PAGE_SIZE = 20
 
-STATUS_TAGS = {
-    Status.RECEIVED: "",
-    Status.POSTPONED: "tag--yellow",
-    Status.VERIFIED: "",
-    Status.DISPOSED: "",
-    Status.IN_PROGRESS: "",
-    Status.ANSWERED: "tag--green",
-    Status.CLOSED: "tag--grey",
-    Status.NOT_AUTHORITY: "tag--grey",
-    Status.ARCHIVED: "tag--grey",
-}
+STATUS_TAGS = tags_by_status(
+    grey=(Status.CLOSED, Status.NOT_AUTHORITY, Status.ARCHIVED),
+    yellow=(Status.POSTPONED,),
+    green=(Status.ANSWERED,),
+)
 OPEN_STATUSES = workflow.OPEN_STATUSES
 PUBLIC_STATUSES = selectors.PUBLIC_STATUSES
 

@@ -2,13 +2,17 @@
 
 Thin: parse the request, ask a selector or call a service, render or redirect.
 
-- The verifying administrator (role ``admin``) works the desk: received and
-  postponed reports on the verify clock. Only they may open the reporter's
-  identity, one POST at a time, each audited by ``reporter_identity_view``.
-- Staff of an office the report is disposed to work it from their queue:
-  notes, start, a public answer with evidence photos, re-disposition. The
-  agency page never carries the reporter's identity, not even the name.
-- A leader reads (never acts).
+The parties are the workflow's (:class:`layanan.complaints.workflow.Party`):
+
+- The coordinator (the verifying administrator, role ``admin``) works the
+  desk: received and postponed reports on the verify clock. Only they may open
+  the reporter's identity, one POST at a time, each audited by
+  ``reporter_identity_view``.
+- A handler (staff of an office the report is disposed to) works it from
+  their office's queue: notes, start, a public answer with evidence photos,
+  re-disposition. The handler's page never carries the reporter's identity,
+  not even the name.
+- A leader or auditor is no party: they read (never act).
 
 Every state change is posted to :func:`act` with the ``Report.version`` the
 officer saw, so a colleague's change made meanwhile is reported instead of
@@ -21,7 +25,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,18 +35,33 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from layanan.accounts.models import OFFICE_ROLES, Role, User
 from layanan.accounts.permissions import can
 from layanan.agencies.models import Office
-from layanan.calendars.selectors import working_days_between
+from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.complaints import selectors, services, workflow
 from layanan.complaints.models import Report, ReportPhoto, Status
+from layanan.complaints.workflow import Party
+from layanan.core import staff_views
+from layanan.core.staff_views import (
+    REASON_MAX,
+    Invalid,
+    Problem,
+    Problems,
+    field_errors,
+    posted_text,
+    posted_values,
+    posted_version,
+    queue_bucket,
+    queue_render,
+    required_text,
+)
+from layanan.core.tags import tags_by_status
 
-REASON_MAX = 2000
 PAGE_ACTIONS = frozenset(
     {
         "verify",
@@ -67,23 +85,11 @@ BUCKET_LABELS = {
     "overdue": gettext_lazy("Lewat batas waktu"),
     "closed": gettext_lazy("Selesai"),
 }
-STATUS_TAGS = {
-    Status.RECEIVED: "",
-    Status.POSTPONED: "tag--yellow",
-    Status.VERIFIED: "",
-    Status.DISPOSED: "",
-    Status.IN_PROGRESS: "tag--yellow",
-    Status.ANSWERED: "tag--green",
-    Status.CLOSED: "tag--green",
-    Status.NOT_AUTHORITY: "tag--grey",
-    Status.ARCHIVED: "tag--grey",
-}
-
-
-class Party(StrEnum):
-    VERIFIER = "verifier"  # the verifying administrator
-    AGENCY = "agency"  # staff of an office the report is (actively) disposed to
-    READER = "reader"  # a leader: reads, never acts
+STATUS_TAGS = tags_by_status(
+    grey=(Status.NOT_AUTHORITY, Status.ARCHIVED),
+    yellow=(Status.POSTPONED, Status.IN_PROGRESS),
+    green=(Status.ANSWERED, Status.CLOSED),
+)
 
 
 # --- who is asking -------------------------------------------------------------------------------
@@ -103,51 +109,32 @@ def _active_offices(report: Report) -> list[Office]:
     ]
 
 
-def _party(actor: User, report: Report) -> Party:
-    """How ``actor`` meets this report on the staff pages; anyone else is refused."""
+def _party(actor: User, report: Report) -> Party | None:
+    """The party ``actor`` is on the staff pages of this report; ``None`` for one who only reads.
+
+    The coordinator; a handler, staff of an office the report is or was disposed to (what
+    they may still do is the workflow's to say); or ``None``, a leader or auditor. Anyone
+    else is refused.
+    """
     if not can(actor, "report.read", report):
         raise PermissionDenied
     if can(actor, "report.verify", report):
-        return Party.VERIFIER
+        return Party.COORDINATOR
     if actor.role in OFFICE_ROLES:
         if actor.office_id is not None and report.dispositions.filter(office_id=actor.office_id).exists():
-            return Party.AGENCY
+            return Party.HANDLER
         raise PermissionDenied
     if actor.role in (Role.LEADER, Role.AUDITOR):
-        return Party.READER
+        return None
     raise PermissionDenied
 
 
-def _get(actor: User, public_id: uuid.UUID) -> tuple[Report, Party]:
+def _get(actor: User, public_id: uuid.UUID) -> tuple[Report, Party | None]:
     report = selectors.report_get(actor=actor, public_id=public_id)
     return report, _party(actor, report)
 
 
 # --- the clock -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Due:
-    at: datetime | None
-    text: str
-    late: bool
-
-
-def due_of(at: datetime | None, now: datetime) -> Due:
-    """``sisa N hari kerja`` or ``terlambat N hari kerja`` until/since ``at``."""
-    if at is None:
-        return Due(at=None, text="", late=False)
-    if at <= now:
-        days = working_days_between(at, now)
-        if days == 0:
-            return Due(at=at, text=_("terlambat, kurang dari 1 hari kerja"), late=True)
-        text = ngettext("terlambat %(days)d hari kerja", "terlambat %(days)d hari kerja", days)
-        return Due(at=at, text=text % {"days": days}, late=True)
-    days = working_days_between(now, at)
-    if days == 0:
-        return Due(at=at, text=_("sisa kurang dari 1 hari kerja"), late=False)
-    text = ngettext("sisa %(days)d hari kerja", "sisa %(days)d hari kerja", days)
-    return Due(at=at, text=text % {"days": days}, late=False)
 
 
 def _report_due(report: Report, now: datetime) -> Due:
@@ -157,7 +144,7 @@ def _report_due(report: Report, now: datetime) -> Due:
         return due_of(report.verify_due_at, now)
     if report.status in (Status.VERIFIED, Status.DISPOSED, Status.IN_PROGRESS):
         return due_of(report.followup_due_at, now)
-    return Due(at=None, text="", late=False)
+    return NO_DUE
 
 
 # --- the verification desk -----------------------------------------------------------------------
@@ -192,19 +179,11 @@ def desk(request: HttpRequest) -> HttpResponse:
 # --- the agency queue ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Tab:
-    slug: str
-    label: str
-    count: int
-    current: bool
-
-
 def _row(report: Report, now: datetime) -> Row:
     return Row(
         report=report,
         due=_report_due(report, now),
-        tag=STATUS_TAGS[Status(report.status)],
+        tag=STATUS_TAGS.get(report.status, ""),
         breached=selectors.is_breached(report, now),
     )
 
@@ -232,28 +211,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
     else:
         raise PermissionDenied
-    buckets = selectors.QUEUE_BUCKETS
-    bucket = request.GET.get("kelompok", buckets[0])
-    if bucket not in buckets:
-        bucket = buckets[0]
+    bucket = queue_bucket(request, selectors.QUEUE_BUCKETS)
     result = selectors.agency_queue(actor=actor, office=office, bucket=bucket)
     now = timezone.now()
-    tabs = [
-        Tab(slug, str(BUCKET_LABELS.get(slug, slug)), result.counts.get(slug, 0), slug == bucket)
-        for slug in buckets
-    ]
-    return render(
+    return queue_render(
         request,
         "complaints/staff/queue.html",
-        {
-            "office": office,
-            "bucket": bucket,
-            "bucket_label": BUCKET_LABELS.get(bucket, bucket),
-            "tabs": tabs,
-            "rows": [_row(item, now) for item in result.reports],
-            "read_only": actor.office_id != office.pk or actor.role not in OFFICE_ROLES,
-            "kantor": code,
-        },
+        office=office,
+        buckets=selectors.QUEUE_BUCKETS,
+        labels=BUCKET_LABELS,
+        bucket=bucket,
+        counts=result.counts,
+        rows=[_row(item, now) for item in result.reports],
+        read_only=actor.office_id != office.pk or actor.role not in OFFICE_ROLES,
     )
 
 
@@ -261,33 +231,27 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass
-class Problem:
-    message: str
-    target: str
+class Posted(staff_views.Posted):
+    """What the officer posted, and the offices ticked."""
 
-
-@dataclass
-class Posted:
-    action: str = ""
-    values: dict[str, str] = field(default_factory=dict)
     offices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Identity:
-    """What the verifier sees after asking: the reporter, or that there is none to see."""
+    """What the coordinator sees after asking: the reporter, or that there is none to see."""
 
     anonymous: bool
     name: str = ""
     phone: str = ""
 
 
-def _allowed(party: Party, report: Report, actor: User) -> frozenset[str]:
+def _allowed(party: Party | None, report: Report, actor: User) -> frozenset[str]:
     """The page's actions the workflow table offers now (the services still check each one)."""
-    if party == Party.READER:
+    if party is None:
         return frozenset()
     offered = set(workflow.allowed_actions(actor, report))
-    if party == Party.VERIFIER:
+    if party == Party.COORDINATOR:
         offered.add("identity")
         if "archive" in offered:
             offered.add("duplicate")
@@ -298,7 +262,7 @@ def _render(
     request: HttpRequest,
     actor: User,
     report: Report,
-    party: Party,
+    party: Party | None,
     *,
     problems: list[Problem] | None = None,
     posted: Posted | None = None,
@@ -309,7 +273,7 @@ def _render(
     allowed = _allowed(party, report, actor)
     offices = Office.objects.filter(is_active=True).order_by("kind", "name")
     routed: Office | None = None
-    if party == Party.VERIFIER and "verify" in allowed:
+    if party == Party.COORDINATOR and "verify" in allowed:
         from layanan.complaints.routing import route  # the ROUTING helper's module
 
         routed = route(category=report.category, region=report.region)
@@ -317,9 +281,9 @@ def _render(
     photos = list(report.photos.order_by("uploaded_at", "pk"))
     context = {
         "report": report,
-        "party": str(party),
-        "is_verifier": party == Party.VERIFIER,
-        "status_tag": STATUS_TAGS[Status(report.status)],
+        "party": party,
+        "is_coordinator": party == Party.COORDINATOR,
+        "status_tag": STATUS_TAGS.get(report.status, ""),
         "due": _report_due(report, timezone.now()),
         "photos": [photo for photo in photos if not photo.is_evidence],
         "evidence": [photo for photo in photos if photo.is_evidence],
@@ -333,7 +297,7 @@ def _render(
         "timeline": selectors.report_timeline(actor=actor, report=report),
         "identity": identity,
         "problems": problems,
-        "errors": {problem.target.replace("-", "_"): problem.message for problem in problems},
+        "errors": field_errors(problems),
         "posted": posted or Posted(),
     }
     return render(request, "complaints/staff/report.html", context, status=status)
@@ -350,28 +314,12 @@ def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- actions -------------------------------------------------------------------------------------
 
 
-class Invalid(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems[0].message if problems else "")
-        self.problems = problems
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1  # no version seen: never matches, so the officer is asked to reload
-
-
 def _text(request: HttpRequest, name: str) -> str:
-    return request.POST.get(name, "").strip()[:REASON_MAX]
+    return posted_text(request, name, clip=REASON_MAX)
 
 
 def _required(request: HttpRequest, name: str, target: str, message: str) -> str:
-    value = _text(request, name)
-    if not value:
-        raise Invalid([Problem(message, target)])
-    return value
+    return required_text(request, name, target=target, message=message, clip=REASON_MAX)
 
 
 def _office(code: str) -> Office | None:
@@ -392,7 +340,7 @@ def _do_verify(request: HttpRequest, actor: User, report: Report) -> str:
         report = services.report_verify(
             report=report,
             actor=actor,
-            expected_version=_version(request),
+            expected_version=posted_version(request),
             office=office,
             instruction=instruction,
         )
@@ -415,7 +363,7 @@ def _do_dispose(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_dispose(
         report=report,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         offices=offices,
         instruction=_text(request, "instruction"),
     )
@@ -426,25 +374,26 @@ def _do_postpone(request: HttpRequest, actor: User, report: Report) -> str:
     reason = _required(
         request, "reason", "postpone-reason", _("Tulis alasan penundaan, misalnya keterangan yang kurang.")
     )
-    services.report_postpone(report=report, actor=actor, expected_version=_version(request), reason=reason)
+    services.report_postpone(
+        report=report, actor=actor, expected_version=posted_version(request), reason=reason
+    )
     return _("Laporan ditunda.")
 
 
 def _do_not_authority(request: HttpRequest, actor: User, report: Report) -> str:
-    problems = []
+    problems = Problems()
     reason, redirect_to = _text(request, "reason"), _text(request, "redirect_to")[:240]
-    if not reason:
-        problems.append(
-            Problem(_("Tulis alasan laporan ini bukan kewenangan pemerintah kabupaten."), "na-reason")
-        )
-    if not redirect_to:
-        problems.append(Problem(_("Tulis ke mana pelapor sebaiknya menyampaikan laporannya."), "na-redirect"))
-    if problems:
-        raise Invalid(problems)
+    problems.check(
+        bool(reason), _("Tulis alasan laporan ini bukan kewenangan pemerintah kabupaten."), "na-reason"
+    )
+    problems.check(
+        bool(redirect_to), _("Tulis ke mana pelapor sebaiknya menyampaikan laporannya."), "na-redirect"
+    )
+    problems.raise_any()
     services.report_not_authority(
         report=report,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         reason=reason,
         redirect_to=redirect_to,
     )
@@ -466,7 +415,11 @@ def _do_archive(request: HttpRequest, actor: User, report: Report) -> str:
     original = _original(request, report, "archive-duplicate") if grounds == "duplicate" else None
     reason = _text(request, "reason") or (_("Spam") if grounds == "spam" else _("Laporan ganda"))
     services.report_archive(
-        report=report, actor=actor, expected_version=_version(request), reason=reason, duplicate_of=original
+        report=report,
+        actor=actor,
+        expected_version=posted_version(request),
+        reason=reason,
+        duplicate_of=original,
     )
     return _("Laporan diarsipkan.")
 
@@ -476,7 +429,7 @@ def _do_duplicate(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_archive(
         report=report,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         reason=_text(request, "reason") or _("Laporan ganda"),
         duplicate_of=original,
     )
@@ -493,7 +446,7 @@ def _do_note(request: HttpRequest, actor: User, report: Report) -> str:
 
 
 def _do_start(request: HttpRequest, actor: User, report: Report) -> str:
-    services.report_start(report=report, actor=actor, expected_version=_version(request))
+    services.report_start(report=report, actor=actor, expected_version=posted_version(request))
     return _("Laporan sedang ditindaklanjuti.")
 
 
@@ -504,7 +457,7 @@ def _do_answer(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_answer(
         report=report,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         answer=answer,
         evidence=request.FILES.getlist("evidence")[:5],
     )
@@ -512,28 +465,28 @@ def _do_answer(request: HttpRequest, actor: User, report: Report) -> str:
 
 
 def _do_redispose(request: HttpRequest, actor: User, report: Report) -> str:
-    problems = []
+    problems = Problems()
     active = {office.code: office for office in _active_offices(report)}
     if actor.office is not None and actor.office.code in active:
         from_office: Office | None = actor.office  # an office hands its own disposition on
     else:
         from_office = active.get(request.POST.get("from_office", ""))
-        if from_office is None:
-            problems.append(Problem(_("Pilih instansi asal disposisi."), "redispose-from"))
+        problems.check(from_office is not None, _("Pilih instansi asal disposisi."), "redispose-from")
     to_office = _office(request.POST.get("office", ""))
-    if to_office is None or to_office.code in active:
-        problems.append(Problem(_("Pilih instansi tujuan."), "redispose-office"))
+    problems.check(
+        to_office is not None and to_office.code not in active,
+        _("Pilih instansi tujuan."),
+        "redispose-office",
+    )
     reason = _text(request, "reason")
-    if not reason:
-        problems.append(Problem(_("Tulis alasan laporan ini dialihkan."), "redispose-reason"))
-    if problems:
-        raise Invalid(problems)
+    problems.check(bool(reason), _("Tulis alasan laporan ini dialihkan."), "redispose-reason")
+    problems.raise_any()
     assert to_office is not None
     assert from_office is not None
     services.report_redispose(
         report=report,
         actor=actor,
-        expected_version=_version(request),
+        expected_version=posted_version(request),
         from_office=from_office,
         to_office=to_office,
         reason=reason,
@@ -553,7 +506,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, User, Report], str]] = {
     "answer": _do_answer,
     "redispose": _do_redispose,
 }
-# Where the officer goes after the action: the report has left their hands.
+# Where the coordinator goes after the action: the report has left their hands.
 LEAVES = {"verify", "archive", "not_authority", "postpone", "duplicate"}
 
 
@@ -564,7 +517,7 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
     actor = _actor(request)
     report, party = _get(actor, public_id)
     if action == "identity":
-        if party != Party.VERIFIER:
+        if party != Party.COORDINATOR:
             raise PermissionDenied
         reporter = services.reporter_identity_view(report=report, actor=actor)
         identity = (
@@ -577,11 +530,7 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
         raise Http404
     if action not in _allowed(party, report, actor):
         raise PermissionDenied
-    posted = Posted(
-        action=action,
-        values={key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"},
-        offices=request.POST.getlist("extra"),
-    )
+    posted = Posted(action=action, values=posted_values(request), offices=request.POST.getlist("extra"))
     try:
         message = ACTIONS[action](request, actor, report)
     except Invalid as invalid:
@@ -594,9 +543,9 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
         problems = [Problem(str(error), "actions")]
         return _render(request, actor, fresh, party, problems=problems, posted=posted, status=400)
     messages.success(request, message)
-    if party == Party.VERIFIER and action in LEAVES:
+    if party == Party.COORDINATOR and action in LEAVES:
         return redirect("complaints:desk")
-    if party == Party.AGENCY and action == "redispose":
+    if party == Party.HANDLER and action == "redispose":
         return redirect("complaints:queue")  # it has left this office
     return redirect("complaints:staff_report", public_id=report.public_id)
 
