@@ -53,6 +53,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -60,7 +61,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from layanan.accounts.models import User
 from layanan.audit.models import AuditEvent, AuditSeal
 from layanan.core.logging import REPLACEMENT, redact
 
@@ -100,7 +100,7 @@ def audit_record(
             raise ValueError("audit_record() needs a saved object")
         object_type, object_id = obj._meta.label_lower, str(obj.pk)
     return AuditEvent.objects.create(
-        actor=acting if isinstance(acting, User) else None,
+        actor=acting if isinstance(acting, get_user_model()) else None,
         actor_label=str(acting)[:160] if acting is not None else "",
         actor_role=str(getattr(acting, "role", ""))[:20] if acting is not None else "",
         action=action,
