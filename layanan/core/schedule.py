@@ -19,6 +19,8 @@ from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from layanan.core.models import ScheduledRun
+
 logger = logging.getLogger(__name__)
 
 
@@ -67,8 +69,6 @@ def schedule_claim(*, task_path: str, seen_next_run_at: datetime, next_run_at: d
     A conditional update: of several callers that saw the same value, exactly
     one gets True. Call it inside the transaction that enqueues the task.
     """
-    from layanan.core.models import ScheduledRun
-
     return (
         ScheduledRun.objects.filter(task_path=task_path, next_run_at=seen_next_run_at).update(
             next_run_at=next_run_at, last_enqueued_at=timezone.now()
@@ -87,8 +87,6 @@ def schedule_enqueue_due(
     are not made up). Task paths that cannot be imported are skipped with a
     warning, so a task not written yet does not stop the worker.
     """
-    from layanan.core.models import ScheduledRun
-
     now = now or timezone.now()
     entries = list(PERIODIC_TASKS if periodic is None else periodic)
     rows = {
