@@ -36,6 +36,7 @@ from django.utils import timezone
 from layanan.accounts.models import User
 from layanan.accounts.permissions import Actor, require, scope
 from layanan.agencies.models import Office
+from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category, Report
 from layanan.monitoring.models import (
@@ -48,7 +49,7 @@ from layanan.monitoring.models import (
     ReportDaily,
     ReportLeadTime,
 )
-from layanan.monitoring.services import WIB, wib_day
+from layanan.monitoring.services import wib_day
 from layanan.notifications.selectors import delivery_figures
 from layanan.regions.models import Region
 from layanan.survey.selectors import ikm_by, ikm_by_public
