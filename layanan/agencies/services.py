@@ -210,7 +210,7 @@ def offices_seed(
         if to_create or to_update:
             audit_record(
                 actor=actor,
-                action="offices.seed",
+                action="agencies.offices_seed",
                 obj=regency,
                 details={
                     "regency": regency_code,

@@ -49,7 +49,7 @@ def audit_event_list(
 ) -> QuerySet[AuditEvent]:
     """Events newest first, filtered; nothing for someone who may not read the log.
 
-    ``action`` matches itself and its sub-actions (``auth`` finds ``auth.login``);
+    ``action`` matches itself and its sub-actions (``accounts`` finds ``accounts.sign_in``);
     ``until`` is exclusive; ``before_id`` pages backwards (keyset pagination, no COUNT).
     """
     if not may_read_audit(actor):

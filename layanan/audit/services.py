@@ -86,10 +86,10 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the change it records.
 
-    ``action`` is a dotted lowercase name (``auth.login``, ``identity.set``). ``actor`` is the
-    user who acted (``None`` or an anonymous user for the system or a visitor); their name and
-    role are kept as text too. ``details`` must be JSON-serialisable; any NIK- or KK-shaped
-    number in it is masked.
+    ``action`` is a dotted lowercase name whose first word is the label of the app that records
+    it (``accounts.sign_in``, ``identity.set``). ``actor`` is the user who acted (``None`` or an
+    anonymous user for the system or a visitor); their name and role are kept as text too.
+    ``details`` must be JSON-serialisable; any NIK- or KK-shaped number in it is masked.
     """
     if len(action) > 64 or not _ACTION.match(action):
         raise ValueError(f"audit action must be dotted lowercase words, got {action!r}")
