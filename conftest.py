@@ -12,7 +12,7 @@ from layanan.audit.testing import audit_log_flushable  # noqa: F401  # autouse f
 from layanan.notifications.testing import fake_gateway  # noqa: F401  # fixture for notification tests
 
 if TYPE_CHECKING:
-    from layanan.core.testing import Cast, World
+    from layanan.testing import Cast, World
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -49,13 +49,13 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
-    from layanan.core.testing import build_world
+    from layanan.testing import build_world
 
     return build_world()
 
 
 @pytest.fixture
 def cast(world: World) -> Cast:
-    from layanan.core.testing import build_cast
+    from layanan.testing import build_cast
 
     return build_cast(world)

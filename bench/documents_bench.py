@@ -87,12 +87,12 @@ def main() -> int:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from layanan.core.testing import build_cast, build_world
     from layanan.documents import qr
     from layanan.documents.models import LetterTemplate
     from layanan.documents.rendering import render_letter
     from layanan.documents.signing import sign_pdf, signer_ensure_credential, validate_pdf
     from layanan.documents.tests.verify_builders import document_row, letter_service
+    from layanan.testing import build_cast, build_world
 
     settings.DOCUMENT_SIGNER_BACKEND = "local"
     failures = 0

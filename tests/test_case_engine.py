@@ -271,3 +271,8 @@ def test_eight_people_taking_the_same_step_at_once_make_one_change(cast, kind):
 
 def test_the_cases_are_the_ones_the_engine_knows():
     assert {APPLICATION_WORKFLOW.model, REPORT_WORKFLOW.model} == {Application, Report}
+
+
+@pytest.mark.parametrize("workflow", [APPLICATION_WORKFLOW, REPORT_WORKFLOW], ids=["application", "report"])
+def test_a_case_app_audits_its_steps_under_its_own_label(workflow):
+    assert workflow.audit_prefix == workflow.model._meta.app_label

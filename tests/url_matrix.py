@@ -6,7 +6,7 @@ The page-budget browser test visits every ``page=True`` row as each persona
 whose expected status is 200.
 
 ``expect`` maps a persona name (``anonymous`` or a name from
-``layanan.core.testing.Cast.all()``) to the status of a GET. ``302`` means
+``layanan.testing.Cast.all()``) to the status of a GET. ``302`` means
 "sent to sign in" for anonymous users. Rows may give ``kwargs`` (a function
 of the cast returning URL kwargs) for patterns with parameters. An anonymous
 ``302`` is checked to lead to the sign-in page unless ``extra["anonymous_redirect"]``

@@ -24,6 +24,7 @@ from layanan.accounts import services, totp
 from layanan.accounts.models import RecoveryCode, Role, SecondFactor, User
 from layanan.accounts.phone import normalize_phone
 from layanan.agencies.models import Office
+from layanan.identity.services import citizen_identity_set
 from layanan.regions.models import Region
 
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -180,8 +181,6 @@ def _create(persona: Persona, password: str, offices: dict[str, Office]) -> tupl
     )
     notes: list[str] = []
     if persona.nik:
-        from layanan.identity.services import citizen_identity_set
-
         try:
             citizen_identity_set(user=user, nik=persona.nik, actor=user)
         except ValidationError as error:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.phone import normalize_phone
 from layanan.agencies.models import Office
 from layanan.core.fields import EncryptedTextField
 from layanan.regions.models import Region
@@ -32,8 +33,6 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, phone: str, password: str | None = None, **extra: Any) -> User:
-        from layanan.accounts.phone import normalize_phone
-
         email = extra.pop("email", None)
         user = self.model(phone=normalize_phone(phone), email=self.normalize_email(email) or None, **extra)
         user.set_password(password)

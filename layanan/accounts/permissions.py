@@ -61,7 +61,7 @@ from typing import Final
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from layanan.accounts.models import Role, User
@@ -74,12 +74,17 @@ CitizenLink = Callable[[User, User], bool]
 
 __all__ = [
     "CITIZEN_HANDLING_CHECKS",
+    "HANDLING_ROLES",
+    "OBJECT_CHECKS",
     "RULES",
     "Jurisdiction",
     "Rule",
     "UnknownActionError",
     "can",
+    "citizen_handling_check_register",
     "jurisdiction",
+    "object_check_register",
+    "registered",
     "require",
     "scope",
 ]
@@ -207,9 +212,47 @@ def _is_admin_site_user(actor: User, obj: object | None) -> bool:
 
 
 # Later apps register "this member of staff handles this citizen" here (an
-# open application at the actor's office, a complaint they are answering...).
+# open application at the actor's office, a complaint they are answering...)
+# from their AppConfig.ready(), through citizen_handling_check_register().
 # Each check gets (actor, citizen) and returns True to allow.
 CITIZEN_HANDLING_CHECKS: list[CitizenLink] = []
+
+
+def citizen_handling_check_register(check: CitizenLink) -> None:
+    """Add a "this member of staff handles this citizen" check (once, however often it is called)."""
+    if check not in CITIZEN_HANDLING_CHECKS:
+        CITIZEN_HANDLING_CHECKS.append(check)
+
+
+# The object checks that need a later app's models (a report's dispositions...)
+# are registered by that app from its AppConfig.ready(), under the name its rule
+# in RULES gives through registered(). The table stays here; a rule whose check
+# was never registered raises ImproperlyConfigured instead of answering.
+OBJECT_CHECKS: dict[str, ObjectCheck] = {}
+
+
+def object_check_register(name: str, check: ObjectCheck) -> None:
+    """Supply the object check that ``registered(name)`` in :data:`RULES` stands for."""
+    present = OBJECT_CHECKS.get(name)
+    if present is not None and present is not check:
+        raise ImproperlyConfigured(f"object check {name!r} is registered twice")
+    OBJECT_CHECKS[name] = check
+
+
+def registered(name: str) -> ObjectCheck:
+    """A rule's check that the app owning the objects registers (see :data:`OBJECT_CHECKS`)."""
+
+    def check(actor: User, obj: object | None) -> bool:
+        try:
+            found = OBJECT_CHECKS[name]
+        except KeyError:
+            raise ImproperlyConfigured(
+                f"no object check {name!r} registered: is the app that owns it installed?"
+            ) from None
+        return found(actor, obj)
+
+    check.__name__ = check.__qualname__ = f"registered({name!r})"
+    return check
 
 
 def _self_or_handling(actor: User, obj: object | None) -> bool:
@@ -240,7 +283,7 @@ def _self_or_counter(actor: User, obj: object | None) -> bool:
 
 # --- applications (permohonan) ----------------------------------------------------------------------
 
-_HANDLING_ROLES: Final = frozenset({Role.OFFICER, Role.OPERATOR, Role.SIGNER})
+HANDLING_ROLES: Final = frozenset({Role.OFFICER, Role.OPERATOR, Role.SIGNER})
 
 
 def _applies_for(actor: User, obj: object | None) -> bool:
@@ -297,26 +340,8 @@ def _reads_attachment(actor: User, obj: object | None) -> bool:
     if application is None:
         return False
     return _applicant_side(actor, application) or (
-        actor.role in _HANDLING_ROLES and _handles_application(actor, application)
+        actor.role in HANDLING_ROLES and _handles_application(actor, application)
     )
-
-
-def _handles_open_application_of(actor: User, citizen: User) -> bool:
-    """Staff handling an open application of ``citizen`` at their own office (for identity reads)."""
-    if actor.role not in _HANDLING_ROLES or actor.office_id is None:
-        return False
-    from layanan.applications.models import OPEN_STATUSES, Application  # no import cycle
-
-    role_fits = Q(service__verify_role=actor.role) | Q(service__decide_role=actor.role)
-    role_fits |= Q(service__sign_role=actor.role)
-    return (
-        Application.objects.filter(applicant=citizen, office_id=actor.office_id, status__in=OPEN_STATUSES)
-        .filter(role_fits)
-        .exists()
-    )
-
-
-CITIZEN_HANDLING_CHECKS.append(_handles_open_application_of)
 
 
 # --- documents (surat) -------------------------------------------------------------------------------
@@ -345,55 +370,14 @@ def _downloads_document(actor: User, obj: object | None) -> bool:
         getattr(obj, "owner_agent_id", None),
     ):
         return True
-    return actor.role in _HANDLING_ROLES and _own_office(actor, obj)
+    return actor.role in HANDLING_ROLES and _own_office(actor, obj)
 
 
 # --- reports (laporan: pengaduan, aspirasi, permintaan informasi) -----------------------------------
+# "report.handle" and "report.read" need the complaints models: layanan.complaints.permission_checks
+# registers them.
 
 _REPORT_HANDLING_ROLES: Final = frozenset({Role.OFFICER, Role.OPERATOR})
-
-
-def _report_offices(obj: object, *, active_only: bool) -> list[int]:
-    """The ids of the offices the report was disposed to (only active dispositions when asked)."""
-    from layanan.complaints.models import Disposition, Report  # no import cycle
-
-    if not isinstance(obj, Report) or obj.pk is None:
-        return []
-    rows = Disposition.objects.filter(report_id=obj.pk)
-    if active_only:
-        rows = rows.filter(is_active=True)
-    return list(rows.values_list("office_id", flat=True))
-
-
-def _handles_report(actor: User, obj: object | None) -> bool:
-    """Staff of an office holding an active disposition of the report (their own office, never by region)."""
-    if actor.office_id is None:
-        return False
-    if obj is None:
-        return True
-    if isinstance(obj, Office):
-        return obj.pk == actor.office_id
-    return actor.office_id in _report_offices(obj, active_only=True)
-
-
-def _reads_report(actor: User, obj: object | None) -> bool:
-    """The reporter and supporters; the coordinator, auditors; staff and leaders reaching an office
-    the report was disposed to (now or earlier)."""
-    from layanan.complaints.models import Report, Support  # no import cycle
-
-    if obj is None:
-        return actor.role == Role.CITIZEN or not jurisdiction(actor).is_empty
-    if not isinstance(obj, Report) or obj.pk is None:
-        return False
-    if obj.reporter_id == actor.pk or Support.objects.filter(report_id=obj.pk, user_id=actor.pk).exists():
-        return True
-    reach = jurisdiction(actor)
-    if reach.everything:
-        return True
-    if reach.is_empty:
-        return False
-    offices = Office.objects.filter(pk__in=_report_offices(obj, active_only=False))
-    return any(reach.reaches_office(office) for office in offices)
 
 
 # --- the table -------------------------------------------------------------------------------------
@@ -459,12 +443,12 @@ RULES: Final[Mapping[str, Rule]] = {
         "Read an application: its applicant, and staff (leaders, auditors too) reaching its office.",
     ),
     "application.handle": Rule(
-        _HANDLING_ROLES,
+        HANDLING_ROLES,
         _handles_application,
         "Work on an application: staff of the handling office in one of the service's roles.",
     ),
     "application.attachment.read": Rule(
-        frozenset({Role.CITIZEN, *_HANDLING_ROLES}),
+        frozenset({Role.CITIZEN, *HANDLING_ROLES}),
         _reads_attachment,
         "Open an uploaded file: the applicant, and the staff handling the application.",
     ),
@@ -474,12 +458,12 @@ RULES: Final[Mapping[str, Rule]] = {
         "Sign a document issued by the signer's own office.",
     ),
     "document.issue": Rule(
-        _HANDLING_ROLES,
+        HANDLING_ROLES,
         _signs_for,
         "Issue (and replace) the letter of an application: the handling office's official in sign_role.",
     ),
     "document.revoke": Rule(
-        frozenset({*_HANDLING_ROLES, Role.ADMIN}),
+        frozenset({*HANDLING_ROLES, Role.ADMIN}),
         _signs_for_or_admin,
         "Revoke an issued document: the issuing office's official in sign_role, or an administrator.",
     ),
@@ -494,12 +478,12 @@ RULES: Final[Mapping[str, Rule]] = {
     ),
     "report.handle": Rule(
         _REPORT_HANDLING_ROLES,
-        _handles_report,
+        registered("report.handle"),
         "Follow up and answer a report: staff of an office holding an active disposition of it.",
     ),
     "report.read": Rule(
         ALL_ROLES,
-        _reads_report,
+        registered("report.read"),
         "Read a report: reporter, supporters, the coordinator, auditors, staff of its disposition offices.",
     ),
     "message.log.read": Rule(

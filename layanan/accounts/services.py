@@ -19,6 +19,7 @@ from django.utils import timezone
 from layanan.accounts import totp
 from layanan.accounts.models import RecoveryCode, Role, SecondFactor, User
 from layanan.audit.services import audit_record
+from layanan.identity.services import citizen_identity_set
 
 # Set in the session once the second factor is checked (or for users who need none).
 SECOND_FACTOR_SESSION_KEY = "accounts.second_factor_ok"
@@ -281,8 +282,6 @@ def citizen_register(
     ``email`` when either is taken, and the identity service's
     ``ValidationError`` when the NIK is refused.
     """
-    from layanan.identity.services import citizen_identity_set
-
     with transaction.atomic():
         if User.objects.filter(phone=phone).exists():
             raise DuplicateAccountError("phone")

@@ -29,7 +29,7 @@ from layanan.regions.models import Region
 from layanan.regions.services import Counts
 
 if TYPE_CHECKING:
-    from layanan.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 __all__ = [
     "DataFileError",
@@ -143,7 +143,9 @@ def _parse_agencies(path: Path, regency: Region) -> list[_Wanted]:
     return wanted
 
 
-def offices_seed(*, regency_code: str, agencies_csv: Path, actor: User | None = None) -> SeedReport:
+def offices_seed(
+    *, regency_code: str, agencies_csv: Path, actor: AbstractBaseUser | None = None
+) -> SeedReport:
     """Create or update the OPD, kecamatan and desa/kelurahan offices of the regency.
 
     Raises :class:`DataFileError` for a bad agencies file and
@@ -208,7 +210,7 @@ def offices_seed(*, regency_code: str, agencies_csv: Path, actor: User | None = 
         if to_create or to_update:
             audit_record(
                 actor=actor,
-                action="offices.seed",
+                action="agencies.offices_seed",
                 obj=regency,
                 details={
                     "regency": regency_code,

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
@@ -127,12 +128,10 @@ class AuditEvent(models.Model):
 
     @property
     def actor_role_label(self) -> str:
-        from layanan.accounts.models import Role
-
-        try:
-            return str(Role(self.actor_role).label)
-        except ValueError:
-            return self.actor_role
+        """The role's label from the user model's ``role`` choices; the stored text if it has none."""
+        role = get_user_model()._meta.get_field("role")
+        labels = dict(getattr(role, "flatchoices", ()))
+        return str(labels.get(self.actor_role, self.actor_role))
 
     @property
     def details_text(self) -> str:

@@ -1,24 +1,44 @@
-"""Reading the audit log: auditors and administrators only."""
+"""Reading the audit log: auditors and administrators only.
+
+Who may read is decided by the one permission table (``audit.read`` in
+``layanan.accounts.permissions``), which sits above this app: accounts hands
+its check in from ``AccountsConfig.ready()`` through :func:`audit_read_check_register`,
+so the audit log needs nothing from accounts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
-from layanan.accounts.models import User
-from layanan.accounts.permissions import can
 from layanan.audit.models import AuditEvent
 
+Reader = AbstractBaseUser | AnonymousUser
+ReadCheck = Callable[[Reader], bool]
 
-def may_read_audit(actor: User | AnonymousUser) -> bool:
-    return can(actor, "audit.read")
+_read_check: ReadCheck | None = None
+
+
+def audit_read_check_register(check: ReadCheck) -> None:
+    """Say who may read the audit log (accounts does, at app-ready time)."""
+    global _read_check
+    _read_check = check
+
+
+def may_read_audit(actor: Reader) -> bool:
+    if _read_check is None:
+        raise ImproperlyConfigured("no audit read check registered: is layanan.accounts installed?")
+    return _read_check(actor)
 
 
 def audit_event_list(
     *,
-    actor: User | AnonymousUser,
+    actor: Reader,
     action: str = "",
     actor_id: int | None = None,
     object_type: str = "",
@@ -29,7 +49,7 @@ def audit_event_list(
 ) -> QuerySet[AuditEvent]:
     """Events newest first, filtered; nothing for someone who may not read the log.
 
-    ``action`` matches itself and its sub-actions (``auth`` finds ``auth.login``);
+    ``action`` matches itself and its sub-actions (``accounts`` finds ``accounts.sign_in``);
     ``until`` is exclusive; ``before_id`` pages backwards (keyset pagination, no COUNT).
     """
     if not may_read_audit(actor):
@@ -53,7 +73,7 @@ def audit_event_list(
 
 
 def audit_object_history(
-    *, actor: User | AnonymousUser, object_type: str, object_id: str, before_id: int | None = None
+    *, actor: Reader, object_type: str, object_id: str, before_id: int | None = None
 ) -> QuerySet[AuditEvent]:
     """Every event about one object, newest first."""
     return audit_event_list(actor=actor, object_type=object_type, object_id=object_id, before_id=before_id)

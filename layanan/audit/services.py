@@ -53,6 +53,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -60,7 +61,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from layanan.accounts.models import User
 from layanan.audit.models import AuditEvent, AuditSeal
 from layanan.core.logging import REPLACEMENT, redact
 
@@ -86,10 +86,10 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the change it records.
 
-    ``action`` is a dotted lowercase name (``auth.login``, ``identity.set``). ``actor`` is the
-    user who acted (``None`` or an anonymous user for the system or a visitor); their name and
-    role are kept as text too. ``details`` must be JSON-serialisable; any NIK- or KK-shaped
-    number in it is masked.
+    ``action`` is a dotted lowercase name whose first word is the label of the app that records
+    it (``accounts.sign_in``, ``identity.set``). ``actor`` is the user who acted (``None`` or an
+    anonymous user for the system or a visitor); their name and role are kept as text too.
+    ``details`` must be JSON-serialisable; any NIK- or KK-shaped number in it is masked.
     """
     if len(action) > 64 or not _ACTION.match(action):
         raise ValueError(f"audit action must be dotted lowercase words, got {action!r}")
@@ -100,7 +100,7 @@ def audit_record(
             raise ValueError("audit_record() needs a saved object")
         object_type, object_id = obj._meta.label_lower, str(obj.pk)
     return AuditEvent.objects.create(
-        actor=acting if isinstance(acting, User) else None,
+        actor=acting if isinstance(acting, get_user_model()) else None,
         actor_label=str(acting)[:160] if acting is not None else "",
         actor_role=str(getattr(acting, "role", ""))[:20] if acting is not None else "",
         action=action,

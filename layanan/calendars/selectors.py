@@ -41,7 +41,7 @@ from django.core.cache import cache
 
 from layanan.calendars.models import DAY_OFF_KINDS, Holiday
 
-WIB = ZoneInfo("Asia/Jakarta")
+WIB = ZoneInfo("Asia/Jakarta")  # the regency's clock; the one definition, imported everywhere
 OFFICE_OPENS = time(8, 0)
 OFFICE_CLOSES = time(16, 0)
 

@@ -3,7 +3,7 @@
 ``seeded_service(slug)`` puts one service of the real seed file
 (``data/catalogue.json``) into the database, as ``seed_catalogue`` would, and
 returns it; Dukcapil services need the ``disdukcapil`` office, which
-``layanan.core.testing.build_world()`` makes. ``service_build()`` makes a small
+``layanan.testing.build_world()`` makes. ``service_build()`` makes a small
 service of your own, for tests that need specific values.
 """
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ComplaintsConfig(AppConfig):
     name = "layanan.complaints"
     label = "complaints"
+
+    def ready(self) -> None:
+        from layanan.complaints import permission_checks  # models are ready only now
+
+        permission_checks.register()

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.tasks import Task
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from layanan.core.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 
@@ -44,20 +47,18 @@ PERIODIC_TASKS: list[Periodic] = [
 ]
 
 
-_warned_missing: set[str] = set()
+class ScheduleError(ImproperlyConfigured):
+    """A periodic task path names nothing importable, or something that is not a task."""
 
 
-def _load_task(path: str) -> Task[Any, Any] | None:
-    """The task at ``path``, or None (with one warning per process) when it does not exist yet."""
+def _load_task(path: str) -> Task[Any, Any]:
+    """The task at ``path``; :class:`ScheduleError` when there is none (a broken deploy)."""
     try:
         task = import_string(path)
-    except ImportError:
-        task = None
+    except ImportError as error:
+        raise ScheduleError(f"periodic task {path} cannot be imported: {error}") from error
     if not isinstance(task, Task):
-        if path not in _warned_missing:
-            _warned_missing.add(path)
-            logger.warning("periodic task %s is not a task that can be imported; skipped", path)
-        return None
+        raise ScheduleError(f"periodic task {path} is not a task (decorate it with @task)")
     return task
 
 
@@ -67,8 +68,6 @@ def schedule_claim(*, task_path: str, seen_next_run_at: datetime, next_run_at: d
     A conditional update: of several callers that saw the same value, exactly
     one gets True. Call it inside the transaction that enqueues the task.
     """
-    from layanan.core.models import ScheduledRun
-
     return (
         ScheduledRun.objects.filter(task_path=task_path, next_run_at=seen_next_run_at).update(
             next_run_at=next_run_at, last_enqueued_at=timezone.now()
@@ -84,22 +83,20 @@ def schedule_enqueue_due(
 
     A task never run before is due at once. After a run is enqueued the next
     one is due ``every`` later than now (runs missed while no worker was up
-    are not made up). Task paths that cannot be imported are skipped with a
-    warning, so a task not written yet does not stop the worker.
+    are not made up). Every path is loaded before anything is enqueued: one
+    that cannot be imported, or is not a task, raises :class:`ScheduleError`
+    and stops the worker, so a broken deploy shows at once.
     """
-    from layanan.core.models import ScheduledRun
-
     now = now or timezone.now()
     entries = list(PERIODIC_TASKS if periodic is None else periodic)
     rows = {
         row.task_path: row.next_run_at
         for row in ScheduledRun.objects.filter(task_path__in=[entry.task for entry in entries])
     }
+    tasks = {entry.task: _load_task(entry.task) for entry in entries}
     enqueued: list[str] = []
     for entry in entries:
-        task = _load_task(entry.task)
-        if task is None:
-            continue
+        task = tasks[entry.task]
         seen = rows.get(entry.task)
         if seen is None:
             row, _created = ScheduledRun.objects.get_or_create(

@@ -8,6 +8,8 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from layanan.core.worker import worker_health
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
@@ -46,8 +48,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     reported for monitoring to alert on but does not take the web out of
     rotation.
     """
-    from layanan.core.worker import worker_health
-
     unknown = {"worker": "unknown", "workers": None, "queue": None}
     try:
         with connection.cursor() as cursor:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from layanan.accounts.models import User
 from layanan.accounts.permissions import Actor, require, scope
 from layanan.agencies.models import Office
+from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category, Report
 from layanan.monitoring.models import (
@@ -48,8 +49,10 @@ from layanan.monitoring.models import (
     ReportDaily,
     ReportLeadTime,
 )
-from layanan.monitoring.services import WIB, wib_day
+from layanan.monitoring.services import wib_day
+from layanan.notifications.selectors import delivery_figures
 from layanan.regions.models import Region
+from layanan.survey.selectors import ikm_by, ikm_by_public
 
 AppGroup = Literal["service", "office", "kecamatan", "desa"]
 ReportGroup = Literal["category", "office", "kecamatan", "desa"]
@@ -722,11 +725,7 @@ class PublicFigures:
 
 
 def _public_ikm(period: Period, group: str) -> dict[int, Any]:
-    """H4's satisfaction index when the survey app provides it; nothing otherwise."""
-    try:
-        from layanan.survey.selectors import ikm_by_public
-    except ImportError:
-        return {}
+    """The survey's satisfaction index (IKM) per service or office, published figures only."""
     return dict(ikm_by_public(start=period.start, end=period.end, group=group))  # type: ignore[arg-type]
 
 
@@ -769,20 +768,12 @@ def public_figures(*, period: Period) -> PublicFigures:
 
 
 def ikm_for_dashboard(*, actor: Actor, period: Period, group: str) -> dict[int, Any]:
-    """H4's IKM per service or office within the actor's reach, or {} when the survey app is absent."""
-    try:
-        from layanan.survey.selectors import ikm_by
-    except ImportError:  # HOOK: the survey app (H4) provides ikm_by(); without it, no IKM column
-        return {}
+    """The survey's IKM per service or office within the actor's reach."""
     return dict(ikm_by(actor=actor, start=period.start, end=period.end, group=group))  # type: ignore[arg-type]
 
 
 def delivery_for_dashboard(*, actor: Actor, period: Period) -> Any:
-    """H1's message delivery figures when the notifications app provides them; None otherwise."""
-    try:
-        from layanan.notifications.selectors import delivery_figures
-    except ImportError:
-        return None
+    """The message delivery figures of the notifications app for the period."""
     start = datetime.combine(period.start, datetime.min.time()).replace(
         tzinfo=timezone.get_current_timezone()
     )

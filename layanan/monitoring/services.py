@@ -24,7 +24,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
@@ -32,7 +31,7 @@ from django.utils import timezone
 
 from layanan.applications.models import CLOSED_STATUSES, OPEN_STATUSES, Application, TimelineEvent
 from layanan.applications.models import Status as AppStatus
-from layanan.calendars.selectors import WorkingDayCounter
+from layanan.calendars.selectors import WIB, WorkingDayCounter
 from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
@@ -48,7 +47,6 @@ from layanan.monitoring.models import (
     ReportLeadTime,
 )
 
-WIB = ZoneInfo("Asia/Jakarta")
 RECONCILE_DAYS = 35
 
 __all__ = [

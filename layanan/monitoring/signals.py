@@ -17,7 +17,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from layanan.applications.models import Application, TimelineEvent
+from layanan.complaints.models import Report, ReportEvent
 from layanan.monitoring.models import Kind
+from layanan.monitoring.tasks import monitoring_item_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +30,6 @@ def _enqueue(kind: str, item_id: int | None) -> None:
         return
 
     def send() -> None:
-        from layanan.monitoring.tasks import monitoring_item_refresh
-
         try:
             monitoring_item_refresh.enqueue(kind, item_id)
         except Exception:  # the summaries must never break the change itself; reconciliation catches up
@@ -58,9 +59,6 @@ def report_event_saved(sender: type, instance: Any, created: bool = False, **kwa
 
 
 def connect() -> None:
-    from layanan.applications.models import Application, TimelineEvent
-    from layanan.complaints.models import Report, ReportEvent
-
     post_save.connect(application_saved, sender=Application, dispatch_uid="monitoring.application")
     post_save.connect(timeline_event_saved, sender=TimelineEvent, dispatch_uid="monitoring.timeline")
     post_save.connect(report_saved, sender=Report, dispatch_uid="monitoring.report")

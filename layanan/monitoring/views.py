@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
+import xlsxwriter
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -413,8 +414,6 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         writer.writerows(rows)
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     else:
-        import xlsxwriter
-
         output = io.BytesIO()
         book = xlsxwriter.Workbook(
             output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -443,8 +442,6 @@ def transparency_cache_key(today: date, slot: int) -> str:
 
 def transparency(request: HttpRequest) -> HttpResponse:
     """Public figures of the last 90 days, cached under a key that changes with the time slot."""
-    from django.conf import settings
-
     seconds = int(getattr(settings, "MONITORING_PUBLIC_CACHE_SECONDS", 300))
     now = timezone.now()
     today = wib_day(now)

@@ -23,7 +23,7 @@ from layanan.regions.csvfiles import CsvRow, DataFileError, csv_rows
 from layanan.regions.models import Region
 
 if TYPE_CHECKING:
-    from layanan.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 __all__ = [
     "Counts",
@@ -321,7 +321,7 @@ def regions_load(
     desa_csv: Path,
     regency_code: str,
     province_name: str = "Lampung",
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> LoadReport:
     """Load the province, its kabupaten/kota, and one regency's kecamatan and desa/kelurahan.
 

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, FilePayload, Page
 from layanan.agencies.models import Office
 from layanan.applications.models import Application, RequirementCheck, Status
 from layanan.catalogue.models import FormField, Requirement, Service
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 from tests.browser.conftest import (
     DESKTOP_WIDTH,
     Chromium,

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, FilePayload
 
 from layanan.complaints.models import Report, ReportPhoto
 from layanan.complaints.tests.citizen_builders import category, jpeg
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 from tests.browser.conftest import (
     MOBILE_WIDTH,
     Chromium,

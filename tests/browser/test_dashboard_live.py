@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from layanan.core.testing import Cast
 from layanan.monitoring import services
 from layanan.monitoring.models import Kind
 from layanan.monitoring.tests import builders as b
+from layanan.testing import Cast
 from tests.browser.conftest import DESKTOP_WIDTH, Chromium, browser_context, session_cookies, signed_in_client
 
 pytestmark = pytest.mark.browser

@@ -23,7 +23,7 @@ from playwright.sync_api import BrowserContext, Route
 
 from layanan.accounts.models import User
 from layanan.core import views
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 from tests.browser.conftest import (
     FIRST_RESPONSE_BUDGET,
     Chromium,

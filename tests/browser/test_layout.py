@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 from tests.browser.conftest import (
     MOBILE_WIDTH,
     Chromium,

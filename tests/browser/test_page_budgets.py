@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 from tests.browser.conftest import (
     FIRST_RESPONSE_BUDGET,
     Chromium,

@@ -7,8 +7,8 @@ from typing import Any
 from layanan.accounts import services, totp
 from layanan.accounts.models import Role, User
 from layanan.agencies.models import Office
-from layanan.core.testing import make_user
 from layanan.regions.models import Region
+from layanan.testing import make_user
 
 FIXED_NOW = 1_800_000_015.0  # a fixed instant, 15 s into its 30 s step
 

@@ -7,7 +7,7 @@ import pytest
 from layanan.accounts.models import Role, User
 from layanan.accounts.testing import sign_in
 from layanan.accounts.tests.builders import audit_events, enrol
-from layanan.core.testing import TEST_PASSWORD
+from layanan.testing import TEST_PASSWORD
 
 NIK = "1803024507900003"
 

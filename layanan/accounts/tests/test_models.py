@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from layanan.accounts.models import Role, User
-from layanan.core.testing import make_user
+from layanan.testing import make_user
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.OPERATOR, Role.SIGNER])

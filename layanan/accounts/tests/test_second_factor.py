@@ -11,7 +11,7 @@ from layanan.accounts.models import RecoveryCode, SecondFactor
 from layanan.accounts.services import SECOND_FACTOR_SESSION_KEY
 from layanan.accounts.testing import sign_in
 from layanan.accounts.tests.builders import FIXED_NOW, audit_events, enrol
-from layanan.core.testing import TEST_PASSWORD
+from layanan.testing import TEST_PASSWORD
 
 VERIFY = "/akun/verifikasi/"
 SETUP = "/akun/atur-2fa/"

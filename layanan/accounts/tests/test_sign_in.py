@@ -9,7 +9,7 @@ from django.urls import reverse
 from layanan.accounts.services import SECOND_FACTOR_SESSION_KEY
 from layanan.accounts.testing import sign_in
 from layanan.accounts.tests.builders import audit_events, enrol
-from layanan.core.testing import TEST_PASSWORD
+from layanan.testing import TEST_PASSWORD
 
 LOGIN = "/akun/masuk/"
 

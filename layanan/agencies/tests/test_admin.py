@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from layanan.accounts.testing import sign_in
 from layanan.agencies.models import Office
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 
 def test_an_administrator_filters_and_searches_offices(client: Client, cast: Cast) -> None:

@@ -9,9 +9,9 @@ import pytest
 
 from layanan.agencies.models import Office
 from layanan.agencies.services import DataFileError, OfficeSeedError, agencies_csv_default, offices_seed
-from layanan.core.testing import World
 from layanan.regions.models import Region
 from layanan.regions.tests.builders import load, write_csv
+from layanan.testing import World
 
 AGENCIES = {
     "disdukcapil": ("Dinas Kependudukan dan Pencatatan Sipil", "Disdukcapil"),

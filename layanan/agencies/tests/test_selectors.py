@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from layanan.agencies.models import Office
 from layanan.agencies.selectors import office_for_region, office_get, office_list
-from layanan.core.testing import World
+from layanan.testing import World
 
 
 def test_office_list_gives_active_offices_optionally_of_one_kind(world: World) -> None:

@@ -22,8 +22,8 @@ from layanan.applications import services
 from layanan.applications.models import Application, RequirementCheck
 from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import FormField, Requirement, Service
-from layanan.core.testing import make_user
 from layanan.regions.models import Region
+from layanan.testing import make_user
 
 _numbers = itertools.count(1)
 

@@ -10,7 +10,7 @@ from django import forms
 
 from layanan.applications.forms import StepForm, field_is_shown, make_field
 from layanan.catalogue.models import FormField
-from layanan.core.testing import World
+from layanan.testing import World
 
 NIK = "1803024506900001"
 

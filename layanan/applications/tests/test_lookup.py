@@ -9,7 +9,7 @@ from django.urls import reverse
 from layanan.applications.models import Application
 from layanan.applications.tests.test_views_citizen import NIK, build_draft, build_submitted, tracking_of
 from layanan.applications.views_lookup import LOOKUP_PER_ADDRESS
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from layanan.accounts.testing import sign_in
 from layanan.applications import services
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status, TimelineEvent
 from layanan.catalogue.models import FormField, Requirement, Service
-from layanan.core.testing import Cast, make_user
+from layanan.testing import Cast, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from layanan.accounts.testing import sign_in
 from layanan.applications import services
 from layanan.applications.models import Application, RequirementCheck, Status, TimelineEvent
 from layanan.catalogue.models import FormField, Requirement, Service
-from layanan.core.testing import Cast, make_user
 from layanan.documents.tests.render_builders import letter_template, signing_ca, signing_code  # noqa: F401
+from layanan.testing import Cast, make_user
 
 pytestmark = pytest.mark.django_db
 

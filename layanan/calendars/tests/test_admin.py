@@ -11,7 +11,7 @@ from layanan.accounts.testing import sign_in
 from layanan.calendars.models import Holiday
 from layanan.calendars.selectors import add_working_days
 from layanan.calendars.tests.builders import make_holiday, wib
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 ADD_URL = "/admin/calendars/holiday/add/"
 

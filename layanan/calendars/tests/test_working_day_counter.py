@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from layanan.calendars.models import Holiday
-from layanan.calendars.selectors import WorkingDayCounter, holidays_cache_clear, working_days_between
+from layanan.calendars.selectors import WIB, WorkingDayCounter, holidays_cache_clear, working_days_between
 
 pytestmark = pytest.mark.django_db
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def test_the_counter_counts_the_same_working_days_as_the_calendar_across_holidays_and_year_ends() -> None:

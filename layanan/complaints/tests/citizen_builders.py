@@ -16,8 +16,8 @@ from layanan.accounts.models import User
 from layanan.accounts.testing import sign_in
 from layanan.complaints import services
 from layanan.complaints.models import Category, Kind, Report, Status
-from layanan.core.testing import Cast, make_user
 from layanan.regions.models import Region
+from layanan.testing import Cast, make_user
 
 HOSTILE = '<script>alert("x")</script> Jalan rusak parah di depan sekolah dasar'
 

@@ -11,7 +11,7 @@ from layanan.agencies.models import Office
 from layanan.applications.tests.builders import Clock, png_upload, wib  # noqa: F401  # re-exported
 from layanan.complaints import services
 from layanan.complaints.models import Category, Kind, Report
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 _numbers = itertools.count(1)
 

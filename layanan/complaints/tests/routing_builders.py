@@ -14,7 +14,7 @@ from django.utils import timezone
 from layanan.accounts.models import User
 from layanan.agencies.models import Office
 from layanan.complaints.models import Category, Disposition, Kind, Report
-from layanan.core.testing import World
+from layanan.testing import World
 
 # Per-office words of a synthetic report history. Some words are shared on purpose
 # (antrean, pungutan, lambat, petugas, air, sekolah) so the classifier cannot be perfect.

@@ -56,7 +56,7 @@ def test_it_auto_closes_ten_working_days_after_the_answer_and_not_before(cast, l
 def test_escalation_happens_once_and_tells_the_head_and_the_admins(
     cast, lebaran, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from layanan.core.testing import make_user
+    from layanan.testing import make_user
 
     head = make_user(
         phone="081277700001", full_name="Kepala Dinas", role="leader", office=cast.world.disdukcapil

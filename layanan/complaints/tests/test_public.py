@@ -8,7 +8,7 @@ from django.urls import reverse
 from layanan.complaints import views
 from layanan.complaints.models import ReportPhoto, Status
 from layanan.complaints.tests import citizen_builders as build
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

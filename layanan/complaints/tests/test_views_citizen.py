@@ -18,7 +18,7 @@ from PIL import Image
 from layanan.complaints.forms import exif_location
 from layanan.complaints.models import Report, ReportPhoto, Status, Support
 from layanan.complaints.tests import citizen_builders as build
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from layanan.accounts.testing import sign_in
 from layanan.audit.models import AuditEvent
 from layanan.complaints import services
 from layanan.complaints.models import Category, Disposition, Kind, Report, ReportPhoto, Status, Support
-from layanan.core.testing import Cast, make_user
+from layanan.testing import Cast, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from layanan.accounts.testing import sign_in
 from layanan.core import views
 from layanan.core.models import WorkerHeartbeat
-from layanan.core.testing import Cast
 from layanan.core.tests import sample_tasks
+from layanan.testing import Cast
 
 URL = "/healthz"
 

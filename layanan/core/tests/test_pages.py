@@ -15,7 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 from layanan import urls
 from layanan.accounts.testing import sign_in
 from layanan.core import views
-from layanan.core.testing import Cast
+from layanan.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +16,13 @@ from django_tasks_db.models import DBTaskResult
 
 from layanan.core import schedule
 from layanan.core.models import ScheduledRun
-from layanan.core.schedule import PERIODIC_TASKS, Periodic, schedule_claim, schedule_enqueue_due
+from layanan.core.schedule import (
+    PERIODIC_TASKS,
+    Periodic,
+    ScheduleError,
+    schedule_claim,
+    schedule_enqueue_due,
+)
 from layanan.core.tests.processes import ProcessDatabase, make_process_database, spawn_shell
 from layanan.core.worker import Worker
 
@@ -101,28 +106,23 @@ def test_of_two_schedulers_that_read_the_same_row_only_one_claims_it() -> None:
 
 
 @pytest.mark.django_db
-def test_a_task_path_that_does_not_exist_yet_is_skipped_with_one_warning(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(schedule, "_warned_missing", set())
-    periodic = [Periodic("layanan.nowhere.tasks.missing", EVERY), Periodic(TICK, EVERY)]
-    now = timezone.now()
+def test_a_task_path_that_cannot_be_imported_stops_the_schedule_loudly() -> None:
+    periodic = [Periodic(TICK, EVERY), Periodic("layanan.nowhere.tasks.missing", EVERY)]
 
-    with caplog.at_level(logging.WARNING, logger="layanan.core.schedule"):
-        assert schedule_enqueue_due(now=now, periodic=periodic) == [TICK]
-        assert schedule_enqueue_due(now=now + 2 * EVERY, periodic=periodic) == [TICK]
+    with pytest.raises(ScheduleError, match=r"layanan\.nowhere\.tasks\.missing cannot be imported"):
+        schedule_enqueue_due(periodic=periodic)
 
-    warnings = [r for r in caplog.records if "layanan.nowhere.tasks.missing" in r.getMessage()]
-    assert len(warnings) == 1
-    assert not ScheduledRun.objects.filter(task_path="layanan.nowhere.tasks.missing").exists()
+    assert not DBTaskResult.objects.exists()
+    assert not ScheduledRun.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_path_to_something_that_is_not_a_task_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schedule, "_warned_missing", set())
+def test_a_path_to_something_that_is_not_a_task_stops_the_schedule_loudly() -> None:
     periodic = [Periodic("layanan.core.schedule.schedule_claim", EVERY)]
 
-    assert schedule_enqueue_due(periodic=periodic) == []
+    with pytest.raises(ScheduleError, match="is not a task"):
+        schedule_enqueue_due(periodic=periodic)
+
     assert not DBTaskResult.objects.exists()
 
 

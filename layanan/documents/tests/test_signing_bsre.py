@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from layanan.core.testing import Cast
 from layanan.documents.models import SignerCredential
 from layanan.documents.signing import SigningFailed, sign_pdf, validate_pdf
 from layanan.documents.tests import fake_bsre
 from layanan.documents.tests.fake_bsre import FakeBsre
 from layanan.documents.tests.pdfs import tiny_pdf
+from layanan.testing import Cast
 
 NIK = "1803014107900001"
 PASSPHRASE = "passphrase-sekar"

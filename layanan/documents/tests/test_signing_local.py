@@ -14,11 +14,11 @@ from django.db import connection
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from layanan.audit.models import AuditEvent
-from layanan.core.testing import Cast
 from layanan.documents import signing_local
 from layanan.documents.models import SignerCredential
 from layanan.documents.signing import SigningFailed, sign_pdf, signer_ensure_credential, validate_pdf
 from layanan.documents.tests.pdfs import tiny_pdf
+from layanan.testing import Cast
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,10 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from layanan.core.testing import Cast
 from layanan.documents import signing_local
 from layanan.documents.signing import sign_pdf, validate_pdf
 from layanan.documents.tests.pdfs import tiny_pdf
+from layanan.testing import Cast
 
 
 @pytest.fixture(autouse=True)

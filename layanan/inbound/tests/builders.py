@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from layanan.complaints.models import Category
-from layanan.core.testing import World
 from layanan.inbound.models import InboundMessage
 from layanan.notifications.models import Message
 from layanan.regions.models import Region
+from layanan.testing import World
 
 SMS_SECRET = "rahasia-sms-uji"
 WA_SECRET = "rahasia-aplikasi-meta-uji"

@@ -4,6 +4,9 @@ from typing import Any
 
 from django import template
 
+from layanan.applications.models import Status as ApplicationStatus
+from layanan.complaints.models import Status as ReportStatus
+
 register = template.Library()
 
 
@@ -19,14 +22,10 @@ def lookup(mapping: Any, key: Any) -> Any:
 @register.filter
 def application_status(value: str) -> str:
     """The people's label of an application status (``submitted`` → "Diajukan")."""
-    from layanan.applications.models import Status
-
-    return str(Status(value).label) if value in Status.values else value
+    return str(ApplicationStatus(value).label) if value in ApplicationStatus.values else value
 
 
 @register.filter
 def report_status(value: str) -> str:
     """The people's label of a report status (``in_progress`` → "Sedang ditindaklanjuti")."""
-    from layanan.complaints.models import Status
-
-    return str(Status(value).label) if value in Status.values else value
+    return str(ReportStatus(value).label) if value in ReportStatus.values else value

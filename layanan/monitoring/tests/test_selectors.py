@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from layanan.accounts.models import Role
 from layanan.applications.models import Status
 from layanan.complaints.models import Status as ReportStatus
-from layanan.core.testing import make_user
 from layanan.monitoring import selectors, services
 from layanan.monitoring.selectors import Filters, Period, percentile
 from layanan.monitoring.tests import builders as b
+from layanan.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

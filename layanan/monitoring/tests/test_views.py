@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from layanan.accounts.models import Role
 from layanan.accounts.testing import sign_in
-from layanan.core.testing import make_user
 from layanan.monitoring import services
 from layanan.monitoring.tests import builders as b
 from layanan.monitoring.views import safe_cell
+from layanan.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

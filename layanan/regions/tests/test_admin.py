@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from layanan.accounts.testing import sign_in
-from layanan.core.testing import Cast
 from layanan.regions.models import Region
+from layanan.testing import Cast
 
 
 def test_an_administrator_searches_and_filters_regions(client: Client, cast: Cast) -> None:

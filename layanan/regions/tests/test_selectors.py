@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from layanan.core.testing import World
 from layanan.regions.selectors import (
     district_list,
     regency_get,
@@ -17,6 +16,7 @@ from layanan.regions.selectors import (
     village_list,
 )
 from layanan.regions.tests.builders import load, metro_files
+from layanan.testing import World
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from layanan.agencies.models import Office
 from layanan.applications.models import Application, Status
 from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
-from layanan.core.testing import Cast
 from layanan.survey.models import Invitation, Response
 from layanan.survey.unsur import FIELDS
+from layanan.testing import Cast
 
 _numbers = itertools.count(1)
 

@@ -1,4 +1,7 @@
-"""Load the Kemendagri region codes from the project's CSV copy, then seed the offices."""
+"""Load the Kemendagri region codes from the project's CSV copy, then seed the offices.
+
+It lives in agencies, not regions, because it seeds offices too: regions sit below agencies.
+"""
 
 from __future__ import annotations
 
