@@ -1,4 +1,4 @@
-"""The one case engine (``layanan.core.workflow``) takes every step of both case types alike.
+"""The one case engine (``layanan.cases.workflow``) takes every step of both case types alike.
 
 Each test runs for an application and for a report: eight people taking the same step at once
 on one case make one change (PostgreSQL, whose writers really wait on the row lock); a stale
@@ -24,11 +24,12 @@ from layanan.applications.models import Application
 from layanan.applications.tests import builders as application_builders
 from layanan.applications.workflow import WORKFLOW as APPLICATION_WORKFLOW
 from layanan.audit.models import AuditEvent
+from layanan.cases.workflow import ConcurrentChange, Transition, TransitionNotAllowed, Workflow
 from layanan.complaints import services as report_services
 from layanan.complaints.models import Report
 from layanan.complaints.tests import domain_builders as report_builders
 from layanan.complaints.workflow import WORKFLOW as REPORT_WORKFLOW
-from layanan.core.workflow import ConcurrentChange, TransitionNotAllowed, Workflow
+from layanan.complaints.workflow import ReportWorkflow
 from layanan.notifications.models import Message
 
 THREADS_NEED_POSTGRES = (
@@ -104,7 +105,7 @@ def fresh(case: Case) -> Any:
 
 
 def events_of(case: Case, action: str) -> int:
-    model = case.workflow.event_model
+    model = case.workflow.events
     return model._default_manager.filter(**{case.workflow.event_case_field: case.case}, action=action).count()
 
 
@@ -195,24 +196,30 @@ def test_every_row_of_a_table_joins_statuses_the_case_model_has(workflow):
 
 
 def test_a_table_with_an_action_nobody_can_name_is_refused_at_start_up():
-    with pytest.raises(ValueError, match="no words"):
-        Workflow(
-            name="broken",
-            model=REPORT_WORKFLOW.model,
-            rows=[
-                *REPORT_WORKFLOW.rows[:1],
-                REPORT_WORKFLOW.rows[0].__class__("received", "fly", "closed", frozenset(), ""),
-            ],
-            parties_of=REPORT_WORKFLOW.parties_of,
-            messages=REPORT_WORKFLOW.messages,
-            event_model=REPORT_WORKFLOW.event_model,
-            event_case_field="report",
-            audit_record=REPORT_WORKFLOW.audit_record,
-            audit_prefix="complaints",
-            details=REPORT_WORKFLOW.details,
-            recipient=REPORT_WORKFLOW.recipient,
-            send=REPORT_WORKFLOW.send,
-        )
+    class Broken(ReportWorkflow):
+        rows = [
+            *ReportWorkflow.rows,
+            Transition("received", "fly", "closed", frozenset({"reporter"}), "Away."),
+        ]
+
+    with pytest.raises(ValueError, match="no words for \\['fly'\\]"):
+        Broken()
+
+
+def test_a_table_with_two_rows_for_one_step_is_refused_at_start_up():
+    class Doubled(ReportWorkflow):
+        rows = [*ReportWorkflow.rows, ReportWorkflow.rows[0]]
+
+    with pytest.raises(ValueError, match="two rows"):
+        Doubled()
+
+
+def test_the_engine_derives_names_from_the_models():
+    assert (APPLICATION_WORKFLOW.name, APPLICATION_WORKFLOW.event_case_field) == (
+        "application",
+        "application",
+    )
+    assert (REPORT_WORKFLOW.name, REPORT_WORKFLOW.event_case_field) == ("report", "report")
 
 
 # --- threaded: PostgreSQL ---------------------------------------------------------------------------

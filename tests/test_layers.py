@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalogue",),
     ("notifications",),
     ("documents",),
+    ("cases",),  # the case engine: writes audit rows and saves notices, so above both
     ("applications", "complaints"),
     ("inbound", "survey"),
     ("monitoring",),

@@ -4,7 +4,7 @@
 the status it leads to, the *parties* allowed to take it, and a description.
 Anything not in the table is refused with :class:`TransitionNotAllowed` and a
 plain Indonesian message. The table and the party rules are handed to the one
-case engine (:class:`layanan.core.workflow.Workflow`, :data:`WORKFLOW`), which
+case engine (:class:`layanan.cases.workflow.Workflow`, :data:`WORKFLOW`), which
 takes every step; services in :mod:`layanan.applications.services` are the
 only callers that change state.
 
@@ -40,17 +40,8 @@ from django.utils.translation import gettext_lazy
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can
 from layanan.applications.models import Application, Status, TimelineEvent
-from layanan.audit.services import audit_record
+from layanan.cases.workflow import CaseError, ConcurrentChange, Transition, TransitionNotAllowed, Workflow
 from layanan.catalogue.models import Service
-from layanan.core.workflow import (
-    CaseError,
-    ConcurrentChange,
-    Messages,
-    Transition,
-    TransitionNotAllowed,
-    Workflow,
-)
-from layanan.notifications.services import notify
 
 __all__ = [
     "ACTIONS",
@@ -166,72 +157,62 @@ _ACTION_WORDS = {
 }
 
 
-def target(transition: Transition, application: Application, outcome: object = None) -> str:
-    """The status ``transition`` leads to for this application (see the module docstring)."""
-    if transition.otherwise is None:
-        return transition.to_status
-    if transition.action == "approve":
-        letter = application.service.output == Service.Output.LETTER
-        return transition.to_status if letter else transition.otherwise
-    if transition.action == "resubmit":
-        return transition.to_status if application.assigned_to_id else transition.otherwise
-    raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
+class ApplicationWorkflow(Workflow):
+    """Applications: the table above, the parties resolved per service, the applicant told."""
+
+    model = Application
+    events = TimelineEvent
+    rows = _ROWS
+    words = _ACTION_WORDS
+    related = ("service", "office", "applicant")
+
+    def target(self, transition: Transition, case: Any, outcome: object = None) -> str:
+        """``approve`` leads to signing only for a letter; ``resubmit`` back to whoever holds it."""
+        if transition.action == "approve":
+            letter = case.service.output == Service.Output.LETTER
+            return transition.to_status if letter else str(transition.otherwise)
+        if transition.action == "resubmit":
+            return transition.to_status if case.assigned_to_id else str(transition.otherwise)
+        return super().target(transition, case, outcome)
+
+    status_refused = gettext_lazy("Permohonan berstatus “%(status)s” tidak dapat %(action)s.")
+    party_refused = gettext_lazy("Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini.")
+    concurrent = gettext_lazy(
+        "Permohonan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk melihat keadaan terbaru."
+    )
+
+    def parties_of(self, actor: User, case: Application) -> frozenset[str]:
+        """The applicant (or the operator who applied for them, while they may), and the office's roles."""
+        found: set[str] = set()
+        if actor.is_active and actor.pk is not None:
+            if actor.pk == case.applicant_id or (
+                case.submitted_by_id == actor.pk
+                and actor.role == Role.OPERATOR
+                and can(actor, "application.apply", case.applicant)
+            ):
+                found.add(Party.APPLICANT)
+            if case.office_id is not None and can(actor, "application.handle", case):
+                service = case.service
+                if actor.role == service.verify_role:
+                    found.add(Party.VERIFIER)
+                if actor.role == service.decide_role:
+                    found.add(Party.DECIDER)
+                if actor.role == service.sign_role:
+                    found.add(Party.SIGNER)
+        return frozenset(found)
+
+    def details(self, case: Application) -> dict[str, Any]:
+        """Audit details: what happened, never personal data (no answers, names or reasons)."""
+        return {"service": case.service.slug, "office": case.office.code if case.office else ""}
+
+    def recipient(self, case: Application) -> User:
+        return case.applicant
 
 
-def parties_of(actor: User, application: Application) -> frozenset[str]:
-    """The parties ``actor`` is for ``application``."""
-    found: set[str] = set()
-    if actor.is_active and actor.pk is not None:
-        if actor.pk == application.applicant_id or (
-            application.submitted_by_id == actor.pk
-            and actor.role == Role.OPERATOR
-            and can(actor, "application.apply", application.applicant)
-        ):
-            found.add(Party.APPLICANT)
-        if application.office_id is not None and can(actor, "application.handle", application):
-            service = application.service
-            if actor.role == service.verify_role:
-                found.add(Party.VERIFIER)
-            if actor.role == service.decide_role:
-                found.add(Party.DECIDER)
-            if actor.role == service.sign_role:
-                found.add(Party.SIGNER)
-    return frozenset(found)
-
-
-def details(application: Application) -> dict[str, Any]:
-    """Audit details: what happened, never personal data (no answers, names or reasons)."""
-    return {
-        "service": application.service.slug,
-        "office": application.office.code if application.office else "",
-    }
-
-
-WORKFLOW = Workflow(
-    name="application",
-    model=Application,
-    rows=_ROWS,
-    parties_of=parties_of,
-    target=target,
-    messages=Messages(
-        status_refused=gettext_lazy("Permohonan berstatus “%(status)s” tidak dapat %(action)s."),
-        party_refused=gettext_lazy("Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini."),
-        concurrent=gettext_lazy(
-            "Permohonan ini baru saja diubah oleh petugas lain. "
-            "Muat ulang halaman untuk melihat keadaan terbaru."
-        ),
-        action_words=_ACTION_WORDS,
-    ),
-    event_model=TimelineEvent,
-    event_case_field="application",
-    audit_record=audit_record,
-    audit_prefix="applications",
-    details=details,
-    recipient=lambda application: application.applicant,
-    send=notify,
-    related=("service", "office", "applicant"),
-)
+WORKFLOW = ApplicationWorkflow()
 TRANSITIONS = WORKFLOW.table
 ACTIONS = WORKFLOW.actions
 allowed_actions = WORKFLOW.allowed_actions
+parties_of = WORKFLOW.parties_of
+target = WORKFLOW.target
 transition_for = WORKFLOW.transition_for

@@ -4,7 +4,7 @@
 the status it leads to, the *parties* allowed to take it, and a description.
 Anything not in the table is refused with :class:`TransitionNotAllowed` and a
 plain Indonesian message. The table and the party rules are handed to the one
-case engine (:class:`layanan.core.workflow.Workflow`, :data:`WORKFLOW`), which
+case engine (:class:`layanan.cases.workflow.Workflow`, :data:`WORKFLOW`), which
 takes every step; services in :mod:`layanan.complaints.services` are the only
 callers that change state.
 
@@ -37,17 +37,8 @@ from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can
-from layanan.audit.services import audit_record
+from layanan.cases.workflow import CaseError, ConcurrentChange, Transition, TransitionNotAllowed, Workflow
 from layanan.complaints.models import Report, ReportEvent, Status
-from layanan.core.workflow import (
-    CaseError,
-    ConcurrentChange,
-    Messages,
-    Transition,
-    TransitionNotAllowed,
-    Workflow,
-)
-from layanan.notifications.services import notify
 
 __all__ = [
     "ACTIONS",
@@ -168,87 +159,69 @@ _ACTION_WORDS = {
 }
 
 
-def target(transition: Transition, report: Report, outcome: object = None) -> str:
-    """The status ``transition`` leads to: ``answer`` waits for every active disposition.
+class ReportWorkflow(Workflow):
+    """Reports: the table above; the coordinator, the handling offices, the reporter, the clock."""
 
-    ``outcome`` is what the step's check returned: whether every active disposition has answered.
-    """
-    if transition.otherwise is None:
-        return transition.to_status
-    if transition.action == "answer":
-        return transition.to_status if outcome is not False else transition.otherwise
-    raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
+    model = Report
+    events = ReportEvent
+    rows = _ROWS
+    words = _ACTION_WORDS
+    related = ("category", "region")
+    masked = frozenset({"reporter_id"})  # a selector blanks the reporter of an anonymous report
+
+    concurrent = gettext_lazy(
+        "Laporan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk melihat keadaan terbaru."
+    )
+    status_refused = gettext_lazy("Laporan berstatus “%(status)s” tidak dapat %(action)s.")
+    party_refused = gettext_lazy("Langkah ini (%(action)s) bukan bagian tugas Anda untuk laporan ini.")
+
+    def parties_of(self, actor: User | None, case: Report) -> frozenset[str]:
+        """The coordinator, the offices with an active disposition, the reporter (``None``: the clock)."""
+        if actor is None:
+            return frozenset({Party.SYSTEM})
+        found: set[str] = set()
+        if actor.is_active and actor.pk is not None:
+            if case.reporter_id is not None and actor.pk == case.reporter_id:
+                found.add(Party.REPORTER)
+            if actor.role == Role.ADMIN and can(actor, "report.verify", case):
+                found.add(Party.COORDINATOR)
+            if can(actor, "report.handle", case):
+                found.add(Party.HANDLER)
+        return frozenset(found)
+
+    def target(self, transition: Transition, case: Any, outcome: object = None) -> str:
+        """``answer`` waits for every active disposition (``outcome``: whether all have answered)."""
+        if transition.action == "answer":
+            return transition.to_status if outcome is not False else str(transition.otherwise)
+        return super().target(transition, case, outcome)
+
+    def details(self, case: Report) -> dict[str, Any]:
+        """Audit details: what happened, never the text or anyone's identity."""
+        return {"kind": case.kind, "category": case.category.slug}
+
+    def audit_actor(self, actor: User | None, case: Report) -> User | None:
+        """The reporter of an anonymous report acts without a name in the audit log too."""
+        if actor is not None and case.anonymous and actor.pk == case.reporter_id:
+            return None
+        return actor
+
+    def event_actor(self, actor: User | None, case: Report) -> User | None:
+        """Events never name the reporter (the message says "Pelapor")."""
+        if actor is not None and actor.pk == case.reporter_id:
+            return None
+        return actor
+
+    def recipient(self, case: Report) -> User | None:
+        """The reporter, while their account is active (an SMS/WhatsApp reporter has one too)."""
+        if case.reporter_id is None:
+            return None
+        return User.objects.filter(pk=case.reporter_id, is_active=True).first()
 
 
-def parties_of(actor: User | None, report: Report) -> frozenset[str]:
-    """The parties ``actor`` is for ``report`` (``None`` is the system)."""
-    if actor is None:
-        return frozenset({Party.SYSTEM})
-    found: set[str] = set()
-    if actor.is_active and actor.pk is not None:
-        if report.reporter_id is not None and actor.pk == report.reporter_id:
-            found.add(Party.REPORTER)
-        if actor.role == Role.ADMIN and can(actor, "report.verify", report):
-            found.add(Party.COORDINATOR)
-        if can(actor, "report.handle", report):
-            found.add(Party.HANDLER)
-    return frozenset(found)
-
-
-def details(report: Report) -> dict[str, Any]:
-    """Audit details: what happened, never the text or anyone's identity."""
-    return {"kind": report.kind, "category": report.category.slug}
-
-
-def audit_actor(actor: User | None, report: Report) -> User | None:
-    """The reporter of an anonymous report acts without a name in the audit log too."""
-    if actor is not None and report.anonymous and actor.pk == report.reporter_id:
-        return None
-    return actor
-
-
-def event_actor(actor: User | None, report: Report) -> User | None:
-    """Events never name the reporter (the message says "Pelapor")."""
-    if actor is not None and actor.pk == report.reporter_id:
-        return None
-    return actor
-
-
-def reporter_to_tell(report: Report) -> User | None:
-    """The reporter, while their account is active (an SMS/WhatsApp reporter has one too)."""
-    if report.reporter_id is None:
-        return None
-    return User.objects.filter(pk=report.reporter_id, is_active=True).first()
-
-
-WORKFLOW = Workflow(
-    name="report",
-    model=Report,
-    rows=_ROWS,
-    parties_of=parties_of,
-    target=target,
-    messages=Messages(
-        status_refused=gettext_lazy("Laporan berstatus “%(status)s” tidak dapat %(action)s."),
-        party_refused=gettext_lazy("Langkah ini (%(action)s) bukan bagian tugas Anda untuk laporan ini."),
-        concurrent=gettext_lazy(
-            "Laporan ini baru saja diubah oleh petugas lain. "
-            "Muat ulang halaman untuk melihat keadaan terbaru."
-        ),
-        action_words=_ACTION_WORDS,
-    ),
-    event_model=ReportEvent,
-    event_case_field="report",
-    audit_record=audit_record,
-    audit_prefix="complaints",
-    details=details,
-    recipient=reporter_to_tell,
-    send=notify,
-    event_actor=event_actor,
-    audit_actor=audit_actor,
-    related=("category", "region"),
-    masked=frozenset({"reporter_id"}),
-)
+WORKFLOW = ReportWorkflow()
 TRANSITIONS = WORKFLOW.table
 ACTIONS = WORKFLOW.actions
 allowed_actions = WORKFLOW.allowed_actions
+parties_of = WORKFLOW.parties_of
+target = WORKFLOW.target
 transition_for = WORKFLOW.transition_for

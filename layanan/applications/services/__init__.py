@@ -8,7 +8,7 @@
 - :mod:`.office`: which office handles an application.
 
 Every step goes through the one case engine (:data:`layanan.applications.workflow.WORKFLOW`,
-:class:`layanan.core.workflow.Workflow`): the row lock, the party, the version, the table, the
+:class:`layanan.cases.workflow.Workflow`): the row lock, the party, the version, the table, the
 conditional update, the timeline event, the audit row and the applicant's notice, in one
 transaction.
 

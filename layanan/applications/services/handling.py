@@ -2,7 +2,7 @@
 
 State-changing staff steps take ``expected_version`` (the version the officer
 saw); if someone changed the application meanwhile,
-:class:`~layanan.core.workflow.ConcurrentChange` is raised and nothing is written.
+:class:`~layanan.cases.workflow.ConcurrentChange` is raised and nothing is written.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 - :mod:`.identity`: who reported (the coordinator only, audited).
 
 Every step goes through the one case engine (:data:`layanan.complaints.workflow.WORKFLOW`,
-:class:`layanan.core.workflow.Workflow`): the row lock, the party (asked of
+:class:`layanan.cases.workflow.Workflow`): the row lock, the party (asked of
 :mod:`layanan.accounts.permissions`), the version, the table, the conditional update, the
 :class:`ReportEvent`, the audit row and the reporter's notice, in one transaction.
 

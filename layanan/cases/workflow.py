@@ -28,8 +28,8 @@ is told to reload rather than that the step is not allowed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +39,9 @@ from django.db.models import F
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.functional import Promise
+
+from layanan.audit.services import audit_record
+from layanan.notifications.services import notify
 
 
 class CaseError(Exception):
@@ -73,71 +76,84 @@ Values = Mapping[str, Any]
 Changes = Values | Callable[[Any, datetime], Values]
 
 
-@dataclass(frozen=True)
-class Messages:
-    """The words a workflow refuses with (lazy, %-formatted with ``status`` and ``action``)."""
-
-    status_refused: Promise  # "Permohonan berstatus “%(status)s” tidak dapat %(action)s."
-    party_refused: Promise  # "Langkah ini (%(action)s) bukan bagian tugas Anda untuk permohonan ini."
-    concurrent: Promise  # "Permohonan ini baru saja diubah oleh petugas lain. ..."
-    action_words: Mapping[str, Promise]  # what each action is called in a sentence
-
-
-def _no_alternative(transition: Transition, case: Any, outcome: object) -> str:
-    if transition.otherwise is not None:
-        raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
-    return transition.to_status
-
-
-@dataclass
 class Workflow:
-    """A case type's table and hooks; one instance per case app (``applications.workflow.WORKFLOW``).
+    """A case type: subclass it once per case app, set the class attributes, override the hooks.
 
-    - ``model``: the case model (``status``, ``version``, optionally ``updated_at``);
-    - ``rows``: the transition table;
-    - ``parties_of(actor, case)``: the parties ``actor`` is for ``case`` (``None`` is the system);
-    - ``target(transition, case, outcome)``: the status a step with an ``otherwise`` leads to,
-      given the case and what the step's ``before`` returned;
-    - ``event_model`` / ``event_case_field``: the timeline (``TimelineEvent.application``);
-    - ``audit_record``: :func:`layanan.audit.services.audit_record` (passed in: core sits below
-      audit); ``audit_prefix``: the audit action prefix (the app label);
-    - ``details(case)``: audit details, never personal data;
-    - ``event_actor`` / ``audit_actor``: who a timeline event or audit row names (a report hides
-      its reporter);
-    - ``recipient(case)``: the person told about the case's events (None: nobody), and ``send``:
-      :func:`layanan.notifications.services.notify` (passed in: core sits below notifications);
+    Class attributes:
+
+    - ``model``: the case model (``status``, ``version``, ``tracking_number``, and
+      ``breach_notified_at`` for :meth:`escalate`; ``updated_at`` is kept when it has one);
+    - ``events``: the timeline model, with a foreign key to ``model``;
+    - ``rows``: the transition table; ``words``: what each action is called in a sentence;
+    - ``status_refused`` / ``party_refused`` / ``concurrent``: the refusals, lazily translated and
+      %-formatted with ``status`` and ``action``;
     - ``related``: what :meth:`fresh` joins; ``masked``: attributes a selector may have blanked
       on the caller's instance, which :meth:`sync` leaves blank.
+
+    Derived: ``name`` (the model's name: ``application``, ``report``) names the permission
+    codes and the notification events (``<name>.<event>``); ``audit_prefix`` (the app label)
+    the audit actions (``<app>.<action>``).
+
+    Hooks: :meth:`parties_of` (required), :meth:`target`, :meth:`details`, :meth:`recipient`,
+    :meth:`event_actor`, :meth:`audit_actor`.
     """
 
-    name: str
     model: type[models.Model]
-    rows: list[Transition]
-    parties_of: Callable[[Any, Any], frozenset[str]]
-    messages: Messages
-    event_model: type[models.Model]
-    event_case_field: str
-    audit_record: Callable[..., Any]
-    audit_prefix: str
-    details: Callable[[Any], dict[str, Any]]
-    recipient: Callable[[Any], Any]
-    send: Callable[..., Any]
-    target: Callable[[Transition, Any, object], str] = _no_alternative
-    event_actor: Callable[[Any, Any], Any] = lambda actor, case: actor
-    audit_actor: Callable[[Any, Any], Any] = lambda actor, case: actor
+    events: type[models.Model]
+    rows: Sequence[Transition]
+    words: Mapping[str, Promise]
+    status_refused: Promise
+    party_refused: Promise
+    concurrent: Promise
     related: tuple[str, ...] = ()
     masked: frozenset[str] = frozenset()
-    table: dict[tuple[str, str], Transition] = field(init=False)
-    actions: frozenset[str] = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
+        self.name = self.model._meta.model_name or ""
+        self.audit_prefix = self.model._meta.app_label
+        self.event_case_field = next(
+            field.name
+            for field in self.events._meta.get_fields()
+            if field.many_to_one and field.related_model is self.model
+        )
         self.table = {(row.from_status, row.action): row for row in self.rows}
         if len(self.table) != len(self.rows):
             raise ValueError(f"workflow {self.name!r} has two rows for one (status, action)")
         self.actions = frozenset(row.action for row in self.rows)
-        unnamed = self.actions - set(self.messages.action_words)
+        unnamed = self.actions - set(self.words)
         if unnamed:
             raise ValueError(f"workflow {self.name!r} has no words for {sorted(unnamed)}")
+
+    # --- what each case type says -----------------------------------------------------------------
+
+    def parties_of(self, actor: Any, case: Any) -> frozenset[str]:
+        """The parties ``actor`` is for ``case`` (``None`` is the system)."""
+        raise NotImplementedError
+
+    def target(self, transition: Transition, case: Any, outcome: object = None) -> str:
+        """The status a step leads to; a row with an ``otherwise`` needs the case type's rule.
+
+        ``outcome`` is what the step's ``before`` check returned.
+        """
+        if transition.otherwise is not None:
+            raise AssertionError(f"no rule for the alternative target of {transition.action!r}")
+        return transition.to_status
+
+    def details(self, case: Any) -> dict[str, Any]:
+        """What every audit row of the case says: what happened, never personal data."""
+        return {}
+
+    def recipient(self, case: Any) -> Any:
+        """The person told about the case's events (None: nobody)."""
+        return None
+
+    def event_actor(self, actor: Any, case: Any) -> Any:
+        """Who a timeline event names."""
+        return actor
+
+    def audit_actor(self, actor: Any, case: Any) -> Any:
+        """Who an audit row names."""
+        return actor
 
     # --- reading the table ------------------------------------------------------------------------
 
@@ -168,13 +184,13 @@ class Workflow:
 
     def _rule(self, case: Any, action: str, mine: frozenset[str]) -> Transition:
         row = self.table.get((case.status, action))
-        words = self.messages.action_words[action]
+        words = self.words[action]
         if row is None:
             status = self.model._meta.get_field("status")
             label = dict(status.flatchoices).get(case.status, case.status)  # type: ignore[union-attr]
-            raise TransitionNotAllowed(self.messages.status_refused % {"status": label, "action": words})
+            raise TransitionNotAllowed(self.status_refused % {"status": label, "action": words})
         if not row.parties & mine:
-            raise TransitionNotAllowed(self.messages.party_refused % {"action": words})
+            raise TransitionNotAllowed(self.party_refused % {"action": words})
         return row
 
     # --- the row ------------------------------------------------------------------------------------
@@ -196,8 +212,8 @@ class Workflow:
                 continue
             setattr(stale, name, getattr(fresh, name))
 
-    def concurrent(self) -> ConcurrentChange:
-        return ConcurrentChange(str(self.messages.concurrent))
+    def _stale(self) -> ConcurrentChange:
+        return ConcurrentChange(str(self.concurrent))
 
     # --- taking a step -----------------------------------------------------------------------------
 
@@ -233,7 +249,7 @@ class Workflow:
             fresh = self.fresh(case, lock=True)
             mine = self._parties_or_refuse(actor, fresh, action)
             if expected_version is not None and fresh.version != expected_version:
-                raise self.concurrent()
+                raise self._stale()
             transition = self._rule(fresh, action, mine)
             now = timezone.now()
             outcome = before(fresh, now) if before is not None else None
@@ -248,7 +264,7 @@ class Workflow:
                 pk=fresh.pk, version=fresh.version, status=from_status
             ).update(version=F("version") + 1, **values)
             if updated != 1:
-                raise self.concurrent()
+                raise self._stale()
             fresh.version += 1
             computed = [name for name, value in values.items() if isinstance(value, Combinable)]
             for name, value in values.items():
@@ -316,7 +332,7 @@ class Workflow:
         internal: bool = False,
     ) -> models.Model:
         """One timeline event (the actor as the workflow lets events name them)."""
-        return self.event_model._default_manager.create(
+        return self.events._default_manager.create(
             **{self.event_case_field: case},
             actor=self.event_actor(actor, case),
             action=action,
@@ -328,7 +344,7 @@ class Workflow:
 
     def audit(self, case: Any, *, actor: Any, action: str, **details: Any) -> None:
         """The audit row of ``action`` (``<prefix>.<action>``), with the workflow's details."""
-        self.audit_record(
+        audit_record(
             actor=self.audit_actor(actor, case),
             action=f"{self.audit_prefix}.{action}",
             obj=case,
@@ -370,7 +386,7 @@ class Workflow:
             self._send(case, to, event, f"{self.name}:{case.pk}:{event}:{once_per or f'v{case.version}'}")
 
     def _send(self, case: Any, to: Any, event: str, key: str) -> None:
-        self.send(
+        notify(
             to=to,
             event=f"{self.name}.{event}",
             data={"tracking_number": case.tracking_number or ""},

@@ -1,0 +1,1 @@
+"""The case engine shared by applications and reports (:mod:`layanan.cases.workflow`)."""
