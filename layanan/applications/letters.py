@@ -105,11 +105,9 @@ def application_letter_issue(
             IssuedLetter.objects.create(application=application, document=document)
             WORKFLOW.event(
                 application,
-                actor=signer,
-                action="document_issue",
-                from_status=application.status,
-                to_status=application.status,
-                message=_("Surat sudah terbit: nomor %(number)s.") % {"number": document.number},
+                "document_issue",
+                signer,
+                _("Surat sudah terbit: nomor %(number)s.") % {"number": document.number},
             )
             WORKFLOW.tell(application, "document_ready", once_per=f"d{document.pk}")
         except BaseException:
@@ -136,10 +134,8 @@ class ApplicationLetters:
         application = _application_of(document)
         WORKFLOW.event(
             application,
-            actor=actor,
-            action="document_revoke",
-            from_status=application.status,
-            to_status=application.status,
-            message=_("Surat nomor %(number)s dicabut. Alasan: %(reason)s")
+            "document_revoke",
+            actor,
+            _("Surat nomor %(number)s dicabut. Alasan: %(reason)s")
             % {"number": document.number, "reason": reason},
         )

@@ -323,21 +323,26 @@ class Workflow:
     def event(
         self,
         case: Any,
-        *,
-        actor: Any,
         action: str,
-        from_status: str,
-        to_status: str,
+        actor: Any,
         message: str,
+        /,
+        *,
         internal: bool = False,
+        from_status: str | None = None,
+        to_status: str | None = None,
     ) -> models.Model:
-        """One timeline event (the actor as the workflow lets events name them)."""
+        """One timeline event (naming the actor as the case type lets events name them).
+
+        The statuses default to the case's own: an event beside the table (a reviewed item,
+        an issued letter). A case's first event says ``from_status=""``.
+        """
         return self.events._default_manager.create(
             **{self.event_case_field: case},
             actor=self.event_actor(actor, case),
             action=action,
-            from_status=from_status,
-            to_status=to_status,
+            from_status=case.status if from_status is None else from_status,
+            to_status=case.status if to_status is None else to_status,
             message=message,
             internal=internal,
         )
@@ -364,13 +369,7 @@ class Workflow:
         details: Mapping[str, Any] | None,
     ) -> None:
         self.event(
-            fresh,
-            actor=actor,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            message=message,
-            internal=internal,
+            fresh, action, actor, message, internal=internal, from_status=from_status, to_status=to_status
         )
         self.audit(fresh, actor=actor, action=action, **(details or {}))
 
@@ -420,15 +419,7 @@ class Workflow:
             if claimed != 1:
                 return False  # another run got there first, or it moved on meanwhile
             case: Any = self.model._default_manager.select_related(*self.related).get(pk=case_id)
-            self.event(
-                case,
-                actor=None,
-                action="escalate",
-                from_status=case.status,
-                to_status=case.status,
-                message=message(case),
-                internal=True,
-            )
+            self.event(case, "escalate", None, message(case), internal=True)
             self.audit(case, actor=None, action="escalate", status=case.status, **details(case))
             marker = int(now.timestamp())
             for recipient in recipients(case):

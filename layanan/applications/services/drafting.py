@@ -52,26 +52,14 @@ def application_start(
             RequirementCheck(application=application, requirement=requirement)
             for requirement in service.requirements.all()
         )
-        WORKFLOW.event(
-            application,
-            actor=actor,
-            action="start",
-            from_status="",
-            to_status=Status.DRAFT,
-            message=_("Draf permohonan dibuat."),
-        )
+        WORKFLOW.event(application, "start", actor, _("Draf permohonan dibuat."), from_status="")
         WORKFLOW.audit(application, actor=actor, action="start", assisted=assisted)
     return application
 
 
 def _fixed_event(application: Application, actor: User, requirement: Requirement) -> None:
     WORKFLOW.event(
-        application,
-        actor=actor,
-        action="provide",
-        from_status=application.status,
-        to_status=application.status,
-        message=_("Pemohon memperbaiki: %(item)s.") % {"item": requirement.name},
+        application, "provide", actor, _("Pemohon memperbaiki: %(item)s.") % {"item": requirement.name}
     )
 
 

@@ -45,15 +45,7 @@ def requirement_review(
             else _("%(item)s perlu diperbaiki: %(reason)s")
             % {"item": fresh.requirement.name, "reason": reason}
         )
-        WORKFLOW.event(
-            application,
-            actor=actor,
-            action="review",
-            from_status=application.status,
-            to_status=application.status,
-            message=words,
-            internal=True,
-        )
+        WORKFLOW.event(application, "review", actor, words, internal=True)
         WORKFLOW.audit(
             application,
             actor=actor,

@@ -23,7 +23,7 @@ from layanan.accounts.models import User
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints import routing
-from layanan.complaints.models import Category, Kind, Report, Status, Support
+from layanan.complaints.models import Category, Kind, Report, Support
 from layanan.complaints.services.common import (
     MESSAGE_CHANNELS,
     PHOTOS_MAX,
@@ -150,14 +150,9 @@ def report_submit(
                 suggestion_confidence=confidence,
             )
             save_photos(report, cleaned_photos, by=reporter, evidence=False)
+            words = _("Pelapor mengirim laporan dengan nomor pelacakan %(tracking)s.")
             WORKFLOW.event(
-                report,
-                actor=None,
-                action="submit",
-                from_status="",
-                to_status=Status.RECEIVED,
-                message=_("Pelapor mengirim laporan dengan nomor pelacakan %(tracking)s.")
-                % {"tracking": report.tracking_number},
+                report, "submit", None, words % {"tracking": report.tracking_number}, from_status=""
             )
             WORKFLOW.audit(
                 report,
@@ -203,12 +198,7 @@ def report_support(*, report: Report, user: User) -> Support:
         with transaction.atomic():
             support = Support.objects.create(report=fresh, user=user)
             WORKFLOW.event(
-                fresh,
-                actor=None,
-                action="support",
-                from_status=fresh.status,
-                to_status=fresh.status,
-                message=_("Seorang warga juga mengalami hal ini dan mendukung laporan."),
+                fresh, "support", None, _("Seorang warga juga mengalami hal ini dan mendukung laporan.")
             )
             WORKFLOW.audit(fresh, actor=user, action="support")
     except IntegrityError:
