@@ -21,23 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.catalogue import services, validation
 from layanan.catalogue.models import FormField, Requirement, Service
+from layanan.catalogue.standards import DELIVERY, MANAGEMENT, NAMES
 
-COMPONENTS = (
-    "persyaratan",
-    "prosedur",
-    "jangka_waktu",
-    "biaya",
-    "produk",
-    "pengaduan",
-    "dasar_hukum",
-    "sarana",
-    "kompetensi",
-    "pengawasan",
-    "jumlah_pelaksana",
-    "jaminan_pelayanan",
-    "jaminan_keamanan",
-    "evaluasi",
-)
 FORM_FIELD_FIELDS = (
     "step",
     "step_title",
@@ -76,7 +61,7 @@ class ServiceForm(forms.ModelForm[Service]):
             "verify_role",
             "decide_role",
             "sign_role",
-            *COMPONENTS,
+            *NAMES,
         )
 
     def clean(self) -> dict[str, Any]:
@@ -210,22 +195,13 @@ class ServiceAdmin(admin.ModelAdmin[Service]):
         ),
         (
             _("Standar pelayanan: penyampaian pelayanan"),
-            {"fields": ("persyaratan", "prosedur", "jangka_waktu", "biaya", "produk", "pengaduan")},
+            {"fields": DELIVERY},
         ),
         (
             _("Standar pelayanan: pengelolaan pelayanan"),
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "dasar_hukum",
-                    "sarana",
-                    "kompetensi",
-                    "pengawasan",
-                    "jumlah_pelaksana",
-                    "jaminan_pelayanan",
-                    "jaminan_keamanan",
-                    "evaluasi",
-                ),
+                "fields": MANAGEMENT,
             },
         ),
     )

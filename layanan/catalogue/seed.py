@@ -30,6 +30,7 @@ from django.conf import settings
 from layanan.accounts.models import Role
 from layanan.catalogue import validation
 from layanan.catalogue.models import FormField, Requirement, Service
+from layanan.catalogue.standards import NAMES
 
 SERVICE_KEYS = frozenset(
     {
@@ -47,20 +48,7 @@ SERVICE_KEYS = frozenset(
         "sign_role",
         "is_active",
         "order",
-        "persyaratan",
-        "prosedur",
-        "jangka_waktu",
-        "biaya",
-        "produk",
-        "pengaduan",
-        "dasar_hukum",
-        "sarana",
-        "kompetensi",
-        "pengawasan",
-        "jumlah_pelaksana",
-        "jaminan_pelayanan",
-        "jaminan_keamanan",
-        "evaluasi",
+        *NAMES,
     }
 )
 FIELD_KEYS = frozenset(

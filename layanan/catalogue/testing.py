@@ -15,6 +15,7 @@ from layanan.agencies.models import Office
 from layanan.catalogue.models import FormField, Requirement, Service
 from layanan.catalogue.seed import catalogue_file_default, catalogue_file_read
 from layanan.catalogue.services import catalogue_seed
+from layanan.catalogue.standards import NAMES
 
 DUKCAPIL_SAMPLE = "akta-kelahiran"
 VILLAGE_SAMPLE = "surat-keterangan-domisili"
@@ -44,22 +45,7 @@ def service_build(
         "sla_working_days": 3,
         "output": Service.Output.LETTER,
     }
-    for name in (
-        "persyaratan",
-        "prosedur",
-        "jangka_waktu",
-        "biaya",
-        "produk",
-        "pengaduan",
-        "dasar_hukum",
-        "sarana",
-        "kompetensi",
-        "pengawasan",
-        "jumlah_pelaksana",
-        "jaminan_pelayanan",
-        "jaminan_keamanan",
-        "evaluasi",
-    ):
+    for name in NAMES:
         defaults[name] = f"Teks {name.replace('_', ' ')}."
     service = Service.objects.create(slug=slug, office=office, **{**defaults, **values})
     if with_form:

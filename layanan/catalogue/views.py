@@ -2,47 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import capfirst
 
 from layanan.catalogue import selectors
 from layanan.catalogue.models import Service
+from layanan.catalogue.standards import COMPONENTS, Group
 
 QUERY_MAX = 100
 
-# The 14 components of standar pelayanan (UU 25/2009 Pasal 21), in the two groups of
-# PermenPANRB 15/2014. Labels come from the model's verbose names.
-DELIVERY = ("persyaratan", "prosedur", "jangka_waktu", "biaya", "produk", "pengaduan")
-MANAGEMENT = (
-    "dasar_hukum",
-    "sarana",
-    "kompetensi",
-    "pengawasan",
-    "jumlah_pelaksana",
-    "jaminan_pelayanan",
-    "jaminan_keamanan",
-    "evaluasi",
-)
 
-
-def component_label(name: str) -> str:
-    """The name of a standar pelayanan component, as the model spells it, capitalised."""
-    field = Service._meta.get_field(name)
-    assert isinstance(field, Field)
-    return capfirst(str(field.verbose_name))
-
-
-def _components(service: Service, names: tuple[str, ...], start: int) -> list[dict[str, object]]:
+def _components(service: Service, group: Group) -> list[dict[str, object]]:
     return [
         {
-            "number": number,
-            "key": name,
-            "label": component_label(name),
-            "text": getattr(service, name),
+            "number": component.number,
+            "key": component.name,
+            "label": component.label,
+            "text": getattr(service, component.name),
         }
-        for number, name in enumerate(names, start=start)
+        for component in COMPONENTS
+        if component.group is group
     ]
 
 
@@ -70,7 +49,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "service": service,
             "requirements": list(service.requirements.all()),
             "steps": [title for _, title in sorted(steps.items()) if title],
-            "delivery": _components(service, DELIVERY, 1),
-            "management": _components(service, MANAGEMENT, len(DELIVERY) + 1),
+            "delivery": _components(service, Group.DELIVERY),
+            "management": _components(service, Group.MANAGEMENT),
         },
     )

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from layanan.accounts.tests.builders import audit_events
 from layanan.catalogue.models import FormField, Requirement, Service
 from layanan.catalogue.seed import CatalogueFileError, catalogue_file_default, catalogue_parse
+from layanan.catalogue.standards import NAMES
 
 DUKCAPIL = [
     "ktp-el-baru",
@@ -31,22 +32,6 @@ LETTERS = [
     "pengantar-skck",
     "surat-keterangan-kelahiran",
     "surat-keterangan-kematian",
-]
-COMPONENTS = [
-    "persyaratan",
-    "prosedur",
-    "jangka_waktu",
-    "biaya",
-    "produk",
-    "pengaduan",
-    "dasar_hukum",
-    "sarana",
-    "kompetensi",
-    "pengawasan",
-    "jumlah_pelaksana",
-    "jaminan_pelayanan",
-    "jaminan_keamanan",
-    "evaluasi",
 ]
 COVER_LETTER = re.compile(r"pengantar\s+(rt|rw|desa|kelurahan|kecamatan)", re.IGNORECASE)
 
@@ -105,7 +90,7 @@ def test_village_letters_go_to_the_applicants_desa_with_an_rt_rw_cover_letter(wo
 def test_every_service_publishes_all_14_components_a_form_of_2_to_4_steps_and_search_words(world):
     seed()
     for service in Service.objects.prefetch_related("fields", "requirements"):
-        empty = [name for name in COMPONENTS if not getattr(service, name).strip()]
+        empty = [name for name in NAMES if not getattr(service, name).strip()]
         steps = {field.step for field in service.fields.all()}
         assert not empty, f"{service.slug}: {empty}"
         assert 2 <= len(steps) <= 4, service.slug

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from layanan.accounts.testing import sign_in
 from layanan.catalogue.models import Service
+from layanan.catalogue.standards import COMPONENTS, Group
 from layanan.catalogue.testing import VILLAGE_SAMPLE, seeded_service, service_build
-from layanan.catalogue.views import DELIVERY, MANAGEMENT, component_label
 
 LIST = "/layanan/"
 
@@ -70,19 +70,26 @@ def test_the_list_makes_the_same_number_of_queries_however_many_services(
         assert client.get(LIST).status_code == 200
 
 
-def test_the_detail_page_shows_the_14_components_under_their_two_headings(client, akta):
+def test_the_detail_page_shows_the_14_components_in_order_under_their_two_headings(client, akta):
     response = client.get(reverse("catalogue:detail", args=[akta.slug]))
     html = response.content.decode()
     assert response.status_code == 200
     assert h1s(html) == ["Akta kelahiran"]
     delivery, management = html.index("Penyampaian pelayanan"), html.index("Pengelolaan pelayanan")
     assert delivery < management
-    for number, name in enumerate(DELIVERY, start=1):
-        label = component_label(name)
-        assert delivery < html.index(f'<h3 id="{name}">{number}. {label}</h3>') < management
-    for number, name in enumerate(MANAGEMENT, start=len(DELIVERY) + 1):
-        label = component_label(name)
-        assert html.index(f"<summary>{number}. {label}</summary>") > management
+    positions = []
+    for component in COMPONENTS:
+        if component.group is Group.DELIVERY:
+            heading = f'<h3 id="{component.name}">{component.number}. {component.label}</h3>'
+            assert delivery < html.index(heading) < management
+        else:
+            heading = (
+                f'<details id="{component.name}">\n  <summary>{component.number}. {component.label}</summary>'
+            )
+            assert html.index(heading) > management
+        positions.append(html.index(heading))
+    assert positions == sorted(positions)
+    assert html.count("<h3") == 6
     assert html.count("<details") == 8
 
 
