@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
+from layanan.cases.models import Case, CaseEvent
 from layanan.catalogue.models import Requirement, Service
 from layanan.core.fields import EncryptedTextField
 
@@ -46,8 +47,7 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"applications/{instance.application.public_id}/{uuid.uuid4().hex}.{extension}"
 
 
-class Application(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Application(Case):
     tracking_number = models.CharField(
         _("nomor pelacakan"), max_length=20, unique=True, null=True, blank=True
     )
@@ -76,10 +76,8 @@ class Application(models.Model):
         verbose_name=_("kantor"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=0, editable=False)
     answers_sealed = EncryptedTextField(blank=True, default="")
     current_step = models.PositiveSmallIntegerField(default=1)
-    submit_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -94,7 +92,6 @@ class Application(models.Model):
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True, db_index=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    breach_notified_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("alasan keputusan"), blank=True, default="")
     # The letters issued for it (a replacement adds one); written only by applications.letters.
     documents = models.ManyToManyField(
@@ -178,17 +175,12 @@ class RequirementCheck(models.Model):
         return f"{self.requirement}: {self.get_verdict_display()}"
 
 
-class TimelineEvent(models.Model):
-    """What happened, in plain words; internal notes are never shown to the citizen."""
+class TimelineEvent(CaseEvent):
+    """What happened to an application, in plain words; internal notes are never shown to the citizen."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="timeline")
-    occurred_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
     to_status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
-    message = models.TextField(blank=True, default="")
-    internal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["application", "occurred_at", "id"]

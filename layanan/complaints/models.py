@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
+from layanan.cases.models import Case, CaseEvent
 from layanan.regions.models import Region
 
 
@@ -75,8 +76,7 @@ class RoutingRule(models.Model):
         return f"{self.category} → {self.office}"
 
 
-class Report(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+class Report(Case):
     tracking_number = models.CharField(max_length=20, unique=True)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
@@ -95,15 +95,12 @@ class Report(models.Model):
     anonymous = models.BooleanField(_("anonim"), default=False)
     confidential = models.BooleanField(_("rahasia"), default=False)
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.RECEIVED)
-    version = models.PositiveIntegerField(default=0, editable=False)
-    submit_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     received_at = models.DateTimeField(auto_now_add=True)
     verify_due_at = models.DateTimeField(null=True, blank=True)
     followup_due_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     close_due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    breach_notified_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
     public_answer = models.TextField(_("jawaban"), blank=True, default="")
     status_reason = models.TextField(blank=True, default="")
@@ -182,15 +179,12 @@ class Support(models.Model):
         return f"{self.user_id} supports {self.report_id}"
 
 
-class ReportEvent(models.Model):
+class ReportEvent(CaseEvent):
+    """What happened to a report; events never name the reporter, internal ones are staff-only."""
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="timeline")
-    occurred_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=14, blank=True, default="")
     to_status = models.CharField(max_length=14, blank=True, default="")
-    message = models.TextField(blank=True, default="")
-    internal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["report", "occurred_at", "id"]
