@@ -45,6 +45,7 @@ from layanan.agencies.models import Office
 from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.complaints import selectors, services, workflow
 from layanan.complaints.models import Report, ReportPhoto, Status
+from layanan.complaints.routing import route
 from layanan.complaints.workflow import Party
 from layanan.core import staff_views
 from layanan.core.staff_views import (
@@ -274,8 +275,6 @@ def _render(
     offices = Office.objects.filter(is_active=True).order_by("kind", "name")
     routed: Office | None = None
     if party == Party.COORDINATOR and "verify" in allowed:
-        from layanan.complaints.routing import route  # the ROUTING helper's module
-
         routed = route(category=report.category, region=report.region)
     active = _active_offices(report)
     photos = list(report.photos.order_by("uploaded_at", "pk"))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -24,9 +23,7 @@ from layanan.accounts.ratelimit import Limit
 from layanan.core.crypto import blind_index
 from layanan.documents import qr, selectors
 from layanan.documents.models import Document, Verification
-
-if TYPE_CHECKING:
-    from layanan.documents.signing import SignatureReport
+from layanan.documents.signing import SignatureReport, validate_pdf
 
 VERIFY_PER_ADDRESS = Limit("verify-address", attempts=60, window_seconds=10 * 60)
 SOURCE_HASH_CHARS = 16
@@ -69,8 +66,6 @@ class PdfCheck:
 
 
 def _signature(pdf: bytes) -> SignatureReport | None:
-    from layanan.documents.signing import validate_pdf
-
     try:
         return validate_pdf(pdf)
     except Exception:  # an unreadable upload is reported as such, never a 500

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from layanan.notifications.events import PLACEHOLDERS, event_get
+from layanan.notifications.models import MessageTemplate
 
 # GSM 03.38 basic set; the extension set costs two septets per character.
 _GSM_BASIC = frozenset(
@@ -78,8 +79,6 @@ def default_whatsapp_template(event: str) -> str:
 
 def render(*, event: str, channel: str, language: str, data: Mapping[str, str]) -> Rendered:
     """The text of ``event`` for ``channel`` in ``language`` (the administrator's template if any)."""
-    from layanan.notifications.models import MessageTemplate
-
     definition = event_get(event)
     texts = definition.text(language)
     override = (

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from layanan.documents import qr
+from layanan.documents.signing import validate_pdf
 
 
 class Command(BaseCommand):
@@ -62,8 +63,6 @@ class Command(BaseCommand):
         for name in qr.FIELD_NAMES:
             if name in fields:
                 self.stdout.write(f"  {name:<8} {fields[name]}")
-
-        from layanan.documents.signing import validate_pdf
 
         try:
             report = validate_pdf(pdf)
