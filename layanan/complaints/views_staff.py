@@ -31,7 +31,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +48,7 @@ from layanan.complaints.models import Report, ReportPhoto, Status
 from layanan.complaints.workflow import Party
 from layanan.core import staff_views
 from layanan.core.tags import tags_by_status
+from layanan.core.views import file_inline
 
 PAGE_ACTIONS = frozenset(
     {
@@ -569,13 +570,4 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="foto-{found.pk}.jpg"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return file_inline(found.file, content_type="image/jpeg", filename=f"foto-{found.pk}.jpg")
