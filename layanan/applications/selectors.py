@@ -9,8 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, jurisdiction, require, scope
 from layanan.agencies.models import Office
 from layanan.applications.models import OPEN_STATUSES, Application, Attachment, Status, TimelineEvent
+from layanan.core.queues import Queue, queue_bucket_check, queue_counts
 from layanan.tracking.codes import tracking_number_normalize
 
 
@@ -36,14 +36,6 @@ class PublicStatus:
 
 # Queue buckets, in the order the officer's page shows them.
 QUEUE_BUCKETS = ("new", "verifying", "waiting_citizen", "processing", "signing", "overdue")
-
-
-@dataclass(frozen=True)
-class Queue:
-    office: Office
-    bucket: str
-    counts: dict[str, int]
-    items: list[Application]
 
 
 def application_get(*, actor: User | AnonymousUser, public_id: uuid.UUID) -> Application:
@@ -87,9 +79,13 @@ _BUCKET_STATUS = {
 QUEUE_LIMIT = 200
 
 
+def _may_read_queue(actor: User, office: Office) -> bool:
+    return can(actor, "office.queue.read", office) or can(actor, "dashboard.read", office)
+
+
 def office_queue(
     *, actor: User, office: Office | None = None, bucket: str = "new", limit: int = QUEUE_LIMIT
-) -> Queue:
+) -> Queue[Office, Application]:
     """The work queue of ``office`` (default: the actor's), sorted by SLA due, with the count of each bucket.
 
     Buckets: ``new`` (submitted), ``verifying``, ``waiting_citizen`` (revision), ``processing``,
@@ -99,25 +95,19 @@ def office_queue(
     PermissionDenied when the actor may not read this office's queue (``office.queue.read``,
     or ``dashboard.read`` for a leader), Http404 for an unknown bucket.
     """
-    if bucket not in QUEUE_BUCKETS:
-        raise Http404(f"unknown queue bucket {bucket!r}")
-    if office is None:
-        office = actor.office
-        if office is None:
-            raise PermissionDenied("office.queue.read")
-    if not (can(actor, "office.queue.read", office) or can(actor, "dashboard.read", office)):
+    queue_bucket_check(bucket, QUEUE_BUCKETS)
+    office = office or actor.office
+    if office is None or not _may_read_queue(actor, office):
         raise PermissionDenied("office.queue.read")
     now = timezone.now()
     rows = scope(actor, Application.objects.all(), via="office").filter(office=office)
-    counts = rows.aggregate(**{name: Count("pk", filter=_bucket_filter(name, now)) for name in QUEUE_BUCKETS})
     items = list(
         rows.filter(_bucket_filter(bucket, now))
         .select_related("service", "applicant", "assigned_to", "office")
         .order_by(F("due_at").asc(nulls_last=True), "submitted_at", "pk")[:limit]
     )
-    return Queue(
-        office=office, bucket=bucket, counts={k: int(v or 0) for k, v in counts.items()}, items=items
-    )
+    counts = queue_counts(rows, QUEUE_BUCKETS, lambda name: _bucket_filter(name, now))
+    return Queue(office=office, bucket=bucket, counts=counts, items=items)
 
 
 def _sees_internal(actor: User, application: Application) -> bool:

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from layanan.applications.models import Application, Attachment, RequirementChec
 from layanan.catalogue.models import Requirement, Service
 from layanan.core.tags import tags_by_status
 from layanan.core.uploads import UploadRefused, size_words
+from layanan.core.views import file_inline, signed_in
 from layanan.documents.models import Document
 
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
@@ -59,20 +60,13 @@ EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.REVISION})
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Application]:
     """The application, for its applicant (or the operator who started it) only.
 
     Staff who handle it read it on their own pages (``views_staff``); here
     anyone else is refused even when the selector would let them read it.
     """
-    user = _user(request)
+    user = signed_in(request, User)
     application = selectors.application_get(actor=user, public_id=public_id)
     if user.pk not in (application.applicant_id, application.submitted_by_id):
         raise PermissionDenied
@@ -119,7 +113,7 @@ def _fix_url(flow: Flow, check: RequirementCheck) -> str:
 @never_cache
 @login_required
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request, User)
     service = get_object_or_404(Service, slug=slug, is_active=True)
     if not can(user, "application.apply"):
         raise PermissionDenied
@@ -473,7 +467,7 @@ def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request, User)
     applications = list(selectors.applications_of_citizen(actor=user).select_related("service"))
     drafts = [a for a in applications if a.status == Status.DRAFT]
     sent = [(a, STATUS_TAGS.get(Status(a.status), "")) for a in applications if a.status != Status.DRAFT]
@@ -543,19 +537,11 @@ def withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = signed_in(request, User)
     found = selectors.attachment_get(actor=user, attachment_id=attachment_id)
     extension = "pdf" if found.content_type == "application/pdf" else "jpg"
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type)
-    response["Content-Disposition"] = f'inline; filename="lampiran-{found.pk}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    filename = f"lampiran-{found.pk}.{extension}"
+    return file_inline(found.file, content_type=found.content_type, filename=filename)
 
 
 # --- public status lookup -----------------------------------------------------------------------------

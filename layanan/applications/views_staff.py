@@ -34,19 +34,6 @@ from layanan.applications.models import Application, Attachment, RequirementChec
 from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.catalogue.models import FormField
 from layanan.core import staff_views
-from layanan.core.staff_views import (
-    REASON_MAX,
-    Invalid,
-    Problem,
-    Problems,
-    field_errors,
-    posted_text,
-    posted_values,
-    posted_version,
-    queue_bucket,
-    queue_render,
-    required_text,
-)
 from layanan.core.tags import tags_by_status
 from layanan.identity.selectors import mask_nik
 
@@ -90,6 +77,14 @@ def _require_work_reader(actor: User, application: Application) -> None:
 # --- the queue -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Row:
+    application: Application
+    due: Due
+    tag: str
+    claimable: bool
+
+
 def _due(application: Application, now: datetime) -> Due:
     """An application's SLA as the officer reads it: the clock stops while the applicant revises."""
     if application.due_at is None:
@@ -97,14 +92,6 @@ def _due(application: Application, now: datetime) -> Due:
     if application.paused_at is not None:
         return Due(at=application.due_at, text=_("dijeda, menunggu pemohon"), late=False)
     return due_of(application.due_at, now)
-
-
-@dataclass(frozen=True)
-class Row:
-    application: Application
-    due: Due
-    tag: str
-    claimable: bool
 
 
 @login_required
@@ -126,7 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return render(request, "applications/staff/choose_office.html", {"offices": offices})
     elif not _may_read_queue(actor, actor.office):
         raise PermissionDenied
-    bucket = queue_bucket(request, selectors.QUEUE_BUCKETS)
+    bucket = staff_views.queue_bucket(request, selectors.QUEUE_BUCKETS)
     result = selectors.office_queue(actor=actor, office=office, bucket=bucket)
     now = timezone.now()
     rows = [
@@ -138,7 +125,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         for item in result.items
     ]
-    return queue_render(
+    return staff_views.queue_render(
         request,
         "applications/staff/queue.html",
         office=result.office,
@@ -251,13 +238,13 @@ def _render_work(
     actor: User,
     application: Application,
     *,
-    problems: list[Problem] | None = None,
+    problems: list[staff_views.Problem] | None = None,
     posted: Posted | None = None,
     status: int = 200,
 ) -> HttpResponse:
     allowed = _allowed_actions(actor, application)
     problems = problems or []
-    errors = field_errors(problems)
+    errors = staff_views.field_errors(problems)
     items = _items(application, errors)
     fields = list(application.service.fields.order_by("step", "order", "pk"))
     applicant = application.applicant
@@ -283,9 +270,7 @@ def _render_work(
             else []
         ),
         "timeline": selectors.application_timeline(actor=actor, application=application),
-        "problems": problems,
-        "errors": errors,
-        "posted": posted or Posted(),
+        **staff_views.form_state(problems, posted or Posted()),
     }
     return render(request, "applications/staff/work.html", context, status=status)
 
@@ -303,23 +288,28 @@ def work(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _do_claim(request: HttpRequest, actor: User, application: Application) -> str:
-    services.application_claim(application=application, actor=actor, expected_version=posted_version(request))
+    services.application_claim(
+        application=application, actor=actor, expected_version=staff_views.posted_version(request)
+    )
     return _("Permohonan ini sekarang Anda tangani.")
 
 
 def _do_assign(request: HttpRequest, actor: User, application: Application) -> str:
-    problem = Problem(_("Pilih petugas yang akan menangani permohonan ini."), "assignee")
+    problem = staff_views.Problem(_("Pilih petugas yang akan menangani permohonan ini."), "assignee")
     try:
         assignee_id = int(request.POST.get("assignee", ""))
     except ValueError:
-        raise Invalid([problem]) from None
+        raise staff_views.Invalid([problem]) from None
     assignee = User.objects.filter(
         pk=assignee_id, office_id=application.office_id or 0, is_active=True
     ).first()
     if assignee is None:
-        raise Invalid([problem])
+        raise staff_views.Invalid([problem])
     services.application_assign(
-        application=application, actor=actor, assignee=assignee, expected_version=posted_version(request)
+        application=application,
+        actor=actor,
+        assignee=assignee,
+        expected_version=staff_views.posted_version(request),
     )
     return _("Permohonan ini diserahkan kepada %(name)s.") % {"name": assignee.full_name}
 
@@ -331,10 +321,10 @@ def _review(request: HttpRequest, actor: User, application: Application, check_i
         raise Http404 from None
     verdict = request.POST.get("verdict", "")
     if verdict not in ("accept", "revision"):
-        raise Invalid([Problem(_("Pilih: diterima, atau perlu diperbaiki."), f"verdict-{check.pk}")])
+        raise staff_views.Invalid.one(_("Pilih: diterima, atau perlu diperbaiki."), f"verdict-{check.pk}")
     reason = ""
     if verdict == "revision":
-        reason = required_text(
+        reason = staff_views.required_text(
             request,
             "reason",
             target=f"reason-{check.pk}",
@@ -355,8 +345,8 @@ def _do_revision(request: HttpRequest, actor: User, application: Application) ->
     services.application_request_revision(
         application=application,
         actor=actor,
-        expected_version=posted_version(request),
-        message=posted_text(request, "message", clip=REASON_MAX),
+        expected_version=staff_views.posted_version(request),
+        message=staff_views.posted_text(request, "message", clip=staff_views.REASON_MAX),
     )
     return _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
 
@@ -365,27 +355,30 @@ def _do_approve(request: HttpRequest, actor: User, application: Application) -> 
     services.application_approve(
         application=application,
         actor=actor,
-        expected_version=posted_version(request),
-        message=posted_text(request, "message", clip=REASON_MAX),
+        expected_version=staff_views.posted_version(request),
+        message=staff_views.posted_text(request, "message", clip=staff_views.REASON_MAX),
     )
     return _("Permohonan disetujui.")
 
 
 def _do_reject(request: HttpRequest, actor: User, application: Application) -> str:
-    reason = required_text(
+    reason = staff_views.required_text(
         request,
         "reason",
         target="reject-reason",
         message=_("Tulis alasan penolakan yang dapat dipahami dan ditindaklanjuti pemohon."),
     )
     services.application_reject(
-        application=application, actor=actor, expected_version=posted_version(request), reason=reason
+        application=application,
+        actor=actor,
+        expected_version=staff_views.posted_version(request),
+        reason=reason,
     )
     return _("Permohonan ditolak.")
 
 
 def _do_forward(request: HttpRequest, actor: User, application: Application) -> str:
-    problems = Problems()
+    problems = staff_views.Problems()
     office = Office.objects.filter(code=request.POST.get("office", ""), is_active=True).first()
     problems.check(
         office is not None and office.pk != application.office_id, _("Pilih kantor tujuan."), "forward-office"
@@ -398,21 +391,21 @@ def _do_forward(request: HttpRequest, actor: User, application: Application) -> 
     services.application_forward(
         application=application,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
+        reason=reason[: staff_views.REASON_MAX],
         office=office,
-        reason=reason[:REASON_MAX],
     )
     return _("Permohonan diteruskan ke %(office)s.") % {"office": office.name}
 
 
 def _do_sign(request: HttpRequest, actor: User, application: Application) -> str:
-    code = posted_text(request, "code")
-    if not code:
-        raise Invalid([Problem(_("Ketik kode 6 angka dari aplikasi autentikator Anda."), "sign-code")])
+    code = staff_views.required_text(
+        request, "code", target="sign-code", message=_("Ketik kode 6 angka dari aplikasi autentikator Anda.")
+    )
     services.application_sign(
         application=application,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         second_factor_code=code,
         passphrase=request.POST.get("passphrase") or None,  # BSrE only; never stored
     )
@@ -422,7 +415,7 @@ def _do_sign(request: HttpRequest, actor: User, application: Application) -> str
 
 
 def _do_note(request: HttpRequest, actor: User, application: Application) -> str:
-    text = required_text(request, "text", target="note-text", message=_("Tulis isi catatan."))
+    text = staff_views.required_text(request, "text", target="note-text", message=_("Tulis isi catatan."))
     services.application_note(application=application, actor=actor, text=text)
     return _("Catatan internal disimpan.")
 
@@ -448,7 +441,7 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
     _require_work_reader(actor, application)
     if not workflow.parties_of(actor, application) - {workflow.Party.APPLICANT}:
         raise PermissionDenied  # readers (a leader, staff of another office in reach) only read
-    posted = Posted(action=action, values=posted_values(request))
+    posted = Posted(action=action, values=staff_views.posted_values(request))
     try:
         if action.startswith("review-"):
             check_id = action.removeprefix("review-")
@@ -460,15 +453,22 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
             message = ACTIONS[action](request, actor, application)
         else:
             raise Http404
-    except Invalid as invalid:
+    except staff_views.Invalid as invalid:
         return _render_work(request, actor, application, problems=invalid.problems, posted=posted, status=400)
     except services.ConcurrentChange as error:
         fresh = selectors.application_get(actor=actor, public_id=public_id)
-        return _render_work(request, actor, fresh, problems=[Problem(str(error), "status")], status=409)
+        return _render_work(
+            request, actor, fresh, problems=[staff_views.Problem(str(error), "status")], status=409
+        )
     except services.ApplicationError as error:
         fresh = selectors.application_get(actor=actor, public_id=public_id)
         return _render_work(
-            request, actor, fresh, problems=[Problem(str(error), "decision")], posted=posted, status=400
+            request,
+            actor,
+            fresh,
+            problems=[staff_views.Problem(str(error), "decision")],
+            posted=posted,
+            status=400,
         )
     messages.success(request, message)
     if action == "forward":  # it has left this office: back to the queue

@@ -284,13 +284,13 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Mengapa laporan ini perlu dibuka lagi?"),
         help_text=gettext_lazy("Laporan hanya dapat dibuka lagi satu kali."),
+        widget=forms.Textarea(attrs={"class": "input", "rows": "4"}),
         min_length=10,
         max_length=1000,
         error_messages={
             "required": gettext_lazy("Tuliskan alasannya."),
             "min_length": gettext_lazy("Tuliskan alasannya sedikit lebih lengkap."),
         },
-        widget=forms.Textarea(attrs={"class": "input", "rows": "4"}),
     )
 
 

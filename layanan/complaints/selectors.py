@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -34,6 +33,7 @@ from layanan.agencies.models import Office
 from layanan.complaints.models import Category, Report, ReportEvent, ReportPhoto, Status, Support
 from layanan.complaints.routing import tokenize
 from layanan.complaints.workflow import OPEN_STATUSES
+from layanan.core.queues import Queue, queue_bucket_check, queue_counts
 from layanan.regions.models import Region
 
 __all__ = [
@@ -59,18 +59,6 @@ SIMILAR_DAYS = 30
 SIMILAR_KM = 2.0
 SIMILAR_MIN_SCORE = 0.2
 _SIMILAR_CANDIDATES = 300
-
-
-@dataclass(frozen=True)
-class Queue:
-    office: Office
-    bucket: str
-    counts: dict[str, int]
-    items: list[Report]
-
-    @property
-    def reports(self) -> list[Report]:
-        return self.items
 
 
 def breach_q(now: datetime) -> Q:
@@ -167,7 +155,7 @@ def _may_read_queue(actor: User, office: Office) -> bool:
 
 def agency_queue(
     *, actor: User, office: Office | None = None, bucket: str = "new", limit: int = QUEUE_LIMIT
-) -> Queue:
+) -> Queue[Office, Report]:
     """The reports disposed to ``office`` (default: the actor's), sorted by follow-up deadline.
 
     Buckets: ``new`` (disposed, not started), ``in_progress``, ``answered``, ``closed`` and
@@ -175,28 +163,16 @@ def agency_queue(
     never there. Raises PermissionDenied when the actor may not read this office's reports
     (its staff, its leader, the coordinator, auditors), Http404 for an unknown bucket.
     """
-    if bucket not in QUEUE_BUCKETS:
-        raise Http404(f"unknown queue bucket {bucket!r}")
-    if office is None:
-        office = actor.office
-        if office is None:
-            raise PermissionDenied("report.handle")
-    if not _may_read_queue(actor, office):
+    queue_bucket_check(bucket, QUEUE_BUCKETS)
+    office = office or actor.office
+    if office is None or not _may_read_queue(actor, office):
         raise PermissionDenied("report.handle")
     now = timezone.now()
     rows = Report.objects.filter(dispositions__office=office, dispositions__is_active=True).distinct()
-    counts = rows.aggregate(**{name: Count("pk", filter=_bucket_filter(name, now)) for name in QUEUE_BUCKETS})
-    items = list(
-        _with_breached(rows.filter(_bucket_filter(bucket, now)), now)
-        .select_related("category", "region")
-        .order_by(F("followup_due_at").asc(nulls_last=True), "received_at", "pk")[:limit]
-    )
-    return Queue(
-        office=office,
-        bucket=bucket,
-        counts={name: int(value or 0) for name, value in counts.items()},
-        items=_masked(items),
-    )
+    counts = queue_counts(rows, QUEUE_BUCKETS, lambda name: _bucket_filter(name, now))
+    items = _with_breached(rows.filter(_bucket_filter(bucket, now)), now).select_related("category", "region")
+    ordered = items.order_by(F("followup_due_at").asc(nulls_last=True), "received_at", "pk")
+    return Queue(office=office, bucket=bucket, counts=counts, items=_masked(list(ordered[:limit])))
 
 
 def verification_queue(*, actor: User) -> list[Report]:

@@ -17,6 +17,8 @@ an officer published them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +26,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -36,6 +38,7 @@ from layanan.complaints import selectors, services, workflow
 from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
 from layanan.complaints.models import Report, Status
 from layanan.core.tags import tags_by_status
+from layanan.core.views import file_inline, signed_in
 
 NEW_REPORTS_PER_USER = ratelimit.Limit("report-new", attempts=10, window_seconds=24 * 60 * 60)
 PUBLIC_PAGE_SIZE = 20
@@ -52,16 +55,9 @@ PUBLIC_STATUSES = selectors.PUBLIC_STATUSES
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Report]:
     """The report, for its reporter only (officers work on it on their own pages)."""
-    user = _user(request)
+    user = signed_in(request, User)
     report = selectors.report_get(actor=user, public_id=public_id)
     if report.reporter_id != user.pk:
         raise PermissionDenied
@@ -93,7 +89,7 @@ def _sent_before(user: User, raw_key: str) -> Report | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request, User)
     if request.method != "POST":
         return render(request, "complaints/citizen/new.html", {"form": ReportForm()})
     earlier = _sent_before(user, request.POST.get("submit_key", ""))
@@ -167,7 +163,7 @@ def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def support(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """ "Saya juga mengalami ini": follow and support someone else's open report."""
-    user = _user(request)
+    user = signed_in(request, User)
     report = selectors.report_to_support(public_id=public_id)
     if report.reporter_id == user.pk:
         messages.info(request, _("Ini laporan Anda sendiri."))
@@ -191,7 +187,7 @@ def support(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request, User)
     own = list(selectors.reports_of_reporter(actor=user))
     supported = selectors.reports_supported_by(actor=user)
     context = {
@@ -231,6 +227,19 @@ def _render_detail(
     return render(request, "complaints/citizen/detail.html", context, status=status)
 
 
+def _reporter_act(
+    request: HttpRequest, report: Report, action: Callable[[], object], success: str
+) -> HttpResponse:
+    """Take the reporter's ``action`` and say how it went, on the report's page."""
+    try:
+        action()
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+    return redirect("complaints:detail", public_id=report.public_id)
+
+
 @never_cache
 @login_required
 @require_POST
@@ -239,18 +248,14 @@ def rate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = RateForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, user, report, rate_form=form, status=400)
-    try:
-        services.report_rate(
-            report=report,
-            actor=user,
-            satisfied=form.cleaned_data["satisfied"],
-            comment=form.cleaned_data["comment"],
-        )
-    except services.ReportError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Terima kasih atas penilaian Anda."))
-    return redirect("complaints:detail", public_id=report.public_id)
+    action = partial(
+        services.report_rate,
+        report=report,
+        actor=user,
+        satisfied=form.cleaned_data["satisfied"],
+        comment=form.cleaned_data["comment"],
+    )
+    return _reporter_act(request, report, action, _("Terima kasih atas penilaian Anda."))
 
 
 @never_cache
@@ -258,13 +263,8 @@ def rate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user, report = _own(request, public_id)
-    try:
-        services.report_confirm(report=report, actor=user)
-    except services.ReportError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("Laporan sudah Anda nyatakan selesai. Terima kasih."))
-    return redirect("complaints:detail", public_id=report.public_id)
+    action = partial(services.report_confirm, report=report, actor=user)
+    return _reporter_act(request, report, action, _("Laporan sudah Anda nyatakan selesai. Terima kasih."))
 
 
 @never_cache
@@ -277,13 +277,11 @@ def reopen(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return redirect("complaints:detail", public_id=report.public_id)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.report_reopen(report=report, actor=user, reason=form.cleaned_data["reason"])
-        except services.ReportError as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, _("Laporan dibuka lagi dan diteruskan kembali kepada petugas."))
-        return redirect("complaints:detail", public_id=report.public_id)
+        reason = form.cleaned_data["reason"]
+        action = partial(services.report_reopen, report=report, actor=user, reason=reason)
+        return _reporter_act(
+            request, report, action, _("Laporan dibuka lagi dan diteruskan kembali kepada petugas.")
+        )
     return render(request, "complaints/citizen/reopen.html", {"report": report, "form": form})
 
 
@@ -335,12 +333,4 @@ def public_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def public_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     """A photo an officer published, of a report on the public list; nothing else."""
     photo = selectors.public_photo_get(photo_id=photo_id)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="foto-{photo_id}.jpg"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return file_inline(photo.file, content_type="image/jpeg", filename=f"foto-{photo_id}.jpg", private=False)

@@ -31,7 +31,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,20 +48,8 @@ from layanan.complaints.models import Report, ReportPhoto, Status
 from layanan.complaints.routing import route
 from layanan.complaints.workflow import Party
 from layanan.core import staff_views
-from layanan.core.staff_views import (
-    REASON_MAX,
-    Invalid,
-    Problem,
-    Problems,
-    field_errors,
-    posted_text,
-    posted_values,
-    posted_version,
-    queue_bucket,
-    queue_render,
-    required_text,
-)
 from layanan.core.tags import tags_by_status
+from layanan.core.views import file_inline
 
 PAGE_ACTIONS = frozenset(
     {
@@ -79,6 +67,11 @@ PAGE_ACTIONS = frozenset(
     }
 )
 DESK_STATUSES = frozenset({Status.RECEIVED, Status.POSTPONED})
+STATUS_TAGS = tags_by_status(
+    grey=(Status.NOT_AUTHORITY, Status.ARCHIVED),
+    yellow=(Status.POSTPONED, Status.IN_PROGRESS),
+    green=(Status.ANSWERED, Status.CLOSED),
+)
 BUCKET_LABELS = {
     "new": gettext_lazy("Disposisi baru"),
     "in_progress": gettext_lazy("Sedang ditindaklanjuti"),
@@ -86,11 +79,6 @@ BUCKET_LABELS = {
     "overdue": gettext_lazy("Lewat batas waktu"),
     "closed": gettext_lazy("Selesai"),
 }
-STATUS_TAGS = tags_by_status(
-    grey=(Status.NOT_AUTHORITY, Status.ARCHIVED),
-    yellow=(Status.POSTPONED, Status.IN_PROGRESS),
-    green=(Status.ANSWERED, Status.CLOSED),
-)
 
 
 # --- who is asking -------------------------------------------------------------------------------
@@ -156,7 +144,6 @@ class Row:
     report: Report
     due: Due
     tag: str
-    breached: bool
 
 
 @login_required
@@ -172,7 +159,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "received": sum(1 for row in rows if row.report.status == Status.RECEIVED),
         "postponed": sum(1 for row in rows if row.report.status == Status.POSTPONED),
-        "breached": sum(1 for row in rows if row.breached),
+        "breached": sum(1 for report in reports if selectors.is_breached(report, now)),
     }
     return render(request, "complaints/staff/desk.html", context)
 
@@ -185,7 +172,6 @@ def _row(report: Report, now: datetime) -> Row:
         report=report,
         due=_report_due(report, now),
         tag=STATUS_TAGS.get(report.status, ""),
-        breached=selectors.is_breached(report, now),
     )
 
 
@@ -212,10 +198,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
     else:
         raise PermissionDenied
-    bucket = queue_bucket(request, selectors.QUEUE_BUCKETS)
+    bucket = staff_views.queue_bucket(request, selectors.QUEUE_BUCKETS)
     result = selectors.agency_queue(actor=actor, office=office, bucket=bucket)
     now = timezone.now()
-    return queue_render(
+    return staff_views.queue_render(
         request,
         "complaints/staff/queue.html",
         office=office,
@@ -223,7 +209,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         labels=BUCKET_LABELS,
         bucket=bucket,
         counts=result.counts,
-        rows=[_row(item, now) for item in result.reports],
+        rows=[_row(item, now) for item in result.items],
         read_only=actor.office_id != office.pk or actor.role not in OFFICE_ROLES,
     )
 
@@ -259,13 +245,21 @@ def _allowed(party: Party | None, report: Report, actor: User) -> frozenset[str]
     return frozenset(offered & PAGE_ACTIONS)
 
 
+@login_required
+@never_cache
+def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = _actor(request)
+    report, party = _get(actor, public_id)
+    return _render(request, actor, report, party)
+
+
 def _render(
     request: HttpRequest,
     actor: User,
     report: Report,
     party: Party | None,
     *,
-    problems: list[Problem] | None = None,
+    problems: list[staff_views.Problem] | None = None,
     posted: Posted | None = None,
     identity: Identity | None = None,
     status: int = 200,
@@ -295,30 +289,22 @@ def _render(
         "has_actions": bool(allowed - {"identity"}),
         "timeline": selectors.report_timeline(actor=actor, report=report),
         "identity": identity,
-        "problems": problems,
-        "errors": field_errors(problems),
-        "posted": posted or Posted(),
+        **staff_views.form_state(problems, posted or Posted()),
     }
     return render(request, "complaints/staff/report.html", context, status=status)
-
-
-@login_required
-@never_cache
-def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
-    report, party = _get(actor, public_id)
-    return _render(request, actor, report, party)
 
 
 # --- actions -------------------------------------------------------------------------------------
 
 
 def _text(request: HttpRequest, name: str) -> str:
-    return posted_text(request, name, clip=REASON_MAX)
+    return staff_views.posted_text(request, name, clip=staff_views.REASON_MAX)
 
 
 def _required(request: HttpRequest, name: str, target: str, message: str) -> str:
-    return required_text(request, name, target=target, message=message, clip=REASON_MAX)
+    return staff_views.required_text(
+        request, name, target=target, message=message, clip=staff_views.REASON_MAX
+    )
 
 
 def _office(code: str) -> Office | None:
@@ -328,7 +314,7 @@ def _office(code: str) -> Office | None:
 def _do_verify(request: HttpRequest, actor: User, report: Report) -> str:
     office = _office(request.POST.get("office", ""))
     if office is None:
-        raise Invalid([Problem(_("Pilih instansi yang menindaklanjuti laporan ini."), "verify-office")])
+        raise staff_views.Invalid.one(_("Pilih instansi yang menindaklanjuti laporan ini."), "verify-office")
     extras = [
         found
         for code in request.POST.getlist("extra")
@@ -339,7 +325,7 @@ def _do_verify(request: HttpRequest, actor: User, report: Report) -> str:
         report = services.report_verify(
             report=report,
             actor=actor,
-            expected_version=posted_version(request),
+            expected_version=staff_views.posted_version(request),
             office=office,
             instruction=instruction,
         )
@@ -358,11 +344,11 @@ def _do_verify(request: HttpRequest, actor: User, report: Report) -> str:
 def _do_dispose(request: HttpRequest, actor: User, report: Report) -> str:
     offices = [found for code in request.POST.getlist("extra") if (found := _office(code)) is not None]
     if not offices:
-        raise Invalid([Problem(_("Pilih paling sedikit satu instansi."), "dispose-offices")])
+        raise staff_views.Invalid.one(_("Pilih paling sedikit satu instansi."), "dispose-offices")
     services.report_dispose(
         report=report,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         offices=offices,
         instruction=_text(request, "instruction"),
     )
@@ -374,13 +360,13 @@ def _do_postpone(request: HttpRequest, actor: User, report: Report) -> str:
         request, "reason", "postpone-reason", _("Tulis alasan penundaan, misalnya keterangan yang kurang.")
     )
     services.report_postpone(
-        report=report, actor=actor, expected_version=posted_version(request), reason=reason
+        report=report, actor=actor, expected_version=staff_views.posted_version(request), reason=reason
     )
     return _("Laporan ditunda.")
 
 
 def _do_not_authority(request: HttpRequest, actor: User, report: Report) -> str:
-    problems = Problems()
+    problems = staff_views.Problems()
     reason, redirect_to = _text(request, "reason"), _text(request, "redirect_to")[:240]
     problems.check(
         bool(reason), _("Tulis alasan laporan ini bukan kewenangan pemerintah kabupaten."), "na-reason"
@@ -392,7 +378,7 @@ def _do_not_authority(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_not_authority(
         report=report,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         reason=reason,
         redirect_to=redirect_to,
     )
@@ -403,20 +389,20 @@ def _original(request: HttpRequest, report: Report, target: str) -> Report:
     number = _text(request, "duplicate_of").upper()
     original = Report.objects.filter(tracking_number=number).exclude(pk=report.pk).first() if number else None
     if original is None:
-        raise Invalid([Problem(_("Tulis nomor laporan asli yang terdaftar."), target)])
+        raise staff_views.Invalid.one(_("Tulis nomor laporan asli yang terdaftar."), target)
     return original
 
 
 def _do_archive(request: HttpRequest, actor: User, report: Report) -> str:
     grounds = request.POST.get("grounds", "")
     if grounds not in ("spam", "duplicate"):
-        raise Invalid([Problem(_("Pilih: spam, atau sama dengan laporan lain."), "archive-grounds")])
+        raise staff_views.Invalid.one(_("Pilih: spam, atau sama dengan laporan lain."), "archive-grounds")
     original = _original(request, report, "archive-duplicate") if grounds == "duplicate" else None
     reason = _text(request, "reason") or (_("Spam") if grounds == "spam" else _("Laporan ganda"))
     services.report_archive(
         report=report,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         reason=reason,
         duplicate_of=original,
     )
@@ -428,7 +414,7 @@ def _do_duplicate(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_archive(
         report=report,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         reason=_text(request, "reason") or _("Laporan ganda"),
         duplicate_of=original,
     )
@@ -445,7 +431,7 @@ def _do_note(request: HttpRequest, actor: User, report: Report) -> str:
 
 
 def _do_start(request: HttpRequest, actor: User, report: Report) -> str:
-    services.report_start(report=report, actor=actor, expected_version=posted_version(request))
+    services.report_start(report=report, actor=actor, expected_version=staff_views.posted_version(request))
     return _("Laporan sedang ditindaklanjuti.")
 
 
@@ -456,7 +442,7 @@ def _do_answer(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_answer(
         report=report,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         answer=answer,
         evidence=request.FILES.getlist("evidence")[:5],
     )
@@ -464,7 +450,7 @@ def _do_answer(request: HttpRequest, actor: User, report: Report) -> str:
 
 
 def _do_redispose(request: HttpRequest, actor: User, report: Report) -> str:
-    problems = Problems()
+    problems = staff_views.Problems()
     active = {office.code: office for office in _active_offices(report)}
     if actor.office is not None and actor.office.code in active:
         from_office: Office | None = actor.office  # an office hands its own disposition on
@@ -485,7 +471,7 @@ def _do_redispose(request: HttpRequest, actor: User, report: Report) -> str:
     services.report_redispose(
         report=report,
         actor=actor,
-        expected_version=posted_version(request),
+        expected_version=staff_views.posted_version(request),
         from_office=from_office,
         to_office=to_office,
         reason=reason,
@@ -529,17 +515,21 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
         raise Http404
     if action not in _allowed(party, report, actor):
         raise PermissionDenied
-    posted = Posted(action=action, values=posted_values(request), offices=request.POST.getlist("extra"))
+    posted = Posted(
+        action=action, values=staff_views.posted_values(request), offices=request.POST.getlist("extra")
+    )
     try:
         message = ACTIONS[action](request, actor, report)
-    except Invalid as invalid:
+    except staff_views.Invalid as invalid:
         return _render(request, actor, report, party, problems=invalid.problems, posted=posted, status=400)
     except services.ConcurrentChange as error:
         fresh, party = _get(actor, public_id)
-        return _render(request, actor, fresh, party, problems=[Problem(str(error), "status")], status=409)
+        return _render(
+            request, actor, fresh, party, problems=[staff_views.Problem(str(error), "status")], status=409
+        )
     except services.ReportError as error:
         fresh, party = _get(actor, public_id)
-        problems = [Problem(str(error), "actions")]
+        problems = [staff_views.Problem(str(error), "actions")]
         return _render(request, actor, fresh, party, problems=problems, posted=posted, status=400)
     messages.success(request, message)
     if party == Party.COORDINATOR and action in LEAVES:
@@ -579,13 +569,4 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="foto-{found.pk}.jpg"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return file_inline(found.file, content_type="image/jpeg", filename=f"foto-{found.pk}.jpg")

@@ -33,6 +33,11 @@ class Invalid(Exception):
         super().__init__(problems[0].message if problems else "")
         self.problems = problems
 
+    @classmethod
+    def one(cls, message: str, target: str) -> Invalid:
+        """The form with one problem."""
+        return cls([Problem(message, target)])
+
 
 @dataclass
 class Posted:
@@ -93,10 +98,15 @@ def required_text(
     """:func:`posted_text` that must not be empty (``message``) nor longer than :data:`REASON_MAX`."""
     value = posted_text(request, name, clip=clip)
     if not value:
-        raise Invalid([Problem(message, target)])
+        raise Invalid.one(message, target)
     if len(value) > REASON_MAX:
-        raise Invalid([Problem(_("Tulis paling banyak %(max)d karakter.") % {"max": REASON_MAX}, target)])
+        raise Invalid.one(_("Tulis paling banyak %(max)d karakter.") % {"max": REASON_MAX}, target)
     return value
+
+
+def form_state(problems: list[Problem], posted: Posted) -> dict[str, object]:
+    """A work page's forms, for its context: the problems for the summary, by field, and what was posted."""
+    return {"problems": problems, "errors": field_errors(problems), "posted": posted}
 
 
 # --- the queue -----------------------------------------------------------------------------------

@@ -1,14 +1,55 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.db.models.fields.files import FieldFile
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from layanan.core.worker import worker_health
+
+# --- what the apps' views share ------------------------------------------------------------------
+
+
+def signed_in[U](request: HttpRequest, user_type: type[U]) -> U:
+    """The signed-in user as the project's user model (``user_type``); anyone else is refused."""
+    user = request.user
+    if not isinstance(user, user_type):
+        raise PermissionDenied
+    return user
+
+
+def file_inline(file: FieldFile, *, content_type: str, filename: str, private: bool = True) -> FileResponse:
+    """A stored upload, served the way Wagtail serves documents: shown inline under ``filename``,
+    never sniffed into another type nor run as a page; a ``private`` one is never cached.
+
+    Http404 when the file is gone from storage.
+    """
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+# --- the shell's pages ---------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
