@@ -16,14 +16,18 @@ both:
   run the step's own checks (``before``), the conditional update of status and
   version, the step's own rows (``after``), the timeline event, the audit row,
   and the notification (saved in the same transaction, sent after commit);
-- :meth:`Workflow.record` writes an event and its audit row for what happens
-  beside the table (a note, a reviewed requirement) with the same checks;
+- :meth:`Workflow.record` writes an event and its audit row for a step that
+  changes no status (an internal note), with the same checks;
 - :meth:`Workflow.escalate` marks a case past its deadline once and tells the
   people who must act.
 
 The party is checked before the version, so a stranger learns nothing from a
 stale version; the version before the rule, so an officer whose page is stale
 is told to reload rather than that the step is not allowed.
+
+The engine writes audit rows and saves notices, so it sits above ``audit`` and
+``notifications`` in its own package rather than in ``core``
+(``docs/decisions/0006-the-case-engine.md``).
 """
 
 from __future__ import annotations
@@ -111,6 +115,7 @@ class Workflow:
     def __init__(self) -> None:
         self.name = self.model._meta.model_name or ""
         self.audit_prefix = self.model._meta.app_label
+        self.stamps_updated_at = any(f.name == "updated_at" for f in self.model._meta.concrete_fields)
         self.event_case_field = next(
             field.name
             for field in self.events._meta.get_fields()
@@ -256,7 +261,7 @@ class Workflow:
             from_status = fresh.status
             to_status = self.target(transition, fresh, outcome)
             values: dict[str, Any] = {"status": to_status}
-            if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
+            if self.stamps_updated_at:
                 values["updated_at"] = now
             if changes is not None:
                 values.update(changes(fresh, now) if callable(changes) else changes)
@@ -274,15 +279,17 @@ class Workflow:
                 fresh.refresh_from_db(fields=computed)
             if after is not None:
                 after(fresh, now)
-            self._write(
+            words = message if isinstance(message, str) else message(fresh)
+            self.event(
+                fresh, action, actor, words, internal=internal, from_status=from_status, to_status=to_status
+            )
+            self.audit(
                 fresh,
                 actor=actor,
                 action=action,
                 from_status=from_status,
                 to_status=to_status,
-                message=message if isinstance(message, str) else message(fresh),
-                internal=internal,
-                details={"from_status": from_status, "to_status": to_status, **(details or {})},
+                **(details or {}),
             )
             event = notify(fresh) if callable(notify) else notify
             if event:
@@ -290,34 +297,17 @@ class Workflow:
         self.sync(case, fresh)
         return fresh
 
-    def record(
-        self,
-        case: Any,
-        *,
-        actor: Any,
-        action: str,
-        message: str,
-        internal: bool = False,
-        details: Mapping[str, Any] | None = None,
-        lock: bool = False,
-    ) -> Any:
-        """An event beside the status (a note, a reviewed item), if the table allows ``action`` now.
+    def record(self, case: Any, action: str, actor: Any, message: str, /, *, internal: bool = False) -> Any:
+        """An event beside the status (a note), if the table allows ``actor`` to take ``action`` now.
 
-        Runs inside the caller's transaction when there is one. Returns the fresh case.
+        The event and its audit row, inside the caller's transaction when there is one.
+        Returns the fresh case.
         """
         with transaction.atomic():
-            fresh = self.fresh(case, lock=lock)
+            fresh = self.fresh(case)
             self.transition_for(actor, fresh, action)
-            self._write(
-                fresh,
-                actor=actor,
-                action=action,
-                from_status=fresh.status,
-                to_status=fresh.status,
-                message=message,
-                internal=internal,
-                details=details,
-            )
+            self.event(fresh, action, actor, message, internal=internal)
+            self.audit(fresh, actor=actor, action=action)
         return fresh
 
     def event(
@@ -355,23 +345,6 @@ class Workflow:
             obj=case,
             details={**self.details(case), **details},
         )
-
-    def _write(
-        self,
-        fresh: Any,
-        *,
-        actor: Any,
-        action: str,
-        from_status: str,
-        to_status: str,
-        message: str,
-        internal: bool,
-        details: Mapping[str, Any] | None,
-    ) -> None:
-        self.event(
-            fresh, action, actor, message, internal=internal, from_status=from_status, to_status=to_status
-        )
-        self.audit(fresh, actor=actor, action=action, **(details or {}))
 
     def tell(self, case: Any, event: str, *, once_per: str = "") -> None:
         """Tell the case's person about ``event`` (``<name>.<event>``), once per version of the case.

@@ -79,4 +79,4 @@ def application_forward(
 def application_note(*, application: Application, actor: User, text: str) -> None:
     """An internal note: staff only, never shown to the citizen."""
     text = clean_text(text, empty_message=_("Tulis isi catatan."))
-    WORKFLOW.record(application, actor=actor, action="note", message=text, internal=True)
+    WORKFLOW.record(application, "note", actor, text, internal=True)

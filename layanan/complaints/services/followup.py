@@ -46,7 +46,7 @@ def _office_name(actor: User) -> str:
 def report_note(*, report: Report, actor: User, text: str) -> None:
     """An internal note of the coordinator or a handling office; never shown to the reporter."""
     text = clean_text(text, empty=_("Catatan tidak boleh kosong."))
-    WORKFLOW.record(report, actor=actor, action="note", message=text, internal=True)
+    WORKFLOW.record(report, "note", actor, text, internal=True)
 
 
 def report_answer(
