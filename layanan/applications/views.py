@@ -74,7 +74,7 @@ def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Application]
 
 
 def _editable(user: User, application: Application) -> bool:
-    return "edit" in workflow.allowed_actions(user, application)
+    return "edit" in workflow.WORKFLOW.allowed_actions(user, application)
 
 
 def _current_attachments(application: Application) -> dict[int, list[Attachment]]:
@@ -479,7 +479,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user, application = _own(request, public_id)
     flow = Flow.of(application)
-    allowed = workflow.allowed_actions(user, application)
+    allowed = workflow.WORKFLOW.allowed_actions(user, application)
     revisions = [(check, _fix_url(flow, check)) for check in _revision_checks(application)]
     context = {
         "application": application,
@@ -509,7 +509,7 @@ def _valid_document(application: Application) -> Document | None:
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user, application = _own(request, public_id)
-    if "withdraw" not in workflow.allowed_actions(user, application):
+    if "withdraw" not in workflow.WORKFLOW.allowed_actions(user, application):
         messages.error(request, _("Permohonan ini tidak dapat dibatalkan lagi."))
         return redirect("applications:detail", public_id=application.public_id)
     if request.method == "POST":

@@ -219,7 +219,7 @@ WORKFLOW_ACTIONS = {
 
 def _allowed_actions(actor: User, application: Application) -> frozenset[str]:
     """The page's actions the workflow table offers ``actor`` now (the services still check each one)."""
-    offered = workflow.allowed_actions(actor, application)
+    offered = workflow.WORKFLOW.allowed_actions(actor, application)
     return frozenset(slug for slug, name in WORKFLOW_ACTIONS.items() if name in offered)
 
 
@@ -439,7 +439,7 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
     actor = _actor(request)
     application = selectors.application_get(actor=actor, public_id=public_id)
     _require_work_reader(actor, application)
-    if not workflow.parties_of(actor, application) - {workflow.Party.APPLICANT}:
+    if not workflow.WORKFLOW.parties_of(actor, application) - {workflow.Party.APPLICANT}:
         raise PermissionDenied  # readers (a leader, staff of another office in reach) only read
     posted = Posted(action=action, values=staff_views.posted_values(request))
     try:

@@ -1,6 +1,6 @@
 """The workflow of an application: one table of allowed steps, and who may take each.
 
-:data:`TRANSITIONS` maps ``(from_status, action)`` to a :class:`Transition`:
+``WORKFLOW.table`` maps ``(from_status, action)`` to a :class:`Transition`:
 the status it leads to, the *parties* allowed to take it, and a description.
 Anything not in the table is refused with :class:`TransitionNotAllowed` and a
 plain Indonesian message. The table and the party rules are handed to the one
@@ -44,17 +44,11 @@ from layanan.cases.workflow import CaseError, ConcurrentChange, Transition, Tran
 from layanan.catalogue.models import Service
 
 __all__ = [
-    "ACTIONS",
-    "TRANSITIONS",
     "WORKFLOW",
     "ApplicationError",
     "ConcurrentChange",
     "Party",
     "TransitionNotAllowed",
-    "allowed_actions",
-    "parties_of",
-    "target",
-    "transition_for",
 ]
 
 # A refusal of an application step, with a plain message for people: the engine's error.
@@ -210,9 +204,3 @@ class ApplicationWorkflow(Workflow):
 
 
 WORKFLOW = ApplicationWorkflow()
-TRANSITIONS = WORKFLOW.table
-ACTIONS = WORKFLOW.actions
-allowed_actions = WORKFLOW.allowed_actions
-parties_of = WORKFLOW.parties_of
-target = WORKFLOW.target
-transition_for = WORKFLOW.transition_for

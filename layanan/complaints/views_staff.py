@@ -237,7 +237,7 @@ def _allowed(party: Party | None, report: Report, actor: User) -> frozenset[str]
     """The page's actions the workflow table offers now (the services still check each one)."""
     if party is None:
         return frozenset()
-    offered = set(workflow.allowed_actions(actor, report))
+    offered = set(workflow.WORKFLOW.allowed_actions(actor, report))
     if party == Party.COORDINATOR:
         offered.add("identity")
         if "archive" in offered:

@@ -1,6 +1,6 @@
 """The workflow of a report: one table of allowed steps, and who may take each.
 
-:data:`TRANSITIONS` maps ``(from_status, action)`` to a :class:`Transition`:
+``WORKFLOW.table`` maps ``(from_status, action)`` to a :class:`Transition`:
 the status it leads to, the *parties* allowed to take it, and a description.
 Anything not in the table is refused with :class:`TransitionNotAllowed` and a
 plain Indonesian message. The table and the party rules are handed to the one
@@ -41,19 +41,13 @@ from layanan.cases.workflow import CaseError, ConcurrentChange, Transition, Tran
 from layanan.complaints.models import Report, ReportEvent, Status
 
 __all__ = [
-    "ACTIONS",
     "HANDLING_STATUSES",
     "OPEN_STATUSES",
-    "TRANSITIONS",
     "WORKFLOW",
     "ConcurrentChange",
     "Party",
     "ReportError",
     "TransitionNotAllowed",
-    "allowed_actions",
-    "parties_of",
-    "target",
-    "transition_for",
 ]
 
 # A refusal of a report step, with a plain message for people: the engine's error.
@@ -219,9 +213,3 @@ class ReportWorkflow(Workflow):
 
 
 WORKFLOW = ReportWorkflow()
-TRANSITIONS = WORKFLOW.table
-ACTIONS = WORKFLOW.actions
-allowed_actions = WORKFLOW.allowed_actions
-parties_of = WORKFLOW.parties_of
-target = WORKFLOW.target
-transition_for = WORKFLOW.transition_for

@@ -1,10 +1,10 @@
-"""What every stage of an application shares: the engine, the refusals, the limits."""
+"""What every stage of an application shares: the refusals and the limits."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from layanan.applications.workflow import WORKFLOW, ApplicationError
+from layanan.applications.workflow import ApplicationError
 
 DESA_FIELD = "desa"
 REASON_MAX = 2000
@@ -26,6 +26,3 @@ def clean_text(text: str, *, empty_message: str) -> str:
     if len(text) > REASON_MAX:
         raise ApplicationError(_("Tulis paling banyak %(max)d karakter.") % {"max": REASON_MAX})
     return text
-
-
-__all__ = ["DESA_FIELD", "REASON_MAX", "WORKFLOW", "Incomplete", "clean_text"]

@@ -18,9 +18,9 @@ from layanan.accounts.models import User
 from layanan.accounts.services import VerifyOutcome, second_factor_verify
 from layanan.applications.letters import application_letter_issue
 from layanan.applications.models import Application
-from layanan.applications.services.common import REASON_MAX, WORKFLOW, clean_text
+from layanan.applications.services.common import REASON_MAX, clean_text
 from layanan.applications.services.review import all_accepted
-from layanan.applications.workflow import ApplicationError
+from layanan.applications.workflow import WORKFLOW, ApplicationError
 from layanan.audit.services import audit_record
 from layanan.catalogue.models import Service
 from layanan.documents.rendering import TemplateProblem

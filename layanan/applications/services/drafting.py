@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.accounts.permissions import require
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
-from layanan.applications.services.common import WORKFLOW, Incomplete
+from layanan.applications.services.common import Incomplete
 from layanan.applications.services.office import handling_office, has_desa_field, no_office_message
-from layanan.applications.workflow import ApplicationError, TransitionNotAllowed
+from layanan.applications.workflow import WORKFLOW, ApplicationError, TransitionNotAllowed
 from layanan.catalogue.models import Requirement, Service
 from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
 

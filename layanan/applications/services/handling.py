@@ -13,8 +13,8 @@ from layanan.accounts.models import User
 from layanan.accounts.permissions import can
 from layanan.agencies.models import Office
 from layanan.applications.models import Application
-from layanan.applications.services.common import WORKFLOW, clean_text
-from layanan.applications.workflow import ApplicationError
+from layanan.applications.services.common import clean_text
+from layanan.applications.workflow import WORKFLOW, ApplicationError
 
 
 def application_claim(*, application: Application, actor: User, expected_version: int) -> Application:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.applications.models import Application, RequirementCheck
-from layanan.applications.services.common import REASON_MAX, WORKFLOW, clean_text
-from layanan.applications.workflow import ApplicationError, TransitionNotAllowed
+from layanan.applications.services.common import REASON_MAX, clean_text
+from layanan.applications.workflow import WORKFLOW, ApplicationError, TransitionNotAllowed
 
 
 def requirement_review(

@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.applications.models import Application, RequirementCheck, Status
-from layanan.applications.services.common import WORKFLOW, Incomplete
+from layanan.applications.services.common import Incomplete
 from layanan.applications.services.office import handling_office, no_office_message
-from layanan.applications.workflow import ApplicationError
+from layanan.applications.workflow import WORKFLOW, ApplicationError
 from layanan.calendars.selectors import add_working_days, working_days_between
 from layanan.catalogue.models import FormField, Requirement
 from layanan.tracking.codes import TrackingKind

@@ -10,12 +10,12 @@ from layanan.applications import workflow
 from layanan.applications.models import CLOSED_STATUSES, Status
 from layanan.applications.tests import builders
 from layanan.applications.tests.builders import claimed, dukcapil_service, submitted, village_letter
-from layanan.applications.workflow import TRANSITIONS, Party, TransitionNotAllowed
+from layanan.applications.workflow import WORKFLOW, Party, TransitionNotAllowed
 from layanan.catalogue.models import Service
 
 
 def test_every_row_has_parties_and_a_description_and_closed_statuses_only_take_notes():
-    for (status, action), row in TRANSITIONS.items():
+    for (status, action), row in WORKFLOW.table.items():
         assert (row.from_status, row.action) == (status, action)
         assert row.parties, action
         assert row.description, action
@@ -24,12 +24,12 @@ def test_every_row_has_parties_and_a_description_and_closed_statuses_only_take_n
 
 
 def test_only_the_applicant_moves_a_draft_and_only_staff_move_a_submission():
-    applicant_steps = {a for (s, a), row in TRANSITIONS.items() if Party.APPLICANT in row.parties}
+    applicant_steps = {a for (s, a), row in WORKFLOW.table.items() if Party.APPLICANT in row.parties}
     assert applicant_steps == {"edit", "submit", "resubmit", "withdraw"}
-    assert TRANSITIONS[(Status.SUBMITTED, "claim")].parties == {Party.VERIFIER}
-    assert TRANSITIONS[(Status.SIGNING, "sign")].parties == {Party.SIGNER}
-    assert (Status.COMPLETED, "approve") not in TRANSITIONS
-    assert (Status.REJECTED, "withdraw") not in TRANSITIONS
+    assert WORKFLOW.table[(Status.SUBMITTED, "claim")].parties == {Party.VERIFIER}
+    assert WORKFLOW.table[(Status.SIGNING, "sign")].parties == {Party.SIGNER}
+    assert (Status.COMPLETED, "approve") not in WORKFLOW.table
+    assert (Status.REJECTED, "withdraw") not in WORKFLOW.table
 
 
 @pytest.mark.django_db
@@ -44,17 +44,17 @@ def test_only_the_applicant_moves_a_draft_and_only_staff_move_a_submission():
 def test_approval_leads_to_signing_only_for_a_letter(cast, output, expected):
     application = claimed(submitted(dukcapil_service(cast.world, output=output), cast.siti), cast.budi)
 
-    assert workflow.target(TRANSITIONS[(Status.VERIFYING, "approve")], application) == expected
+    assert workflow.WORKFLOW.target(WORKFLOW.table[(Status.VERIFYING, "approve")], application) == expected
 
 
 @pytest.mark.django_db
 def test_a_resubmission_goes_back_to_the_officer_holding_it_else_to_the_new_queue(cast):
     application = claimed(submitted(dukcapil_service(cast.world), cast.siti), cast.budi)
-    row = TRANSITIONS[(Status.REVISION, "resubmit")]
+    row = WORKFLOW.table[(Status.REVISION, "resubmit")]
 
-    assert workflow.target(row, application) == Status.VERIFYING
+    assert workflow.WORKFLOW.target(row, application) == Status.VERIFYING
     application.assigned_to = None
-    assert workflow.target(row, application) == Status.SUBMITTED
+    assert workflow.WORKFLOW.target(row, application) == Status.SUBMITTED
 
 
 @pytest.mark.django_db
@@ -63,40 +63,40 @@ def test_the_parties_follow_the_services_roles(cast):
     villager = builders.citizen(home_region=cast.world.tanjung_raja_desa)
     letter = submitted(village_letter(), villager)
 
-    assert workflow.parties_of(cast.siti, dukcapil) == {Party.APPLICANT}
-    assert workflow.parties_of(cast.budi, dukcapil) == {Party.VERIFIER, Party.DECIDER}
-    assert workflow.parties_of(cast.sekar, dukcapil) == {Party.SIGNER}
-    assert workflow.parties_of(cast.rini, letter) == {Party.VERIFIER, Party.DECIDER}
+    assert workflow.WORKFLOW.parties_of(cast.siti, dukcapil) == {Party.APPLICANT}
+    assert workflow.WORKFLOW.parties_of(cast.budi, dukcapil) == {Party.VERIFIER, Party.DECIDER}
+    assert workflow.WORKFLOW.parties_of(cast.sekar, dukcapil) == {Party.SIGNER}
+    assert workflow.WORKFLOW.parties_of(cast.rini, letter) == {Party.VERIFIER, Party.DECIDER}
     for outsider in (cast.andi, cast.rini, cast.bupati, cast.auditor, cast.admin):
-        assert workflow.parties_of(outsider, dukcapil) == frozenset()
+        assert workflow.WORKFLOW.parties_of(outsider, dukcapil) == frozenset()
 
 
 @pytest.mark.django_db
 def test_allowed_actions_offer_each_persona_only_their_steps(cast):
     application = submitted(dukcapil_service(cast.world), cast.siti)
 
-    assert workflow.allowed_actions(cast.siti, application) == {"withdraw"}
-    assert workflow.allowed_actions(cast.budi, application) == {"claim", "assign", "forward", "note"}
-    assert workflow.allowed_actions(cast.sekar, application) == {"note"}
-    assert workflow.allowed_actions(cast.andi, application) == frozenset()
-    assert workflow.allowed_actions(cast.bupati, application) == frozenset()
+    assert workflow.WORKFLOW.allowed_actions(cast.siti, application) == {"withdraw"}
+    assert workflow.WORKFLOW.allowed_actions(cast.budi, application) == {"claim", "assign", "forward", "note"}
+    assert workflow.WORKFLOW.allowed_actions(cast.sekar, application) == {"note"}
+    assert workflow.WORKFLOW.allowed_actions(cast.andi, application) == frozenset()
+    assert workflow.WORKFLOW.allowed_actions(cast.bupati, application) == frozenset()
 
 
 @pytest.mark.django_db
 def test_transition_for_refuses_outsiders_and_steps_not_in_the_table(cast):
     application = submitted(dukcapil_service(cast.world), cast.siti)
 
-    assert workflow.transition_for(cast.budi, application, "claim").to_status == Status.VERIFYING
+    assert workflow.WORKFLOW.transition_for(cast.budi, application, "claim").to_status == Status.VERIFYING
     with pytest.raises(PermissionDenied):
-        workflow.transition_for(cast.andi, application, "claim")
+        workflow.WORKFLOW.transition_for(cast.andi, application, "claim")
     with pytest.raises(TransitionNotAllowed) as refused:
-        workflow.transition_for(cast.budi, application, "sign")
+        workflow.WORKFLOW.transition_for(cast.budi, application, "sign")
     assert (
         str(refused.value)
         == "Permohonan berstatus “Diterima, menunggu diperiksa” tidak dapat ditandatangani."
     )
     with pytest.raises(ValueError, match="unknown workflow action"):
-        workflow.transition_for(cast.budi, application, "teleport")
+        workflow.WORKFLOW.transition_for(cast.budi, application, "teleport")
 
 
 @pytest.mark.django_db
@@ -105,4 +105,4 @@ def test_a_kecamatan_operator_reads_a_desa_application_but_does_not_handle_it(ca
     letter = submitted(village_letter(), villager)
     camat_operator = builders.staff(role=Role.OPERATOR, office=cast.world.kec_tanjung_raja)
 
-    assert workflow.parties_of(camat_operator, letter) == frozenset()
+    assert workflow.WORKFLOW.parties_of(camat_operator, letter) == frozenset()

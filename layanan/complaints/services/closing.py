@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints.models import Disposition, Report
-from layanan.complaints.services.common import REASON_MAX, WORKFLOW, clean_text, deadline_days
-from layanan.complaints.workflow import TransitionNotAllowed
+from layanan.complaints.services.common import REASON_MAX, clean_text, deadline_days
+from layanan.complaints.workflow import WORKFLOW, TransitionNotAllowed
 
 
 def report_confirm(*, report: Report, actor: User) -> Report:

@@ -12,23 +12,8 @@ from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
 from layanan.complaints.models import Report, ReportPhoto
-from layanan.complaints.workflow import WORKFLOW, ReportError
+from layanan.complaints.workflow import ReportError
 from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
-
-__all__ = [
-    "DEFAULT_DEADLINES",
-    "MESSAGE_CHANNELS",
-    "PHOTOS_MAX",
-    "REASON_MAX",
-    "REGENCY_CODE",
-    "TEXT_MAX",
-    "TEXT_MIN",
-    "WORKFLOW",
-    "clean_photos",
-    "clean_text",
-    "deadline_days",
-    "save_photos",
-]
 
 REGENCY_CODE = "18.03"
 

@@ -17,8 +17,8 @@ from layanan.accounts.models import Role, User
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints.models import Disposition, Report, Status
-from layanan.complaints.services.common import REASON_MAX, WORKFLOW, clean_text, deadline_days
-from layanan.complaints.workflow import HANDLING_STATUSES, ReportError
+from layanan.complaints.services.common import REASON_MAX, clean_text, deadline_days
+from layanan.complaints.workflow import HANDLING_STATUSES, WORKFLOW, ReportError
 
 
 def _active_offices(offices: Sequence[Office]) -> list[Office]:

@@ -30,12 +30,11 @@ from layanan.complaints.services.common import (
     REGENCY_CODE,
     TEXT_MAX,
     TEXT_MIN,
-    WORKFLOW,
     clean_photos,
     deadline_days,
     save_photos,
 )
-from layanan.complaints.workflow import OPEN_STATUSES, ReportError
+from layanan.complaints.workflow import OPEN_STATUSES, WORKFLOW, ReportError
 from layanan.regions.models import Region
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.services import tracking_number_new

@@ -16,14 +16,8 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints.models import Disposition, Report, Status
-from layanan.complaints.services.common import (
-    TEXT_MAX,
-    WORKFLOW,
-    clean_photos,
-    clean_text,
-    deadline_days,
-    save_photos,
-)
+from layanan.complaints.services.common import TEXT_MAX, clean_photos, clean_text, deadline_days, save_photos
+from layanan.complaints.workflow import WORKFLOW
 
 
 def report_start(*, report: Report, actor: User, expected_version: int) -> Report:

@@ -7,7 +7,7 @@ from django.db import transaction
 from layanan.accounts.models import User
 from layanan.accounts.permissions import require
 from layanan.complaints.models import Report
-from layanan.complaints.services.common import WORKFLOW
+from layanan.complaints.workflow import WORKFLOW
 
 
 def reporter_identity_view(*, report: Report, actor: User) -> User | None:

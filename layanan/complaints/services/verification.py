@@ -14,9 +14,9 @@ from layanan.accounts.models import User
 from layanan.agencies.models import Office
 from layanan.complaints import routing
 from layanan.complaints.models import Report, Status, Support
-from layanan.complaints.services.common import WORKFLOW, clean_text
+from layanan.complaints.services.common import clean_text
 from layanan.complaints.services.disposition import report_dispose
-from layanan.complaints.workflow import OPEN_STATUSES, ReportError
+from layanan.complaints.workflow import OPEN_STATUSES, WORKFLOW, ReportError
 
 
 def _routed_office(report: Report) -> Office:
