@@ -9,14 +9,13 @@ in the step's transaction or not at all.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 
 from layanan.accounts.models import Role
 from layanan.applications import services as application_services
@@ -31,11 +30,7 @@ from layanan.complaints.tests import domain_builders as report_builders
 from layanan.complaints.workflow import WORKFLOW as REPORT_WORKFLOW
 from layanan.complaints.workflow import ReportWorkflow
 from layanan.notifications.models import Message
-
-THREADS_NEED_POSTGRES = (
-    "needs PostgreSQL's concurrent writers: threads share SQLite's in-memory test database, "
-    "which answers 'database table is locked' instead of waiting; the sequential tests cover SQLite"
-)
+from layanan.testing.concurrency import THREADS_NEED_POSTGRES, at_once
 
 
 @dataclass
@@ -223,33 +218,6 @@ def test_the_engine_derives_names_from_the_models():
 
 
 # --- threaded: PostgreSQL ---------------------------------------------------------------------------
-
-
-def at_once(count: int, work: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    """Run ``work(i)`` in ``count`` threads released together; return results and errors."""
-    start = threading.Barrier(count)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(number: int) -> None:
-        try:
-            start.wait()
-            outcome = work(number)
-            with lock:
-                results.append(outcome)
-        except BaseException as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.postgres_only
