@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 
+# The longest reason, note or message a person may write in one step (an officer's reason, a note).
+REASON_MAX = 2000
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
 

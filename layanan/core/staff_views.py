@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-REASON_MAX = 2000  # the longest reason, note or message an officer may post
+from layanan.core.forms import REASON_MAX
 
 
 @dataclass

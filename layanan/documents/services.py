@@ -42,6 +42,7 @@ from layanan.accounts.models import User
 from layanan.accounts.permissions import require
 from layanan.agencies.models import Office
 from layanan.audit.services import audit_record
+from layanan.core.forms import REASON_MAX
 from layanan.documents import qr, signing
 from layanan.documents.models import Document, LetterTemplate
 from layanan.documents.numbering import number_next
@@ -59,8 +60,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-REASON_MAX = 2000
 
 
 class DocumentError(Exception):

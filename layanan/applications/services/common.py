@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from layanan.applications.workflow import ApplicationError
+from layanan.core.forms import REASON_MAX
 
 DESA_FIELD = "desa"
-REASON_MAX = 2000
 
 
 class Incomplete(ApplicationError):

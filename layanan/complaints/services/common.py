@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.complaints.models import Report, ReportPhoto
 from layanan.complaints.workflow import ReportError
+from layanan.core.forms import REASON_MAX
 from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
 
 REGENCY_CODE = "18.03"
@@ -21,7 +22,6 @@ TEXT_MIN = 10
 
 TEXT_MAX = 4000
 
-REASON_MAX = 2000
 
 PHOTOS_MAX = 3
 
