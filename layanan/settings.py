@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "layanan.inbound",
     "layanan.monitoring",
     "layanan.survey",
+    "layanan.demo",
 ]
 
 MIDDLEWARE = [
@@ -380,11 +381,22 @@ LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "layanan.core.logging.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "layanan.core.logging.RedactPersonalData"},
+        "client_errors_in_one_line": {"()": "layanan.core.logging.ClientErrorsInOneLine"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_in_one_line", "redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # Each task's start and success, every minute for the periodic ones: only at LOG_LEVEL=DEBUG.
+        "django.tasks": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+    },
 }

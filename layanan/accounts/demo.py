@@ -48,6 +48,7 @@ class Persona:
     nik: str | None = None
     admin_site: bool = False
     optional_office: bool = False  # use the office when it exists, else none
+    duty: str = ""  # what this persona does in the demo, printed beside the sign-in
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -86,10 +87,26 @@ PERSONAS: tuple[Persona, ...] = (
         optional_office=True,
     ),
     Persona(
-        "admin", "Ayu Administrator", "0811-0000-0007", Role.ADMIN, admin_site=True, position="Administrator"
+        "admin",
+        "Ayu Administrator",
+        "0811-0000-0007",
+        Role.ADMIN,
+        admin_site=True,
+        position="Administrator",
+        duty="koordinator pengaduan: memverifikasi dan meneruskan laporan warga",
     ),
     Persona(
         "sekar", "Sekar Kusuma", "0811-0000-0008", Role.SIGNER, "disdukcapil", position="Kepala Disdukcapil"
+    ),
+    # The head of Tanjung Raja signs the village's letters (Rini checks and approves them).
+    Persona(
+        "kades",
+        "Hartono Wijaya",
+        "0811-0000-0010",
+        Role.SIGNER,
+        "desa-18-03-04-2009",
+        position="Kepala Desa Tanjung Raja",
+        duty="menandatangani surat Desa Tanjung Raja",
     ),
     # An agency head: reads the dashboards of Dinas PUPR only.
     Persona(
@@ -289,7 +306,8 @@ def credentials_text(report: DemoReport) -> str:
     for item in report.personas:
         user = item.user
         office = f", {user.office.name}" if user.office else ""
-        lines.append(f"{item.persona.key}: {user.full_name} ({user.get_role_display()}{office})")
+        duty = f"; {item.persona.duty}" if item.persona.duty else ""
+        lines.append(f"{item.persona.key}: {user.full_name} ({user.get_role_display()}{office}{duty})")
         sign_in = _local(user.phone) + (f"  atau  {user.email}" if user.email else "")
         lines.append(_line("Nomor HP", sign_in))
         password = (

@@ -51,3 +51,23 @@ class RedactPersonalData(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+class ClientErrorsInOneLine(logging.Filter):
+    """A refused or missing page (4xx) is one line, not a stack trace.
+
+    Django logs a 403 or 404 with the exception that caused it; for a person who followed a
+    stale link or opened a page not meant for them, the trace says nothing an operator needs
+    and pushes everything else off the screen. Server errors (5xx) keep their trace.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if (
+            isinstance(status, int)
+            and status < 500
+            and record.name.startswith(("django.request", "django.security"))
+        ):
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -109,5 +109,5 @@ def schedule_enqueue_due(
             if schedule_claim(task_path=entry.task, seen_next_run_at=seen, next_run_at=now + entry.every):
                 task.enqueue()
                 enqueued.append(entry.task)
-                logger.info("periodic task %s enqueued", entry.task)
+                logger.debug("periodic task %s enqueued", entry.task)
     return enqueued

@@ -60,7 +60,7 @@ def test_it_creates_each_persona_on_the_real_offices(regions, var_dir):
     siti = people["+6281100000001"]
     rini = people["+6281100000004"]
     admin = people["+6281100000007"]
-    assert len(people) == 9
+    assert len(people) == 10
     assert siti.role == Role.CITIZEN
     assert siti.home_region_id == "18.03.02.1005"
     assert siti.nik == "1803024507900003"
@@ -80,8 +80,10 @@ def test_it_creates_each_persona_on_the_real_offices(regions, var_dir):
     assert _office_code(people["+6281100000008"]) == "disdukcapil"
     assert people["+6281100000009"].role == Role.LEADER
     assert _office_code(people["+6281100000009"]) == "dinas-pupr"
+    assert people["+6281100000010"].role == Role.SIGNER
+    assert _office_code(people["+6281100000010"]) == "desa-18-03-04-2009"
     staff = [user for user in people.values() if user.needs_second_factor]
-    assert len(staff) == 8
+    assert len(staff) == 9
     assert all(SecondFactor.objects.get(user=user).is_confirmed for user in staff)
     assert all(RecoveryCode.objects.filter(user=user).count() == 10 for user in staff)
 
@@ -136,7 +138,7 @@ def test_losing_the_state_file_resets_the_demo_passwords_so_the_file_stays_true(
     password = _field(_block(text, "andi"), r"Kata sandi\s+: (\S+)")
     andi = User.objects.get(phone="+6281100000003")
     assert andi.check_password(password)
-    assert User.objects.count() == 9
+    assert User.objects.count() == 10
     assert "SUDAH DIUBAH" not in text
 
 

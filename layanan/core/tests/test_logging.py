@@ -97,3 +97,53 @@ def test_the_project_logging_config_attaches_the_filter_to_the_console(settings)
     handler = settings.LOGGING["handlers"]["console"]
     assert "redact" in handler["filters"]
     assert settings.LOGGING["filters"]["redact"]["()"] == "layanan.core.logging.RedactPersonalData"
+
+
+@pytest.fixture
+def request_log(settings):
+    """django.request through the console handler's filters, in the order ``settings.LOGGING`` gives."""
+    from django.utils.module_loading import import_string
+
+    records: list[str] = []
+
+    class ListHandler(logging.Handler):
+        def emit(self, record):
+            records.append(self.format(record))
+
+    handler = ListHandler()
+    for name in settings.LOGGING["handlers"]["console"]["filters"]:
+        handler.addFilter(import_string(settings.LOGGING["filters"][name]["()"])())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+@pytest.mark.django_db
+def test_a_refused_page_is_one_line_in_the_log_without_a_stack_trace(client, request_log):
+    from layanan.accounts.testing import sign_in
+    from layanan.testing import build_cast
+
+    cast = build_cast()
+    sign_in(client, cast.siti)
+    response = client.get("/petugas/pesan/")
+    assert response.status_code == 403
+    forbidden = [line for line in request_log if "Forbidden" in line]
+    assert len(forbidden) == 1
+    assert "Traceback" not in forbidden[0]
+    assert "\n" not in forbidden[0]
+
+
+def test_a_server_error_keeps_its_stack_trace(request_log):
+    logger = logging.getLogger("django.request")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        logger.error("Internal Server Error: /x", exc_info=True, extra={"status_code": 500})
+    assert "Traceback" in request_log[-1]
+    assert "RuntimeError: boom" in request_log[-1]
+
+
+def test_the_periodic_schedule_and_each_task_run_stay_out_of_the_log_unless_debugging(settings):
+    assert settings.LOGGING["loggers"]["django.tasks"]["level"] == "WARNING"
