@@ -21,11 +21,13 @@ so running anything twice gives the same tables (tasks are safe to repeat).
 from __future__ import annotations
 
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import Case, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -60,6 +62,8 @@ __all__ = [
     "facts_reconcile",
     "item_refresh",
     "open_items_rebuild",
+    "public_figures_changed",
+    "public_figures_version",
     "region_codes",
     "wib_day",
 ]
@@ -142,6 +146,26 @@ def _services_asking_for_desa() -> frozenset[int]:
             "service_id", flat=True
         )
     )
+
+
+# --- the public page's cache -------------------------------------------------------------------------
+
+PUBLIC_VERSION_KEY = "monitoring:transparency:version"
+
+
+def public_figures_version() -> str:
+    """The version of the public figures: part of the transparency page's cache key."""
+    version = cache.get(PUBLIC_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(PUBLIC_VERSION_KEY, version, None)
+        version = cache.get(PUBLIC_VERSION_KEY, version)
+    return str(version)
+
+
+def public_figures_changed() -> None:
+    """Make every cached copy of the transparency page stale (after the summaries changed)."""
+    cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def _bucket(days: int) -> int:
@@ -581,6 +605,8 @@ def item_refresh(*, kind: str, item_id: int) -> int:
         facts_rebuild_day(kind=kind, day=day, group=group)
     with transaction.atomic():
         _open_item_save(kind, item_id, open_row)
+    if days:
+        public_figures_changed()
     return len(days)
 
 
@@ -635,6 +661,7 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         _application_facts_write(app_facts)
         _report_facts_write(report_facts)
         FactDay.objects.filter(day__gte=first, day__lte=last).update(computed_at=timezone.now())
+    public_figures_changed()
     return len(days)
 
 

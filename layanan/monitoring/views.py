@@ -21,7 +21,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +34,7 @@ from layanan.catalogue.models import Service
 from layanan.complaints.models import Category
 from layanan.monitoring import charts, selectors
 from layanan.monitoring.selectors import Filters, Period
-from layanan.monitoring.services import wib_day
+from layanan.monitoring.services import public_figures_version, wib_day
 from layanan.regions.models import Region
 
 MAX_DAYS = 366 * 2
@@ -504,22 +507,30 @@ def spreadsheet_response(
 # --- the public page ---------------------------------------------------------------------------------
 
 
-def transparency_cache_key(today: date, slot: int) -> str:
-    return f"monitoring:transparency:{today.isoformat()}:{slot}"
+def transparency_cache_key(today: date, language: str, version: str) -> str:
+    """The cache key of the transparency page's figures: per day, language and version of the figures."""
+    return f"monitoring:transparency:{today.isoformat()}:{language}:{version}"
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
-    """Public figures of the last 90 days, cached under a key that changes with the time slot."""
+    """Public figures of the last 90 days.
+
+    Only the figures (the body, the same for everyone reading that language) are cached, under a
+    key of the day, the language and the figures' version (changed whenever the summaries are
+    rebuilt), for at most ``MONITORING_PUBLIC_CACHE_SECONDS``. The page around them (the header
+    with the signed-in person, the language switch and its CSRF token) is rendered per request
+    and marked private, so no shared cache may keep a copy of it.
+    """
     seconds = int(getattr(settings, "MONITORING_PUBLIC_CACHE_SECONDS", 300))
-    now = timezone.now()
-    today = wib_day(now)
-    key = transparency_cache_key(today, int(now.timestamp()) // seconds)
-    html = cache.get(key)
-    if html is None:
-        period = Period(today - timedelta(days=89), today)
+    today = wib_day(timezone.now())
+    period = Period(today - timedelta(days=89), today)
+    key = transparency_cache_key(today, translation.get_language() or "", public_figures_version())
+    body = cache.get(key)
+    if body is None:
         figures = selectors.public_figures(period=period)
-        html = render(
-            request, "monitoring/transparency.html", {"figures": figures, "period": period}
-        ).content.decode()
-        cache.set(key, html, seconds)
-    return HttpResponse(html)
+        # Rendered without the request: nothing of the reader can enter the cached text.
+        body = render_to_string("monitoring/_transparency_body.html", {"figures": figures, "period": period})
+        cache.set(key, body, seconds)
+    response = render(request, "monitoring/transparency.html", {"body": mark_safe(body), "period": period})  # noqa: S308  # our own template's output
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
