@@ -508,8 +508,16 @@ MATRIX += [
             ("regions", True),
             ("workload", True),
             ("monthly", True),
+            ("monthly_print", True),
         )
     ],
+    Row(
+        "monitoring:monthly_export",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "bupati": 200, "admin": 200},
+        page=False,
+        kwargs=lambda cast: {"fmt": "csv"},
+        notes="The monthly report as CSV/XLSX, same permission and scoping as the monthly page.",
+    ),
     Row(
         "monitoring:export",
         {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "bupati": 200, "admin": 200},

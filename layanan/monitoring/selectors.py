@@ -32,6 +32,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
 from layanan.accounts.permissions import Actor, require, scope
@@ -140,6 +141,9 @@ def change(now: int, before: int) -> float | None:
 # --- labels -------------------------------------------------------------------------------------------
 
 
+NO_REGION = gettext_lazy("Tanpa wilayah")
+
+
 def labels(group: str, keys: Iterable[Any]) -> dict[Any, str]:
     """Display names of group keys (service/category/office ids, region codes); '' and None are unknown."""
     wanted = [k for k in keys if k not in (None, "")]
@@ -152,6 +156,8 @@ def labels(group: str, keys: Iterable[Any]) -> dict[Any, str]:
         names = dict(Office.objects.filter(pk__in=wanted).values_list("pk", "name"))
     elif group in ("kecamatan", "desa"):
         names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
+        # Cases whose place is not known are counted too, under their own name (never dropped).
+        return {key: names.get(key, "—") for key in keys} | {None: str(NO_REGION), "": str(NO_REGION)}
     return {key: names.get(key, "—") for key in keys} | {None: "—", "": "—"}
 
 
@@ -583,7 +589,6 @@ def top_services_by_kecamatan(
     rows = filters.apply(scope(actor, ApplicationDaily.objects.all(), via="office"), kind=Kind.APPLICATION)
     found = (
         rows.filter(day__gte=period.start, day__lte=period.end)
-        .exclude(kecamatan_code="")
         .values_list("kecamatan_code", "service_id")
         .annotate(n=Sum("received"))
         .order_by()
@@ -595,7 +600,7 @@ def top_services_by_kecamatan(
     services = labels("service", {s for items in per.values() for s, _ in items})
     places = labels("kecamatan", per)
     result = []
-    for code in sorted(per, key=lambda c: places[c]):
+    for code in sorted(per, key=lambda c: (c == "", places[c])):  # "Tanpa wilayah" last
         items = sorted(per[code], key=lambda item: (-item[1], services[item[0]]))[:limit]
         result.append((code, places[code], [(services[s], n) for s, n in items]))
     return result
@@ -705,9 +710,13 @@ def kecamatan_grid(*, actor: Actor, period: Period, filters: Filters = NO_FILTER
             return 0
         return 1 + sum(1 for cut in cuts if value > cut)
 
-    return [
+    cells = [
         Cell(code, name, found.get(code, 0) or 0, shade(found.get(code, 0) or 0)) for code, name in places
     ]
+    unplaced = found.get("", 0) or 0
+    if unplaced:  # cases whose desa is not known: counted, not dropped
+        cells.append(Cell("", str(NO_REGION), unplaced, shade(unplaced)))
+    return cells
 
 
 # --- the public page ---------------------------------------------------------------------------------

@@ -20,18 +20,22 @@ so running anything twice gives the same tables (tasks are safe to repeat).
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from layanan.applications.models import CLOSED_STATUSES, OPEN_STATUSES, Application, TimelineEvent
 from layanan.applications.models import Status as AppStatus
 from layanan.calendars.selectors import WIB, WorkingDayCounter
+from layanan.catalogue.models import FormField
 from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
@@ -50,6 +54,7 @@ from layanan.monitoring.models import (
 RECONCILE_DAYS = 35
 
 __all__ = [
+    "application_place",
     "day_bounds",
     "facts_rebuild_all",
     "facts_rebuild_day",
@@ -57,6 +62,8 @@ __all__ = [
     "facts_reconcile",
     "item_refresh",
     "open_items_rebuild",
+    "public_figures_changed",
+    "public_figures_version",
     "region_codes",
     "wib_day",
 ]
@@ -83,6 +90,82 @@ def region_codes(code: str | None) -> tuple[str, str]:
     if code.count(".") == 2:
         return "", code
     return "", ""
+
+
+# The form field holding the desa an application is about (the same convention the
+# applications app routes by: a field named ``desa`` of kind *village*).
+DESA_FIELD = "desa"
+
+
+def _desa_answer() -> Case:
+    """The sealed answers, only for services whose form asks for the desa ('' for the others).
+
+    Only those rows are opened (decrypted), and only to read the one desa code.
+    """
+    asking = FormField.objects.filter(name=DESA_FIELD, kind=FormField.Kind.VILLAGE).values("service_id")
+    return Case(
+        When(service_id__in=Subquery(asking), then=F("answers_sealed")),
+        default=Value(""),
+        output_field=Application._meta.get_field("answers_sealed"),
+    )
+
+
+def _desa_in(answers: object) -> str:
+    """The desa code answered in ``answers`` (sealed JSON, already opened), or ''."""
+    if not isinstance(answers, str) or not answers:
+        return ""
+    try:
+        value = json.loads(answers).get(DESA_FIELD)
+    except (ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) and region_codes(value)[0] else ""
+
+
+def application_place(*, answers: object, home_region: str | None, office_region: str | None) -> str:
+    """The region code an application is counted in (docs/monitoring.md, "Desa / kecamatan").
+
+    The desa the application is about (its form's ``desa`` answer), else the applicant's
+    home desa, else the handling office's region when that is a desa or a kecamatan (an
+    agency's region is the regency, which names no kecamatan); '' when none is known, shown
+    as "Tanpa wilayah".
+    """
+    for code in (_desa_in(answers), home_region, office_region):
+        if code and region_codes(code)[1]:
+            return code
+    return ""
+
+
+def _with_place(rows: QuerySet[Application]) -> QuerySet[Application]:
+    """``rows`` with ``desa_answer``: the answers :func:`application_place` reads (see _APP_COLUMNS)."""
+    return rows.annotate(desa_answer=_desa_answer())
+
+
+def _services_asking_for_desa() -> frozenset[int]:
+    return frozenset(
+        FormField.objects.filter(name=DESA_FIELD, kind=FormField.Kind.VILLAGE).values_list(
+            "service_id", flat=True
+        )
+    )
+
+
+# --- the public page's cache -------------------------------------------------------------------------
+
+PUBLIC_VERSION_KEY = "monitoring:transparency:version"
+
+
+def public_figures_version() -> str:
+    """The version of the public figures: part of the transparency page's cache key."""
+    version = cache.get(PUBLIC_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(PUBLIC_VERSION_KEY, version, None)
+        version = cache.get(PUBLIC_VERSION_KEY, version)
+    return str(version)
+
+
+def public_figures_changed() -> None:
+    """Make every cached copy of the transparency page stale (after the summaries changed)."""
+    cache.set(PUBLIC_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def _bucket(days: int) -> int:
@@ -118,7 +201,9 @@ class _AppFacts:
 _APP_COLUMNS = (
     "service_id",
     "office_id",
+    "desa_answer",
     "applicant__home_region_id",
+    "office__region_id",
     "status",
     "submitted_at",
     "decided_at",
@@ -131,8 +216,13 @@ def _application_facts(rows: Iterable[tuple[object, ...]], wanted: set[date] | N
     """Count ``rows`` (values of :data:`_APP_COLUMNS`) into the days in ``wanted`` (all when None)."""
     facts = _AppFacts()
     working_days_between = WorkingDayCounter()
-    for service_id, office_id, region, status, submitted_at, decided_at, due_at, officer_id in rows:
-        desa, kecamatan = region_codes(region)  # type: ignore[arg-type]
+    for row in rows:
+        service_id, office_id, answers, home, office_region, status, submitted_at, decided_at, due_at = row[
+            :9
+        ]
+        officer_id = row[9]
+        place = application_place(answers=answers, home_region=home, office_region=office_region)  # type: ignore[arg-type]
+        desa, kecamatan = region_codes(place)
         if isinstance(submitted_at, datetime):
             day = wib_day(submitted_at)
             if wanted is None or day in wanted:
@@ -215,7 +305,7 @@ def _application_facts_write(facts: _AppFacts) -> None:
 
 def _rebuild_application_day(day: date, group: int | None) -> None:
     start, end = day_bounds(day)
-    rows = Application.objects.exclude(status=AppStatus.DRAFT).filter(
+    rows = _with_place(Application.objects.exclude(status=AppStatus.DRAFT)).filter(
         Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
     )
     old = [ApplicationDaily.objects, ApplicationLeadTime.objects, OfficerDaily.objects]
@@ -404,8 +494,13 @@ def facts_rebuild_day(*, kind: str, day: date, group: int | None = None) -> None
         marker.save(update_fields=["computed_at"])
 
 
-def _application_open_row(application: Application) -> OpenItem:
-    desa, kecamatan = region_codes(application.applicant.home_region_id)
+def _application_open_row(application: Application, asking: frozenset[int]) -> OpenItem:
+    place = application_place(
+        answers=application.answers_sealed if application.service_id in asking else "",
+        home_region=application.applicant.home_region_id,
+        office_region=application.office.region_id if application.office is not None else None,
+    )
+    desa, kecamatan = region_codes(place)
     return OpenItem(
         kind=Kind.APPLICATION,
         item_id=application.pk,
@@ -487,11 +582,11 @@ def item_refresh(*, kind: str, item_id: int) -> int:
     days: set[date] = set()
     group: int | None = None
     if kind == Kind.APPLICATION:
-        application = Application.objects.select_related("applicant").filter(pk=item_id).first()
+        application = Application.objects.select_related("applicant", "office").filter(pk=item_id).first()
         if application is not None and application.status != AppStatus.DRAFT:
             days, group = _application_days(application), application.service_id
         open_row = (
-            _application_open_row(application)
+            _application_open_row(application, _services_asking_for_desa())
             if application is not None and application.status in OPEN_STATUSES
             else None
         )
@@ -510,16 +605,19 @@ def item_refresh(*, kind: str, item_id: int) -> int:
         facts_rebuild_day(kind=kind, day=day, group=group)
     with transaction.atomic():
         _open_item_save(kind, item_id, open_row)
+    if days:
+        public_figures_changed()
     return len(days)
 
 
 def open_items_rebuild() -> int:
     """Rewrite the whole open-item table from the open raw rows; return how many are open."""
-    applications = Application.objects.filter(status__in=OPEN_STATUSES).select_related("applicant")
+    applications = Application.objects.filter(status__in=OPEN_STATUSES).select_related("applicant", "office")
     reports = Report.objects.filter(status__in=REPORT_OPEN_STATUSES).annotate(
         primary_office=_primary_office()
     )
-    rows = [_application_open_row(a) for a in applications.iterator(chunk_size=2000)]
+    asking = _services_asking_for_desa()
+    rows = [_application_open_row(a, asking) for a in applications.iterator(chunk_size=2000)]
     rows += [_report_open_row(r, r.primary_office) for r in reports.iterator(chunk_size=2000)]
     with transaction.atomic():
         OpenItem.objects.all().delete()
@@ -545,7 +643,7 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         list(
             FactDay.objects.select_for_update().filter(day__gte=first, day__lte=last).order_by("kind", "day")
         )
-        applications = Application.objects.exclude(status=AppStatus.DRAFT).filter(
+        applications = _with_place(Application.objects.exclude(status=AppStatus.DRAFT)).filter(
             Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
         )
         app_facts = _application_facts(
@@ -563,6 +661,7 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         _application_facts_write(app_facts)
         _report_facts_write(report_facts)
         FactDay.objects.filter(day__gte=first, day__lte=last).update(computed_at=timezone.now())
+    public_figures_changed()
     return len(days)
 
 

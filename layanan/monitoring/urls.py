@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dasbor/wilayah/", views.regions, name="regions"),
     path("dasbor/beban-kerja/", views.workload, name="workload"),
     path("dasbor/laporan-bulanan/", views.monthly, name="monthly"),
+    path("dasbor/laporan-bulanan/cetak/", views.monthly_print, name="monthly_print"),
+    path("dasbor/laporan-bulanan/unduh.<slug:fmt>", views.monthly_export, name="monthly_export"),
     path("dasbor/ekspor/<slug:table>.<slug:fmt>", views.export, name="export"),
     path("transparansi/", views.transparency, name="transparency"),
 ]

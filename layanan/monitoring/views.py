@@ -21,7 +21,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,7 +34,7 @@ from layanan.catalogue.models import Service
 from layanan.complaints.models import Category
 from layanan.monitoring import charts, selectors
 from layanan.monitoring.selectors import Filters, Period
-from layanan.monitoring.services import wib_day
+from layanan.monitoring.services import public_figures_version, wib_day
 from layanan.regions.models import Region
 
 MAX_DAYS = 366 * 2
@@ -246,10 +249,8 @@ def workload(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def monthly(request: HttpRequest) -> HttpResponse:
-    """A printable report of one month (``bulan=YYYY-MM``, default the previous month)."""
-    _staff(request)
+def _monthly_context(request: HttpRequest) -> dict[str, Any]:
+    """The figures of one month (``bulan=YYYY-MM``, default the previous month), scoped to the actor."""
     today = wib_day(timezone.now())
     first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     value = request.GET.get("bulan", "")
@@ -261,17 +262,70 @@ def monthly(request: HttpRequest) -> HttpResponse:
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     period = Period(first, last)
     actor = request.user
-    return render(
-        request,
-        "monitoring/monthly.html",
-        {
-            "period": period,
-            "month": first,
-            "services": selectors.application_dashboard(actor=actor, period=period, group="service"),
-            "offices": selectors.application_dashboard(actor=actor, period=period, group="office"),
-            "reports": selectors.report_dashboard(actor=actor, period=period, group="category"),
-        },
-    )
+    return {
+        "period": period,
+        "month": first,
+        "services": selectors.application_dashboard(actor=actor, period=period, group="service"),
+        "offices": selectors.application_dashboard(actor=actor, period=period, group="office"),
+        "reports": selectors.report_dashboard(actor=actor, period=period, group="category"),
+        "printed_at": timezone.now(),
+    }
+
+
+@login_required
+def monthly(request: HttpRequest) -> HttpResponse:
+    """A monthly report, with links to its print view and its CSV/XLSX download."""
+    _staff(request)
+    return render(request, "monitoring/monthly.html", _monthly_context(request))
+
+
+@login_required
+def monthly_print(request: HttpRequest) -> HttpResponse:
+    """The same report on its own, without the site's navigation, laid out for A4 paper."""
+    _staff(request)
+    return render(request, "monitoring/monthly_print.html", _monthly_context(request))
+
+
+def monthly_sheets(context: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The monthly report's tables as (sheet title, header, rows), as on the page."""
+    app_header = [
+        _("Nama"),
+        _("Diterima"),
+        _("Selesai"),
+        _("Selesai tepat waktu"),
+        _("Median hari kerja"),
+        _("Persentil 90 hari kerja"),
+    ]
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = []
+    for title, board in ((_("Per layanan"), context["services"]), (_("Per kantor"), context["offices"])):
+        rows = [
+            [r.label, r.received, r.completed, r.completed_on_time, r.median_days, r.p90_days]
+            for r in board.rows
+        ]
+        sheets.append((title, app_header, rows))
+    report_header = [
+        _("Kategori"),
+        _("Diterima"),
+        _("Dijawab"),
+        _("Dijawab tepat waktu"),
+        _("Median hari jawab"),
+    ]
+    report_rows = [
+        [r.label, r.received, r.answered, r.answered_on_time, r.median_answer_days]
+        for r in context["reports"].rows
+    ]
+    sheets.append((_("Pengaduan per kategori"), report_header, report_rows))
+    return [(title, header, [[safe_cell(c) for c in row] for row in rows]) for title, header, rows in sheets]
+
+
+@login_required
+def monthly_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The monthly report's tables as CSV (one file, a titled block per table) or XLSX (a sheet each)."""
+    _staff(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    context = _monthly_context(request)
+    return spreadsheet_response(f"laporan-bulanan-{context['month']:%Y-%m}", fmt, monthly_sheets(context))
 
 
 # --- exports ------------------------------------------------------------------------------------------
@@ -407,22 +461,39 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     query = _query(request, groups)
     header, rows = export_rows(request, table, query)
     name = f"dasbor-{table}-{query.period.start:%Y%m%d}-{query.period.end:%Y%m%d}"
+    return spreadsheet_response(name, fmt, [(table, header, rows)])
+
+
+def spreadsheet_response(
+    name: str, fmt: str, sheets: Sequence[tuple[str, Sequence[Any], Sequence[Sequence[Any]]]]
+) -> HttpResponse:
+    """A download of ``sheets`` (title, header, rows): CSV with a BOM, or XLSX with one sheet each.
+
+    A CSV of several tables writes each as a block: its title, its header, its rows, a blank line.
+    Cells must already be made safe (:func:`safe_cell`); headers are made safe here.
+    """
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([safe_cell(h) for h in header])
-        writer.writerows(rows)
+        for title, header, rows in sheets:
+            if len(sheets) > 1:
+                writer.writerow([safe_cell(title)])
+            writer.writerow([safe_cell(h) for h in header])
+            writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+            if len(sheets) > 1:
+                writer.writerow([])
         response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     else:
         output = io.BytesIO()
         book = xlsxwriter.Workbook(
             output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
         )
-        sheet = book.add_worksheet(table[:31])
         bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, header, bold)
-        for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, ["" if cell is None else cell for cell in row])
+        for title, header, rows in sheets:
+            sheet = book.add_worksheet(str(title)[:31])
+            sheet.write_row(0, 0, [str(h) for h in header], bold)
+            for number, row in enumerate(rows, start=1):
+                sheet.write_row(number, 0, ["" if cell is None else cell for cell in row])
         book.close()
         response = HttpResponse(
             output.getvalue(),
@@ -436,22 +507,30 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 # --- the public page ---------------------------------------------------------------------------------
 
 
-def transparency_cache_key(today: date, slot: int) -> str:
-    return f"monitoring:transparency:{today.isoformat()}:{slot}"
+def transparency_cache_key(today: date, language: str, version: str) -> str:
+    """The cache key of the transparency page's figures: per day, language and version of the figures."""
+    return f"monitoring:transparency:{today.isoformat()}:{language}:{version}"
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
-    """Public figures of the last 90 days, cached under a key that changes with the time slot."""
+    """Public figures of the last 90 days.
+
+    Only the figures (the body, the same for everyone reading that language) are cached, under a
+    key of the day, the language and the figures' version (changed whenever the summaries are
+    rebuilt), for at most ``MONITORING_PUBLIC_CACHE_SECONDS``. The page around them (the header
+    with the signed-in person, the language switch and its CSRF token) is rendered per request
+    and marked private, so no shared cache may keep a copy of it.
+    """
     seconds = int(getattr(settings, "MONITORING_PUBLIC_CACHE_SECONDS", 300))
-    now = timezone.now()
-    today = wib_day(now)
-    key = transparency_cache_key(today, int(now.timestamp()) // seconds)
-    html = cache.get(key)
-    if html is None:
-        period = Period(today - timedelta(days=89), today)
+    today = wib_day(timezone.now())
+    period = Period(today - timedelta(days=89), today)
+    key = transparency_cache_key(today, translation.get_language() or "", public_figures_version())
+    body = cache.get(key)
+    if body is None:
         figures = selectors.public_figures(period=period)
-        html = render(
-            request, "monitoring/transparency.html", {"figures": figures, "period": period}
-        ).content.decode()
-        cache.set(key, html, seconds)
-    return HttpResponse(html)
+        # Rendered without the request: nothing of the reader can enter the cached text.
+        body = render_to_string("monitoring/_transparency_body.html", {"figures": figures, "period": period})
+        cache.set(key, body, seconds)
+    response = render(request, "monitoring/transparency.html", {"body": mark_safe(body), "period": period})  # noqa: S308  # our own template's output
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

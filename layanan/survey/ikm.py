@@ -20,8 +20,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from layanan.survey import sample
 from layanan.survey.unsur import COUNT
 
 WEIGHT = Fraction(1, COUNT)
@@ -73,6 +75,18 @@ class IkmResult:
         return self.required_sample is None or self.respondents >= self.required_sample
 
     @property
+    def sample_label(self) -> str:
+        """What to print beside the IKM: "sampel cukup", or how many answers are still missing."""
+        if self.required_sample is None:
+            return gettext("sampel tidak diperiksa")
+        if self.sample_ok:
+            return gettext("sampel cukup")
+        return gettext("sampel belum cukup (%(n)s dari %(required)s yang diperlukan)") % {
+            "n": self.respondents,
+            "required": self.required_sample,
+        }
+
+    @property
     def nrr_display(self) -> tuple[Decimal, ...]:
         """NRR per unsur, 4 decimals (for tables; the IKM is never computed from these)."""
         return tuple(round_half_up(value, 4) for value in self.nrr_per_unsur)
@@ -109,6 +123,12 @@ def compute(
         raise ValueError("respondents and totals cannot be negative")
     if respondents and not all(respondents <= total <= 4 * respondents for total in totals):
         raise ValueError("each unsur total must lie between 1 and 4 per respondent")
+    if population is not None and population < respondents:
+        # Every respondent was served, so the population is at least the respondents (answers
+        # whose invitation is missing must not shrink the requirement to nothing).
+        population = respondents
+        if required_sample is not None:
+            required_sample = sample.required_sample(population)
     if not respondents:
         return IkmResult(
             respondents=0,

@@ -7,9 +7,12 @@ survey; that the regulation's lampiran uses exactly this table is **unverified**
 ``SKM_SAMPLE_METHOD``
     ``krejcie-morgan`` (default): the published table, taking the first row whose
     population is at least the one served (rounding the population up, so the
-    requirement is never understated); a population below 10 needs everyone.
+    requirement is never understated). The table starts at a population of 10
+    with a sample of 10: a smaller population still needs that first row's
+    sample, so an IKM from fewer than 10 answers is never called sufficient.
     ``krejcie-morgan-formula``: the formula behind the table,
-    s = χ²NP(1-P) / (d²(N-1) + χ²P(1-P)) with χ² = 3.841, P = 0.5, d = 0.05, rounded up.
+    s = χ²NP(1-P) / (d²(N-1) + χ²P(1-P)) with χ² = 3.841, P = 0.5, d = 0.05, rounded up,
+    and never below the table's first sample (the same floor).
     ``off``: no requirement, no warning.
 ``SKM_SAMPLE_TABLE_FILE``
     A CSV file of ``population,sample`` rows replacing the built-in table.
@@ -65,12 +68,12 @@ def table() -> tuple[tuple[int, int], ...]:
 
 
 def from_table(population: int, rows: tuple[tuple[int, int], ...]) -> int:
-    """The sample of the first row whose population is at least ``population``."""
-    if population <= 0:
-        return 0
-    if population < rows[0][0]:
-        return min(population, rows[0][1])  # a population below the table's first row
-    index = bisect_left([row[0] for row in rows], population)
+    """The sample of the first row whose population is at least ``population``.
+
+    A population below the first row takes the first row's sample: the table says
+    nothing smaller is enough, and a handful of answers must not read as "cukup".
+    """
+    index = bisect_left([row[0] for row in rows], max(population, 0))
     return rows[min(index, len(rows) - 1)][1]
 
 
@@ -87,6 +90,7 @@ def required_sample(population: int | None) -> int | None:
     method = getattr(settings, "SKM_SAMPLE_METHOD", "krejcie-morgan")
     if population is None or method == "off":
         return None
+    rows = table()
     if method == "krejcie-morgan-formula":
-        return from_formula(population)
-    return from_table(population, table())
+        return max(from_formula(population), rows[0][1])
+    return from_table(population, rows)

@@ -70,11 +70,12 @@ def test_ikm_by_office_matches_the_hand_computed_figures(cast, figures):
     assert disdukcapil.ikm == Decimal("88.89")
     assert disdukcapil.mutu == "A"
     assert disdukcapil.population == 5
-    assert disdukcapil.required_sample == 5  # a population below the table's first row: everyone
+    assert disdukcapil.required_sample == 10  # a population below the table's first row: that row
     assert not disdukcapil.sample_ok
     pupr = by_office[cast.world.pupr.pk]
     assert (pupr.respondents, pupr.ikm, pupr.mutu, pupr.population) == (1, Decimal("50.00"), "D", 1)
-    assert pupr.sample_ok
+    assert not pupr.sample_ok  # one answer is never a sufficient sample
+    assert pupr.sample_label == "sampel belum cukup (1 dari 10 yang diperlukan)"
 
 
 def test_ikm_by_service_groups_by_service(cast, figures):
@@ -160,7 +161,7 @@ def test_the_report_of_an_office_shows_the_regulations_tables(cast, figures):
     assert "Sangat baik" in html
     assert "U9 Sarana dan prasarana" in html
     assert re.search(r"U3 Waktu penyelesaian <span class=\"tag tag--yellow\">terendah", html)
-    assert "kurang dari sampel minimal 5" in html
+    assert "Sampel belum cukup: 3 responden dari 10 yang diperlukan" in html
     assert "<caption>Jenis kelamin</caption>" in html
     assert "Ruang tunggu panas." in html  # Budi is staff of the office: he reads the suggestions
     assert "Lambat." not in html  # PUPR's
@@ -183,6 +184,12 @@ def test_without_an_office_a_leader_gets_the_summary_of_every_office_in_reach(ca
     assert "Dinas Pekerjaan Umum dan Penataan Ruang" in html
     assert "Dinas Kependudukan dan Pencatatan Sipil" in html
     assert "IKM per kantor" in html
+    # PUPR has one answer for one case served: never "sampel cukup".
+    assert "sampel belum cukup (1 dari 10 yang diperlukan)" in html
+    assert "sampel belum cukup (3 dari 10 yang diperlukan)" in html
+    assert ">cukup<" not in html
+    assert "sampel cukup" not in html
+    assert _get(cast.siti, **YEAR).status_code == 403
 
 
 def test_an_agency_head_gets_their_own_office_and_is_refused_another(cast, figures):
@@ -250,7 +257,7 @@ def test_the_xlsx_holds_the_same_figures_without_the_suggestions(cast, figures):
     assert cells["B2"] == "Dinas Kependudukan dan Pencatatan Sipil"
     assert cells["B4"] == "3"  # respondents
     assert cells["B5"] == "5"  # population
-    assert cells["B6"] == "5"  # required sample
+    assert cells["B6"] == "10"  # required sample
     assert cells["B7"] == "Tidak"  # sample not enough
     assert cells["A10"] == "U1 Persyaratan"
     assert cells["B10"] == "11"
