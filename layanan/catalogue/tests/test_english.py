@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -45,7 +46,7 @@ def test_a_page_reads_the_english_text_for_an_english_reader_and_the_indonesian_
 
 
 def test_the_overlay_puts_english_beside_services_steps_fields_and_requirements():
-    data = {
+    data: dict[str, Any] = {
         "field_presets": {"nik": {"name": "nik", "label": "NIK", "kind": "nik"}},
         "requirement_presets": {},
         "profiles": {},
@@ -58,7 +59,10 @@ def test_the_overlay_puts_english_beside_services_steps_fields_and_requirements(
                 "output": "letter",
                 "sla_working_days": 2,
                 "steps": [
-                    {"title": "Data diri", "fields": [{"use": "nik"}, {"use": "nik", "name": "nik_ibu", "label": "NIK ibu"}]}
+                    {
+                        "title": "Data diri",
+                        "fields": [{"use": "nik"}, {"use": "nik", "name": "nik_ibu", "label": "NIK ibu"}],
+                    }
                 ],
                 "requirements": [{"code": "ktp", "name": "KTP-el", "kind": "paper"}],
             }
@@ -67,7 +71,11 @@ def test_the_overlay_puts_english_beside_services_steps_fields_and_requirements(
     english = {
         "field_presets": {"nik": {"label": "NIK (national ID number)"}},
         "services": {
-            "uji": {"name": "Test service", "steps": ["Your details"], "requirements": {"ktp": {"name": "ID card"}}}
+            "uji": {
+                "name": "Test service",
+                "steps": ["Your details"],
+                "requirements": {"ktp": {"name": "ID card"}},
+            }
         },
     }
     (entry,) = catalogue_parse(english_overlay(data, english))
@@ -84,7 +92,7 @@ def test_the_overlay_puts_english_beside_services_steps_fields_and_requirements(
 
 def test_a_misspelt_english_key_is_refused_with_where_it_is():
     data = seed_file()
-    with pytest.raises(CatalogueFileError, match="surat-keterangan-domisili.*unknown keys nmae_en"):
+    with pytest.raises(CatalogueFileError, match=r"surat-keterangan-domisili.*unknown keys nmae_en"):
         english_overlay(data, {"services": {"surat-keterangan-domisili": {"nmae": "x"}}})
 
 
