@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from layanan.catalogue import services, validation
 from layanan.catalogue.models import FormField, Requirement, Service
 from layanan.catalogue.standards import DELIVERY, MANAGEMENT, NAMES
+from layanan.core.content import english_field_names
 
 FORM_FIELD_FIELDS = (
     "step",
@@ -38,6 +39,10 @@ FORM_FIELD_FIELDS = (
     "min_value",
     "max_value",
     "shown_when",
+    "step_title_en",
+    "label_en",
+    "help_text_en",
+    "pattern_message_en",
 )
 
 
@@ -62,6 +67,7 @@ class ServiceForm(forms.ModelForm[Service]):
             "decide_role",
             "sign_role",
             *NAMES,
+            *english_field_names(Service),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -154,7 +160,17 @@ class RequirementInline(admin.TabularInline[Requirement, Service]):
     model = Requirement
     formset = RequirementFormSet
     extra = 0
-    fields = ("order", "code", "name", "description", "kind", "required", "field_name")
+    fields = (
+        "order",
+        "code",
+        "name",
+        "description",
+        "kind",
+        "required",
+        "field_name",
+        "name_en",
+        "description_en",
+    )
     ordering = ("order", "id")
 
 
@@ -202,6 +218,17 @@ class ServiceAdmin(admin.ModelAdmin[Service]):
             {
                 "classes": ("collapse",),
                 "fields": MANAGEMENT,
+            },
+        ),
+        (
+            _("Teks bahasa Inggris"),
+            {
+                "classes": ("collapse",),
+                "description": _(
+                    "Tidak wajib. Pembaca berbahasa Inggris melihat teks ini; bila kosong, mereka "
+                    "melihat teks bahasa Indonesia."
+                ),
+                "fields": english_field_names(Service),
             },
         ),
     )

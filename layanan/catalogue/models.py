@@ -9,14 +9,26 @@ question group per page), and what the citizen must provide is a list of
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.models import Role
 from layanan.agencies.models import Office
+from layanan.core.content import Translatable
 
 
-class Service(models.Model):
+def _english(verbose: str, *, long: bool = False, max_length: int = 300) -> models.Field[Any, Any]:
+    """The English text of a field, optional: pages fall back to the Indonesian one."""
+    label = format_lazy("{} (English)", _(verbose))  # each Indonesian label is an msgid already
+    if long:
+        return models.TextField(label, blank=True, default="")
+    return models.CharField(label, max_length=max_length, blank=True, default="")
+
+
+class Service(Translatable, models.Model):
     class Handler(models.TextChoices):
         FIXED_OFFICE = "fixed", _("Kantor tetap (OPD)")
         APPLICANT_VILLAGE = "desa", _("Kantor desa/kelurahan pemohon")
@@ -87,6 +99,42 @@ class Service(models.Model):
     )
     evaluasi = models.TextField(_("evaluasi kinerja pelaksana"), blank=True, default="")
 
+    # English beside the Indonesian texts (core.content): blank means "read the Indonesian".
+    TRANSLATED = (
+        "name",
+        "summary",
+        "persyaratan",
+        "prosedur",
+        "jangka_waktu",
+        "biaya",
+        "produk",
+        "pengaduan",
+        "dasar_hukum",
+        "sarana",
+        "kompetensi",
+        "pengawasan",
+        "jumlah_pelaksana",
+        "jaminan_pelayanan",
+        "jaminan_keamanan",
+        "evaluasi",
+    )
+    name_en = _english("nama layanan", max_length=160)
+    summary_en = _english("ringkasan")
+    persyaratan_en = _english("persyaratan", long=True)
+    prosedur_en = _english("sistem, mekanisme dan prosedur", long=True)
+    jangka_waktu_en = _english("jangka waktu pelayanan", long=True)
+    biaya_en = _english("biaya/tarif", long=True)
+    produk_en = _english("produk pelayanan", long=True)
+    pengaduan_en = _english("penanganan pengaduan, saran dan masukan", long=True)
+    dasar_hukum_en = _english("dasar hukum", long=True)
+    sarana_en = _english("sarana, prasarana dan/atau fasilitas", long=True)
+    kompetensi_en = _english("kompetensi pelaksana", long=True)
+    pengawasan_en = _english("pengawasan internal", long=True)
+    jumlah_pelaksana_en = _english("jumlah pelaksana", long=True)
+    jaminan_pelayanan_en = _english("jaminan pelayanan", long=True)
+    jaminan_keamanan_en = _english("jaminan keamanan dan keselamatan pelayanan", long=True)
+    evaluasi_en = _english("evaluasi kinerja pelaksana", long=True)
+
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("layanan")
@@ -102,7 +150,7 @@ class Service(models.Model):
         return self.name
 
 
-class FormField(models.Model):
+class FormField(Translatable, models.Model):
     class Kind(models.TextChoices):
         TEXT = "text", _("Teks pendek")
         TEXTAREA = "textarea", _("Teks panjang")
@@ -138,6 +186,12 @@ class FormField(models.Model):
         help_text=_("Kosong: selalu tampil. Atau nama_field=nilai, misalnya lahir_di=rumah."),
     )
 
+    TRANSLATED = ("step_title", "label", "help_text", "pattern_message")
+    step_title_en = _english("judul langkah", max_length=120)
+    label_en = _english("label", max_length=160)
+    help_text_en = _english("petunjuk")
+    pattern_message_en = _english("pesan bila pola tidak cocok", max_length=200)
+
     class Meta:
         ordering = ["service", "step", "order", "id"]
         verbose_name = _("isian formulir")
@@ -153,7 +207,7 @@ class FormField(models.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class Requirement(models.Model):
+class Requirement(Translatable, models.Model):
     class Kind(models.TextChoices):
         UPLOAD = "upload", _("Unggah berkas")
         UPLOAD_OR_PAPER = "upload_or_paper", _("Unggah, atau bawa dokumen asli")
@@ -174,6 +228,10 @@ class Requirement(models.Model):
         default="",
         help_text=_("Untuk jenis 'diisi di formulir'."),
     )
+
+    TRANSLATED = ("name", "description")
+    name_en = _english("nama persyaratan", max_length=200)
+    description_en = _english("keterangan", max_length=400)
 
     class Meta:
         ordering = ["service", "order", "id"]

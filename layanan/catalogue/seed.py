@@ -67,6 +67,13 @@ FIELD_KEYS = frozenset(
     }
 )
 REQUIREMENT_KEYS = frozenset({"code", "name", "description", "kind", "required", "field_name"})
+# The English beside the Indonesian (core.content), from the overlay file catalogue_en.json.
+SERVICE_ENGLISH = tuple(f"{name}_en" for name in Service.TRANSLATED)
+FIELD_ENGLISH = tuple(f"{name}_en" for name in FormField.TRANSLATED if name != "step_title")
+REQUIREMENT_ENGLISH = tuple(f"{name}_en" for name in Requirement.TRANSLATED)
+SERVICE_KEYS = SERVICE_KEYS | frozenset(SERVICE_ENGLISH)
+FIELD_KEYS = FIELD_KEYS | frozenset(FIELD_ENGLISH)
+REQUIREMENT_KEYS = REQUIREMENT_KEYS | frozenset(REQUIREMENT_ENGLISH)
 _ENTRY_KEYS = frozenset({"slug", "profile", "office", "steps", "requirements"})
 
 
@@ -89,15 +96,96 @@ def catalogue_file_default() -> Path:
     return Path(settings.BASE_DIR) / "data" / "catalogue.json"
 
 
-def catalogue_file_read(path: Path) -> list[ServiceEntry]:
-    """The services of the seed file at ``path``; :class:`CatalogueFileError` when it is unusable."""
+def english_file_for(path: Path) -> Path:
+    """The English overlay of a seed file: ``catalogue.json`` → ``catalogue_en.json`` beside it."""
+    return path.with_name(f"{path.stem}_en{path.suffix}")
+
+
+def _json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CatalogueFileError(f"{path}: cannot read: {exc.strerror}") from exc
     except json.JSONDecodeError as exc:
         raise CatalogueFileError(f"{path}: not valid JSON: {exc}") from exc
+
+
+def catalogue_file_read(path: Path) -> list[ServiceEntry]:
+    """The services of the seed file at ``path`` with the English of its overlay file, if there is one;
+    :class:`CatalogueFileError` when either is unusable."""
+    data = _json(path)
+    english_path = english_file_for(path)
+    if english_path.exists():
+        data = english_overlay(data, _json(english_path), source=str(english_path))
     return catalogue_parse(data, source=str(path))
+
+
+def _suffixed(texts: Any, allowed: tuple[str, ...], where: str) -> dict[str, Any]:
+    if not isinstance(texts, dict):
+        raise CatalogueFileError(f"{where}: expected an object")
+    suffixed = {f"{key}_en": value for key, value in texts.items() if not isinstance(value, (dict, list))}
+    _unknown(set(suffixed), frozenset(allowed), where)
+    return suffixed
+
+
+def english_overlay(data: Any, english: Any, *, source: str = "catalogue_en") -> Any:
+    """``data`` (the decoded seed file) with the English texts of ``english`` beside the Indonesian.
+
+    ``english`` mirrors the seed file: ``profiles`` and ``field_presets`` / ``requirement_presets``
+    by name, and ``services`` by slug, each with ``steps`` (a list of step titles), ``fields`` (by
+    field name) and ``requirements`` (by code). Every text becomes ``<key>_en``. A service that
+    overrides a preset's Indonesian text without giving its English does not inherit the preset's
+    English (it would say something else).
+    """
+    if not isinstance(data, dict) or not isinstance(english, dict):
+        return data
+    merged = json.loads(json.dumps(data))  # a deep copy: the caller's data stays as read
+    for name, texts in (english.get("profiles") or {}).items():
+        if name in merged.get("profiles", {}):
+            merged["profiles"][name].update(_suffixed(texts, SERVICE_ENGLISH, f"{source}: profile {name}"))
+    for group, allowed in (("field_presets", FIELD_ENGLISH), ("requirement_presets", REQUIREMENT_ENGLISH)):
+        for name, texts in (english.get(group) or {}).items():
+            if name in merged.get(group, {}):
+                merged[group][name].update(_suffixed(texts, allowed, f"{source}: {group} {name}"))
+    services = english.get("services") or {}
+    for raw in merged.get("services", []):
+        texts = services.get(raw.get("slug")) if isinstance(raw, dict) else None
+        if not isinstance(texts, dict):
+            continue
+        where = f"{source}: service {raw['slug']}"
+        raw.update(
+            _suffixed(
+                {k: v for k, v in texts.items() if k not in {"steps", "fields", "requirements"}},
+                SERVICE_ENGLISH,
+                where,
+            )
+        )
+        for step, title in zip(raw.get("steps", []), texts.get("steps", []), strict=False):
+            step["title_en"] = title
+        fields = texts.get("fields") or {}
+        presets = merged.get("field_presets", {})
+        for step in raw.get("steps", []):
+            for field in step.get("fields", []):
+                name = field.get("name") or presets.get(field.get("use"), {}).get("name")
+                if name in fields:
+                    field.update(_suffixed(fields[name], FIELD_ENGLISH, f"{where}: field {name}"))
+        requirements = texts.get("requirements") or {}
+        requirement_presets = merged.get("requirement_presets", {})
+        for item in raw.get("requirements", []):
+            code = item.get("code") or requirement_presets.get(item.get("use"), {}).get("code")
+            if code in requirements:
+                item.update(
+                    _suffixed(requirements[code], REQUIREMENT_ENGLISH, f"{where}: requirement {code}")
+                )
+    return merged
+
+
+def _without_stale_english(preset: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """Drop a preset's English for each Indonesian text the service overrides without English."""
+    for key in list(preset):
+        if key.endswith("_en") and key.removesuffix("_en") in raw and key not in raw:
+            preset.pop(key)
+    return preset
 
 
 def catalogue_parse(data: Any, *, source: str = "catalogue") -> list[ServiceEntry]:
@@ -153,7 +241,8 @@ def _with_preset(raw: Any, presets: dict[str, dict[str, Any]], where: str) -> di
         return dict(raw)
     if name not in presets:
         raise CatalogueFileError(f"{where}: unknown preset {name!r}")
-    return {**presets[name], **{key: value for key, value in raw.items() if key != "use"}}
+    own = {key: value for key, value in raw.items() if key != "use"}
+    return {**_without_stale_english(dict(presets[name]), own), **own}
 
 
 def _unknown(keys: set[str], allowed: frozenset[str], where: str) -> None:
@@ -169,6 +258,16 @@ def jangka_waktu_text(days: int, *, to_confirm: bool) -> str:
     )
     if to_confirm:
         text += " Angka ini perkiraan dan sedang dikonfirmasi dengan SK standar pelayanan kantor."
+    return text
+
+
+def jangka_waktu_english(days: int, *, to_confirm: bool) -> str:
+    text = (
+        f"At most {days} working days after the complete application is received. "
+        "Time spent waiting for the applicant's corrections is not counted."
+    )
+    if to_confirm:
+        text += " This figure is an estimate being confirmed against the office's service standard decree."
     return text
 
 
@@ -195,6 +294,10 @@ def _entry(
     if not merged.get("jangka_waktu"):
         merged["jangka_waktu"] = jangka_waktu_text(
             merged["sla_working_days"], to_confirm=bool(merged.get("sla_to_confirm"))
+        )
+        merged.setdefault(
+            "jangka_waktu_en",
+            jangka_waktu_english(merged["sla_working_days"], to_confirm=bool(merged.get("sla_to_confirm"))),
         )
     _choice_check(merged, "handler", Service.Handler.values, where)
     _choice_check(merged, "output", Service.Output.values, where)
@@ -236,7 +339,12 @@ def _fields(steps: Any, presets: dict[str, dict[str, Any]], where: str) -> list[
             if isinstance(field.get("choices"), list):
                 field["choices"] = "\n".join(str(choice) for choice in field["choices"])
             _choice_check(field, "kind", FormField.Kind.values, f"{where}: field {field['name']}")
-            field.update(step=step_number, step_title=str(step.get("title", "")), order=position * 10)
+            field.update(
+                step=step_number,
+                step_title=str(step.get("title", "")),
+                step_title_en=str(step.get("title_en", "")),
+                order=position * 10,
+            )
             fields.append(field)
     return fields
 

@@ -32,6 +32,7 @@ class CatalogueSeedReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    english_filled: list[str] = field(default_factory=list)
 
 
 def catalogue_seed(
@@ -59,6 +60,8 @@ def catalogue_seed(
                 report.created.append(entry.slug)
             elif not update:
                 report.unchanged.append(entry.slug)
+                if _english_fill(service, entry, actor):
+                    report.english_filled.append(entry.slug)
             elif _update(service, entry, office, actor):
                 report.updated.append(entry.slug)
             else:
@@ -175,3 +178,49 @@ def service_record_admin_delete(
         request=request,
         details={"source": "admin", "slug": service.slug, "name": service.name},
     )
+
+
+def _blank_english_set(row: Any, values: dict[str, Any]) -> list[str]:
+    """Set each English text of ``values`` that ``row`` has blank; the names of those set."""
+    filled = [
+        key for key, value in values.items() if key.endswith("_en") and value and not getattr(row, key, "")
+    ]
+    for key in filled:
+        setattr(row, key, values[key])
+    return filled
+
+
+def _english_fill(service: Service, entry: ServiceEntry, actor: User | None) -> bool:
+    """Give an existing service the English of the seed where it has none (never overwrites).
+
+    Without ``--update`` the seeder leaves what administrators edited alone; English written
+    later in ``catalogue_en.json`` still reaches services created before it, text by text, and an
+    English text an administrator wrote is kept.
+    """
+    changed = 0
+    filled = _blank_english_set(service, entry.values)
+    if filled:
+        service.save(update_fields=filled)
+        changed += len(filled)
+    rows: list[tuple[Any, dict[str, Any]]] = []
+    fields = {row.name: row for row in service.fields.all()}
+    rows += [(fields[values["name"]], values) for values in entry.fields if values["name"] in fields]
+    requirements = {row.code: row for row in service.requirements.all()}
+    rows += [
+        (requirements[values["code"]], values)
+        for values in entry.requirements
+        if values["code"] in requirements
+    ]
+    for row, values in rows:
+        filled = _blank_english_set(row, values)
+        if filled:
+            row.save(update_fields=filled)
+            changed += len(filled)
+    if changed:
+        audit_record(
+            actor=actor,
+            action="catalogue.english_filled",
+            obj=service,
+            details={"source": "seed", "texts": changed},
+        )
+    return bool(changed)

@@ -39,5 +39,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Katalog layanan: {len(report.created)} dibuat, {len(report.updated)} diperbarui, "
-            f"{len(report.unchanged)} tidak diubah."
+            f"{len(report.unchanged)} tidak diubah"
+            + (
+                f", teks bahasa Inggris dilengkapi di {len(report.english_filled)}."
+                if report.english_filled
+                else "."
+            )
         )
