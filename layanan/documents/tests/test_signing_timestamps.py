@@ -164,3 +164,23 @@ def test_a_tsa_that_is_down_stops_the_letter_and_nothing_is_issued(cast: Cast, s
     assert list(NumberSequence.objects.values_list("pk", "last_value")) == numbers_before
     assert not AuditEvent.objects.filter(action="documents.issue").exists()
     assert not default_storage.exists("documents") or default_storage.listdir("documents") == ([], [])
+
+
+def test_a_tsa_url_that_is_not_http_stops_the_start_naming_the_variable(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="layanan.settings", DOCUMENT_TSA_URL="tsa.lampura"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DOCUMENT_TSA_URL must start with http:// or https://" in result.stderr

@@ -141,3 +141,18 @@ def test_english_readers_get_the_outcome_in_english(cast: Any, client: Client, s
 
     assert status == 200
     assert _h1(body) == "Not a document of this platform"
+
+
+def test_on_the_check_page_the_upload_result_is_the_heading(cast: Any, client: Client) -> None:
+    _document, pdf = signed_document(cast)
+    upload = SimpleUploadedFile(
+        "surat.pdf", pdf.replace(b"Domisili", b"Domisilx"), content_type="application/pdf"
+    )
+
+    response = client.post(reverse("documents:index"), {"berkas": upload})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert _h1(body) == "Berkas tidak sama dengan yang diterbitkan"
+    assert _main(body).index("hasil-berkas") < _main(body).index("Dengan kode dokumen")
+    assert Verification.objects.get().result == Verification.Result.TAMPERED
