@@ -184,3 +184,12 @@ def test_a_tsa_url_that_is_not_http_stops_the_start_naming_the_variable(tmp_path
     )
     assert result.returncode != 0
     assert "DOCUMENT_TSA_URL must start with http:// or https://" in result.stderr
+
+
+def test_a_regency_tsa_whose_root_is_not_trusted_stops_signing(cast: Cast, settings) -> None:
+    with FakeTsa() as tsa:
+        settings.DOCUMENT_TSA_URL = tsa.url
+        settings.DOCUMENT_TSA_USER, settings.DOCUMENT_TSA_PASSWORD = fake_tsa.USER, fake_tsa.PASSWORD
+
+        with pytest.raises(SigningFailed, match="layanan cap waktu tidak dapat diperiksa"):
+            _sign(cast)
