@@ -376,6 +376,16 @@ BSRE_PASSWORD = env_str("BSRE_PASSWORD")
 BSRE_TIMEOUT_SECONDS = env_int("BSRE_TIMEOUT_SECONDS", 30, minimum=1)
 if DOCUMENT_SIGNER_BACKEND == "bsre" and not BSRE_URL:
     raise ImproperlyConfigured("BSRE_URL must be set when DOCUMENT_SIGNER_BACKEND=bsre")
+# Timestamps on local signatures (PAdES B-LTA). Empty: the platform's own timestamping
+# authority, a key and certificate issued by the signing CA under VAR_DIR/signing/. Set
+# DOCUMENT_TSA_URL to the regency's RFC 3161 TSA (HTTP POST), optionally with basic auth; put
+# its root certificate in DOCUMENT_TRUST_ROOTS_FILE. A TSA that does not answer stops signing.
+DOCUMENT_TSA_URL = env_str("DOCUMENT_TSA_URL").strip()
+DOCUMENT_TSA_USER = env_str("DOCUMENT_TSA_USER")
+DOCUMENT_TSA_PASSWORD = env_str("DOCUMENT_TSA_PASSWORD")
+DOCUMENT_TSA_TIMEOUT_SECONDS = env_int("DOCUMENT_TSA_TIMEOUT_SECONDS", 10, minimum=1)
+if DOCUMENT_TSA_URL and not DOCUMENT_TSA_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("DOCUMENT_TSA_URL must start with http:// or https://")
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {

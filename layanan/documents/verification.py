@@ -17,13 +17,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from layanan.accounts.ratelimit import Limit
 from layanan.core.crypto import blind_index
 from layanan.documents import qr, selectors
 from layanan.documents.models import Document, Verification
-from layanan.documents.signing import SignatureReport, validate_pdf
+from layanan.documents.signing import Level, SignatureReport, validate_pdf
 
 VERIFY_PER_ADDRESS = Limit("verify-address", attempts=60, window_seconds=10 * 60)
 SOURCE_HASH_CHARS = 16
@@ -63,6 +66,49 @@ class PdfCheck:
     exact: bool  # byte-for-byte the stored file
     signature: SignatureReport | None
     problem: str  # for people, in Bahasa Indonesia; "" when the file is exactly as issued
+    ours: bool = True  # carries the platform's QR payload or a signature under a trusted root
+
+    @property
+    def failed(self) -> bool:
+        return self.result in (Verification.Result.UNKNOWN, Verification.Result.TAMPERED)
+
+    @property
+    def heading(self) -> str:
+        """The one line a person reads first."""
+        if not self.ours:
+            return _("Bukan dokumen dari platform ini")
+        if self.result == Verification.Result.UNKNOWN:
+            return _("Berkas tidak dikenal")
+        if self.result == Verification.Result.TAMPERED:
+            return _("Berkas tidak sama dengan yang diterbitkan")
+        return _("Berkas ini persis sama dengan yang diterbitkan, tanda tangan utuh")
+
+    @property
+    def level_words(self) -> str:
+        """The signature's PAdES level, in plain words ("" when the file failed)."""
+        report = self.signature
+        if self.failed or report is None or not report.level:
+            return ""
+        when = (
+            date_format(timezone.localtime(report.timestamped_at), "j F Y H:i")
+            if report.timestamped_at
+            else ""
+        )
+        if report.level in (Level.B_LT, Level.B_LTA):
+            return _(
+                "Tanda tangan jangka panjang (PAdES %(level)s): waktu penandatanganan dibuktikan oleh cap "
+                "waktu (%(when)s), dan data untuk memeriksanya tersimpan di dalam berkas. Dokumen tetap "
+                "dapat diperiksa setelah sertifikat penanda tangan habis masa berlakunya."
+            ) % {"level": report.level, "when": when}
+        if report.level == Level.B_T:
+            return _(
+                "Tanda tangan bercap waktu (PAdES B-T): waktu penandatanganan dibuktikan oleh cap waktu "
+                "(%(when)s)."
+            ) % {"when": when}
+        return _(
+            "Tanda tangan dasar (PAdES B-B) tanpa cap waktu: hanya dapat diperiksa selama sertifikat "
+            "penanda tangan masih berlaku."
+        )
 
 
 def _signature(pdf: bytes) -> SignatureReport | None:
@@ -72,52 +118,76 @@ def _signature(pdf: bytes) -> SignatureReport | None:
         return None
 
 
+def _payload_valid(pdf: bytes) -> qr.PayloadCheck | None:
+    payload = qr.extract_payload(pdf)
+    check = qr.qr_payload_check(payload) if payload else None
+    return check if check is not None and check.valid else None
+
+
+NOT_OURS = gettext_lazy(
+    "Berkas ini bukan dokumen dari platform ini: tidak ada tanda tangan elektronik atau kode QR "
+    "platform ini di dalamnya."
+)
+
+
 def pdf_check(*, pdf: bytes, code: str = "") -> PdfCheck:
-    """Compare an uploaded PDF with the stored document (the one named by ``code``, if given)."""
+    """Compare an uploaded PDF with the stored document (the one named by ``code``, if given).
+
+    A file is "ours" when it carries the platform's signed QR payload or a signature under a
+    root the platform trusts. A file that is not ours is reported as such (UNKNOWN), never as
+    "changed after signing"; that is kept for our files whose bytes no longer match.
+    """
     sha256 = hashlib.sha256(pdf).hexdigest()
     expected = selectors.document_public_by_code(code=code) if code else None
     found = expected
     if found is None:
         found = selectors.document_public_by_sha256(sha256=sha256)
-    if found is None:
-        payload = qr.extract_payload(pdf)
-        check = qr.qr_payload_check(payload) if payload else None
-        if check is not None and check.valid:
-            found = selectors.document_public_by_code(code=check.fields["code"])
+    payload = _payload_valid(pdf)
+    if found is None and payload is not None:
+        found = selectors.document_public_by_code(code=payload.fields["code"])
+    if found is not None and sha256 == found.document.sha256:
+        signature = _signature(pdf)
+        if signature is None or not signature.intact:
+            reason = signature.problem if signature is not None else ""
+            return PdfCheck(
+                Verification.Result.TAMPERED,
+                found,
+                exact=True,
+                signature=signature,
+                problem=_("Tanda tangan elektronik pada berkas ini tidak utuh.")
+                + (f" {reason}" if reason else ""),
+            )
+        return PdfCheck(result_of(found.document), found, exact=True, signature=signature, problem="")
+
+    signature = _signature(pdf)
+    ours = payload is not None or (signature is not None and signature.ours)
+    if not ours:
+        return PdfCheck(
+            Verification.Result.UNKNOWN,
+            found,
+            exact=False,
+            signature=signature,
+            problem=str(NOT_OURS),
+            ours=False,
+        )
     if found is None:
         return PdfCheck(
             Verification.Result.UNKNOWN,
             None,
             exact=False,
-            signature=None,
+            signature=signature,
             problem=_(
                 "Berkas ini tidak dikenal: tidak ada dokumen terbitan platform ini yang sama dengannya."
             ),
         )
-    signature = _signature(pdf)
-    exact = sha256 == found.document.sha256
-    if not exact:
-        if signature is not None and not signature.intact:
-            problem = _(
-                "Berkas ini tidak sama dengan yang diterbitkan: isinya diubah setelah ditandatangani "
-                "(tanda tangan elektronik rusak)."
-            )
-        else:
-            problem = _(
-                "Berkas ini tidak sama dengan yang diterbitkan untuk dokumen ini. Minta salinan asli kepada "
-                "pemegang dokumen atau periksa dengan kode pada QR."
-            )
-        return PdfCheck(
-            Verification.Result.TAMPERED, found, exact=False, signature=signature, problem=problem
+    if signature is not None and not signature.intact:
+        problem = _(
+            "Berkas ini tidak sama dengan yang diterbitkan: isinya diubah setelah ditandatangani "
+            "(tanda tangan elektronik rusak)."
         )
-    if signature is None or not signature.intact:
-        reason = signature.problem if signature is not None else ""
-        return PdfCheck(
-            Verification.Result.TAMPERED,
-            found,
-            exact=True,
-            signature=signature,
-            problem=_("Tanda tangan elektronik pada berkas ini tidak utuh.")
-            + (f" {reason}" if reason else ""),
+    else:
+        problem = _(
+            "Berkas ini tidak sama dengan yang diterbitkan untuk dokumen ini. Minta salinan asli kepada "
+            "pemegang dokumen atau periksa dengan kode pada QR."
         )
-    return PdfCheck(result_of(found.document), found, exact=True, signature=signature, problem="")
+    return PdfCheck(Verification.Result.TAMPERED, found, exact=False, signature=signature, problem=problem)

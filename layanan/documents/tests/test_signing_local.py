@@ -49,7 +49,8 @@ def test_it_signs_a_pdf_that_pyhankos_validator_finds_intact_and_trusted(cast: C
 def test_the_signature_is_pades_with_reason_location_and_the_whole_chain(cast: Cast) -> None:
     signed = sign_pdf(pdf=tiny_pdf(), signer=cast.sekar, reason="Penerbitan surat", location="Kotabumi")
 
-    (signature,) = PdfFileReader(BytesIO(signed)).embedded_signatures
+    signature, sealing_timestamp = PdfFileReader(BytesIO(signed)).embedded_signatures
+    assert sealing_timestamp.sig_object_type == "/DocTimeStamp"
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
     assert signature.sig_object["/Reason"] == "Penerbitan surat"
     assert signature.sig_object["/Location"] == "Kotabumi"
@@ -77,7 +78,8 @@ def test_a_configured_ca_is_used_instead_of_the_development_one(cast: Cast, sett
     report = validate_pdf(sign_pdf(pdf=tiny_pdf(), signer=cast.sekar, reason="r", location="l"))
 
     assert report.trusted
-    assert not (tmp_path / "signing").exists()
+    assert not (tmp_path / "signing" / "dev-ca").exists()
+    assert (signing_local.tsa_folder(signing_local.ca_load()) / "tsa-cert.pem").exists()
 
 
 def test_the_officials_certificate_names_them_their_office_and_nip(cast: Cast) -> None:

@@ -89,20 +89,22 @@ def test_another_documents_file_on_this_page_is_not_this_document(cast: Any, cli
     assert Verification.objects.get().document == document
 
 
-def test_an_unrelated_pdf_is_unknown(cast: Any, client: Client) -> None:
+def test_an_unrelated_pdf_is_not_a_document_of_this_platform(cast: Any, client: Client) -> None:
     signed_document(cast)
     response = _drop(client, reverse("documents:index"), tiny_pdf("Brosur wisata Lampung Utara"))
     assert response.status_code == 200
-    assert "Berkas tidak dikenal" in response.content.decode()
+    body = response.content.decode()
+    assert "Bukan dokumen dari platform ini" in body
+    assert "diubah" not in body
     row = Verification.objects.get()
     assert (row.document, row.result) == (None, Verification.Result.UNKNOWN)
 
 
-def test_a_pdf_with_a_forged_payload_is_unknown(cast: Any, client: Client) -> None:
+def test_a_pdf_with_a_forged_payload_is_not_a_document_of_this_platform(cast: Any, client: Client) -> None:
     document, _pdf = signed_document(cast)
     forged = qr.embed_payload(tiny_pdf(), qr.qr_payload_make(document)[:-4] + "AAAA")
     response = _drop(client, reverse("documents:index"), forged)
-    assert "Berkas tidak dikenal" in response.content.decode()
+    assert "Bukan dokumen dari platform ini" in response.content.decode()
     assert Verification.objects.get().result == Verification.Result.UNKNOWN
 
 

@@ -47,6 +47,7 @@ def test_a_good_file_is_verified_without_touching_the_database(
     assert code == 0
     assert "QR payload: OK" in out
     assert "Signature:  OK" in out
+    assert "Level:      PAdES B-LTA, timestamp 20" in out
     assert "RESULT: VERIFIED" in out
 
 

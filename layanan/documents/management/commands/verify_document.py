@@ -73,7 +73,15 @@ class Command(BaseCommand):
             if report.intact:
                 when = f", {report.signed_at.isoformat(timespec='minutes')}" if report.signed_at else ""
                 trust = "trusted" if report.trusted else "not chained to a trusted root"
+                if report.long_term:
+                    trust = "trusted on its timestamps and embedded validation data"
                 self.stdout.write(f"Signature:  OK (intact; {report.signed_by}{when}; {trust})")
+                stamped = (
+                    f", timestamp {report.timestamped_at.isoformat(timespec='seconds')}"
+                    if report.timestamped_at
+                    else ", no timestamp"
+                )
+                self.stdout.write(f"Level:      PAdES {report.level}{stamped}")
             else:
                 self.stdout.write(f"Signature:  FAILED ({report.problem or 'not intact'})")
                 failures += 1
