@@ -408,5 +408,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Each task's start and success, every minute for the periodic ones: only at LOG_LEVEL=DEBUG.
         "django.tasks": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+        # pyHanko warns, with a trace, about every expired or foreign certificate it is asked to check:
+        # on the verify page that is an ordinary outcome, shown to the person, not an operator's problem.
+        "pyhanko": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "ERROR"},
     },
 }
