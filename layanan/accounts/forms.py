@@ -13,6 +13,9 @@ from layanan.accounts import totp
 from layanan.accounts.models import User
 from layanan.accounts.phone import normalize_phone
 from layanan.identity.forms import NikField, identity_warnings
+from layanan.regions.forms import village_choices
+from layanan.regions.models import Region
+from layanan.regions.selectors import region_get
 
 
 def _input(**attrs: str) -> dict[str, str]:
@@ -94,6 +97,43 @@ class SetupSecondFactorForm(forms.Form):
         return code
 
 
+class HomeRegionField(forms.ChoiceField):
+    """The desa/kelurahan a person lives in: the regency's villages grouped by kecamatan.
+
+    Cleans to the :class:`Region`. The leaders' counts per kecamatan are made of it.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Desa/kelurahan tempat tinggal"))
+        kwargs.setdefault(
+            "help_text",
+            _("Tempat Anda tinggal sekarang. Pilih kecamatan dulu, lalu desa/kelurahannya."),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": _("Pilih desa/kelurahan tempat tinggal Anda."),
+                "invalid_choice": _("Pilih desa/kelurahan dari daftar."),
+            },
+        )
+        super().__init__(choices=village_choices, widget=forms.Select(attrs=_input()), **kwargs)
+
+    def clean(self, value: Any) -> Region | None:
+        code = super().clean(value)
+        if not code:
+            return None
+        region = region_get(code)
+        if region is None or region.level != Region.Level.VILLAGE:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return region
+
+
+class HomeRegionForm(forms.Form):
+    """The profile's one editable answer: where the person lives."""
+
+    home_region = HomeRegionField()
+
+
 class RegisterForm(forms.Form):
     full_name = forms.CharField(
         label=_("Nama lengkap"),
@@ -115,6 +155,7 @@ class RegisterForm(forms.Form):
         error_messages={"invalid": _("Tulis alamat email seperti nama@contoh.id.")},
         widget=forms.EmailInput(attrs=_input(autocomplete="email", spellcheck="false")),
     )
+    home_region = HomeRegionField()
     nik = NikField(
         required=False,
         label=_("NIK (tidak wajib)"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,6 +21,7 @@ from layanan.accounts import totp
 from layanan.accounts.models import RecoveryCode, Role, SecondFactor, User
 from layanan.audit.services import audit_record
 from layanan.identity.services import citizen_identity_set
+from layanan.regions.models import Region
 
 # Set in the session once the second factor is checked (or for users who need none).
 SECOND_FACTOR_SESSION_KEY = "accounts.second_factor_ok"
@@ -273,9 +275,13 @@ def citizen_register(
     email: str | None,
     password: str,
     nik: str | None = None,
+    home_region: Region | None = None,
     request: HttpRequest | None = None,
 ) -> User:
     """Create a citizen account (phone already normalized, password already validated).
+
+    ``home_region`` is the desa/kelurahan the citizen lives in (the registration
+    page requires it; the leaders' counts per kecamatan are made of it).
 
     With ``nik``, the NIK is stored through the identity service in the same
     transaction. Raises :class:`DuplicateAccountError` naming ``phone`` or
@@ -290,7 +296,12 @@ def citizen_register(
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    phone, password, full_name=full_name, email=email or None, role=Role.CITIZEN
+                    phone,
+                    password,
+                    full_name=full_name,
+                    email=email or None,
+                    role=Role.CITIZEN,
+                    home_region=home_region,
                 )
         except IntegrityError:  # registered by a parallel request
             raise DuplicateAccountError("phone") from None
@@ -298,6 +309,36 @@ def citizen_register(
         if nik:
             citizen_identity_set(user=user, nik=nik, actor=user, request=request)
     return user
+
+
+def user_home_region_set(
+    *, user: User, home_region: Region, actor: User, request: HttpRequest | None = None
+) -> bool:
+    """Set where ``user`` lives (their own profile); returns whether it changed.
+
+    Only a citizen changes their own here (staff accounts are kept in the
+    admin: a staff member's region may widen who sees the account). Raises
+    ``PermissionDenied`` otherwise. The audit row says what changed, not where
+    the person lives.
+    """
+    if actor.pk != user.pk or user.role != Role.CITIZEN:
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = locked.home_region_id
+        if before == home_region.pk:
+            return False
+        locked.home_region = home_region
+        locked.save(update_fields=["home_region"])
+        user.home_region = home_region
+        audit_record(
+            actor=actor,
+            action="accounts.home_region_changed",
+            obj=user,
+            request=request,
+            details={"fields": ["home_region"], "had_one": bool(before)},
+        )
+    return True
 
 
 def user_record_admin_change(

@@ -16,22 +16,38 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from layanan.accounts import ratelimit, services, totp
-from layanan.accounts.forms import RegisterForm, SecondFactorForm, SetupSecondFactorForm, SignInForm
-from layanan.accounts.models import User
+from layanan.accounts.forms import (
+    HomeRegionForm,
+    RegisterForm,
+    SecondFactorForm,
+    SetupSecondFactorForm,
+    SignInForm,
+)
+from layanan.accounts.models import Role, User
 from layanan.accounts.phone import mask_phone, normalize_phone
 from layanan.identity.selectors import mask_nik
 
 
-def _next_url(request: HttpRequest) -> str:
+def _given_next(request: HttpRequest) -> str:
+    """The ``next`` the request carries when it is a safe, local address; else ``""``."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    return _given_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _keeping_next(url_name: str, next_url: str) -> str:
+    """``url_name``'s address, carrying ``next_url`` along when there is one."""
+    return _with_next(url_name, next_url) if next_url else resolve_url(url_name)
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -96,7 +112,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 None,
                 _("Nomor HP/email atau kata sandi salah. Periksa lagi, lalu coba kembali."),
             )
-    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+    context = {
+        "form": form,
+        "next": next_url,
+        "register_url": _keeping_next("accounts:register", _given_next(request)),
+    }
+    return render(request, "accounts/sign_in.html", context)
 
 
 def _named_account(identifier: str) -> User | None:
@@ -211,6 +232,7 @@ def setup_second_factor(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
+    next_url = _given_next(request)
     form = RegisterForm(request.POST or None)
     if request.method == "POST":
         address = ratelimit.client_address(request)
@@ -228,6 +250,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     email=data["email"] or None,
                     password=data["password1"],
                     nik=data.get("nik") or None,
+                    home_region=data["home_region"],
                     request=request,
                 )
             except services.DuplicateAccountError as error:
@@ -246,16 +269,34 @@ def register(request: HttpRequest) -> HttpResponse:
                 )
                 for warning in form.identity_warnings:
                     messages.info(request, warning)
-                return redirect("accounts:profile")
+                return HttpResponseRedirect(next_url or resolve_url("accounts:profile"))
         else:
             ratelimit.REGISTER_PER_ADDRESS.fail(address)
-    return render(request, "accounts/register.html", {"form": form})
+    context = {"form": form, "next": next_url, "login_url": _keeping_next("accounts:login", next_url)}
+    return render(request, "accounts/register.html", context)
 
 
+@never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    """One's own account; a citizen may change the desa/kelurahan they live in here."""
     user = _current_user(request)
+    region_form: HomeRegionForm | None = None
+    if user.role == Role.CITIZEN:
+        region_form = HomeRegionForm(request.POST or None, initial={"home_region": user.home_region_id})
+    if request.method == "POST":
+        if region_form is None:
+            raise PermissionDenied
+        if region_form.is_valid():
+            changed = services.user_home_region_set(
+                user=user, home_region=region_form.cleaned_data["home_region"], actor=user, request=request
+            )
+            if changed:
+                messages.success(request, _("Desa/kelurahan tempat tinggal Anda sudah disimpan."))
+            return redirect("accounts:profile")
     context = {
+        "region_form": region_form,
         "profile_user": user,
         "phone_local": "0" + user.phone.removeprefix("+62"),
         "masked_phone": mask_phone(user.phone),

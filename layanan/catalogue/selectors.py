@@ -12,6 +12,17 @@ cara, syarat, ...). A service scores for each query word found in its name,
 keywords, summary or category, more for the name and keywords than for the
 rest, and more again when the whole query is one of its keywords. Services are
 ordered by how many query words they match, then by score.
+
+Words that say what state a thing is in (rusak, hilang, mati...) describe the
+thing; they do not name a service on their own. When a query names a thing
+("jalan rusak", "lampu mati"), a service must match that thing: the shared
+state word alone does not make "KTP-el hilang atau rusak" an answer to a broken
+road.
+
+A query in the words of a problem to report rather than a document to apply
+for (:data:`COMPLAINT_WORDS`, :data:`COMPLAINT_PHRASES`, see
+docs/catalogue-search.md) is told apart by :func:`looks_like_complaint`, so the
+page can offer the complaint form first.
 """
 
 from __future__ import annotations
@@ -123,6 +134,81 @@ STOPWORDS: frozenset[str] = frozenset(
     }
 )
 
+# Words that say what state a thing is in: with a thing named in the query, they only add to its match.
+_STATE: frozenset[str] = frozenset({"rusak", "hilang", "mati", "robek", "hancur", "salah", "ubah", "tambah"})
+
+# Everyday words of a problem to report (a complaint), not a document to apply for. Compared with the
+# normalised query (see :func:`normalise`: "kematian" reads "mati"). Edit here to widen or narrow the
+# offer of the complaint form on the search page; docs/catalogue-search.md explains the choice.
+COMPLAINT_WORDS: frozenset[str] = frozenset(
+    {
+        # roads, bridges, lights, water
+        "jalan",
+        "jembatan",
+        "berlubang",
+        "lubang",
+        "aspal",
+        "lampu",
+        "pju",
+        "penerangan",
+        "banjir",
+        "genangan",
+        "selokan",
+        "got",
+        "drainase",
+        "gorong",
+        "longsor",
+        "tumbang",
+        "pdam",
+        "listrik",
+        "bocor",
+        "macet",
+        # waste and nuisance
+        "sampah",
+        "limbah",
+        "bau",
+        "polusi",
+        "bising",
+        "kebisingan",
+        "kumuh",
+        "parkir",
+        "preman",
+        # the service itself
+        "pungli",
+        "pungutan",
+        "calo",
+        "suap",
+        "sogok",
+        "korupsi",
+        "kasar",
+        "mangkrak",
+        "terbengkalai",
+        # saying it outright
+        "aduan",
+        "pengaduan",
+        "mengadu",
+        "keluhan",
+        "komplain",
+        "lapor",
+        "laporan",
+        "melapor",
+        "melaporkan",
+    }
+)
+
+# Phrases of a complaint whose words alone are too common to tell (normalised, as typed between spaces).
+COMPLAINT_PHRASES: tuple[str, ...] = (
+    "air mati",
+    "air tidak mengalir",
+    "pelayanan lambat",
+    "pelayanan buruk",
+    "tidak ramah",
+    "dimintai uang",
+    "diminta uang",
+    "minta uang",
+    "pohon roboh",
+)
+
 # Words so common in the catalogue that they only break ties.
 _WEAK: frozenset[str] = frozenset({"surat", "keterangan", "pengantar", "baru", "data", "kantor", "desa"})
 
@@ -172,15 +258,18 @@ class _Index:
 
 def _word_score(word: str, index: _Index) -> int:
     best = 0
-    for words, weight in (
-        (index.name, _NAME),
-        (index.keywords, _KEYWORD),
-        (index.summary, _SUMMARY),
-        (index.category, _CATEGORY),
+    # A word cut short ("kelahir") may match the start of a word in the name or keywords, which
+    # editors write; the summary and category, free prose, count whole words only ("lampu" is
+    # not "Lampung").
+    for words, weight, prefix in (
+        (index.name, _NAME, True),
+        (index.keywords, _KEYWORD, True),
+        (index.summary, _SUMMARY, False),
+        (index.category, _CATEGORY, False),
     ):
         if word in words:
             best = max(best, weight)
-        elif len(word) >= 3 and any(candidate.startswith(word) for candidate in words):
+        elif prefix and len(word) >= 3 and any(candidate.startswith(word) for candidate in words):
             best = max(best, weight // 2)
     if best and word in _WEAK:
         return 1
@@ -210,6 +299,22 @@ def search_score(words: list[str], service: Service) -> tuple[int, int]:
     return strong, score
 
 
+def _names_a_thing(things: list[str], service: Service) -> bool:
+    index = _Index.of(service)
+    return any(_word_score(word, index) for word in things)
+
+
+def looks_like_complaint(query: str) -> bool:
+    """True when ``query`` reads as a problem to report ("jalan rusak", "lampu mati", "pungli")."""
+    text = normalise(query)
+    if not text:
+        return False
+    padded = f" {text} "
+    return any(word in COMPLAINT_WORDS for word in text.split()) or any(
+        f" {phrase} " in padded for phrase in COMPLAINT_PHRASES
+    )
+
+
 def _active() -> QuerySet[Service]:
     return Service.objects.filter(is_active=True).select_related("office")
 
@@ -228,9 +333,13 @@ def service_list(*, query: str = "") -> list[Service]:
         return services
     # When the query has a word that says which service, matching only "surat" is not enough.
     needs_strong = any(word not in _WEAK for word in words)
+    # When it names a thing ("jalan rusak"), matching only its state ("rusak") is not enough either.
+    things = [word for word in words if word not in _WEAK and word not in _STATE]
     ranked: list[tuple[tuple[int, int], int, Service]] = []
     for position, service in enumerate(services):
         strong, score = search_score(words, service)
+        if things and strong and not _names_a_thing(things, service):
+            continue
         if strong > 0 or (not needs_strong and score > 0):
             ranked.append(((strong, score), position, service))
     ranked.sort(key=lambda item: (-item[0][0], -item[0][1], item[1]))

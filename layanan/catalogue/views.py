@@ -28,11 +28,14 @@ def _components(service: Service, group: Group) -> list[dict[str, object]]:
 def service_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
     services = selectors.service_list(query=query)
-    return render(
-        request,
-        "catalogue/list.html",
-        {"query": query, "groups": selectors.service_groups(services), "count": len(services)},
-    )
+    context = {
+        "query": query,
+        "groups": selectors.service_groups(services),
+        "count": len(services),
+        # The complaint form takes no text from the address, so the offer is a plain link to it.
+        "complaint_like": bool(query) and selectors.looks_like_complaint(query),
+    }
+    return render(request, "catalogue/list.html", context)
 
 
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:

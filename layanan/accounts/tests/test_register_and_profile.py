@@ -15,6 +15,7 @@ def _form(**overrides):
         "full_name": "Dewi Anggraini",
         "phone": "0813-1111-2222",
         "email": "",
+        "home_region": "18.03.04.2009",  # Desa Tanjung Raja, in the test world
         "nik": "",
         "password1": "kebun-kopi-lampura-7",
         "password2": "kebun-kopi-lampura-7",
@@ -23,7 +24,7 @@ def _form(**overrides):
     return data
 
 
-def test_registration_creates_a_citizen_and_signs_her_in(client, db):
+def test_registration_creates_a_citizen_and_signs_her_in(client, world):
     response = client.post(REGISTER, _form(email="Dewi@Contoh.id"))
     user = User.objects.get(phone="+6281311112222")
     assert response.status_code == 302
@@ -37,7 +38,7 @@ def test_registration_creates_a_citizen_and_signs_her_in(client, db):
     assert [event.actor_id for event in audit_events("accounts.register")] == [user.pk]
 
 
-def test_registration_with_a_nik_stores_it_sealed_and_hashed(client, db):
+def test_registration_with_a_nik_stores_it_sealed_and_hashed(client, world):
     client.post(REGISTER, _form(nik="1803 0245 0790 0003"))
     user = User.objects.get(phone="+6281311112222")
     assert user.nik == NIK
@@ -46,7 +47,7 @@ def test_registration_with_a_nik_stores_it_sealed_and_hashed(client, db):
     assert user.sex == "P"
 
 
-def test_registration_refuses_an_invalid_nik_and_creates_nobody(client, db):
+def test_registration_refuses_an_invalid_nik_and_creates_nobody(client, world):
     response = client.post(REGISTER, _form(nik="1803024507900000"))
     assert response.status_code == 200
     assert 'href="#id_nik"' in response.content.decode()
@@ -71,7 +72,7 @@ def test_a_registered_email_is_refused(client, cast):
     assert not User.objects.filter(phone="+6281311112222").exists()
 
 
-def test_passwords_must_match_and_be_strong(client, db):
+def test_passwords_must_match_and_be_strong(client, world):
     mismatch = client.post(REGISTER, _form(password2="kebun-kopi-lampura-8")).content.decode()
     weak = client.post(REGISTER, _form(password1="12345678", password2="12345678")).content.decode()
     assert "Kedua kata sandi tidak sama." in mismatch
@@ -79,7 +80,7 @@ def test_passwords_must_match_and_be_strong(client, db):
     assert not User.objects.filter(phone="+6281311112222").exists()
 
 
-def test_an_unreadable_phone_is_refused(client, db):
+def test_an_unreadable_phone_is_refused(client, world):
     html = client.post(REGISTER, _form(phone="12345")).content.decode()
     assert "Nomor HP tidak dikenali" in html
     assert User.objects.count() == 0
