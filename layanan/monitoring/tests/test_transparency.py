@@ -104,11 +104,14 @@ def test_a_new_case_changes_the_figures_once_the_summaries_are_refreshed(client,
 def test_the_tables_scroll_in_labelled_regions(client, roads):
     html = client.get(URL).content.decode()
     wrappers = re.findall(
-        r'<div class="table-scroll[^"]*" role="region" aria-labelledby="([^"]+)" tabindex="0">', html
+        r'<div class="table-scroll" role="region" aria-labelledby="([^"]+)" aria-describedby="([^"]+)" '
+        r'tabindex="0"><p class="table-scroll__hint" id="\2">',
+        html,
     )
-    assert wrappers == ["per-layanan", "per-kantor", "laporan-warga"]
-    for target in wrappers:
+    assert [label for label, _hint in wrappers] == ["per-layanan", "per-kantor", "laporan-warga"]
+    for target, hint in wrappers:
         assert f'id="{target}"' in html
+        assert hint == f"{target}-hint"
 
 
 def test_the_cached_figures_hold_nothing_of_the_reader(client, cast, roads):
