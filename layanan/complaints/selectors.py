@@ -314,3 +314,8 @@ def public_photo_get(*, photo_id: int) -> ReportPhoto:
     if photo is None:
         raise Http404
     return photo
+
+
+def photo_is_public(photo: ReportPhoto) -> bool:
+    """Whether anyone may see ``photo``: published, of a report on the public list."""
+    return photo.published and public_reports().filter(pk=photo.report_id).exists()
