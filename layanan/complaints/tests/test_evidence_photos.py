@@ -4,6 +4,7 @@ is confidential; always through a view that checks who asks, never a public medi
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -22,7 +23,7 @@ from layanan.testing import Cast, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _answered_with_photo(cast: Cast, **extra: object) -> tuple[Report, ReportPhoto]:
+def _answered_with_photo(cast: Cast, **extra: Any) -> tuple[Report, ReportPhoto]:
     report = disposed(cast, **extra)
     report = services.report_start(report=report, actor=cast.budi, expected_version=report.version)
     report = services.report_answer(
@@ -90,7 +91,7 @@ def test_anyone_may_fetch_a_public_report_s_evidence_photo_whole_or_small(cast: 
     assert small.status_code == 200
     with Image.open(io.BytesIO(small.content)) as image:
         assert max(image.size) <= 480
-    whole = b"".join(Client().get(_photo_url(photo, public=True)).streaming_content)
+    whole = b"".join(Client().get(_photo_url(photo, public=True)).streaming_content)  # type: ignore[attr-defined]
     with Image.open(io.BytesIO(whole)) as image:
         assert max(image.size) > 480
 
