@@ -178,13 +178,15 @@ class HistoryRow:
 
 
 def history(events: Iterable[ReportEvent]) -> list[HistoryRow]:
-    return [
-        HistoryRow(
-            event=event,
-            label=event_label(event),
-            status=status_label(event.to_status)
-            if event.to_status and event.to_status != event.from_status
-            else "",
-        )
-        for event in events
-    ]
+    """The rows of a history; the new status is left out when it did not change or its words are
+    the step's words again ("Diteruskan ke instansi")."""
+    rows = []
+    for event in events:
+        label = event_label(event)
+        status = ""
+        if event.to_status and event.to_status != event.from_status:
+            status = status_label(event.to_status)
+            if status.casefold() == label.casefold():
+                status = ""
+        rows.append(HistoryRow(event=event, label=label, status=status))
+    return rows
