@@ -288,7 +288,13 @@ def _render(
         "routed": routed,
         "active_offices": active,
         "redispose_from": [(office.code, presentation.office_label(office)) for office in active],
-        "dispositions": list(report.dispositions.select_related("office").order_by("created_at", "pk")),
+        "active_labels": [presentation.office_label(office) for office in active],
+        "dispositions": [
+            (disposition, presentation.office_label(disposition.office))
+            for disposition in report.dispositions.select_related("office__region__parent").order_by(
+                "created_at", "pk"
+            )
+        ],
         "verify_office_groups": presentation.office_groups(offices, selected={verify_office}),
         "verify_extra_groups": presentation.office_groups(
             offices, selected=set(posted.offices) if verifying else set()

@@ -203,3 +203,18 @@ def test_the_history_reads_in_english_too(cast: Cast) -> None:
     assert "Sent &rarr; Received, waiting for verification" in history
     assert "Answered &rarr;" not in history  # the status's words repeat the step's: said once
     assert "Answered" in history
+
+
+def test_a_desa_office_holding_the_report_is_named_with_its_kecamatan(cast: Cast) -> None:
+    report = submitted(cast)
+    services.report_verify(
+        report=report, actor=cast.admin, expected_version=report.version, office=cast.world.desa_tanjung_raja
+    )
+    client = Client()
+    sign_in(client, cast.admin)
+    response = client.get(reverse("complaints:staff_report", args=[report.public_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    responsible = html[html.index("Instansi penanggung jawab") :]
+    assert responsible.count("Kantor Desa Tanjung Raja (Kec. Tanjung Raja)") >= 2  # the row and the list
+    assert Report.objects.get(pk=report.pk).dispositions.get().office == cast.world.desa_tanjung_raja
