@@ -26,7 +26,11 @@ def _look(report: Report, digits: str, *, client: Client | None = None, url: str
 
 
 def test_the_page_says_it_tracks_applications_and_reports(cast: Cast) -> None:
-    for language, words in (("id", "permohonan (P-...) atau laporan pengaduan (A-...)"), ("en", "report")):
+    intros = (
+        ("id", "permohonan (P-...) atau laporan pengaduan (A-...)"),
+        ("en", "an application (P-...) or a report (A-...)"),
+    )
+    for language, words in intros:
         client = Client()
         client.cookies["django_language"] = language
         response = client.get(LOOKUP)
