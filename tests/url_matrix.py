@@ -376,6 +376,11 @@ MATRIX += [
         kwargs=_published_photo,
         notes="Only a photo an officer published, of a report on the public list.",
     ),
+    Row(
+        "complaints:track",
+        EVERYONE_200,
+        notes="Public: the report side of /lacak/ (which hands report numbers to it); a POST, rate-limited.",
+    ),
 ]
 
 

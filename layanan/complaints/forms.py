@@ -33,6 +33,16 @@ from layanan.regions.forms import village_choices
 from layanan.regions.models import Region
 from layanan.regions.selectors import district_list, region_get
 
+# The public lookup's words for both kinds of number (the application side's page uses them too).
+LOOKUP_NUMBER_HINT = gettext_lazy(
+    "Tertulis di pesan yang Anda terima: P-7K94M-9XH3C untuk permohonan, A-4MX7K-2P9RH untuk laporan."
+)
+LOOKUP_PHONE_LABEL = gettext_lazy("4 angka terakhir nomor HP Anda")
+LOOKUP_PHONE_HINT = gettext_lazy(
+    "Nomor HP yang dipakai saat mengajukan permohonan atau mengirim laporan. "
+    "Misalnya 7890 untuk 0812 3456 7890."
+)
+
 MAX_PHOTOS = PHOTOS_MAX
 _SIX_PLACES = Decimal("0.000001")
 
@@ -322,3 +332,44 @@ class PublicFilterForm(forms.Form):
         ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "input"
+
+
+class ReportLookupForm(forms.Form):
+    """The report side of the public lookup (``/lacak/``): a report's number and the last four
+    digits of the reporter's phone. The same fields, names and words as the application side's
+    form, so the one page serves both."""
+
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Nomor pelacakan"),
+        help_text=LOOKUP_NUMBER_HINT,
+        max_length=30,
+        error_messages={"required": gettext_lazy("Masukkan nomor pelacakan.")},
+        widget=forms.TextInput(
+            attrs=input_attrs(autocomplete="off", spellcheck="false", autocapitalize="characters")
+        ),
+    )
+    phone_last4 = forms.CharField(
+        label=LOOKUP_PHONE_LABEL,
+        help_text=LOOKUP_PHONE_HINT,
+        max_length=4,
+        min_length=4,
+        error_messages={
+            "required": gettext_lazy("Masukkan 4 angka terakhir nomor HP."),
+            "min_length": gettext_lazy("Masukkan tepat 4 angka."),
+            "max_length": gettext_lazy("Masukkan tepat 4 angka."),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "class": "input input--short",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "pattern": "[0-9]{4}",
+            }
+        ),
+    )
+
+    def clean_phone_last4(self) -> str:
+        value = str(self.cleaned_data["phone_last4"]).strip()
+        if not value.isdigit():
+            raise ValidationError(_("Masukkan tepat 4 angka."), code="digits")
+        return value

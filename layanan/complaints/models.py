@@ -155,7 +155,9 @@ class ReportPhoto(models.Model):
     file = models.FileField(upload_to=_photo_path, max_length=200)
     sha256 = models.CharField(max_length=64)
     is_evidence = models.BooleanField(default=False)  # the officer's photo of the fix
-    published = models.BooleanField(default=False)  # shown on the public page (officer's choice)
+    # Shown on the public page of a public report: evidence photos from the answer on; a
+    # reporter's photo only when an officer chooses.
+    published = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -183,8 +185,8 @@ class ReportEvent(CaseEvent):
     """What happened to a report; events never name the reporter, internal ones are staff-only."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="timeline")
-    from_status = models.CharField(max_length=14, blank=True, default="")
-    to_status = models.CharField(max_length=14, blank=True, default="")
+    from_status = models.CharField(max_length=14, blank=True, default="", choices=Status.choices)
+    to_status = models.CharField(max_length=14, blank=True, default="", choices=Status.choices)
 
     class Meta:
         ordering = ["report", "occurred_at", "id"]

@@ -14,9 +14,11 @@ handle it (see :func:`breach_q`).
 
 from __future__ import annotations
 
+import hmac
 import math
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -30,21 +32,24 @@ from django.utils import timezone
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, jurisdiction, require
 from layanan.agencies.models import Office
-from layanan.complaints.models import Category, Report, ReportEvent, ReportPhoto, Status, Support
+from layanan.complaints.models import Category, Kind, Report, ReportEvent, ReportPhoto, Status, Support
 from layanan.complaints.routing import tokenize
 from layanan.complaints.workflow import OPEN_STATUSES
 from layanan.core.queues import Queue, queue_bucket_check, queue_counts
 from layanan.regions.models import Region
+from layanan.tracking.codes import tracking_number_normalize
 
 __all__ = [
     "PUBLIC_STATUSES",
     "QUEUE_BUCKETS",
     "Queue",
+    "ReportStatus",
     "agency_queue",
     "breach_q",
     "is_breached",
     "public_reports",
     "report_get",
+    "report_status_lookup",
     "report_timeline",
     "reports_of_reporter",
     "reports_supported_by",
@@ -314,3 +319,72 @@ def public_photo_get(*, photo_id: int) -> ReportPhoto:
     if photo is None:
         raise Http404
     return photo
+
+
+def photo_is_public(photo: ReportPhoto) -> bool:
+    """Whether anyone may see ``photo``: published, of a report on the public list."""
+    return photo.published and public_reports().filter(pk=photo.report_id).exists()
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    """What anyone with a report's number and its reporter's phone's last four digits may see.
+
+    The status and the dates only, as on the report's public page and less: never the text, the
+    place, the answer or anyone's identity. The category only when the report is not confidential;
+    ``public_id`` (the report's public page) only when it is on the public list.
+    """
+
+    tracking_number: str
+    kind_label: str
+    category_name: str
+    status_label: str
+    received_at: datetime
+    answered_at: datetime | None
+    public_id: uuid.UUID | None
+    steps: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+_DUMMY_LAST4 = "\x00\x00\x00\x00"
+
+
+def report_status_lookup(*, tracking_number: str, phone_last4: str) -> ReportStatus | None:
+    """A report's public status by its number and the last four digits of its reporter's phone.
+
+    ``None`` for every kind of mismatch (malformed or unknown number, wrong digits, a report
+    sent without an account), so the answer does not tell which part was wrong; the digits are
+    compared in constant time. An anonymous report is found too: the digits prove the person
+    holds the reporter's phone, and nothing shown names anyone.
+    """
+    normalized = tracking_number_normalize(tracking_number or "")
+    digits = (phone_last4 or "").strip()
+    report = None
+    if normalized is not None:
+        report = (
+            Report.objects.select_related("category", "reporter").filter(tracking_number=normalized).first()
+        )
+    phone = report.reporter.phone if report is not None and report.reporter is not None else ""
+    expected = phone[-4:] if len(phone) >= 4 else _DUMMY_LAST4
+    matches = hmac.compare_digest(expected.encode(), digits.encode())
+    if report is None or not matches or len(digits) != 4 or not digits.isdigit():
+        return None
+    # Only the statuses reached: the messages may carry an officer's words or an office's answer.
+    steps = [
+        (occurred_at, str(Status(to_status).label))
+        for occurred_at, from_status, to_status in report.timeline.filter(internal=False)
+        .exclude(to_status="")
+        .order_by("occurred_at", "pk")
+        .values_list("occurred_at", "from_status", "to_status")
+        if to_status != from_status and to_status in Status.values
+    ]
+    on_public_list = public_reports().filter(pk=report.pk).exists()
+    return ReportStatus(
+        tracking_number=report.tracking_number,
+        kind_label=str(Kind(report.kind).label),
+        category_name="" if report.confidential else report.category.name,
+        status_label=str(Status(report.status).label),
+        received_at=report.received_at,
+        answered_at=report.answered_at,
+        public_id=report.public_id if on_public_list else None,
+        steps=steps,
+    )

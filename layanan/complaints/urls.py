@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layanan.complaints import views, views_staff
+from layanan.complaints import views, views_lookup, views_staff
 
 app_name = "complaints"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("publik/", views.public_list, name="public_list"),
     path("publik/<uuid:public_id>/", views.public_detail, name="public_detail"),
     path("publik/foto/<int:photo_id>/", views.public_photo, name="public_photo"),
+    # The report side of the public lookup (/lacak/ hands report numbers to it).
+    path("lacak/", views_lookup.track, name="track"),
     # The staff's path (views_staff): the desk, the agency queue, one report, its actions, photos.
     path("petugas/verifikasi/", views_staff.desk, name="desk"),
     path("petugas/antrean/", views_staff.queue, name="queue"),

@@ -34,11 +34,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from layanan.accounts import ratelimit
 from layanan.accounts.models import User
-from layanan.complaints import selectors, services, workflow
+from layanan.complaints import presentation, selectors, services, workflow
 from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
 from layanan.complaints.models import Report, Status
+from layanan.complaints.photos import photo_response
 from layanan.core.tags import tags_by_status
-from layanan.core.views import file_inline, signed_in
+from layanan.core.views import signed_in
 
 NEW_REPORTS_PER_USER = ratelimit.Limit("report-new", attempts=10, window_seconds=24 * 60 * 60)
 PUBLIC_PAGE_SIZE = 20
@@ -217,7 +218,9 @@ def _render_detail(
         "report": report,
         "tag_class": _tag(report),
         "breached": _breached(report),
-        "timeline": selectors.report_timeline(actor=user, report=report),
+        "history": presentation.history(selectors.report_timeline(actor=user, report=report)),
+        "point": presentation.point_of(report),
+        "evidence": list(report.photos.filter(is_evidence=True).order_by("uploaded_at", "pk")),
         "can_confirm": report.status == Status.ANSWERED,
         "can_rate": answered and report.satisfied is None,
         "can_reopen": answered and report.reopened_count == 0,
@@ -320,10 +323,12 @@ def public_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _public(PublicFilterForm()).filter(public_id=public_id).first()
     if report is None:
         raise Http404
+    photos = list(report.photos.filter(published=True).order_by("uploaded_at", "id"))
     context = {
         "report": report,
         "tag_class": _tag(report),
-        "photos": list(report.photos.filter(published=True).order_by("uploaded_at", "id")),
+        "evidence": [photo for photo in photos if photo.is_evidence],
+        "reporter_photos": [photo for photo in photos if not photo.is_evidence],
         "can_support": report.status in OPEN_STATUSES,
     }
     return render(request, "complaints/public/detail.html", context)
@@ -333,4 +338,4 @@ def public_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def public_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     """A photo an officer published, of a report on the public list; nothing else."""
     photo = selectors.public_photo_get(photo_id=photo_id)
-    return file_inline(photo.file, content_type="image/jpeg", filename=f"foto-{photo_id}.jpg", private=False)
+    return photo_response(request, photo, private=False)

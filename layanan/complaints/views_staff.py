@@ -43,13 +43,13 @@ from layanan.accounts.models import OFFICE_ROLES, Role, User
 from layanan.accounts.permissions import can
 from layanan.agencies.models import Office
 from layanan.calendars.due import NO_DUE, Due, due_of
-from layanan.complaints import selectors, services, workflow
+from layanan.complaints import presentation, selectors, services, workflow
 from layanan.complaints.models import Report, ReportPhoto, Status
+from layanan.complaints.photos import photo_response
 from layanan.complaints.routing import route
 from layanan.complaints.workflow import Party
 from layanan.core import staff_views
 from layanan.core.tags import tags_by_status
-from layanan.core.views import file_inline
 
 PAGE_ACTIONS = frozenset(
     {
@@ -94,7 +94,7 @@ def _actor(request: HttpRequest) -> User:
 def _active_offices(report: Report) -> list[Office]:
     return [
         disposition.office
-        for disposition in report.dispositions.filter(is_active=True).select_related("office")
+        for disposition in report.dispositions.filter(is_active=True).select_related("office__region__parent")
     ]
 
 
@@ -226,9 +226,8 @@ class Posted(staff_views.Posted):
 
 @dataclass(frozen=True)
 class Identity:
-    """What the coordinator sees after asking: the reporter, or that there is none to see."""
+    """What the coordinator sees after asking: the reporter of a report that is not anonymous."""
 
-    anonymous: bool
     name: str = ""
     phone: str = ""
 
@@ -265,31 +264,52 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     problems = problems or []
+    posted = posted or Posted()
     allowed = _allowed(party, report, actor)
-    offices = Office.objects.filter(is_active=True).order_by("kind", "name")
+    offices = list(
+        Office.objects.filter(is_active=True).select_related("region", "region__parent").order_by("name")
+    )
     routed: Office | None = None
     if party == Party.COORDINATOR and "verify" in allowed:
         routed = route(category=report.category, region=report.region)
     active = _active_offices(report)
     photos = list(report.photos.order_by("uploaded_at", "pk"))
+    verifying, redisposing = posted.action == "verify", posted.action == "redispose"
+    verify_office = posted.values.get("office", "") if verifying else (routed.code if routed else "")
     context = {
         "report": report,
         "party": party,
         "is_coordinator": party == Party.COORDINATOR,
         "status_tag": STATUS_TAGS.get(report.status, ""),
         "due": _report_due(report, timezone.now()),
+        "point": presentation.point_of(report),
         "photos": [photo for photo in photos if not photo.is_evidence],
         "evidence": [photo for photo in photos if photo.is_evidence],
         "routed": routed,
         "active_offices": active,
-        "dispositions": list(report.dispositions.select_related("office").order_by("created_at", "pk")),
-        "offices": offices,
-        "redispose_offices": [office for office in offices if office not in active],
+        "redispose_from": [(office.code, presentation.office_label(office)) for office in active],
+        "active_labels": [presentation.office_label(office) for office in active],
+        "dispositions": [
+            (disposition, presentation.office_label(disposition.office))
+            for disposition in report.dispositions.select_related("office__region__parent").order_by(
+                "created_at", "pk"
+            )
+        ],
+        "verify_office_groups": presentation.office_groups(offices, selected={verify_office}),
+        "verify_extra_groups": presentation.office_groups(
+            offices, selected=set(posted.offices) if verifying else set()
+        ),
+        "dispose_groups": presentation.office_groups(offices),
+        "redispose_groups": presentation.office_groups(
+            offices,
+            selected={posted.values.get("office", "")} if redisposing else set(),
+            exclude={office.pk for office in active},
+        ),
         "allowed": allowed,
         "has_actions": bool(allowed - {"identity"}),
-        "timeline": selectors.report_timeline(actor=actor, report=report),
+        "history": presentation.history(selectors.report_timeline(actor=actor, report=report)),
         "identity": identity,
-        **staff_views.form_state(problems, posted or Posted()),
+        **staff_views.form_state(problems, posted),
     }
     return render(request, "complaints/staff/report.html", context, status=status)
 
@@ -502,13 +522,11 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
     actor = _actor(request)
     report, party = _get(actor, public_id)
     if action == "identity":
-        if party != Party.COORDINATOR:
-            raise PermissionDenied
+        if party != Party.COORDINATOR or report.anonymous:
+            raise PermissionDenied  # an anonymous reporter has no identity to open, not even audited
         reporter = services.reporter_identity_view(report=report, actor=actor)
-        identity = (
-            Identity(anonymous=True)
-            if reporter is None
-            else Identity(anonymous=False, name=reporter.full_name, phone=reporter.phone)
+        identity = Identity(
+            name=reporter.full_name if reporter else "", phone=reporter.phone if reporter else ""
         )
         return _render(request, actor, report, party, identity=identity)
     if action not in ACTIONS:
@@ -543,10 +561,10 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
 
 
 def _may_see_photo(user: object, photo: ReportPhoto) -> bool:
-    """A published photo of a public report: anyone. Else the reporter, and whoever may open the
+    """A published photo of a report on the public list: anyone. Else the reporter, and whoever may open the
     report's staff page (the administrator, its offices' staff, a leader or auditor reading)."""
     report = photo.report
-    if photo.published and not report.confidential:
+    if selectors.photo_is_public(photo):
         return True
     if not isinstance(user, User) or not user.is_active:
         return False
@@ -569,4 +587,4 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    return file_inline(found.file, content_type="image/jpeg", filename=f"foto-{found.pk}.jpg")
+    return photo_response(request, found, private=True)

@@ -14,7 +14,7 @@ from layanan.testing import Cast
 pytestmark = pytest.mark.django_db
 
 LOOKUP = reverse("applications:lookup")
-NOT_FOUND = "Permohonan tidak ditemukan."
+NOT_FOUND = "Nomor tidak ditemukan."
 
 
 def test_the_lookup_page_is_a_post_form_open_to_everyone(cast: Cast):

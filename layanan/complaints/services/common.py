@@ -67,6 +67,9 @@ def save_photos(report: Report, photos: list[CleanFile], *, by: User | None, evi
             report=report,
             sha256=hashlib.sha256(clean.content).hexdigest(),
             is_evidence=evidence,
+            # The agency's photo of the fix belongs to its public answer (still hidden while the
+            # report is confidential or off the public list); a reporter's photo waits for an officer.
+            published=evidence,
             uploaded_by=by,
         )
         photo.file.save(f"photo.{clean.extension}", ContentFile(clean.content), save=False)

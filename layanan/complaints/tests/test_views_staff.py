@@ -263,10 +263,26 @@ def test_the_administrator_sees_the_reporter_on_request_and_the_view_is_audited(
 
 def test_an_anonymous_reporter_stays_anonymous_even_for_the_administrator(cast: Cast) -> None:
     report = a_report(cast, anonymous=True)
+    before = AuditEvent.objects.count()
+
+    page = client_for(cast.admin).get(page_url(report))
     response = client_for(cast.admin).post(act_url(report, "identity"))
-    assert response.status_code == 200
-    html = response.content.decode()
+
+    assert page.status_code == 200
+    html = page.content.decode()
     assert "Pelapor anonim" in html
+    assert "Lihat identitas pelapor" not in html
+    assert act_url(report, "identity") not in html
+    assert response.status_code == 403
+    assert cast.siti.full_name not in response.content.decode()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_named_reporter_s_page_offers_the_identity_button_to_the_administrator(cast: Cast) -> None:
+    report = a_report(cast)
+    html = client_for(cast.admin).get(page_url(report)).content.decode()
+    assert "Lihat identitas pelapor" in html
+    assert act_url(report, "identity") in html
     assert cast.siti.full_name not in html
 
 
