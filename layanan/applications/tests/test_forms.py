@@ -66,7 +66,7 @@ def test_a_date_that_is_not_one_gets_an_example():
     form = form_of(field("lahir", kind="date", label="Tanggal lahir"), data={"lahir": "kemarin"})
 
     assert not form.is_valid()
-    assert form.errors["lahir"] == ["Tanggal tidak dikenali. Tulis seperti 17/08/1990."]
+    assert form.errors["lahir"] == ["Tanggal lahir: tanggal tidak dikenali. Tulis seperti 17/08/1990."]
 
 
 def test_nik_and_kk_use_the_identity_checks():
@@ -77,7 +77,7 @@ def test_nik_and_kk_use_the_identity_checks():
 
     assert not wrong.is_valid()
     assert wrong.errors["nik"]
-    assert wrong.errors["kk"] == ["Nomor KK wajib diisi."]
+    assert wrong.errors["kk"] == ["Isian “Nomor KK” wajib diisi."]
     assert right.is_valid(), right.errors
     assert right.cleaned_data["nik"] == NIK
 
@@ -91,9 +91,9 @@ def test_required_messages_name_the_question():
     )
 
     assert not form.is_valid()
-    assert form.errors["nama"] == ["Nama ayah wajib diisi."]
-    assert form.errors["agama"] == ["Pilih agama."]
-    assert form.errors["nik"] == ["NIK ibu wajib diisi."]
+    assert form.errors["nama"] == ["Isian “Nama ayah” wajib diisi."]
+    assert form.errors["agama"] == ["Pilih salah satu jawaban untuk “Agama”."]
+    assert form.errors["nik"] == ["Isian “NIK ibu” wajib diisi."]
 
 
 def test_pattern_and_limits_are_applied_with_their_messages():
@@ -107,8 +107,8 @@ def test_pattern_and_limits_are_applied_with_their_messages():
 
     assert not form.is_valid()
     assert form.errors["rt"] == ["Tulis RT dengan 3 angka, seperti 004."]
-    assert form.errors["anak"] == ["Jumlah anak paling besar 20."]
-    assert form.errors["nama"] == ["Nama usaha paling sedikit 3 huruf."]
+    assert form.errors["anak"] == ["Isian “Jumlah anak” paling besar 20."]
+    assert form.errors["nama"] == ["Isian “Nama usaha” paling sedikit 3 huruf."]
     assert form_of(*definitions, data={"rt": "004", "anak": "2", "nama": "Warung"}).is_valid()
 
 
@@ -131,7 +131,7 @@ def test_a_question_shown_by_an_answer_on_the_same_page_is_required_only_then():
     assert hidden.is_valid()
     assert hidden.step_answers(definitions) == {"tempat": "Rumah sakit", "penolong": None}
     assert not shown.is_valid()
-    assert shown.errors["penolong"] == ["Penolong persalinan wajib diisi."]
+    assert shown.errors["penolong"] == ["Isian “Penolong persalinan” wajib diisi."]
     assert "Isi hanya bila Tempat lahir: Di rumah." in str(shown["penolong"].help_text)
 
 
