@@ -120,7 +120,9 @@ def test_a_missing_answer_is_named_in_indonesian_and_nothing_is_saved(cast):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Ada masalah" in html
-    assert "Pilih salah satu jawaban untuk pertanyaan ini." in html
+    # The message names its question, once, beside it and in the summary that links to it.
+    assert html.count("Pertanyaan 4 (Biaya/tarif): pilih salah satu jawaban.") == 2
+    assert "untuk pertanyaan ini" not in html
     assert 'href="#id_u4_0"' in html
     assert "Saran saya." in html  # what was typed is kept
     assert not Response.objects.exists()
@@ -135,7 +137,9 @@ def test_an_answer_outside_the_scale_or_an_unknown_profile_choice_is_refused(cas
     odd_profile = Client().post(_url(found), {**ANSWERS, "education": "phd"})
 
     assert out_of_scale.status_code == odd_profile.status_code == 200
-    assert "Pilih salah satu jawaban untuk pertanyaan ini." in out_of_scale.content.decode()
+    assert "Pertanyaan 2 (Sistem, mekanisme dan prosedur): pilih salah satu jawaban." in (
+        out_of_scale.content.decode()
+    )
     assert "Pilihan ini tidak dikenal. Pilih dari daftar." in odd_profile.content.decode()
     assert not Response.objects.exists()
 
