@@ -87,7 +87,7 @@ def field_name_words(label: str) -> str:
 def required_message(label: str, kind: str) -> str:
     """The message for a question left empty; it reads well for any label, a question too."""
     if kind in (FormField.Kind.CHOICE, FormField.Kind.VILLAGE):
-        return _("Pilih salah satu jawaban untuk “%(label)s”.") % {"label": label}
+        return _("%(name)s: pilih salah satu jawaban.") % {"name": field_name_words(label)}
     return _("Isian “%(label)s” wajib diisi.") % {"label": label}
 
 
@@ -111,7 +111,8 @@ def _messages(label: str, kind: str) -> dict[str, str]:
     return {
         "required": required_message(label, kind),
         "invalid": _invalid_message(label, kind),
-        "invalid_choice": _("Pilih salah satu jawaban yang tersedia untuk “%(label)s”.") % {"label": label},
+        "invalid_choice": _("%(name)s: pilih salah satu jawaban yang tersedia.")
+        % {"name": field_name_words(label)},
         "max_length": with_label(_("Isian “%(label)s” paling banyak %(limit_value)d huruf.")),
         "min_length": with_label(_("Isian “%(label)s” paling sedikit %(limit_value)d huruf.")),
         "max_value": with_label(_("Isian “%(label)s” paling besar %(limit_value)s.")),

@@ -95,7 +95,7 @@ def test_required_messages_name_the_question():
 
     assert not form.is_valid()
     assert form.errors["nama"] == ["Isian “Nama ayah” wajib diisi."]
-    assert form.errors["agama"] == ["Pilih salah satu jawaban untuk “Agama”."]
+    assert form.errors["agama"] == ["Agama: pilih salah satu jawaban."]
     assert form.errors["nik"] == ["Isian “NIK ibu” wajib diisi."]
 
 
@@ -170,7 +170,7 @@ def test_a_required_question_style_label_reads_as_a_sentence():
 
     assert not form.is_valid()
     assert form.errors["anak_ke"] == ["Isian “Anak ke berapa dari ibu ini?” wajib diisi."]
-    assert form.errors["tempat"] == ["Pilih salah satu jawaban untuk “Di mana anak lahir?”."]
+    assert form.errors["tempat"] == ["“Di mana anak lahir?”: pilih salah satu jawaban."]
 
 
 def test_the_messages_are_in_english_for_english_readers():

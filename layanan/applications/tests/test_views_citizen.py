@@ -366,7 +366,7 @@ def test_an_empty_step_is_refused_with_plain_messages_and_nothing_is_saved(cast:
     html = response.content.decode()
     assert "Ada masalah" in html
     assert "Isian “NIK pemohon” wajib diisi." in html
-    assert "Pilih salah satu jawaban untuk “Jenis kelamin”." in html
+    assert "Jenis kelamin: pilih salah satu jawaban." in html
     assert 'href="#id_jenis_kelamin_0"' in html
     assert fresh(application).answers == {}
 

@@ -316,7 +316,7 @@ def test_the_error_summary_names_the_question_of_each_error_and_links_to_it(cast
     assert nik_line.startswith("NIK ibu: ")
     assert lines["#id_nama_ibu"] == "Isian “Nama lengkap ibu” wajib diisi."  # named once, not twice
     assert lines["#id_perkawinan_orang_tua_0"] == (
-        "Pilih salah satu jawaban untuk “Apakah perkawinan orang tua sudah tercatat?”."
+        "“Apakah perkawinan orang tua sudah tercatat?”: pilih salah satu jawaban."
     )
     assert fresh(application).answers == {}
 
