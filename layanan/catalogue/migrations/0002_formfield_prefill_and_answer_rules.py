@@ -2,6 +2,65 @@
 
 from django.db import migrations, models
 
+# What data/catalogue.json marks, so a catalogue seeded before these options existed gets them
+# too (seed_catalogue without --update leaves existing services alone).
+PAST_ONLY = {
+    "tanggal_lahir",
+    "tanggal_lahir_anak",
+    "tanggal_meninggal",
+    "tanggal_hilang",
+    "tinggal_sejak",
+    "mulai_usaha",
+}
+LETTERS_ONLY = {
+    "nama",
+    "nama_almarhum",
+    "nama_anak",
+    "nama_ayah",
+    "nama_ibu",
+    "nama_kepala",
+    "nama_pasangan",
+    "nama_penolong",
+    "nama_saksi",
+    "nama_saksi_1",
+    "nama_saksi_2",
+    "tempat_lahir",
+    "daerah_tujuan",
+}
+SELF_SERVICES = [
+    "ktp-el-baru",
+    "ktp-el-hilang-rusak",
+    "ktp-el-perubahan-data",
+    "pindah-skpwni",
+    "surat-keterangan-domisili",
+    "sktm",
+    "surat-keterangan-usaha",
+    "pengantar-skck",
+    "surat-keterangan-belum-menikah",
+    "pengantar-nikah",
+    "surat-keterangan-penghasilan",
+]
+# (field name, kind, prefill) of the applicant's own fields in those services.
+SELF_FIELDS = [
+    ("nik", "nik", "nik"),
+    ("nama", "text", "name"),
+    ("tanggal_lahir", "date", "birth_date"),
+    ("jenis_kelamin", "choice", "sex"),
+    ("nomor_kk", "kk", "kk"),
+    ("desa", "village", "village"),
+]
+
+
+def mark_seeded_fields(apps, schema_editor):
+    """Set the options on the seeded services' fields; safe to run twice."""
+    FormField = apps.get_model("catalogue", "FormField")
+    FormField.objects.filter(kind="date", name__in=PAST_ONLY).update(past_only=True)
+    FormField.objects.filter(kind="text", name__in=LETTERS_ONLY).update(letters_only=True)
+    for name, kind, prefill in SELF_FIELDS:
+        FormField.objects.filter(service__slug__in=SELF_SERVICES, name=name, kind=kind, prefill="").update(
+            prefill=prefill
+        )
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -47,4 +106,5 @@ class Migration(migrations.Migration):
                 verbose_name="isi dari akun pemohon",
             ),
         ),
+        migrations.RunPython(mark_seeded_fields, migrations.RunPython.noop),
     ]

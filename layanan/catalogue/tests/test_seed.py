@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -237,3 +238,27 @@ def test_seeding_stores_the_field_options(world):
     assert birth.prefill == FormField.Prefill.BIRTH_DATE
     assert child.letters_only
     assert child.prefill == ""
+
+
+def test_a_catalogue_seeded_before_the_options_gets_the_same_ones_from_the_migration(world):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "layanan.catalogue.migrations.0002_formfield_prefill_and_answer_rules"
+    )
+    seed()
+    options = ("prefill", "past_only", "letters_only")
+    seeded = {
+        (f["service__slug"], f["name"]): f
+        for f in FormField.objects.values("service__slug", "name", *options)
+    }
+    FormField.objects.update(prefill="", past_only=False, letters_only=False)
+
+    migration.mark_seeded_fields(apps, None)
+    migration.mark_seeded_fields(apps, None)  # safe to run twice
+
+    migrated = {
+        (f["service__slug"], f["name"]): f
+        for f in FormField.objects.values("service__slug", "name", *options)
+    }
+    assert migrated == seeded
