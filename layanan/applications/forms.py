@@ -112,7 +112,7 @@ def _messages(label: str, kind: str) -> dict[str, str]:
         "required": required_message(label, kind),
         "invalid": _invalid_message(label, kind),
         "invalid_choice": _("%(name)s: pilih salah satu jawaban yang tersedia.")
-        % {"name": field_name_words(label)},
+        % {"name": field_name_words(named)},  # Django fills %(value)s in: keep a % of the label
         "max_length": with_label(_("Isian “%(label)s” paling banyak %(limit_value)d huruf.")),
         "min_length": with_label(_("Isian “%(label)s” paling sedikit %(limit_value)d huruf.")),
         "max_value": with_label(_("Isian “%(label)s” paling besar %(limit_value)s.")),

@@ -354,3 +354,12 @@ def test_a_prefilled_value_starts_the_field_until_an_answer_is_saved():
     assert first_visit["nama_ibu"].value() is None
     assert after_saving["nama"].value() == "Siti A."
     assert "Sudah diisi" not in str(after_saving["nama"].help_text)
+
+
+def test_an_answer_not_offered_is_refused_naming_the_question_even_with_a_percent_sign():
+    form = form_of(
+        field("bagi", label="Bagi hasil (%)", kind="choice", choices="10\n20"), data={"bagi": "99"}
+    )
+
+    assert not form.is_valid()
+    assert form.errors["bagi"] == ["Bagi hasil (%): pilih salah satu jawaban yang tersedia."]
