@@ -16,17 +16,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from layanan.applications.forms import field_is_shown, shown_when_of
-from layanan.applications.models import Application
+from layanan.applications.models import Application, RequirementCheck
+from layanan.catalogue.form_pages import FormPages, FormStep, field_is_shown, form_pages
 from layanan.catalogue.models import FormField, Requirement
 from layanan.regions.models import Region
 
-
-@dataclass
-class Step:
-    number: int
-    title: str
-    definitions: list[FormField]
+Step = FormStep
 
 
 @dataclass
@@ -42,30 +37,20 @@ class Flow:
     def of(cls, application: Application) -> Flow:
         service = application.service
         definitions = list(service.fields.all())
-        answers = application.answers
-        by_step: dict[int, list[FormField]] = {}
-        for definition in definitions:
-            by_step.setdefault(definition.step, []).append(definition)
-        steps = []
-        own_names: dict[int, set[str]] = {n: {d.name for d in ds} for n, ds in by_step.items()}
-        for number in sorted(by_step):
-            group = by_step[number]
-            shown = [
-                d
-                for d in group
-                if field_is_shown(d, answers) or _controlled_on_same_page(d, own_names[number])
-            ]
-            if shown:
-                title = next((d.step_title for d in group if d.step_title), "") or _("Isian")
-                steps.append(Step(number=number, title=title, definitions=group))
-        requirements = [r for r in service.requirements.all() if r.kind != Requirement.Kind.FIELD]
+        pages = form_pages(
+            fields=definitions, requirements=service.requirements.all(), answers=application.answers
+        )
         return cls(
-            application=application, steps=steps, requirements=requirements, all_definitions=definitions
+            application=application,
+            steps=pages.steps,
+            requirements=pages.requirements,
+            all_definitions=definitions,
         )
 
     @property
     def total(self) -> int:
-        return len(self.steps) + (1 if self.requirements else 0)
+        """The number of pages, counted as the service page counts them (``catalogue.form_pages``)."""
+        return FormPages(steps=self.steps, requirements=self.requirements).total
 
     def step(self, number: int) -> Step | None:
         return next((s for s in self.steps if s.number == number), None)
@@ -93,13 +78,41 @@ class Flow:
         earlier = [s for s in self.steps if s.number < number]
         return self.step_url(earlier[-1].number) if earlier else None
 
+    def step_is_complete(self, step: Step) -> bool:
+        """Every required question of ``step`` that applies has an answer."""
+        answers = self.application.answers
+        return all(
+            answers.get(d.name) not in (None, "")
+            for d in step.definitions
+            if d.required and field_is_shown(d, answers)
+        )
+
+    def resume_url(self) -> str:
+        """Where a person who left the form continues: the first step not yet complete.
+
+        A step counts as done once it was saved (``current_step`` moved past it)
+        with every required answer; a step of optional questions the person never
+        reached is not skipped. With every step done: the requirements while one
+        is still missing, else the review.
+        """
+        reached = self.application.current_step
+        for current in self.steps:
+            if current.number >= reached or not self.step_is_complete(current):
+                return self.step_url(current.number)
+        if self.requirements and self._requirement_missing():
+            return reverse("applications:requirements", args=[self.application.public_id])
+        return reverse("applications:review", args=[self.application.public_id])
+
+    def _requirement_missing(self) -> bool:
+        provided = {
+            check.requirement_id
+            for check in self.application.checks.all()
+            if check.provision != RequirementCheck.Provision.MISSING
+        }
+        return any(r.required and r.pk not in provided for r in self.requirements)
+
     def step_of_field(self, name: str) -> int | None:
         return next((d.step for d in self.all_definitions if d.name == name), None)
-
-
-def _controlled_on_same_page(definition: FormField, names_on_page: set[str]) -> bool:
-    condition = shown_when_of(definition)
-    return condition is not None and condition[0] in names_on_page
 
 
 def answer_display(definition: FormField, value: Any) -> str:

@@ -37,6 +37,7 @@ from layanan.applications.flow import Flow, answer_display
 from layanan.applications.forms import (
     OperatorStartForm,
     StepForm,
+    account_prefill,
     field_is_shown,
 )
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
@@ -174,7 +175,10 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
     from_review = request.GET.get("dari") == FROM_REVIEW
     answers = application.answers
     form = StepForm(
-        request.POST if request.method == "POST" else None, definitions=current.definitions, answers=answers
+        request.POST if request.method == "POST" else None,
+        definitions=current.definitions,
+        answers=answers,
+        prefill=account_prefill(current.definitions, application.applicant),
     )
     if request.method == "POST":
         later = "simpan" in request.POST
@@ -489,7 +493,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "revisions": revisions,
         "can_resubmit": application.status == Status.REVISION and not revisions,
         "can_continue": application.status == Status.DRAFT and "edit" in allowed,
-        "continue_url": flow.first_url(),
+        "continue_url": flow.resume_url(),
         "can_withdraw": "withdraw" in allowed,
         "submit_key": uuid.uuid4(),
         "document": _valid_document(application),

@@ -162,6 +162,17 @@ class FormField(Translatable, models.Model):
         PHONE = "phone", _("Nomor HP")
         VILLAGE = "village", _("Desa/kelurahan")
 
+    class Prefill(models.TextChoices):
+        """What of the applicant's own account fills the field in before they type (see ``prefill``)."""
+
+        NONE = "", _("Tidak diisi dari akun")
+        NIK = "nik", _("NIK pemohon")
+        KK = "kk", _("Nomor KK pemohon")
+        NAME = "name", _("Nama lengkap pemohon")
+        BIRTH_DATE = "birth_date", _("Tanggal lahir pemohon")
+        SEX = "sex", _("Jenis kelamin pemohon")
+        VILLAGE = "village", _("Desa/kelurahan domisili pemohon")
+
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="fields")
     step = models.PositiveSmallIntegerField(_("langkah"), default=1)
     step_title = models.CharField(_("judul langkah"), max_length=120, blank=True, default="")
@@ -184,6 +195,27 @@ class FormField(Translatable, models.Model):
         blank=True,
         default="",
         help_text=_("Kosong: selalu tampil. Atau nama_field=nilai, misalnya lahir_di=rumah."),
+    )
+    prefill = models.CharField(
+        _("isi dari akun pemohon"),
+        max_length=12,
+        choices=Prefill.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Hanya untuk isian tentang pemohon sendiri, jangan untuk anak, orang tua atau saksi. "
+            "Pemohon tetap dapat mengubahnya."
+        ),
+    )
+    past_only = models.BooleanField(
+        _("hanya tanggal yang sudah lewat"),
+        default=False,
+        help_text=_("Untuk tanggal lahir dan kejadian yang sudah terjadi: tanggal setelah hari ini ditolak."),
+    )
+    letters_only = models.BooleanField(
+        _("hanya huruf (nama orang atau tempat)"),
+        default=False,
+        help_text=_("Huruf Latin (boleh beraksen), spasi, titik, koma, tanda hubung dan apostrof."),
     )
 
     TRANSLATED = ("step_title", "label", "help_text", "pattern_message")

@@ -64,6 +64,9 @@ FIELD_KEYS = frozenset(
         "min_value",
         "max_value",
         "shown_when",
+        "prefill",
+        "past_only",
+        "letters_only",
     }
 )
 REQUIREMENT_KEYS = frozenset({"code", "name", "description", "kind", "required", "field_name"})

@@ -11,7 +11,18 @@ Form-field conventions the application pages rely on:
 - ``shown_when``: empty (always shown) or ``name=value``: the field is shown
   only when the field ``name`` of the same service has the answer ``value``;
   when ``name`` is a choice field, ``value`` must be one of its lines;
-- ``pattern``: a Python regular expression the whole answer must match.
+- ``pattern``: a Python regular expression the whole answer must match;
+- ``prefill``: which value of the applicant's own account fills the field in
+  before they type (their NIK, KK, name, birth date, sex or home desa). Only
+  for a field about the applicant themself, never one about a child, a parent
+  or a witness; the kind must fit the value (:data:`PREFILL_KINDS`);
+- ``past_only``: a date that has already happened (a birth, a death, a loss):
+  a date after today is refused. Every date is refused before
+  :data:`~layanan.core.forms.EARLIEST_DATE`;
+- ``letters_only``: a name of a person or a place, in letters the letterhead
+  font prints (Latin letters with or without accents, spaces, ``'``, ``.``,
+  ``-`` and ``,``). Any other text answer is refused only for emoji, control
+  characters and other signs the letter cannot print.
 """
 
 from __future__ import annotations
@@ -23,6 +34,16 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from layanan.catalogue.models import FormField, Requirement, Service
+
+# The kind of field each account value may fill in.
+PREFILL_KINDS: dict[str, str] = {
+    FormField.Prefill.NIK: FormField.Kind.NIK,
+    FormField.Prefill.KK: FormField.Kind.KK,
+    FormField.Prefill.NAME: FormField.Kind.TEXT,
+    FormField.Prefill.BIRTH_DATE: FormField.Kind.DATE,
+    FormField.Prefill.SEX: FormField.Kind.CHOICE,
+    FormField.Prefill.VILLAGE: FormField.Kind.VILLAGE,
+}
 
 _SHOWN_WHEN = re.compile(r"^\s*(?P<name>[-a-zA-Z0-9_]+)\s*=\s*(?P<value>\S(?:.*\S)?)\s*$")
 
@@ -38,6 +59,9 @@ class FieldSpec:
     shown_when: str = ""
     min_value: int | None = None
     max_value: int | None = None
+    prefill: str = ""
+    past_only: bool = False
+    letters_only: bool = False
 
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
@@ -93,6 +117,7 @@ def field_errors(field: FieldSpec) -> dict[str, list[str]]:
         errors.setdefault("max_value", []).append(
             _("Nilai maksimum harus sama atau lebih besar dari minimum.")
         )
+    errors.update(_option_errors(field))
     try:
         condition = shown_when_parse(field.shown_when)
     except ValueError:
@@ -104,6 +129,25 @@ def field_errors(field: FieldSpec) -> dict[str, list[str]]:
             errors.setdefault("shown_when", []).append(
                 _("Sebuah isian tidak bisa bergantung pada dirinya sendiri.")
             )
+    return errors
+
+
+def _option_errors(field: FieldSpec) -> dict[str, list[str]]:
+    """``prefill``, ``past_only`` and ``letters_only`` only on the kinds they fit."""
+    errors: dict[str, list[str]] = {}
+    if field.prefill:
+        kind = PREFILL_KINDS.get(field.prefill)
+        if kind is None:
+            errors["prefill"] = [_("Pilihan isi dari akun ini tidak dikenal.")]
+        elif kind != field.kind:
+            errors["prefill"] = [
+                _("Isi dari akun ini hanya untuk isian berjenis %(kind)s.")
+                % {"kind": FormField.Kind(kind).label}
+            ]
+    if field.past_only and field.kind != FormField.Kind.DATE:
+        errors["past_only"] = [_("Hanya tanggal yang sudah lewat berlaku untuk isian berjenis tanggal.")]
+    if field.letters_only and field.kind != FormField.Kind.TEXT:
+        errors["letters_only"] = [_("Hanya huruf berlaku untuk isian berjenis teks pendek.")]
     return errors
 
 
@@ -179,6 +223,9 @@ def spec_of(values: Mapping[str, object]) -> FieldSpec:
         value = values.get(key)
         return value if isinstance(value, str) else ""
 
+    def flag(key: str) -> bool:
+        return values.get(key) is True
+
     def number(key: str) -> int | None:
         value = values.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -191,4 +238,7 @@ def spec_of(values: Mapping[str, object]) -> FieldSpec:
         shown_when=text("shown_when"),
         min_value=number("min_value"),
         max_value=number("max_value"),
+        prefill=text("prefill"),
+        past_only=flag("past_only"),
+        letters_only=flag("letters_only"),
     )

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from layanan.catalogue import selectors
+from layanan.catalogue.form_pages import service_form_pages
 from layanan.catalogue.models import Service
 from layanan.catalogue.standards import COMPONENTS, Group
 
@@ -42,16 +43,13 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     service = selectors.service_get(slug)
     if service is None:
         raise Http404
-    steps: dict[int, str] = {}
-    for field in service.fields.all():
-        steps.setdefault(field.step, field.step_title)
     return render(
         request,
         "catalogue/detail.html",
         {
             "service": service,
             "requirements": list(service.requirements.all()),
-            "steps": [title for _, title in sorted(steps.items()) if title],
+            "steps": service_form_pages(service).titles(),  # counted as the form counts its pages
             "delivery": _components(service, Group.DELIVERY),
             "management": _components(service, Group.MANAGEMENT),
         },

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
@@ -39,15 +40,16 @@ class QuestionnaireForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for unsur in UNSUR:
+            # The label names the question by number and topic, so each message (and the error
+            # summary) says which one; the page shows the question itself as the legend.
+            named = gettext("Pertanyaan %(number)s (%(name)s)") % {"number": unsur.number, "name": unsur.name}
+            message = gettext("%(question)s: pilih salah satu jawaban.") % {"question": named}
             self.fields[unsur.field] = forms.TypedChoiceField(
-                label=unsur.question,
+                label=named,
                 choices=[(str(value), answer) for value, answer in enumerate(unsur.answers, start=1)],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={
-                    "required": _("Pilih salah satu jawaban untuk pertanyaan ini."),
-                    "invalid_choice": _("Pilih salah satu jawaban untuk pertanyaan ini."),
-                },
+                error_messages={"required": message, "invalid_choice": message},
             )
         for name in PROFILE_FIELDS:
             field = self.fields[name]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
 from django import forms
+from django.utils import timezone, translation
 
-from layanan.applications.forms import StepForm, field_is_shown, make_field
+from layanan.accounts.models import User
+from layanan.applications.forms import StepForm, account_prefill, field_is_shown, make_field
 from layanan.catalogue.models import FormField
 from layanan.testing import World
 
@@ -66,7 +69,7 @@ def test_a_date_that_is_not_one_gets_an_example():
     form = form_of(field("lahir", kind="date", label="Tanggal lahir"), data={"lahir": "kemarin"})
 
     assert not form.is_valid()
-    assert form.errors["lahir"] == ["Tanggal tidak dikenali. Tulis seperti 17/08/1990."]
+    assert form.errors["lahir"] == ["Tanggal lahir: tanggal tidak dikenali. Tulis seperti 17/08/1990."]
 
 
 def test_nik_and_kk_use_the_identity_checks():
@@ -77,7 +80,7 @@ def test_nik_and_kk_use_the_identity_checks():
 
     assert not wrong.is_valid()
     assert wrong.errors["nik"]
-    assert wrong.errors["kk"] == ["Nomor KK wajib diisi."]
+    assert wrong.errors["kk"] == ["Isian “Nomor KK” wajib diisi."]
     assert right.is_valid(), right.errors
     assert right.cleaned_data["nik"] == NIK
 
@@ -91,9 +94,9 @@ def test_required_messages_name_the_question():
     )
 
     assert not form.is_valid()
-    assert form.errors["nama"] == ["Nama ayah wajib diisi."]
-    assert form.errors["agama"] == ["Pilih agama."]
-    assert form.errors["nik"] == ["NIK ibu wajib diisi."]
+    assert form.errors["nama"] == ["Isian “Nama ayah” wajib diisi."]
+    assert form.errors["agama"] == ["Agama: pilih salah satu jawaban."]
+    assert form.errors["nik"] == ["Isian “NIK ibu” wajib diisi."]
 
 
 def test_pattern_and_limits_are_applied_with_their_messages():
@@ -107,8 +110,8 @@ def test_pattern_and_limits_are_applied_with_their_messages():
 
     assert not form.is_valid()
     assert form.errors["rt"] == ["Tulis RT dengan 3 angka, seperti 004."]
-    assert form.errors["anak"] == ["Jumlah anak paling besar 20."]
-    assert form.errors["nama"] == ["Nama usaha paling sedikit 3 huruf."]
+    assert form.errors["anak"] == ["Isian “Jumlah anak” paling besar 20."]
+    assert form.errors["nama"] == ["Isian “Nama usaha” paling sedikit 3 huruf."]
     assert form_of(*definitions, data={"rt": "004", "anak": "2", "nama": "Warung"}).is_valid()
 
 
@@ -131,7 +134,7 @@ def test_a_question_shown_by_an_answer_on_the_same_page_is_required_only_then():
     assert hidden.is_valid()
     assert hidden.step_answers(definitions) == {"tempat": "Rumah sakit", "penolong": None}
     assert not shown.is_valid()
-    assert shown.errors["penolong"] == ["Penolong persalinan wajib diisi."]
+    assert shown.errors["penolong"] == ["Isian “Penolong persalinan” wajib diisi."]
     assert "Isi hanya bila Tempat lahir: Di rumah." in str(shown["penolong"].help_text)
 
 
@@ -153,3 +156,210 @@ def test_saved_answers_fill_the_form_again():
     form = form_of(field("nama", label="Nama"), answers={"nama": "Siti Aminah"})
 
     assert 'value="Siti Aminah"' in str(form["nama"])
+
+
+# --- messages that read well for any label ------------------------------------------------------
+
+
+def test_a_required_question_style_label_reads_as_a_sentence():
+    form = form_of(
+        field("anak_ke", label="Anak ke berapa dari ibu ini?", kind="number"),
+        field("tempat", label="Di mana anak lahir?", kind="choice", choices="Di rumah\nRumah sakit"),
+        data={},
+    )
+
+    assert not form.is_valid()
+    assert form.errors["anak_ke"] == ["Isian “Anak ke berapa dari ibu ini?” wajib diisi."]
+    assert form.errors["tempat"] == ["“Di mana anak lahir?”: pilih salah satu jawaban."]
+
+
+def test_the_messages_are_in_english_for_english_readers():
+    with translation.override("en"):
+        form = form_of(
+            field("anak_ke", label="Anak ke berapa dari ibu ini?", kind="number"),
+            field("nama_anak", label="Nama anak", letters_only=True),
+            data={"nama_anak": "Budi 🙏"},
+        )
+        assert not form.is_valid()
+
+    assert form.errors["anak_ke"] == ["“Anak ke berapa dari ibu ini?” must be filled in."]
+    assert form.errors["nama_anak"] == [
+        "Nama anak: use letters only; emoji and symbols cannot be printed on the letter."
+    ]
+
+
+# --- names, places and free text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["😀😀 Budi 🙏", "Budi 2", "Budi <b>", "Siti_Aminah", "...", "Сергей", "王小明"],
+)
+def test_a_name_in_anything_but_printable_letters_is_refused_naming_the_field(typed: str):
+    form = form_of(field("nama_anak", label="Nama anak", letters_only=True), data={"nama_anak": typed})
+
+    assert not form.is_valid()
+    assert form.errors["nama_anak"] == [
+        "Nama anak: gunakan huruf saja; emoji dan simbol tidak dapat dicetak di surat."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Siti Nur'aini", "Siti Nur'aini"),
+        ("  I Gede   A. Putra, S.Pd. ", "I Gede A. Putra, S.Pd."),
+        ("José Ramos-Horta", "José Ramos-Horta"),
+        ("Jose\u0301 Ramos", "José Ramos"),  # a combining accent is composed
+        (
+            "Ma\u200bruf\u00a0Amin",
+            "Maruf Amin",
+        ),  # an invisible character is dropped, a hard space is one space
+        ("Muara\tSungkai", "Muara Sungkai"),
+    ],
+)
+def test_a_name_in_latin_letters_is_kept_with_its_whitespace_normalised(typed: str, kept: str):
+    form = form_of(field("nama", label="Nama lengkap", letters_only=True), data={"nama": typed})
+
+    assert form.is_valid(), form.errors
+    assert form.step_answers(form.definitions) == {"nama": kept}
+
+
+def test_other_text_may_hold_digits_and_signs_but_no_emoji():
+    definitions = (
+        field("alamat", label="Alamat", kind="textarea"),
+        field("usaha", label="Nama usaha"),
+    )
+
+    fine = form_of(
+        *definitions,
+        data={
+            "alamat": "Jl. Soekarno\u2013Hatta No. 12,  RT 003/RW 001\r\n\r\n\r\nDusun II",
+            "usaha": "Toko 99 & Rp5.000",
+        },
+    )
+    emoji = form_of(*definitions, data={"alamat": "Jl. Mawar 🌹 No. 1", "usaha": "Warung ☕"})
+
+    assert fine.is_valid(), fine.errors
+    assert fine.step_answers(fine.definitions) == {
+        "alamat": "Jl. Soekarno\u2013Hatta No. 12, RT 003/RW 001\n\nDusun II",
+        "usaha": "Toko 99 & Rp5.000",
+    }
+    assert not emoji.is_valid()
+    assert emoji.errors["alamat"] == [
+        "Alamat: emoji dan tanda khusus tidak dapat dicetak di surat. Hapus 🌹."
+    ]
+    assert emoji.errors["usaha"] == [
+        "Nama usaha: emoji dan tanda khusus tidak dapat dicetak di surat. Hapus ☕."
+    ]
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def test_a_past_only_date_after_today_is_refused_and_today_is_accepted():
+    today = timezone.localdate()
+    birth = field("tanggal_lahir", label="Tanggal lahir", kind="date", past_only=True)
+
+    future = form_of(birth, data={"tanggal_lahir": "17/08/2030"})
+    tomorrow = form_of(birth, data={"tanggal_lahir": (today + timedelta(days=1)).isoformat()})
+    on_the_day = form_of(birth, data={"tanggal_lahir": today.isoformat()})
+
+    message = "Tanggal lahir: tanggal ini belum terjadi. Tulis tanggal hari ini atau sebelumnya."
+    assert future.errors["tanggal_lahir"] == [message]
+    assert tomorrow.errors["tanggal_lahir"] == [message]
+    assert on_the_day.is_valid(), on_the_day.errors
+    assert f'max="{today.isoformat()}"' in str(on_the_day["tanggal_lahir"])
+
+
+def test_a_date_of_a_plan_may_be_in_the_future_but_no_date_is_before_1900():
+    wedding = field("tanggal_nikah", label="Rencana tanggal akad nikah", kind="date")
+    lost = field("tanggal_hilang", label="Kira-kira kapan hilangnya?", kind="date", past_only=True)
+
+    planned = form_of(wedding, data={"tanggal_nikah": "01/02/2030"})
+    typo = form_of(wedding, lost, data={"tanggal_nikah": "01/02/1030", "tanggal_hilang": "1899-12-31"})
+
+    assert planned.is_valid(), planned.errors
+    assert 'min="1900-01-01"' in str(planned["tanggal_nikah"])
+    assert "max=" not in str(planned["tanggal_nikah"])
+    assert typo.errors["tanggal_nikah"] == [
+        "Rencana tanggal akad nikah: tanggal sebelum tahun 1900 tidak dapat diterima. Periksa tahunnya."
+    ]
+    assert typo.errors["tanggal_hilang"] == [
+        "“Kira-kira kapan hilangnya?”: tanggal sebelum tahun 1900 tidak dapat diterima. Periksa tahunnya."
+    ]
+
+
+# --- prefill from the applicant's account ---------------------------------------------------------
+
+
+def account(**values: Any) -> User:
+    """An unsaved account with what registration records."""
+    return User(phone="+6281200000001", full_name="Siti Aminah", **values)
+
+
+def prefill_fields() -> list[FormField]:
+    return [
+        field("nik", kind="nik", label="NIK", prefill="nik"),
+        field("nama", label="Nama lengkap", prefill="name"),
+        field("tanggal_lahir", kind="date", label="Tanggal lahir", prefill="birth_date"),
+        field(
+            "jenis_kelamin",
+            kind="choice",
+            label="Jenis kelamin",
+            choices="Laki-laki\nPerempuan",
+            prefill="sex",
+        ),
+        field("nomor_kk", kind="kk", label="Nomor KK", prefill="kk"),
+        field("nama_ibu", label="Nama ibu"),
+        field("nik_ibu", kind="nik", label="NIK ibu"),
+        field("tanggal_lahir_anak", kind="date", label="Tanggal lahir anak"),
+    ]
+
+
+def test_only_fields_marked_for_it_get_the_applicants_own_values():
+    applicant = account(nik=NIK, kk="1803021506200003", birth_date=date(1990, 6, 5), sex="P")
+
+    values = account_prefill(prefill_fields(), applicant)
+
+    assert values == {
+        "nik": NIK,
+        "nama": "Siti Aminah",
+        "tanggal_lahir": "1990-06-05",
+        "jenis_kelamin": "Perempuan",
+        "nomor_kk": "1803021506200003",
+    }
+
+
+def test_an_account_value_that_does_not_fit_the_field_is_left_out():
+    applicant = account(sex="L")
+    only_women = field(
+        "jenis_kelamin", kind="choice", label="Jenis kelamin", choices="Perempuan", prefill="sex"
+    )
+    wrong_kind = field("nama", kind="textarea", label="Nama", prefill="name")
+
+    assert account_prefill([only_women, wrong_kind], applicant) == {}
+
+
+def test_a_prefilled_value_starts_the_field_until_an_answer_is_saved():
+    definitions = [field("nama", label="Nama lengkap", prefill="name"), field("nama_ibu", label="Nama ibu")]
+
+    first_visit = StepForm(None, definitions=definitions, answers={}, prefill={"nama": "Siti Aminah"})
+    after_saving = StepForm(
+        None, definitions=definitions, answers={"nama": "Siti A."}, prefill={"nama": "Siti Aminah"}
+    )
+
+    assert first_visit["nama"].value() == "Siti Aminah"
+    assert "Sudah diisi dari data akun pemohon" in str(first_visit["nama"].help_text)
+    assert first_visit["nama_ibu"].value() is None
+    assert after_saving["nama"].value() == "Siti A."
+    assert "Sudah diisi" not in str(after_saving["nama"].help_text)
+
+
+def test_an_answer_not_offered_is_refused_naming_the_question_even_with_a_percent_sign():
+    form = form_of(
+        field("bagi", label="Bagi hasil (%)", kind="choice", choices="10\n20"), data={"bagi": "99"}
+    )
+
+    assert not form.is_valid()
+    assert form.errors["bagi"] == ["Bagi hasil (%): pilih salah satu jawaban yang tersedia."]

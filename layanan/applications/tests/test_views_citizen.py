@@ -365,8 +365,8 @@ def test_an_empty_step_is_refused_with_plain_messages_and_nothing_is_saved(cast:
     assert response.status_code == 200
     html = response.content.decode()
     assert "Ada masalah" in html
-    assert "NIK pemohon wajib diisi." in html
-    assert "Pilih jenis kelamin." in html
+    assert "Isian “NIK pemohon” wajib diisi." in html
+    assert "Jenis kelamin: pilih salah satu jawaban." in html
     assert 'href="#id_jenis_kelamin_0"' in html
     assert fresh(application).answers == {}
 
@@ -397,7 +397,7 @@ def test_a_question_hidden_by_its_condition_is_not_required(cast: Cast):
 
     shown = client.post(step2, {**step2_answers(cast), "alasan": "Lainnya", "alasan_lain": "", "lanjut": ""})
     assert shown.status_code == 200
-    assert "Alasan lain wajib diisi." in shown.content.decode()
+    assert "Isian “Alasan lain” wajib diisi." in shown.content.decode()
     assert fresh(application).answers["alasan"] == "Baru 17 tahun"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -163,3 +164,101 @@ def test_the_file_is_refused_for_an_unknown_key_so_typos_do_not_pass_silently():
     data["services"][0]["sla_hari"] = 3
     with pytest.raises(CatalogueFileError, match="sla_hari"):
         catalogue_parse(data)
+
+
+# Fields about the applicant themself, the only ones that may start from the account.
+APPLICANT_FIELDS = {"nik", "nama", "tanggal_lahir", "jenis_kelamin", "nomor_kk", "desa"}
+
+
+def test_birth_and_other_past_dates_are_past_only_and_a_planned_date_is_not():
+    fields = [field for entry in catalogue_parse(file_data()) for field in entry.fields]
+    dates = {field["name"]: bool(field.get("past_only")) for field in fields if field["kind"] == "date"}
+
+    assert {name for name in dates if name.startswith("tanggal_lahir")} == {
+        "tanggal_lahir",
+        "tanggal_lahir_anak",
+    }
+    past = {
+        "tanggal_lahir",
+        "tanggal_lahir_anak",
+        "tanggal_meninggal",
+        "tanggal_hilang",
+        "tinggal_sejak",
+        "mulai_usaha",
+    }
+    assert all(dates[name] for name in past)
+    assert dates["tanggal_nikah"] is False  # a wedding is planned ahead
+
+
+def test_names_of_people_and_birthplaces_take_letters_only():
+    fields = [field for entry in catalogue_parse(file_data()) for field in entry.fields]
+    names = [
+        f for f in fields if f["name"] == "nama" or (f["name"].startswith("nama_") and f["kind"] == "text")
+    ]
+    people = [f for f in names if f["name"] not in {"nama_tempat", "nama_usaha"}]
+
+    assert people
+    assert all(f.get("letters_only") for f in people)
+    assert all(f.get("letters_only") for f in fields if f["name"] == "tempat_lahir" and f["kind"] == "text")
+    assert not any(
+        f.get("letters_only") for f in fields if f["name"] in {"nama_tempat", "nama_usaha", "alamat"}
+    )
+
+
+def test_only_the_applicants_own_fields_start_from_the_account_never_a_child_or_parent():
+    entries = {entry.slug: entry for entry in catalogue_parse(file_data())}
+    prefilled = {
+        (slug, field["name"]): field["prefill"]
+        for slug, entry in entries.items()
+        for field in entry.fields
+        if field.get("prefill")
+    }
+
+    assert {name for _slug, name in prefilled} <= APPLICANT_FIELDS
+    for about_others in ("akta-kelahiran", "surat-keterangan-kelahiran", "kia", "akta-kematian", "kk-baru"):
+        assert not any(slug == about_others for slug, _name in prefilled), about_others
+    assert prefilled[("surat-keterangan-domisili", "nik")] == "nik"
+    assert prefilled[("surat-keterangan-domisili", "desa")] == "village"
+    assert prefilled[("pengantar-nikah", "jenis_kelamin")] == "sex"
+
+
+def test_the_file_is_refused_when_an_option_does_not_fit_the_kind_of_field():
+    data = file_data()
+    data["services"][0]["steps"][0]["fields"][0] = {"use": "nik", "prefill": "name"}
+    with pytest.raises(CatalogueFileError, match=r"ktp-el-baru.*prefill"):
+        catalogue_parse(data)
+
+
+def test_seeding_stores_the_field_options(world):
+    seed()
+
+    birth = FormField.objects.get(service__slug="surat-keterangan-domisili", name="tanggal_lahir")
+    child = FormField.objects.get(service__slug="akta-kelahiran", name="nama_anak")
+    assert birth.past_only
+    assert birth.prefill == FormField.Prefill.BIRTH_DATE
+    assert child.letters_only
+    assert child.prefill == ""
+
+
+def test_a_catalogue_seeded_before_the_options_gets_the_same_ones_from_the_migration(world):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "layanan.catalogue.migrations.0002_formfield_prefill_and_answer_rules"
+    )
+    seed()
+    options = ("prefill", "past_only", "letters_only")
+    seeded = {
+        (f["service__slug"], f["name"]): f
+        for f in FormField.objects.values("service__slug", "name", *options)
+    }
+    FormField.objects.update(prefill="", past_only=False, letters_only=False)
+
+    migration.mark_seeded_fields(apps, None)
+    migration.mark_seeded_fields(apps, None)  # safe to run twice
+
+    migrated = {
+        (f["service__slug"], f["name"]): f
+        for f in FormField.objects.values("service__slug", "name", *options)
+    }
+    assert migrated == seeded

@@ -102,7 +102,7 @@ def test_the_detail_page_explains_requirements_time_fee_and_who_handles_it(clien
     assert "Gratis" in html
     assert "Dinas Kependudukan dan Pencatatan Sipil" in html
     assert "<li>UU 25/2009 tentang Pelayanan Publik.</li>" in html  # numbered text became a list
-    assert "4 langkah: Data anak, Tempat lahir, Orang tua, Saksi" in html
+    assert "5 langkah: Data anak, Tempat lahir, Orang tua, Saksi, Persyaratan" in html
 
 
 def test_the_apply_button_posts_to_the_start_of_an_application(client, akta):

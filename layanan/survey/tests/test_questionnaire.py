@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -120,7 +121,9 @@ def test_a_missing_answer_is_named_in_indonesian_and_nothing_is_saved(cast):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Ada masalah" in html
-    assert "Pilih salah satu jawaban untuk pertanyaan ini." in html
+    # The message names its question, once, beside it and in the summary that links to it.
+    assert html.count("Pertanyaan 4 (Biaya/tarif): pilih salah satu jawaban.") == 2
+    assert "untuk pertanyaan ini" not in html
     assert 'href="#id_u4_0"' in html
     assert "Saran saya." in html  # what was typed is kept
     assert not Response.objects.exists()
@@ -135,7 +138,9 @@ def test_an_answer_outside_the_scale_or_an_unknown_profile_choice_is_refused(cas
     odd_profile = Client().post(_url(found), {**ANSWERS, "education": "phd"})
 
     assert out_of_scale.status_code == odd_profile.status_code == 200
-    assert "Pilih salah satu jawaban untuk pertanyaan ini." in out_of_scale.content.decode()
+    assert "Pertanyaan 2 (Sistem, mekanisme dan prosedur): pilih salah satu jawaban." in (
+        out_of_scale.content.decode()
+    )
     assert "Pilihan ini tidak dikenal. Pilih dari daftar." in odd_profile.content.decode()
     assert not Response.objects.exists()
 
@@ -159,3 +164,29 @@ def test_a_signed_in_person_other_than_the_respondent_still_answers_only_once(ca
     Client().post(_url(found), ANSWERS)
 
     assert Response.objects.count() == 1
+
+
+def test_with_no_answer_each_message_names_its_own_question_in_the_summary(cast):
+    found = invitation(cast)
+
+    page = Client().post(_url(found), {})
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    summary = html.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert summary.count("<li>") == 9
+    assert '<a href="#id_u3_0">Pertanyaan 3 (Waktu penyelesaian): pilih salah satu jawaban.</a>' in summary
+    assert "Apakah layanan diselesaikan dengan cepat?" in html  # the question itself stays on the page
+    assert not Response.objects.exists()
+
+
+def test_the_messages_name_their_question_in_english_too(cast):
+    found = invitation(cast)
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.post(_url(found), {k: v for k, v in ANSWERS.items() if k != "u4"}).content.decode()
+
+    assert "Question 4 (" in html
+    assert "): choose one answer." in html
+    assert not Response.objects.exists()
