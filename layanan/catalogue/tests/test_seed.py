@@ -244,7 +244,7 @@ def test_a_catalogue_seeded_before_the_options_gets_the_same_ones_from_the_migra
     from django.apps import apps
 
     migration = importlib.import_module(
-        "layanan.catalogue.migrations.0002_formfield_prefill_and_answer_rules"
+        "layanan.catalogue.migrations.0003_formfield_prefill_and_answer_rules"
     )
     seed()
     options = ("prefill", "past_only", "letters_only")
