@@ -106,8 +106,8 @@ class LetterTemplateAdmin(admin.ModelAdmin[LetterTemplate]):
 
 @admin.register(OfficeNumbering)
 class OfficeNumberingAdmin(admin.ModelAdmin[OfficeNumbering]):
-    list_display = ("office", "office_code", "pattern")
-    search_fields = ("office__name", "office_code")
+    list_display = ("office", "pattern")
+    search_fields = ("office__name", "office__letter_code")
 
 
 @admin.register(Document)
