@@ -160,7 +160,7 @@ _FRAME = """\
     #image(bytes(sys.inputs.qr), format: "svg", width: 2.6cm)
     #if letter.code != "" {
       v(-0.3em)
-      text(size: 8.5pt)[Kode: #text(font: "DejaVu Sans Mono", letter.code)]
+      text(size: 8.5pt)[Kode dokumen: #text(font: "DejaVu Sans Mono", letter.code)]
     }
     #v(0.2em)
     #text(weight: "bold", underline(letter.signer_name)) \\

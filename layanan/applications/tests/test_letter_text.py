@@ -116,5 +116,5 @@ def test_the_issued_domisili_letter_reads_right(cast, settings, django_capture_o
     assert f"Nomor: {document.number}" in text
     assert "Jl. Poros Desa No. 1, Tanjung Raja, Lampung Utara 34557" in text
     assert str(settings.REGENCY["address"]) not in text
-    assert f"Kode: {code_grouped(document.public_code)}" in text
+    assert f"Kode dokumen: {code_grouped(document.public_code)}" in text
     assert "layanan.lampungutarakab.go.id/v/" in text

@@ -121,7 +121,7 @@ def test_the_verification_code_and_the_short_verify_address_are_printed_under_th
 
     text = rendered(world.desa_tanjung_raja, code="K7QM2XPA3B9Z4CDE5FGH")
 
-    assert "Kode: K7QM 2XPA 3B9Z 4CDE 5FGH Hendra Saputra" in text  # under the QR, above the name
+    assert "Kode dokumen: K7QM 2XPA 3B9Z 4CDE 5FGH Hendra Saputra" in text  # under the QR, above the name
     assert "buka layanan.lampungutarakab.go.id/v/ dan ketik kode K7QM 2XPA 3B9Z 4CDE 5FGH" in text
     assert "https://" not in text
 
@@ -148,4 +148,4 @@ def test_an_issued_letter_prints_its_own_public_code_and_the_offices_letter_code
     text = pdf_text_flat(document.file.read())
     assert document.number.startswith("470/001/TJR/")
     assert f"Nomor: {document.number}" in text
-    assert f"Kode: {code_grouped(document.public_code)}" in text
+    assert f"Kode dokumen: {code_grouped(document.public_code)}" in text
