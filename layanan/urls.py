@@ -9,6 +9,7 @@ urlpatterns = [
     path("layanan/", include("layanan.catalogue.urls")),
     path("", include("layanan.applications.urls")),
     path("v/", include("layanan.documents.urls")),
+    path("petugas/kantor/", include("layanan.documents.urls_letterhead")),
     path("lapor/", include("layanan.complaints.urls")),
     path("", include("layanan.notifications.urls")),  # akun/pemberitahuan/, petugas/pesan/
     path("webhook/", include("layanan.inbound.urls")),

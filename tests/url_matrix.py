@@ -237,6 +237,13 @@ MATRIX += [
         notes="can(actor, 'document.download'): Siti's letter from Disdukcapil, for her and the staff of "
         "the issuing office; details in layanan/documents/tests/test_delivery.py.",
     ),
+    Row(
+        "letterhead:edit",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        kwargs=lambda cast: {"code": cast.world.desa_tanjung_raja.code},
+        notes="can(actor, 'office.letterhead.write'): Tanjung Raja's letterhead, for its operator (Rini) "
+        "and administrators; details in layanan/documents/tests/test_letterhead_page.py.",
+    ),
 ]
 
 # URL names outside the matrix on purpose (Django's admin has its own

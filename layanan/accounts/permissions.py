@@ -361,6 +361,11 @@ def _signs_for_or_admin(actor: User, obj: object | None) -> bool:
     return actor.role == Role.ADMIN or _signs_for(actor, obj)
 
 
+def _own_office_or_admin(actor: User, obj: object | None) -> bool:
+    """An administrator for every office; anyone else only for their own office (never by region)."""
+    return actor.role == Role.ADMIN or _own_office(actor, obj)
+
+
 def _downloads_document(actor: User, obj: object | None) -> bool:
     """The document's owner (or the operator who applied for them), or staff of the issuing office."""
     if obj is None:
@@ -466,6 +471,12 @@ RULES: Final[Mapping[str, Rule]] = {
         frozenset({*HANDLING_ROLES, Role.ADMIN}),
         _signs_for_or_admin,
         "Revoke an issued document: the issuing office's official in sign_role, or an administrator.",
+    ),
+    "office.letterhead.write": Rule(
+        frozenset({Role.OPERATOR, Role.SIGNER, Role.ADMIN}),
+        _own_office_or_admin,
+        "Edit an office's letterhead (kop surat) and letter code: its operator or signing official, "
+        "or an administrator.",
     ),
     "document.download": Rule(
         ALL_ROLES,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,38 @@ class Office(models.Model):
     phone = models.CharField(_("telepon"), max_length=40, blank=True, default="")
     email = models.EmailField(_("email"), blank=True, default="")
     is_active = models.BooleanField(_("aktif"), default=True)
+    # The letterhead (kop surat) of the letters this office issues; an empty field falls back to
+    # a default derived from the office and the regency (layanan.agencies.letterhead).
+    letterhead_lines = models.TextField(
+        _("baris kop surat"),
+        blank=True,
+        default="",
+        help_text=_(
+            "Satu baris per baris, dari atas, paling banyak 4, misalnya PEMERINTAH KABUPATEN LAMPUNG "
+            "UTARA, lalu KECAMATAN TANJUNG RAJA, lalu DESA TANJUNG RAJA. Kosongkan untuk memakai "
+            "susunan bawaan."
+        ),
+    )
+    head_title = models.CharField(
+        _("jabatan kepala kantor"),
+        max_length=160,
+        blank=True,
+        default="",
+        help_text=_("Tertulis di atas tanda tangan, misalnya Kepala Desa Tanjung Raja."),
+    )
+    letter_code = models.CharField(
+        _("kode surat"),
+        max_length=20,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9]+(?:[.-][A-Z0-9]+)*$",
+                _("Tulis kode surat dengan huruf besar dan angka, boleh dipisah titik atau tanda hubung."),
+            )
+        ],
+        help_text=_("Kode kantor pada nomor surat, misalnya TJR. Kosongkan untuk memakai kode bawaan."),
+    )
 
     class Meta:
         ordering = ["kind", "code"]

@@ -1,4 +1,4 @@
-"""Writes for agencies: seeding the offices that serve the regency.
+"""Writes for agencies: seeding the offices that serve the regency, and an office's letterhead.
 
 The OPD list comes from a data file (``data/agencies.csv``: ``code,name,short_name``)
 so another regency edits a file, not code. Kecamatan and desa/kelurahan offices
@@ -14,6 +14,7 @@ never touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,13 +31,16 @@ from layanan.regions.services import Counts
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
 
 __all__ = [
+    "LETTERHEAD_FIELDS",
     "DataFileError",
     "OfficeSeedError",
     "SeedReport",
     "agencies_csv_default",
     "district_office_code",
+    "office_letterhead_update",
     "offices_seed",
     "village_office_code",
 ]
@@ -221,3 +225,49 @@ def offices_seed(
                 },
             )
     return report
+
+
+# What an office's own staff may change about it: the letterhead of its letters.
+LETTERHEAD_FIELDS = ("letterhead_lines", "address", "phone", "email", "head_title", "letter_code")
+
+
+def office_letterhead_update(
+    *,
+    office: Office,
+    actor: AbstractBaseUser | None,
+    changes: Mapping[str, str],
+    request: HttpRequest | None = None,
+) -> list[str]:
+    """Save the letterhead fields in ``changes`` (names of :data:`LETTERHEAD_FIELDS`) and audit them.
+
+    The caller has checked ``can(actor, "office.letterhead.write", office)``: agencies sits below
+    the permission table. Returns the names of the fields that changed (none: nothing is written).
+    The audit row keeps the old and new values: they are the office's public contact details.
+    """
+    unknown = set(changes) - set(LETTERHEAD_FIELDS)
+    if unknown:
+        raise ValueError(f"not letterhead fields: {sorted(unknown)}")
+    with transaction.atomic():
+        fresh = Office.objects.select_for_update().get(pk=office.pk)
+        changed = [
+            name for name in LETTERHEAD_FIELDS if name in changes and getattr(fresh, name) != changes[name]
+        ]
+        if not changed:
+            return []
+        before = {name: getattr(fresh, name) for name in changed}
+        for name in changed:
+            setattr(fresh, name, changes[name])
+            setattr(office, name, changes[name])
+        fresh.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action="agencies.letterhead_update",
+            obj=fresh,
+            request=request,
+            details={
+                "office": fresh.code,
+                "before": before,
+                "after": {name: changes[name] for name in changed},
+            },
+        )
+    return changed

@@ -24,7 +24,7 @@ from layanan.applications.models import Application, IssuedLetter
 from layanan.applications.workflow import WORKFLOW, ApplicationError
 from layanan.catalogue.models import FormField
 from layanan.documents.models import Document, LetterTemplate
-from layanan.documents.rendering import TemplateProblem
+from layanan.documents.rendering import TemplateProblem, date_text_indonesian
 from layanan.documents.services import document_issue
 from layanan.regions.models import Region
 
@@ -40,11 +40,38 @@ def _answer_text(field: FormField | None, value: Any, regions: dict[str, str]) -
         return ", ".join(str(item) for item in value)
     if field is not None and field.kind == FormField.Kind.VILLAGE:
         return regions.get(str(value), str(value))
+    if field is not None and field.kind == FormField.Kind.DATE:
+        return date_text_indonesian(str(value))
     return str(value)
 
 
+def _neighbourhood_number(value: str) -> str:
+    """An RT or RW number as written on letters and the KTP-el: three digits (``2`` → ``002``)."""
+    value = value.strip()
+    return value.zfill(3) if value.isdigit() else value
+
+
+def _rt_rw(data: dict[str, str]) -> dict[str, str]:
+    """``rt_rw`` ``002 / 005`` (the "RT / RW" row, as on the KTP-el) and ``rt_rw_text``
+    ``RT 002 / RW 005`` (for a sentence); only what was answered, empty when neither was."""
+    rt = _neighbourhood_number(data.get("rt", ""))
+    rw = _neighbourhood_number(data.get("rw", ""))
+    if rt and rw:
+        return {"rt_rw": f"{rt} / {rw}", "rt_rw_text": f"RT {rt} / RW {rw}"}
+    if rt:
+        return {"rt_rw": f"{rt} / -", "rt_rw_text": f"RT {rt}"}
+    if rw:
+        return {"rt_rw": f"- / {rw}", "rt_rw_text": f"RW {rw}"}
+    return {"rt_rw": "", "rt_rw_text": ""}
+
+
 def letter_data(application: Application) -> dict[str, str]:
-    """The application's answers as text for the template (a desa code becomes the desa's name)."""
+    """The application's answers as text for the template.
+
+    A desa code becomes the desa's name, a date is written the Indonesian way
+    (``12 Maret 1988``), RT and RW get three digits and are joined as ``rt_rw``
+    (``002 / 005``) and ``rt_rw_text`` (``RT 002 / RW 005``).
+    """
     answers: dict[str, Any] = dict(application.answers or {})
     fields = {field.name: field for field in application.service.fields.all()}
     codes = [
@@ -54,6 +81,10 @@ def letter_data(application: Application) -> dict[str, str]:
     ]
     regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     data = {name: _answer_text(fields.get(name), value, regions) for name, value in answers.items()}
+    for name in ("rt", "rw"):
+        if name in data:
+            data[name] = _neighbourhood_number(data[name])
+    data.update(_rt_rw(data))
     data.setdefault("pemohon", application.applicant.full_name)
     data["nomor_pelacakan"] = application.tracking_number or ""
     return data

@@ -32,7 +32,7 @@ from layanan.documents.models import Document, LetterTemplate, OfficeNumbering
 from layanan.documents.rendering import TemplateProblem, render_letter
 
 SAMPLES: dict[str, str] = {
-    FormField.Kind.DATE: "2026-01-05",
+    FormField.Kind.DATE: "5 Januari 2026",  # as letters.letter_data writes a date
     "nik": "1803011201900001",
     "kk": "1803010101200001",
     FormField.Kind.VILLAGE: "Tanjung Raja",
@@ -106,8 +106,8 @@ class LetterTemplateAdmin(admin.ModelAdmin[LetterTemplate]):
 
 @admin.register(OfficeNumbering)
 class OfficeNumberingAdmin(admin.ModelAdmin[OfficeNumbering]):
-    list_display = ("office", "office_code", "pattern")
-    search_fields = ("office__name", "office_code")
+    list_display = ("office", "pattern")
+    search_fields = ("office__name", "office__letter_code")
 
 
 @admin.register(Document)

@@ -64,7 +64,7 @@ class OfficeNumbering(models.Model):
         default="{classification}/{seq:03d}/{office_code}/{month_roman}/{year}",
         help_text=_("Tersedia: {classification}, {seq}, {office_code}, {month}, {month_roman}, {year}."),
     )
-    office_code = models.CharField(_("kode kantor pada nomor surat"), max_length=40)
+    # {office_code} is the office's own letter code (Office.letter_code, on its letterhead page).
 
     class Meta:
         verbose_name = _("format penomoran")

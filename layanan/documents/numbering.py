@@ -8,8 +8,11 @@ numbers, and when issuing fails the transaction rolls back and the number is
 not used up.
 
 The format is the office's :class:`~layanan.documents.models.OfficeNumbering`
-(created with the default pattern and a code derived from the office the first
-time, then editable in the admin), for example ``470/007/DS-TJR/XI/2026``.
+(created with the default pattern the first time, then editable in the admin);
+``{office_code}`` is the office's own letter code (``Office.letter_code``, set by
+its staff on the letterhead page) or a default derived from its name
+(:func:`layanan.agencies.letterhead.default_letter_code`), for example
+``470/007/TJR/XI/2026``.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from layanan.agencies.letterhead import office_letter_code
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import WIB
 from layanan.documents.models import NumberSequence, OfficeNumbering
 
-__all__ = ["default_office_code", "number_format", "number_next", "numbering_for", "roman"]
+__all__ = ["number_format", "number_next", "numbering_for", "roman"]
 
 _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
@@ -41,15 +45,8 @@ def roman(month: int) -> str:
     return out
 
 
-def default_office_code(office: Office) -> str:
-    """The office's short name, else its code, upper-cased (``desa-tanjung-raja`` → ``DESA-TANJUNG-RAJA``)."""
-    return (office.short_name or office.code).strip().upper()[:40]
-
-
 def numbering_for(office: Office) -> OfficeNumbering:
-    numbering, _created = OfficeNumbering.objects.get_or_create(
-        office=office, defaults={"office_code": default_office_code(office)}
-    )
+    numbering, _created = OfficeNumbering.objects.get_or_create(office=office)
     return numbering
 
 
@@ -91,6 +88,6 @@ def number_next(*, office: Office, classification: str, when: datetime) -> str:
         pattern=numbering.pattern,
         classification=classification,
         seq=sequence.last_value,
-        office_code=numbering.office_code,
+        office_code=office_letter_code(office),
         when=when,
     )

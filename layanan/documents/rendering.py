@@ -13,7 +13,12 @@ string inserted into a typst document is always shown as text, so ``#``,
 reaches the application's answers as ``field("name")`` (a missing answer is
 shown as ``-``; ``data`` is the raw dictionary), a block of answers as
 ``rows(("Nama", "nama"), ("NIK", "nik"))``, and the letter as ``letter.number``,
-``letter.date``, ``letter.office``...
+``letter.date``, ``letter.office``, ``letter.signer_title`` ("Kepala Desa Tanjung Raja"),
+``letter.place``, ``letter.code`` (the document code printed under the QR)...
+
+The letterhead (kop surat) is the issuing office's own: its lines, address,
+phone, email and head's title (:mod:`layanan.agencies.letterhead`), with
+defaults for what it has not set.
 
 A template that does not compile raises :class:`TemplateProblem` with
 typst's message, shortened: for the administrator, never for the citizen.
@@ -22,7 +27,7 @@ typst's message, shortened: for the administrator, never for the citizen.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import typst
@@ -31,11 +36,22 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from layanan.accounts.models import User
+from layanan.agencies.letterhead import Letterhead, office_letterhead
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import WIB
 from layanan.documents.models import LetterTemplate
 
-__all__ = ["TemplateProblem", "date_indonesian", "letter_inputs", "letter_source", "render_letter"]
+__all__ = [
+    "TemplateProblem",
+    "code_grouped",
+    "date_indonesian",
+    "date_text_indonesian",
+    "letter_inputs",
+    "letter_source",
+    "render_letter",
+    "signer_title",
+    "verify_url_short",
+]
 
 MESSAGE_MAX = 300
 
@@ -63,10 +79,18 @@ class TemplateProblem(Exception):
         self.message = message
 
 
-def date_indonesian(when: datetime) -> str:
-    """``28 November 2026`` (in WIB)."""
-    local = timezone.localtime(when, WIB) if timezone.is_aware(when) else when
+def date_indonesian(when: date | datetime) -> str:
+    """``28 November 2026`` (a moment in WIB; a date as it is)."""
+    local = timezone.localtime(when, WIB) if isinstance(when, datetime) and timezone.is_aware(when) else when
     return f"{local.day} {MONTHS_ID[local.month - 1]} {local.year}"
+
+
+def date_text_indonesian(value: str) -> str:
+    """An ISO date as written on a letter (``1988-03-12`` → ``12 Maret 1988``); other text unchanged."""
+    try:
+        return date_indonesian(date.fromisoformat(value.strip()))
+    except ValueError:
+        return value
 
 
 # The letterhead and the frame around the template's body. Only the body is
@@ -95,9 +119,12 @@ _FRAME = """\
     if letter.logo != "" { image(bytes(letter.logo), format: "svg", width: 2cm) }
   },
   {
-    text(size: 13pt, weight: "bold", upper(letter.government))
-    linebreak()
-    text(size: 15pt, weight: "bold", upper(letter.office))
+    let lines = letter.lines
+    for (index, line) in lines.enumerate() {
+      if index > 0 { linebreak() }
+      let last = index == lines.len() - 1
+      text(size: if last { 15pt } else { 13pt }, weight: "bold", line)
+    }
     linebreak()
     text(size: 9.5pt, letter.address)
     if letter.contact != "" {
@@ -128,9 +155,13 @@ _FRAME = """\
   [],
   [
     #letter.place, #letter.date \\
-    #letter.signer_position
+    #letter.signer_title
     #v(0.4em)
     #image(bytes(sys.inputs.qr), format: "svg", width: 2.6cm)
+    #if letter.code != "" {
+      v(-0.3em)
+      text(size: 8.5pt)[Kode dokumen: #text(font: "DejaVu Sans Mono", letter.code)]
+    }
     #v(0.2em)
     #text(weight: "bold", underline(letter.signer_name)) \\
     #if letter.signer_nip != "" [NIP. #letter.signer_nip]
@@ -138,8 +169,9 @@ _FRAME = """\
 )
 #v(1fr)
 #text(size: 8pt)[
-  Dokumen ini ditandatangani secara elektronik. Keasliannya dapat diperiksa dengan memindai kode QR
-  atau di #letter.verify_url.
+  Dokumen ini ditandatangani secara elektronik. Periksa keasliannya dengan memindai kode QR, atau buka
+  #letter.verify_url dan ketik kode
+  #if letter.code != "" [#text(font: "DejaVu Sans Mono", letter.code)] else [di bawah kode QR].
 ]
 """
 
@@ -160,13 +192,34 @@ def _logo_svg() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _contact(office: Office) -> str:
+def _contact(letterhead: Letterhead) -> str:
     parts = []
-    if office.phone:
-        parts.append(f"Telepon {office.phone}")
-    if office.email:
-        parts.append(f"Email {office.email}")
+    if letterhead.phone:
+        parts.append(f"Telepon {letterhead.phone}")
+    if letterhead.email:
+        parts.append(f"Email {letterhead.email}")
     return " · ".join(parts)
+
+
+def code_grouped(public_code: str) -> str:
+    """``K7QM2XPA3B9Z…`` → ``K7QM 2XPA 3B9Z …``: the document code as printed under the QR code."""
+    return " ".join(public_code[i : i + 4] for i in range(0, len(public_code), 4))
+
+
+def verify_url_short() -> str:
+    """The verification page without the scheme, as printed: ``layanan.lampungutarakab.go.id/v/``."""
+    site_url = str(getattr(settings, "SITE_URL", "")).rstrip("/")
+    host = site_url.split("://", 1)[-1]
+    return f"{host}/v/" if host else "/v/"
+
+
+def signer_title(signer: User, letterhead: Letterhead) -> str:
+    """What the letter prints above the signature: the signer's position, or the head's full title
+    when the position is empty or only its beginning ("Kepala Desa" → "Kepala Desa Tanjung Raja")."""
+    position = " ".join(signer.position.split())
+    if not position or letterhead.head_title.casefold().startswith(position.casefold()):
+        return letterhead.head_title
+    return position
 
 
 def letter_inputs(
@@ -178,23 +231,33 @@ def letter_inputs(
     issued_at: datetime,
     signer: User,
     qr_svg: str,
+    public_code: str = "",
 ) -> dict[str, str]:
-    """The ``sys_inputs`` for typst: every value as JSON (text), never as markup."""
+    """The ``sys_inputs`` for typst: every value as JSON (text), never as markup.
+
+    The letterhead is the issuing office's own (:func:`~layanan.agencies.letterhead.office_letterhead`,
+    with defaults for what it has not set). ``public_code`` is printed under the QR code.
+    """
     regency = settings.REGENCY
-    site_url = str(getattr(settings, "SITE_URL", "")).rstrip("/")
-    letter = {
+    letterhead = office_letterhead(office)
+    title = signer_title(signer, letterhead)
+    letter: dict[str, object] = {
         "title": template.title,
         "number": number,
         "government": f"Pemerintah {regency['name']}",
+        "lines": list(letterhead.lines),
         "office": office.name,
-        "address": office.address or str(regency["address"]),
-        "contact": _contact(office),
-        "place": str(regency["capital"]),
+        "address": letterhead.address,
+        "contact": _contact(letterhead),
+        "place": letterhead.place,
         "date": date_indonesian(issued_at),
+        "head_title": letterhead.head_title,
         "signer_name": signer.full_name,
-        "signer_position": signer.position,
+        "signer_title": title,
+        "signer_position": title,
         "signer_nip": signer.nip,
-        "verify_url": f"{site_url}/v/" if site_url else "/v/",
+        "code": code_grouped(public_code),
+        "verify_url": verify_url_short(),
         "logo": _logo_svg(),
     }
     clean = {str(key): "" if value is None else str(value) for key, value in data.items()}
@@ -215,6 +278,7 @@ def render_letter(
     issued_at: datetime,
     signer: User,
     qr_svg: str,
+    public_code: str = "",
 ) -> bytes:
     """The letter as PDF bytes; :class:`TemplateProblem` when the template does not compile."""
     inputs = letter_inputs(
@@ -225,6 +289,7 @@ def render_letter(
         issued_at=issued_at,
         signer=signer,
         qr_svg=qr_svg,
+        public_code=public_code,
     )
     try:
         pdf = typst.compile(

@@ -164,6 +164,7 @@ def document_issue(
             issued_at=issued_at,
             signer=signer,
             qr_svg=qr.qr_svg(document, payload),
+            public_code=document.public_code,
         )
         pdf = qr.embed_payload(pdf, payload)  # before signing, so the signature covers it
         signed = signing.sign_pdf(

@@ -62,6 +62,10 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("document.issue", "application_desa"): set(),
     ("document.revoke", None): {"budi", "andi", "rini", "sekar", "admin"},
     ("document.revoke", "document_disdukcapil"): {"sekar", "admin"},
+    ("office.letterhead.write", None): {"rini", "sekar", "admin"},
+    ("office.letterhead.write", "desa_tanjung_raja"): {"rini", "admin"},
+    ("office.letterhead.write", "disdukcapil"): {"sekar", "admin"},
+    ("office.letterhead.write", "kec_tanjung_raja"): {"admin"},
     ("document.download", None): {"siti", "budi", "andi", "rini", "sekar"},
     ("document.download", "document_disdukcapil"): {"siti", "budi", "sekar"},
     # Reports: Siti's, verified and disposed to Disdukcapil.

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection, connections, transaction
 
+from layanan.agencies.letterhead import default_letter_code
 from layanan.agencies.models import Office
 from layanan.documents.models import NumberSequence, OfficeNumbering
-from layanan.documents.numbering import default_office_code, number_next, roman
+from layanan.documents.numbering import number_next, roman
 
 NOV_2026 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
@@ -26,25 +27,43 @@ def test_roman_months() -> None:
         roman(13)
 
 
-def test_numbers_follow_the_default_format_and_count_up(world) -> None:
+def test_numbers_follow_the_default_format_with_the_offices_own_letter_code_and_count_up(world) -> None:
     office = world.desa_tanjung_raja
-    office.short_name = "DS-TJR"
-    office.save(update_fields=["short_name"])
+    office.letter_code = "TJR"
+    office.save(update_fields=["letter_code"])
 
     assert [take(office) for _ in range(3)] == [
-        "470/001/DS-TJR/XI/2026",
-        "470/002/DS-TJR/XI/2026",
-        "470/003/DS-TJR/XI/2026",
+        "470/001/TJR/XI/2026",
+        "470/002/TJR/XI/2026",
+        "470/003/TJR/XI/2026",
     ]
-    assert OfficeNumbering.objects.get(office=office).office_code == "DS-TJR"
 
 
-def test_the_office_code_defaults_to_the_upper_cased_code_and_an_edited_pattern_is_used(world) -> None:
+def test_an_office_without_a_letter_code_gets_a_short_one_derived_from_its_name(world) -> None:
+    world.disdukcapil.short_name = "Disdukcapil"
+
+    assert take(world.desa_tanjung_raja) == "470/001/TR/XI/2026"
+    assert default_letter_code(world.kec_kotabumi) == "KEC-KTB"
+    assert default_letter_code(world.disdukcapil) == "DISDUKCAPIL"
+    world.disdukcapil.short_name = ""
+    assert default_letter_code(world.disdukcapil) == "DKPS"  # Dinas Kependudukan (dan) Pencatatan Sipil
+
+
+def test_a_letter_code_set_later_is_used_from_the_next_number_on(world) -> None:
+    office = world.desa_tanjung_raja
+    assert take(office) == "470/001/TR/XI/2026"
+    office.letter_code = "TJR"
+    office.save(update_fields=["letter_code"])
+
+    assert take(office) == "470/002/TJR/XI/2026"
+
+
+def test_an_edited_pattern_is_used(world) -> None:
     office = world.disdukcapil
-    office.short_name = ""
-    assert default_office_code(office) == office.code.upper()
+    office.letter_code = "DUKCAPIL"
+    office.save(update_fields=["letter_code"])
     OfficeNumbering.objects.create(
-        office=office, office_code="DUKCAPIL", pattern="{classification}.{seq}/{office_code}/{month}/{year}"
+        office=office, pattern="{classification}.{seq}/{office_code}/{month}/{year}"
     )
 
     assert take(office, classification="474") == "474.1/DUKCAPIL/11/2026"
