@@ -94,6 +94,8 @@ class Query:
     filters: Filters
     group: str
     querystring: str
+    # The period and every filter without the grouping: the "group by" links add their own.
+    filters_querystring: str = ""
 
 
 def _query(request: HttpRequest, groups: tuple[str, ...] = ("service",)) -> Query:
@@ -115,7 +117,10 @@ def _query(request: HttpRequest, groups: tuple[str, ...] = ("service",)) -> Quer
     group = request.GET.get("kelompok", groups[0])
     if group not in groups:
         group = groups[0]
-    return Query(form, Period(start, end), filters, group, request.GET.urlencode())
+    kept = request.GET.copy()
+    kept.pop("kelompok", None)
+    kept["dari"], kept["sampai"] = start.isoformat(), end.isoformat()
+    return Query(form, Period(start, end), filters, group, request.GET.urlencode(), kept.urlencode())
 
 
 def _staff(request: HttpRequest) -> None:

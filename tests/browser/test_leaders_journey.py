@@ -210,6 +210,7 @@ class Words:
     print_version: str
     service_table: str
     kecamatan: str
+    desa: str
     from_date: str
     to_date: str
     show: str
@@ -236,6 +237,7 @@ INDONESIAN = Words(
     print_version="Versi cetak (A4)",
     service_table="Tabel per layanan",
     kecamatan="Kecamatan",
+    desa="Desa/kelurahan",
     from_date="Dari tanggal",
     to_date="Sampai tanggal",
     show="Tampilkan",
@@ -261,6 +263,7 @@ ENGLISH = Words(
     print_version="Print version (A4)",
     service_table="Table by service",
     kecamatan="District (kecamatan)",
+    desa="Village (desa/kelurahan)",
     from_date="From date",
     to_date="To date",
     show="Show",
@@ -336,6 +339,10 @@ def bupati_reads(
         show(page, words)
         assert received_by_row(page) == {"Tanjung Raja": 3}
         snap(shots, page, "bupati applications in tanjung raja")
+        follow(page, words.desa, within=words.group_by)  # the period and the kecamatan stay chosen
+        assert received_by_row(page) == {"Tanjung Raja": 3}  # its one desa; not Kotabumi Pasar
+        assert page.get_by_label(words.from_date).input_value() == cases.week_start.isoformat()
+        snap(shots, page, "bupati applications by desa in tanjung raja")
 
         # Reports by kecamatan in the same seven days.
         follow(page, words.reports, within=words.sections)
