@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from layanan.accounts.permissions import require, scope
 from layanan.agencies.models import Office
@@ -94,6 +94,8 @@ class Query:
     filters: Filters
     group: str
     querystring: str
+    # The period and every filter without the grouping: the "group by" links add their own.
+    filters_querystring: str = ""
 
 
 def _query(request: HttpRequest, groups: tuple[str, ...] = ("service",)) -> Query:
@@ -115,7 +117,10 @@ def _query(request: HttpRequest, groups: tuple[str, ...] = ("service",)) -> Quer
     group = request.GET.get("kelompok", groups[0])
     if group not in groups:
         group = groups[0]
-    return Query(form, Period(start, end), filters, group, request.GET.urlencode())
+    kept = request.GET.copy()
+    kept.pop("kelompok", None)
+    kept["dari"], kept["sampai"] = start.isoformat(), end.isoformat()
+    return Query(form, Period(start, end), filters, group, request.GET.urlencode(), kept.urlencode())
 
 
 def _staff(request: HttpRequest) -> None:
@@ -290,7 +295,7 @@ def monthly_sheets(context: dict[str, Any]) -> list[tuple[str, list[str], list[l
     """The monthly report's tables as (sheet title, header, rows), as on the page."""
     app_header = [
         _("Nama"),
-        _("Diterima"),
+        pgettext("jumlah yang masuk", "Diterima"),
         _("Selesai"),
         _("Selesai tepat waktu"),
         _("Median hari kerja"),
@@ -305,7 +310,7 @@ def monthly_sheets(context: dict[str, Any]) -> list[tuple[str, list[str], list[l
         sheets.append((title, app_header, rows))
     report_header = [
         _("Kategori"),
-        _("Diterima"),
+        pgettext("jumlah yang masuk", "Diterima"),
         _("Dijawab"),
         _("Dijawab tepat waktu"),
         _("Median hari jawab"),
@@ -357,7 +362,7 @@ def export_rows(request: HttpRequest, table: str, query: Query) -> tuple[list[st
         )
         header = [
             str(GROUP_LABELS[query.group]),
-            _("Diterima"),
+            pgettext("jumlah yang masuk", "Diterima"),
             _("Selesai"),
             _("Selesai tepat waktu"),
             _("Tepat waktu (%)"),
@@ -395,7 +400,7 @@ def export_rows(request: HttpRequest, table: str, query: Query) -> tuple[list[st
         )
         header = [
             str(GROUP_LABELS[query.group]),
-            _("Diterima"),
+            pgettext("jumlah yang masuk", "Diterima"),
             _("Diverifikasi"),
             _("Dijawab"),
             _("Dijawab tepat waktu"),
@@ -428,7 +433,7 @@ def export_rows(request: HttpRequest, table: str, query: Query) -> tuple[list[st
         rows = [[w.label, w.open_applications, round(w.completed_per_week, 1)] for w in officers]
     elif table == "wilayah":
         top = selectors.top_services_by_kecamatan(actor=actor, period=query.period, filters=query.filters)
-        header = [_("Kecamatan"), _("Layanan"), _("Diterima")]
+        header = [_("Kecamatan"), _("Layanan"), pgettext("jumlah yang masuk", "Diterima")]
         rows = [[name, service, received] for _code, name, items in top for service, received in items]
     else:
         offices, _officers = selectors.workload(actor=actor, filters=query.filters)

@@ -48,6 +48,20 @@ def test_the_bupati_sees_each_dashboard_page_and_a_citizen_is_refused(client, ca
     assert client.get(reverse(f"monitoring:{name}")).status_code == 403
 
 
+def test_the_group_links_keep_the_period_and_the_filters(client, cast, recent):
+    sign_in(client, cast.bupati)
+    page = client.get(
+        reverse("monitoring:applications"),
+        {"kelompok": "kecamatan", "dari": "2026-03-01", "sampai": "2026-03-07", "kecamatan": "18.03.04"},
+    ).content.decode()
+    assert 'href="?kelompok=desa&amp;dari=2026-03-01&amp;sampai=2026-03-07&amp;kecamatan=18.03.04"' in page
+    # Without a chosen period, the links carry the default one (the last 30 days).
+    first = client.get(reverse("monitoring:reports")).content.decode()
+    today = services.wib_day(timezone.now())
+    start = (today - timedelta(days=29)).isoformat()
+    assert f'href="?kelompok=office&amp;dari={start}&amp;sampai={today.isoformat()}"' in first
+
+
 def test_the_live_fragment_carries_the_current_figures(client, cast, recent):
     sign_in(client, cast.bupati)
     response = client.get(reverse("monitoring:live"))
