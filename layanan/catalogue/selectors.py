@@ -245,12 +245,14 @@ class _Index:
 
     @classmethod
     def of(cls, service: Service) -> _Index:
-        parts = [*re.split(r"[,;\n]", service.keywords), service.name]
+        # The English name and summary count as the Indonesian do: an English reader searches in English.
+        names = f"{service.name} {service.name_en}"
+        parts = [*re.split(r"[,;\n]", service.keywords), service.name, service.name_en]
         phrases = [" ".join(query_words(part)) for part in parts if part.strip()]
         return cls(
-            name=set(normalise(service.name).split()),
+            name=set(normalise(names).split()),
             keywords={word for phrase in phrases for word in phrase.split()},
-            summary=set(normalise(service.summary).split()),
+            summary=set(normalise(f"{service.summary} {service.summary_en}").split()),
             category=set(normalise(service.category).split()),
             phrases=phrases,
         )

@@ -78,3 +78,20 @@ def test_spelling_variants_are_folded_into_one_word():
 def test_words_that_only_say_i_want_are_dropped():
     assert query_words("bikin KTP") == ["ktp"]
     assert query_words("cara mengurus akta lahir untuk anak") == ["akta", "lahir"]
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("certificate of residence", "surat-keterangan-domisili"),
+        ("proof of residence", "surat-keterangan-domisili"),
+        ("birth certificate", "akta-kelahiran"),
+    ],
+)
+def test_an_english_reader_finds_the_service_by_its_english_name(catalogue, query, slug):
+    assert first(query) == slug
+
+
+def test_english_words_find_nothing_in_a_service_without_english_texts(catalogue):
+    Service.objects.update(name_en="", summary_en="")
+    assert service_list(query="certificate of residence") == []
