@@ -197,8 +197,12 @@ def village_words(region: Region | None) -> str:
     """``Desa Tanjung Raja, Kec. Tanjung Raja``: a desa/kelurahan as people write it."""
     if region is None:
         return ""
-    kind = region.get_village_type_display() if region.village_type else ""
-    name = f"{kind} {region.name}" if kind else region.name
+    if region.village_type == Region.VillageType.KELURAHAN:
+        name = _("Kelurahan %(name)s") % {"name": region.name}
+    elif region.village_type:
+        name = _("Desa %(name)s") % {"name": region.name}
+    else:
+        name = region.name
     if region.parent is not None and region.parent.level == Region.Level.DISTRICT:
         return _("%(village)s, Kec. %(district)s") % {"village": name, "district": region.parent.name}
     return name
@@ -435,7 +439,7 @@ def _reveal(request: HttpRequest, actor: User, application: Application) -> Http
 
 # --- files, seen on the work page ---------------------------------------------------------------
 
-THUMBNAIL_PIXELS = 480  # the longest side of an image's preview on the work page
+THUMBNAIL_PIXELS = 320  # the longest side of an image's preview on the work page
 
 
 def _thumbnail(attachment: Attachment) -> HttpResponse:
