@@ -142,6 +142,14 @@ MATRIX: list[Row] = [
         notes="The applicant and the staff handling the application (Disdukcapil's verifier and signer).",
     ),
     Row(
+        "applications:preview",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "budi": 200, "sekar": 200},
+        page=False,
+        kwargs=lambda cast: {"attachment_id": citizen_submitted(cast).attachments.get().pk},
+        notes="A file inside the officer's work page (framable by this site only): the staff handling "
+        "the application; the applicant opens hers with applications:attachment.",
+    ),
+    Row(
         "applications:lookup", EVERYONE_200, notes="Public; the lookup itself is a POST (no digits in URLs)."
     ),
 ]

@@ -200,11 +200,11 @@ def make_field(definition: FormField) -> forms.Field:
     """The Django form field for one FormField row."""
     kind = definition.kind
     common: dict[str, Any] = {
-        "label": definition.label,
-        "help_text": definition.help_text,
+        "label": definition.t.label,
+        "help_text": definition.t.help_text,
         "required": definition.required,
     }
-    errors = _messages(definition.label, kind)
+    errors = _messages(definition.t.label, kind)
     field: forms.Field
     if kind == FormField.Kind.NIK:
         field = NikField(**common, widget=forms.TextInput(attrs=input_attrs()))
@@ -262,7 +262,7 @@ def make_field(definition: FormField) -> forms.Field:
         field.validators.append(
             RegexValidator(
                 re.compile(rf"(?:{definition.pattern})\Z"),
-                message=definition.pattern_message or _("Isian ini tidak sesuai dengan yang diminta."),
+                message=definition.t.pattern_message or _("Isian ini tidak sesuai dengan yang diminta."),
                 code="pattern",
             )
         )
@@ -314,7 +314,7 @@ class StepForm(forms.Form):
                 controller = next(d for d in definitions if d.name == condition[0])
                 field = self.fields[definition.name]
                 when = _("Isi hanya bila %(question)s: %(answer)s.") % {
-                    "question": controller.label,
+                    "question": controller.t.label,
                     "answer": condition[1],
                 }
                 field.help_text = f"{when} {field.help_text}".strip()

@@ -93,6 +93,8 @@ class Application(Case):
     paused_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(_("alasan keputusan"), blank=True, default="")
+    # The officer's words to the applicant with the last request for revision (emptied on resubmit).
+    revision_message = models.TextField(_("pesan perbaikan"), blank=True, default="")
     # The letters issued for it (a replacement adds one); written only by applications.letters.
     documents = models.ManyToManyField(
         "documents.Document", through="IssuedLetter", related_name="+", blank=True, editable=False
@@ -173,6 +175,36 @@ class RequirementCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement}: {self.get_verdict_display()}"
+
+
+class AnswerFlag(models.Model):
+    """One answer of the form an officer asked the applicant to fix, with the reason.
+
+    Open while ``cleared_at`` is empty; ``fixed_at`` is set when the applicant saves the step
+    holding the field again, and ``cleared_at`` when the application is sent back to the office.
+    The answer itself stays sealed in the application: this row names only the field.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answer_flags")
+    field_name = models.CharField(max_length=60)
+    reason = models.TextField(_("alasan"))
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    flagged_at = models.DateTimeField()
+    fixed_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "flagged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "field_name"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="applications_one_open_flag_per_answer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_name}: {self.reason[:40]}"
 
 
 class TimelineEvent(CaseEvent):

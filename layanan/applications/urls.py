@@ -19,4 +19,5 @@ urlpatterns = [
     path("petugas/antrean/", views_staff.queue, name="queue"),
     path("petugas/permohonan/<uuid:public_id>/", views_staff.work, name="work"),
     path("petugas/permohonan/<uuid:public_id>/<slug:action>/", views_staff.act, name="act"),
+    path("petugas/berkas/<int:attachment_id>/", views_staff.preview, name="preview"),
 ]

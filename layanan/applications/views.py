@@ -382,7 +382,10 @@ def _answer_rows(flow: Flow) -> list[dict[str, Any]]:
             if not field_is_shown(definition, answers):
                 continue
             rows.append(
-                {"label": definition.label, "value": answer_display(definition, answers.get(definition.name))}
+                {
+                    "label": definition.t.label,
+                    "value": answer_display(definition, answers.get(definition.name)),
+                }
             )
         groups.append(
             {
@@ -403,7 +406,7 @@ def _missing_links(flow: Flow, missing: list[str]) -> list[tuple[str, str]]:
     for entry in missing:
         if entry in by_field:
             number = by_field[entry].step
-            links.append((by_field[entry].label, flow.step_url(number) + f"?dari={FROM_REVIEW}"))
+            links.append((by_field[entry].t.label, flow.step_url(number) + f"?dari={FROM_REVIEW}"))
         elif entry in by_requirement:
             requirement = by_requirement[entry]
             if requirement.kind == Requirement.Kind.FIELD and requirement.field_name in by_field:

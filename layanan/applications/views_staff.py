@@ -9,6 +9,7 @@ colleague is reported instead of overwritten.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,24 +19,37 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from PIL import Image
 
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, scope
 from layanan.agencies.models import Office
 from layanan.applications import selectors, services, workflow
-from layanan.applications.models import Application, Attachment, RequirementCheck, Status
+from layanan.applications.flow import answer_display
+from layanan.applications.models import (
+    AnswerFlag,
+    Application,
+    Attachment,
+    RequirementCheck,
+    Status,
+    TimelineEvent,
+)
+from layanan.applications.services.review import open_answer_flags
 from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.catalogue.models import FormField
 from layanan.core import staff_views
 from layanan.core.tags import tags_by_status
+from layanan.core.views import file_inline
 from layanan.identity.selectors import mask_nik
+from layanan.regions.models import Region
 
 BUCKET_LABELS = {
     "new": gettext_lazy("Baru"),
@@ -143,14 +157,29 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Answer:
+    name: str
     label: str
     value: str
+    is_number: bool = False  # a NIK or KK number (masked unless revealed)
+    flag: AnswerFlag | None = None  # the officer's open request to fix it
 
 
 @dataclass(frozen=True)
 class Item:
     check: RequirementCheck
     attachments: list[Attachment]
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    """One line of the "Minta perbaikan" form: an answer or a requirement, its box and its reason."""
+
+    key: str  # "isian-<field name>" or "syarat-<requirement code>"
+    label: str
+    value: str
+    checked: bool
+    reason: str
     error: str = ""
 
 
@@ -161,18 +190,50 @@ class Posted(staff_views.Posted):
     check_id: int | None = None
 
 
-def _answers(application: Application, fields: list[FormField]) -> list[Answer]:
+NUMBER_KINDS = (FormField.Kind.NIK, FormField.Kind.KK)
+
+
+def village_words(region: Region | None) -> str:
+    """``Desa Tanjung Raja, Kec. Tanjung Raja``: a desa/kelurahan as people write it."""
+    if region is None:
+        return ""
+    if region.village_type == Region.VillageType.KELURAHAN:
+        name = _("Kelurahan %(name)s") % {"name": region.name}
+    elif region.village_type:
+        name = _("Desa %(name)s") % {"name": region.name}
+    else:
+        name = region.name
+    if region.parent is not None and region.parent.level == Region.Level.DISTRICT:
+        return _("%(village)s, Kec. %(district)s") % {"village": name, "district": region.parent.name}
+    return name
+
+
+def _answer_words(form_field: FormField, raw: object, *, reveal: bool) -> str:
+    """An answer as the officer reads it: names of places, dates in words, NIKs masked unless revealed."""
+    if raw is None or raw == "":
+        return ""
+    if form_field.kind in NUMBER_KINDS:
+        return str(raw) if reveal else mask_nik(str(raw))
+    if form_field.kind == FormField.Kind.VILLAGE:
+        region = Region.objects.select_related("parent").filter(code=str(raw)).first()
+        return village_words(region) or str(raw)
+    return answer_display(form_field, raw)
+
+
+def _answers(application: Application, fields: list[FormField], *, reveal: bool = False) -> list[Answer]:
     stored = application.answers
-    answers = []
-    for form_field in fields:
-        if form_field.name not in stored:
-            continue
-        raw = stored[form_field.name]
-        value = "" if raw is None else str(raw)
-        if form_field.kind in (FormField.Kind.NIK, FormField.Kind.KK) and value:
-            value = mask_nik(value)
-        answers.append(Answer(label=form_field.label, value=value))
-    return answers
+    flags = {flag.field_name: flag for flag in open_answer_flags(application)}
+    return [
+        Answer(
+            name=form_field.name,
+            label=form_field.label,
+            value=_answer_words(form_field, stored[form_field.name], reveal=reveal),
+            is_number=form_field.kind in NUMBER_KINDS,
+            flag=flags.get(form_field.name),
+        )
+        for form_field in fields
+        if form_field.name in stored
+    ]
 
 
 def _items(application: Application, errors: dict[str, str]) -> list[Item]:
@@ -188,6 +249,45 @@ def _items(application: Application, errors: dict[str, str]) -> list[Item]:
         )
         for check in checks
     ]
+
+
+def _flag_rows(
+    answers: list[Answer], items: list[Item], problems: list[staff_views.Problem], posted: Posted
+) -> list[FlagRow]:
+    """The "Minta perbaikan" form: every answer and every requirement, as posted or as flagged now."""
+    errors = {problem.target: problem.message for problem in problems}
+    again = posted.action == "revision"
+    rows = []
+    for key, label, value, flagged, reason in [
+        *(
+            (f"isian-{a.name}", a.label, a.value, a.flag is not None, a.flag.reason if a.flag else "")
+            for a in answers
+        ),
+        *(
+            (
+                f"syarat-{i.check.requirement.code}",
+                i.check.requirement.name,
+                i.check.get_provision_display(),
+                i.check.verdict == RequirementCheck.Verdict.REVISION,
+                i.check.reason,
+            )
+            for i in items
+        ),
+    ]:
+        if again:
+            flagged = bool(posted.values.get(f"ubah-{key}"))
+            reason = posted.values.get(f"alasan-{key}", "")
+        rows.append(
+            FlagRow(
+                key=key,
+                label=label,
+                value=value,
+                checked=flagged,
+                reason=reason,
+                error=errors.get(f"alasan-{key}", ""),
+            )
+        )
+    return rows
 
 
 def _colleagues(application: Application, actor: User) -> list[User]:
@@ -233,6 +333,27 @@ def _claimable(actor: User, application: Application) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class HistoryRow:
+    event: TimelineEvent
+    words: str  # the event's message, else what happened in words (never a raw code)
+    change: str  # "Sedang diperiksa → Perlu diperbaiki oleh pemohon" when the status changed
+
+
+def _history(actor: User, application: Application) -> list[HistoryRow]:
+    labels = {value: str(label) for value, label in Status.choices}
+    rows = []
+    for event in selectors.application_timeline(actor=actor, application=application):
+        change = ""
+        if event.from_status and event.to_status and event.from_status != event.to_status:
+            change = f"{labels.get(event.from_status, '')} → {labels.get(event.to_status, '')}"
+        words = event.message or str(
+            workflow.WORKFLOW.words.get(event.action) or labels.get(event.to_status, "") or ""
+        )
+        rows.append(HistoryRow(event=event, words=words, change=change))
+    return rows
+
+
 def _render_work(
     request: HttpRequest,
     actor: User,
@@ -241,25 +362,40 @@ def _render_work(
     problems: list[staff_views.Problem] | None = None,
     posted: Posted | None = None,
     status: int = 200,
+    reveal: bool = False,
 ) -> HttpResponse:
     allowed = _allowed_actions(actor, application)
     problems = problems or []
+    posted = posted or Posted()
     errors = staff_views.field_errors(problems)
     items = _items(application, errors)
     fields = list(application.service.fields.order_by("step", "order", "pk"))
     applicant = application.applicant
+    answers = _answers(application, fields, reveal=reveal)
+    handles = can(actor, "application.handle", application)
+    applicant_nik = ""
+    if applicant.nik:
+        applicant_nik = applicant.nik if reveal else mask_nik(applicant.nik)
+    region = applicant.home_region
     context = {
         "application": application,
         "service": application.service,
         "applicant": applicant,
-        "applicant_nik": mask_nik(applicant.nik) if applicant.nik else "",
+        "applicant_nik": applicant_nik,
+        "applicant_village": village_words(region) if region is not None else "",
         "status_tag": STATUS_TAGS.get(Status(application.status), ""),
         "due": _due(application, timezone.now()),
-        "answers": _answers(application, fields),
+        "answers": answers,
         "items": items,
+        "flag_rows": _flag_rows(answers, items, problems, posted) if "revision" in allowed else [],
+        "reason_max": staff_views.REASON_MAX,
         "allowed": allowed,
         "signer_backend": settings.DOCUMENT_SIGNER_BACKEND,
-        "may_open_files": can(actor, "application.handle", application),
+        "may_open_files": handles,
+        "revealed": reveal,
+        "may_reveal": handles
+        and not reveal
+        and (bool(applicant.nik) or any(a.is_number and a.value for a in answers)),
         "has_decisions": bool(allowed - {"note"}),
         "colleagues": _colleagues(application, actor) if "assign" in allowed else [],
         "offices": (
@@ -269,10 +405,13 @@ def _render_work(
             if "forward" in allowed
             else []
         ),
-        "timeline": selectors.application_timeline(actor=actor, application=application),
-        **staff_views.form_state(problems, posted or Posted()),
+        "history": _history(actor, application),
+        **staff_views.form_state(problems, posted),
     }
-    return render(request, "applications/staff/work.html", context, status=status)
+    response = render(request, "applications/staff/work.html", context, status=status)
+    if reveal:
+        patch_cache_control(response, no_cache=True, no_store=True, must_revalidate=True, private=True)
+    return response
 
 
 @login_required
@@ -282,6 +421,64 @@ def work(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     application = selectors.application_get(actor=actor, public_id=public_id)
     _require_work_reader(actor, application)
     return _render_work(request, actor, application)
+
+
+def _reveal(request: HttpRequest, actor: User, application: Application) -> HttpResponse:
+    """ "Tampilkan NIK lengkap": the NIK and KK numbers in full, for the handling office only, audited.
+
+    Posted to :func:`act` as ``nik``; the page is rendered in answer to the POST (nothing to
+    bookmark, nothing cached) and every reveal writes ``applications.numbers_reveal``. The
+    caller has refused readers (a leader, the administrator, another office): they keep the
+    masked page.
+    """
+    if not can(actor, "application.handle", application):
+        raise PermissionDenied
+    workflow.WORKFLOW.audit(application, actor=actor, action="numbers_reveal")
+    return _render_work(request, actor, application, reveal=True)
+
+
+# --- files, seen on the work page ---------------------------------------------------------------
+
+THUMBNAIL_PIXELS = 320  # the longest side of an image's preview on the work page
+
+
+def _thumbnail(attachment: Attachment) -> HttpResponse:
+    """A small JPEG of an uploaded photo, so the work page stays light; the full file is one click away."""
+    try:
+        with attachment.file.open("rb") as handle, Image.open(handle) as image:
+            image.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=80)
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = HttpResponse(out.getvalue(), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+@never_cache
+def preview(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """An uploaded file for the staff handling the application, shown inside their work page.
+
+    Served by :func:`layanan.core.views.file_inline` (inline, never sniffed, never cached), and
+    allowed in a frame of this site only, so a PDF shows in its ``<iframe>``; ``?kecil=1`` gives
+    a photo's thumbnail. Everyone else is refused, the applicant too (she has her own link).
+    """
+    actor = _actor(request)
+    found = selectors.attachment_get(actor=actor, attachment_id=attachment_id)
+    if not can(actor, "application.handle", found.application):
+        raise PermissionDenied
+    if request.GET.get("kecil") and found.content_type.startswith("image/"):
+        return _thumbnail(found)
+    extension = "pdf" if found.content_type == "application/pdf" else "jpg"
+    response = file_inline(
+        found.file, content_type=found.content_type, filename=f"lampiran-{found.pk}.{extension}"
+    )
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    return response
 
 
 # --- actions -------------------------------------------------------------------------------------
@@ -342,12 +539,53 @@ def _do_review(request: HttpRequest, actor: User, application: Application) -> s
 
 
 def _do_revision(request: HttpRequest, actor: User, application: Application) -> str:
+    """ "Minta perbaikan": any answers and files at once, each with its own reason."""
+    problems = staff_views.Problems()
+    answers: dict[str, str] = {}
+    files: dict[str, str] = {}
+    labels = dict(application.service.fields.values_list("name", "label"))
+    stored = application.answers
+    targets = [(f"isian-{name}", name, label, answers) for name, label in labels.items() if name in stored]
+    targets += [
+        (f"syarat-{check.requirement.code}", check.requirement.code, check.requirement.name, files)
+        for check in application.checks.select_related("requirement")
+    ]
+    for key, name, label, chosen in targets:
+        reason = staff_views.posted_text(request, f"alasan-{key}")
+        if not request.POST.get(f"ubah-{key}") and not reason:
+            continue
+        problems.check(
+            bool(reason), _("Tulis alasan perbaikan untuk %(item)s.") % {"item": label}, f"alasan-{key}"
+        )
+        problems.check(
+            len(reason) <= staff_views.REASON_MAX,
+            _("Tulis paling banyak %(max)d karakter.") % {"max": staff_views.REASON_MAX},
+            f"alasan-{key}",
+        )
+        chosen[name] = reason
+    message = staff_views.posted_text(request, "message", clip=staff_views.REASON_MAX)
+    already = application.checks.filter(verdict=RequirementCheck.Verdict.REVISION).exists()
+    problems.check(
+        bool(answers or files or message or already),
+        _("Centang isian atau berkas yang perlu diperbaiki dan tulis alasannya."),
+        "perbaikan",
+    )
+    problems.raise_any()
     services.application_request_revision(
         application=application,
         actor=actor,
         expected_version=staff_views.posted_version(request),
-        message=staff_views.posted_text(request, "message", clip=staff_views.REASON_MAX),
+        message=message,
+        answers=answers,
+        files=files,
     )
+    count = len(answers) + len(files)
+    if count:
+        return ngettext(
+            "Permohonan dikembalikan kepada pemohon: %(count)d bagian perlu diperbaiki.",
+            "Permohonan dikembalikan kepada pemohon: %(count)d bagian perlu diperbaiki.",
+            count,
+        ) % {"count": count}
     return _("Permohonan dikembalikan kepada pemohon untuk diperbaiki.")
 
 
@@ -434,6 +672,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, User, Application], str]] = {
 
 
 @login_required
+@never_cache
 @require_POST
 def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
     actor = _actor(request)
@@ -441,6 +680,8 @@ def act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse
     _require_work_reader(actor, application)
     if not workflow.WORKFLOW.parties_of(actor, application) - {workflow.Party.APPLICANT}:
         raise PermissionDenied  # readers (a leader, staff of another office in reach) only read
+    if action == "nik":
+        return _reveal(request, actor, application)
     posted = Posted(action=action, values=staff_views.posted_values(request))
     try:
         if action.startswith("review-"):

@@ -72,7 +72,7 @@ def form_pages(
         group = by_step[number]
         names = {d.name for d in group}
         if any(field_is_shown(d, answers) or _controlled_on_same_page(d, names) for d in group):
-            title = next((d.step_title for d in group if d.step_title), "") or _("Isian")
+            title = next((d.t.step_title for d in group if d.step_title), "") or _("Isian")
             steps.append(FormStep(number=number, title=title, definitions=group))
     own_page = [r for r in requirements if r.kind != Requirement.Kind.FIELD]
     return FormPages(steps=steps, requirements=own_page)

@@ -19,7 +19,7 @@ def _components(service: Service, group: Group) -> list[dict[str, object]]:
             "number": component.number,
             "key": component.name,
             "label": component.label,
-            "text": getattr(service, component.name),
+            "text": getattr(service.t, component.name),
         }
         for component in COMPONENTS
         if component.group is group

@@ -98,6 +98,13 @@ def exif_location(upload: UploadedFile) -> tuple[Decimal, Decimal] | None:
 # --- the report form -----------------------------------------------------------------------------------
 
 
+class CategoryField(forms.ModelChoiceField[Category]):
+    """A category choice named in the reader's language (``Category.t``)."""
+
+    def label_from_instance(self, obj: Category) -> str:
+        return str(obj.t.name)
+
+
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -137,7 +144,7 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Pilih jenis laporan.")},
     )
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=gettext_lazy("Kategori"),
         queryset=Category.objects.filter(is_active=True),
         empty_label=gettext_lazy("Pilih kategori"),
@@ -309,7 +316,7 @@ class ReopenForm(forms.Form):
 
 class PublicFilterForm(forms.Form):
     kecamatan = forms.ChoiceField(label=gettext_lazy("Kecamatan"), required=False, choices=())
-    category = forms.ModelChoiceField(
+    category = CategoryField(
         label=gettext_lazy("Kategori"),
         queryset=Category.objects.filter(is_active=True),
         required=False,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
 from layanan.cases.models import Case, CaseEvent
+from layanan.core.content import Translatable
 from layanan.regions.models import Region
 
 
@@ -39,10 +40,14 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Diarsipkan")
 
 
-class Category(models.Model):
+class Category(Translatable, models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     description = models.CharField(_("keterangan"), max_length=300, blank=True, default="")
+    # English beside the Indonesian (core.content): blank means "read the Indonesian".
+    TRANSLATED = ("name", "description")
+    name_en = models.CharField(_("nama (English)"), max_length=120, blank=True, default="")
+    description_en = models.CharField(_("keterangan (English)"), max_length=300, blank=True, default="")
     default_office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("instansi bawaan")
     )

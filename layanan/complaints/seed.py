@@ -35,6 +35,8 @@ class CategoryEntry:
     name: str
     description: str
     office: str
+    name_en: str
+    description_en: str
     order: int
     is_platform_feedback: bool
 
@@ -73,6 +75,8 @@ def categories_parse(data: Any) -> list[CategoryEntry]:
                 name=row["name"].strip(),
                 description=str(row.get("description", "")).strip(),
                 office=row["office"].strip(),
+                name_en=str(row.get("name_en", "")).strip(),
+                description_en=str(row.get("description_en", "")).strip(),
                 order=int(row.get("order", 100)),
                 is_platform_feedback=bool(row.get("is_platform_feedback", False)),
             )
@@ -108,10 +112,19 @@ def complaint_categories_seed(*, entries: list[CategoryEntry], update: bool = Fa
                 "order": entry.order,
                 "is_platform_feedback": entry.is_platform_feedback,
             }
+            english = {"name_en": entry.name_en, "description_en": entry.description_en}
             category = existing.get(entry.slug)
             if category is None:
-                Category.objects.create(slug=entry.slug, **values)
+                Category.objects.create(slug=entry.slug, **values, **english)
                 report.created.append(entry.slug)
+                continue
+            # English written later reaches categories made before it; an administrator's English stays.
+            blank = [key for key, value in english.items() if value and not getattr(category, key)]
+            if blank:
+                for key in blank:
+                    setattr(category, key, english[key])
+                category.save(update_fields=blank)
+                report.updated.append(entry.slug)
                 continue
             if not update or all(getattr(category, key) == value for key, value in values.items()):
                 report.unchanged.append(entry.slug)

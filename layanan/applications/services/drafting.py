@@ -20,6 +20,7 @@ from layanan.accounts.permissions import require
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.applications.services.common import Incomplete
 from layanan.applications.services.office import handling_office, has_desa_field, no_office_message
+from layanan.applications.services.review import answer_flags_fix
 from layanan.applications.workflow import WORKFLOW, ApplicationError, TransitionNotAllowed
 from layanan.catalogue.models import Requirement, Service
 from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
@@ -101,6 +102,7 @@ def application_save_step(
                 check.checked_at = None
                 check.save(update_fields=["verdict", "reason", "checked_by", "checked_at"])
                 _fixed_event(fresh, actor, check.requirement)
+            answer_flags_fix(application=fresh, actor=actor, names=answers)
         WORKFLOW.audit(fresh, actor=actor, action="save_step", step=step, fields=len(answers))
     WORKFLOW.sync(application, fresh)
     return fresh

@@ -28,6 +28,7 @@ from layanan.accounts.models import User
 from layanan.applications.models import Application, RequirementCheck, Status
 from layanan.applications.services.common import Incomplete
 from layanan.applications.services.office import handling_office, no_office_message
+from layanan.applications.services.review import answer_flags_clear, unfixed_answer_labels
 from layanan.applications.workflow import WORKFLOW, ApplicationError
 from layanan.calendars.selectors import add_working_days, working_days_between
 from layanan.catalogue.models import FormField, Requirement
@@ -124,9 +125,11 @@ def _resubmission(fresh: Application, now: datetime) -> dict[str, Any]:
             "requirement__name", flat=True
         )
     )
+    waiting += unfixed_answer_labels(fresh)
     missing = waiting + [name for name in _missing_items(fresh) if name not in waiting]
     if missing:
         raise Incomplete(_("Perbaiki dulu semua yang diminta petugas sebelum mengirim ulang."), missing)
+    answer_flags_clear(fresh, now)
     if fresh.due_at is not None and fresh.paused_at is not None:
         return {"due_at": resume_due_at(due_at=fresh.due_at, paused_at=fresh.paused_at, resumed_at=now)}
     return {}

@@ -291,6 +291,6 @@ def test_a_siak_service_says_the_document_comes_through_disdukcapil(cast) -> Non
     )
 
     assert page.status_code == 200
-    assert b"Dokumen diproses di Disdukcapil melalui SIAK" in page.content
+    assert "di SIAK (sistem Dukcapil), bukan di platform ini" in page.content.decode()
     assert b"Unduh surat" not in page.content
     assert not Document.objects.exists()

@@ -127,3 +127,48 @@ def test_english_written_later_reaches_services_made_before_it_and_an_administra
     assert "dilengkapi di 1" in output
     assert [event.details["texts"] > 0 for event in audit_events("catalogue.english_filled")] == [True]
     assert "dilengkapi" not in seed()  # nothing left to fill: a second run changes nothing
+
+
+def english_client(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_an_english_reader_reads_the_service_page_and_the_catalogue_in_english(world, client):
+    seed()
+    english_client(client)
+    page = client.get("/layanan/surat-keterangan-domisili/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<h1>Certificate of residence (surat keterangan domisili)</h1>" in html
+    assert "Cover letter from the RT/RW" in html  # a requirement, from its preset's English
+    assert "At most 2 working days" in html  # the generated time limit
+    assert "Tekan tombol" not in html  # the procedure is in English too
+    listing = client.get("/layanan/").content.decode()
+    assert "Certificate of residence" in listing
+    assert Service.objects.filter(name_en="").count() == 0  # nothing changed by reading
+
+
+def test_an_indonesian_reader_keeps_reading_indonesian(world, client):
+    seed()
+    html = client.get("/layanan/surat-keterangan-domisili/").content.decode()
+    assert "<h1>Surat keterangan domisili</h1>" in html
+    assert "Certificate of residence" not in html
+
+
+def test_the_form_asks_its_questions_in_english_for_an_english_reader(world, client, cast):
+    from layanan.accounts.testing import sign_in
+    from layanan.applications import services
+    from layanan.catalogue.models import Service
+
+    seed()
+    service = Service.objects.get(slug="surat-keterangan-domisili")
+    draft = services.application_start(service=service, applicant=cast.siti, actor=cast.siti)
+    sign_in(client, cast.siti)
+    english_client(client)
+    html = client.get(f"/permohonan/{draft.public_id}/langkah/2/").content.decode()
+    assert "Living at this address since" in html
+    assert "Where you live" in html
+    assert "Tinggal di alamat ini sejak" not in html

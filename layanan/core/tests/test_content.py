@@ -29,7 +29,10 @@ def test_an_indonesian_reader_and_an_unknown_sentence_get_the_text_as_written():
     with translation.override("id"):
         assert sentence_in_reading_language("Draf permohonan dibuat.") == "Draf permohonan dibuat."
     with translation.override("en"):
-        assert sentence_in_reading_language("Jalan di depan rumah saya rusak") == "Jalan di depan rumah saya rusak"
+        assert (
+            sentence_in_reading_language("Jalan di depan rumah saya rusak")
+            == "Jalan di depan rumah saya rusak"
+        )
 
 
 def test_the_template_filter_escapes_what_it_returns():
