@@ -80,7 +80,9 @@ def test_another_citizen_cannot_read_the_revocation(cast) -> None:
     application, document, official = letter(cast)
     application_letter_revoke(document=document, actor=official, reason="Salah orang.")
 
-    page = client_for(cast.siti).get(reverse("applications:detail", kwargs={"public_id": application.public_id}))
+    page = client_for(cast.siti).get(
+        reverse("applications:detail", kwargs={"public_id": application.public_id})
+    )
 
     assert page.status_code in (403, 404)
     assert b"Salah orang." not in page.content

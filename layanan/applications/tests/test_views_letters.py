@@ -51,7 +51,7 @@ def replace_url(document: Document) -> str:
 
 
 def test_the_offices_signer_sees_its_letters_with_the_holder_masked_and_the_two_actions(cast) -> None:
-    application, document, official = issued_letter(cast)
+    _application, document, official = issued_letter(cast)
 
     page = client_for(official).get(reverse("applications:letters"))
 
@@ -225,7 +225,8 @@ def test_a_replacement_with_a_wrong_code_or_no_reason_changes_nothing(cast) -> N
     no_reason = client.post(replace_url(old), {"reason": "", "code": code})
     no_code = client.post(replace_url(old), {"reason": "Alamat salah ketik."})
     wrong = client.post(
-        replace_url(old), {"reason": "Alamat salah ketik.", "code": "000000" if code != "000000" else "111111"}
+        replace_url(old),
+        {"reason": "Alamat salah ketik.", "code": "000000" if code != "000000" else "111111"},
     )
 
     assert (no_reason.status_code, no_code.status_code, wrong.status_code) == (400, 400, 400)
