@@ -250,7 +250,7 @@ def document_replace(
             actor=actor,
             action="documents.replaced",
             obj=old,
-            details={"number": old.number, "replaced_by": new.public_code, "reason": reason},
+            details={"number": old.number, "replaced_by": new.public_code},
         )
     _sync(document, old)
     return new
@@ -273,7 +273,7 @@ def document_revoke(*, document: Document, actor: User, reason: str) -> Document
             actor=actor,
             action="documents.revoke",
             obj=fresh,
-            details={"number": fresh.number, "reason": reason},
+            details={"number": fresh.number},  # the reason stays on the document: no free text here
         )
     _sync(document, fresh)
     return fresh
