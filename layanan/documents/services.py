@@ -313,7 +313,11 @@ def _page_count(pdf: bytes) -> int:
 
 
 def pdf_stamp(pdf: bytes, mark: str) -> bytes:
-    """``pdf`` with ``mark`` written large and red across each page (a new, unsigned PDF)."""
+    """``pdf`` (as typst renders it, unsigned) with ``mark`` large and red across each page.
+
+    A new, unsigned PDF. typst reads PDFs up to version 1.7 only, so a signed letter (which the
+    signer saved as a newer version) cannot be stamped here; raises ``typst.TypstError`` then.
+    """
     with tempfile.TemporaryDirectory(prefix="stamp-") as folder:
         root = Path(folder)
         (root / "letter.pdf").write_bytes(pdf)
