@@ -254,6 +254,93 @@ MATRIX += [
     ),
 ]
 
+
+def office_letter(cast: Any) -> Any:
+    """A letter Disdukcapil issued (signed by Sekar) for Siti's completed application."""
+    from django.utils import timezone
+
+    from layanan.applications.models import Application, IssuedLetter, Status
+    from layanan.documents.tests.verify_builders import document_row, letter_service
+
+    document = document_row(cast)
+    now = timezone.now()
+    application = Application.objects.create(
+        service=letter_service(cast),
+        applicant=cast.siti,
+        office=cast.world.disdukcapil,
+        status=Status.COMPLETED,
+        tracking_number=f"P-MATRX-SRT{document.pk:02d}",
+        submitted_at=now,
+        decided_at=now,
+        answers_sealed="{}",
+    )
+    IssuedLetter.objects.create(application=application, document=document)
+    return document
+
+
+def letter_awaiting_signature(cast: Any) -> Any:
+    """Siti's Disdukcapil letter application, approved and waiting for Sekar's signature."""
+    from django.utils import timezone
+
+    from layanan.applications.models import Application, Status
+    from layanan.documents.models import LetterTemplate
+    from layanan.documents.tests.verify_builders import letter_service
+
+    service = letter_service(cast)
+    LetterTemplate.objects.get_or_create(
+        service=service,
+        defaults={"classification_code": "470", "title": "Surat Keterangan Uji", "body": "Uji."},
+    )
+    now = timezone.now()
+    return Application.objects.create(
+        service=service,
+        applicant=cast.siti,
+        office=cast.world.disdukcapil,
+        status=Status.SIGNING,
+        tracking_number="P-MATRX-PRTJ1",
+        submitted_at=now,
+        answers_sealed="{}",
+    )
+
+
+OFFICE_LETTER_SIGNER_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "sekar": 200}
+
+MATRIX += [
+    Row(
+        "applications:letters",
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": 302,
+            "budi": 200,
+            "andi": 200,
+            "rini": 200,
+            "sekar": 200,
+        },
+        notes="The letters the actor's own office issued: its officers, operators and signer; leaders, "
+        "auditors and the administrator (no office; the admin has its own pages) are refused.",
+    ),
+    Row(
+        "applications:letter_revoke",
+        OFFICE_LETTER_SIGNER_ONLY,
+        kwargs=lambda cast: {"code": office_letter(cast).public_code},
+        notes="can(actor, 'document.revoke') on the staff page: only the issuing office's signer (Sekar).",
+    ),
+    Row(
+        "applications:letter_replace",
+        OFFICE_LETTER_SIGNER_ONLY,
+        kwargs=lambda cast: {"code": office_letter(cast).public_code},
+        notes="can(actor, 'document.issue'): only the issuing office's signer, who signs the new letter.",
+    ),
+    Row(
+        "applications:letter_preview",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "budi": 200, "sekar": 200},
+        page=False,
+        kwargs=lambda cast: {"public_id": letter_awaiting_signature(cast).public_id},
+        notes="The unsigned letter (PDF, inline): staff of the handling office in a role of the service.",
+    ),
+]
+
+
 # URL names outside the matrix on purpose (Django's admin has its own
 # permission system, tested in layanan/accounts/tests/test_admin_access.py).
 EXCLUDED_NAMESPACES = ("admin",)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
@@ -25,10 +26,16 @@ from layanan.applications.workflow import WORKFLOW, ApplicationError
 from layanan.catalogue.models import FormField
 from layanan.documents.models import Document, LetterTemplate
 from layanan.documents.rendering import TemplateProblem, date_text_indonesian
-from layanan.documents.services import document_issue
+from layanan.documents.services import document_issue, document_preview
 from layanan.regions.models import Region
 
-__all__ = ["KIND", "ApplicationLetters", "application_letter_issue", "letter_data"]
+__all__ = [
+    "KIND",
+    "ApplicationLetters",
+    "application_letter_issue",
+    "letter_data",
+    "letter_preview_pdf",
+]
 
 KIND = "application"  # Document.kind of the letters issued here
 
@@ -147,6 +154,20 @@ def application_letter_issue(
     return document
 
 
+def letter_preview_pdf(*, application: Application, signer: User) -> bytes:
+    """The letter :func:`application_letter_issue` would issue now, unsigned and marked as a preview.
+
+    Same data, template and office; ``signer`` is who would sign it. Raises
+    :class:`ApplicationError` (no handling office) or ``TemplateProblem``.
+    """
+    office = application.office
+    if office is None:
+        raise ApplicationError(_("Permohonan ini belum punya kantor yang menangani."))
+    return document_preview(
+        data=letter_data(application), office=office, signer=signer, template=_template_of(application)
+    )
+
+
 def _application_of(document: Document) -> Application:
     return Application.objects.select_related("service", "office", "applicant", "submitted_by").get(
         issued_letters__document=document
@@ -156,13 +177,28 @@ def _application_of(document: Document) -> Application:
 class ApplicationLetters:
     """Documents' callbacks for the letters of applications (kind ``application``)."""
 
-    def reissue(self, *, document: Document, signer: User) -> Document:
-        return application_letter_issue(
-            application=_application_of(document), signer=signer, replaces=document
+    def reissue(
+        self, *, document: Document, signer: User, reason: str, passphrase: str | None = None
+    ) -> Document:
+        """The corrected letter, issued from the answers again; the timeline says what it replaces."""
+        application = _application_of(document)
+        new = application_letter_issue(
+            application=application, signer=signer, replaces=document, passphrase=passphrase
         )
+        WORKFLOW.event(
+            application,
+            "document_replace",
+            signer,
+            _("Surat nomor %(old)s diganti dengan surat nomor %(new)s. Alasan: %(reason)s")
+            % {"old": document.number, "new": new.number, "reason": reason},
+        )
+        return new
 
     def revoked(self, *, document: Document, actor: User, reason: str) -> None:
+        """On the timeline, a new version of the application (its letter changed), and the applicant told."""
         application = _application_of(document)
+        Application.objects.filter(pk=application.pk).update(version=F("version") + 1)
+        application.refresh_from_db(fields=["version"])
         WORKFLOW.event(
             application,
             "document_revoke",
@@ -170,3 +206,4 @@ class ApplicationLetters:
             _("Surat nomor %(number)s dicabut. Alasan: %(reason)s")
             % {"number": document.number, "reason": reason},
         )
+        WORKFLOW.tell(application, "document_revoked")  # key application:<id>:document_revoked:v<version>

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layanan.applications import views, views_lookup, views_staff
+from layanan.applications import views, views_letters, views_lookup, views_staff
 
 app_name = "applications"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("petugas/permohonan/<uuid:public_id>/", views_staff.work, name="work"),
     path("petugas/permohonan/<uuid:public_id>/<slug:action>/", views_staff.act, name="act"),
     path("petugas/berkas/<int:attachment_id>/", views_staff.preview, name="preview"),
+    # The office's letters: preview before signing, the issued ones, revoke and replace (views_letters).
+    path("petugas/pratinjau-surat/<uuid:public_id>/", views_letters.letter_preview, name="letter_preview"),
+    path("petugas/surat/", views_letters.letters, name="letters"),
+    path("petugas/surat/<str:code>/cabut/", views_letters.letter_revoke, name="letter_revoke"),
+    path("petugas/surat/<str:code>/ganti/", views_letters.letter_replace, name="letter_replace"),
 ]

@@ -226,7 +226,7 @@ def _answers(application: Application, fields: list[FormField], *, reveal: bool 
     return [
         Answer(
             name=form_field.name,
-            label=form_field.label,
+            label=form_field.t.label,
             value=_answer_words(form_field, stored[form_field.name], reveal=reveal),
             is_number=form_field.kind in NUMBER_KINDS,
             flag=flags.get(form_field.name),
@@ -266,7 +266,7 @@ def _flag_rows(
         *(
             (
                 f"syarat-{i.check.requirement.code}",
-                i.check.requirement.name,
+                i.check.requirement.t.name,
                 i.check.get_provision_display(),
                 i.check.verdict == RequirementCheck.Verdict.REVISION,
                 i.check.reason,

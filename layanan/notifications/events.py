@@ -130,6 +130,13 @@ _ALL: list[Event] = [
         "the letter for application {tracking_number} is ready. Open the application to download it.",
     ),
     _app(
+        "document_revoked",
+        "surat untuk permohonan {tracking_number} dicabut dan tidak berlaku lagi. "
+        "Buka permohonan untuk membaca alasan dan yang perlu Anda lakukan.",
+        "the letter for application {tracking_number} was revoked and is no longer valid. "
+        "Open the application to read why and what to do.",
+    ),
+    _app(
         "forwarded",
         "permohonan {tracking_number} diteruskan ke kantor yang berwenang.",
         "application {tracking_number} was forwarded to the office in charge.",

@@ -3,6 +3,11 @@
 Signing issues the letter (numbered, rendered, signed, stored) in the same
 transaction as the step: if that fails nothing changes, the application stays
 in SIGNING and the official gets a plain message.
+
+Around signing: the office previews the letter before it is signed
+(:func:`application_letter_preview`), and afterwards the official revokes it or
+replaces it with a corrected one signed again with a fresh code
+(:func:`application_letter_revoke`, :func:`application_letter_replace`).
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
+from layanan.accounts.permissions import require
 from layanan.accounts.services import VerifyOutcome, second_factor_verify
-from layanan.applications.letters import application_letter_issue
-from layanan.applications.models import Application
+from layanan.applications.letters import application_letter_issue, letter_preview_pdf
+from layanan.applications.models import Application, Status
 from layanan.applications.services.common import REASON_MAX, clean_text
 from layanan.applications.services.review import all_accepted
 from layanan.applications.workflow import WORKFLOW, ApplicationError
 from layanan.audit.services import audit_record
 from layanan.catalogue.models import Service
+from layanan.documents.models import Document
 from layanan.documents.rendering import TemplateProblem
+from layanan.documents.services import DocumentError, document_replace, document_revoke
 from layanan.documents.signing import SigningFailed
 
 logger = logging.getLogger(__name__)
@@ -159,3 +167,101 @@ def application_sign(
                 "Tidak ada yang berubah; coba lagi nanti."
             )
         ) from error
+
+
+# --- the letter before and after signing ---------------------------------------------------------------
+
+PREVIEW_STATUSES = frozenset({Status.VERIFYING, Status.PROCESSING, Status.SIGNING})
+
+
+def _signer_for_preview(application: Application, actor: User) -> User:
+    """Who would sign: the actor when they are the official, else the office's official (or a blank)."""
+    sign_role = application.service.sign_role
+    if actor.role == sign_role or application.office is None:
+        return actor
+    official = (
+        User.objects.filter(office=application.office, role=sign_role, is_active=True)
+        .order_by("full_name", "pk")
+        .first()
+    )
+    return official or User(full_name=_("(nama pejabat penandatangan)"), position="", nip="")
+
+
+def application_letter_preview(*, application: Application, actor: User) -> bytes:
+    """The letter as it will be issued, unsigned and marked "PRATINJAU", for the office handling it.
+
+    Only staff of the handling office in one of the service's roles (PermissionDenied for
+    anyone else), only for a letter service between checking and signing. Audited: a
+    preview shows the applicant's answers.
+    """
+    require(actor, "application.handle", application)
+    if application.service.output != Service.Output.LETTER:
+        raise ApplicationError(_("Layanan ini tidak menerbitkan surat."))
+    if application.status not in PREVIEW_STATUSES:
+        raise ApplicationError(_("Pratinjau surat hanya tersedia sebelum surat ditandatangani."))
+    try:
+        pdf = letter_preview_pdf(application=application, signer=_signer_for_preview(application, actor))
+    except TemplateProblem as error:
+        _template_problem_record(application, actor, str(error))
+        raise ApplicationError(_("Templat surat bermasalah; administrator sudah diberi tahu.")) from error
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="applications.letter_preview",
+            obj=application,
+            details={"service": application.service.slug},
+        )
+    return pdf
+
+
+def _own_office_document(actor: User, document: Document) -> None:
+    """Staff pages act only for the issuing office's own staff (an administrator uses the admin)."""
+    if actor.office_id is None or actor.office_id != document.office_id:
+        raise PermissionDenied("document")
+
+
+def application_letter_revoke(*, document: Document, actor: User, reason: str) -> Document:
+    """The issuing office's official revokes a letter, with a reason the applicant reads.
+
+    The application's timeline, its version and the applicant's notice follow through the
+    letter's source (:class:`layanan.applications.letters.ApplicationLetters`).
+    """
+    _own_office_document(actor, document)
+    require(actor, "document.revoke", document)
+    try:
+        return document_revoke(document=document, actor=actor, reason=reason)
+    except DocumentError as error:
+        raise ApplicationError(str(error)) from error
+
+
+def application_letter_replace(
+    *,
+    document: Document,
+    actor: User,
+    reason: str,
+    second_factor_code: str,
+    passphrase: str | None = None,
+) -> Document:
+    """The official issues a corrected letter in place of ``document``, signed with a fresh code.
+
+    Permission is checked before the code is spent; the new letter is built from the
+    application's answers again, linked to it, and the applicant is told. On any failure
+    nothing changes.
+    """
+    _own_office_document(actor, document)
+    require(actor, "document.issue", document)
+    if not (reason or "").strip():
+        raise ApplicationError(_("Tulis alasan surat ini diganti."))
+    if document.state != Document.State.VALID:
+        raise ApplicationError(_("Hanya surat yang masih berlaku yang dapat diganti."))
+    _second_factor_or_refuse(actor, second_factor_code)
+    try:
+        return document_replace(document=document, actor=actor, reason=reason, passphrase=passphrase)
+    except DocumentError as error:
+        raise ApplicationError(str(error)) from error
+    except TemplateProblem as error:
+        application = Application.objects.select_related("service").get(issued_letters__document=document)
+        _template_problem_record(application, actor, str(error))
+        raise ApplicationError(_("Templat surat bermasalah; administrator sudah diberi tahu.")) from error
+    except SigningFailed as error:
+        raise ApplicationError(str(error)) from error

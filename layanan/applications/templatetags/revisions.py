@@ -79,7 +79,7 @@ def revision_box(application: Application) -> RevisionBox | None:
     if application.status != Status.REVISION:
         return None
     flow = Flow.of(application)
-    labels = {definition.name: definition.label for definition in flow.all_definitions}
+    labels = {definition.name: definition.t.label for definition in flow.all_definitions}
     box = RevisionBox(message=application.revision_message)
     for flag in open_answer_flags(application):
         box.answers.append(
@@ -98,7 +98,7 @@ def revision_box(application: Application) -> RevisionBox | None:
     ):
         box.files.append(
             Fix(
-                label=check.requirement.name,
+                label=check.requirement.t.name,
                 reason=check.reason,
                 url=_file_url(flow, check),
                 is_answer=check.requirement.kind == Requirement.Kind.FIELD,

@@ -64,14 +64,19 @@ class RecordingSource:
 
     def __init__(self) -> None:
         self.revoked_calls: list[tuple[Document, User, str]] = []
+        self.reissue_reasons: list[str] = []
 
-    def reissue(self, *, document: Document, signer: User) -> Document:
+    def reissue(
+        self, *, document: Document, signer: User, reason: str, passphrase: str | None = None
+    ) -> Document:
+        self.reissue_reasons.append(reason)
         return issued_by(
             signer,
             office=document.office,
             template=LetterTemplate.objects.get(service=document.service),
             owner=document.owner,
             replaces=document,
+            passphrase=passphrase,
         )
 
     def revoked(self, *, document: Document, actor: User, reason: str) -> None:

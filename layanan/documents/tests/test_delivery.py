@@ -77,3 +77,73 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_unknown_codes_are_404(cast) 
     assert anonymous.status_code == 302
     assert reverse("accounts:login") in anonymous["Location"]
     assert unknown.status_code == 404
+
+
+# --- a letter that is no longer valid ---------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("test_source")
+def test_a_revoked_letter_is_refused_with_a_page_saying_when_and_why(cast) -> None:
+    from layanan.documents.services import document_revoke
+
+    document = issued(cast)
+    document_revoke(document=document, actor=cast.sekar, reason="Diterbitkan untuk orang yang salah.")
+
+    response = client_for(cast.siti).get(download_url(document))
+
+    assert response.status_code == 410
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "Surat ini sudah dicabut" in html
+    assert "Diterbitkan untuk orang yang salah." in html
+    assert document.number in html
+    assert "Yang perlu Anda lakukan" in html
+    assert b"%PDF" not in response.content
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.usefixtures("test_source")
+def test_a_revoked_letter_is_still_refused_outright_to_people_outside_it(cast) -> None:
+    from layanan.documents.services import document_revoke
+
+    document = issued(cast)
+    document_revoke(document=document, actor=cast.sekar, reason="Salah orang.")
+
+    response = client_for(cast.andi).get(download_url(document))
+
+    assert response.status_code == 403
+    assert b"Salah orang." not in response.content
+
+
+@pytest.mark.usefixtures("test_source")
+def test_a_replaced_letter_leads_to_its_newest_successor(cast) -> None:
+    from layanan.documents.services import document_replace
+
+    first = issued(cast)
+    second = document_replace(document=first, actor=cast.sekar, reason="Salah ketik.")
+    third = document_replace(document=second, actor=cast.sekar, reason="Salah ketik lagi.")
+
+    response = client_for(cast.siti).get(download_url(first))
+    followed = client_for(cast.siti).get(download_url(first), follow=True)
+
+    assert response.status_code == 302
+    assert response["Location"] == download_url(third)
+    assert followed.status_code == 200
+    assert followed.getvalue() == third.file.open("rb").read()
+
+
+@pytest.mark.usefixtures("test_source")
+def test_a_replaced_letter_whose_successor_was_revoked_explains_instead(cast) -> None:
+    from layanan.documents.services import document_replace, document_revoke
+
+    first = issued(cast)
+    second = document_replace(document=first, actor=cast.sekar, reason="Salah ketik.")
+    document_revoke(document=second, actor=cast.sekar, reason="Tidak berhak.")
+
+    response = client_for(cast.siti).get(download_url(first))
+
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "Surat ini sudah diganti" in html
+    assert second.number in html
+    assert b"%PDF" not in response.content
