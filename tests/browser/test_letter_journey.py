@@ -404,6 +404,13 @@ def signer_signs(
         page = new_page(context)
         open_from_queue(page, tracking_number, "Menunggu tanda tangan", shots, "signer queue")
         shots.take(page, "signer opens")
+        # He reads the letter before signing it: the preview opens in the browser's PDF viewer, which a
+        # headless screenshot leaves grey, so the same address is fetched to check what it gives.
+        preview = page.get_by_role("link", name="Pratinjau surat sebelum ditandatangani (PDF)")
+        fetched = context.request.get(preview.get_attribute("href") or "")
+        assert fetched.status == 200
+        assert fetched.headers["content-type"] == "application/pdf"
+        assert fetched.body().startswith(b"%PDF")
         page.get_by_label("Kode autentikator (6 angka)").fill(code)
         click(page, "button", "Tanda tangani")
         no_errors(page)
