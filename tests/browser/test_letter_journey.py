@@ -228,7 +228,6 @@ def citizen_starts(
         shots.take(page, "search results")
         results = page.locator("main").get_by_role("link", name=words.service_name, exact=True)
         assert results.count() >= 1, f"searching {words.search!r} must offer {words.service_name}"
-        shots.take(page, "search results")
         with page.expect_navigation(wait_until="load"):
             results.first.click()
         assert heading(page) == words.service_name
@@ -338,6 +337,13 @@ def operator_asks_for_revision(
             row.get_by_role("button", name=re.compile("^Ambil")).click()
         assert tracking_number in heading(page)
         assert PURPOSE in page.locator("#isian-keperluan").inner_text()
+        # The photo of the KTP-el shows on the page itself (it loads lazily, once scrolled to).
+        thumbnail = page.get_by_role("img", name=re.compile("KTP-el pemohon"))
+        thumbnail.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=thumbnail.element_handle()
+        )
+        page.evaluate("window.scrollTo(0, 0)")
         shots.take(page, "operator claimed")
 
         page.get_by_role("checkbox", name=re.compile(re.escape(PURPOSE_LABEL))).check()
