@@ -432,6 +432,7 @@ def citizen_gets_the_letter(
     base_url: str,
     cookies: list[object],
     public_code: str,
+    letter_number: str,
     survey_path: str,
     shots: Shots,
     downloads: Path,
@@ -443,6 +444,7 @@ def citizen_gets_the_letter(
         shots.take(page, "my applications completed")
         click(page, "link", INDONESIAN.service_name)
         assert "Surat Anda" in page.locator("main").inner_text()
+        assert letter_number in page.locator("main").inner_text()
         shots.take(page, "the letter is ready")
         with page.expect_download() as waiting:
             page.get_by_role("link", name="Unduh surat (PDF)").click()
@@ -450,8 +452,12 @@ def citizen_gets_the_letter(
         waiting.value.save_as(saved)
         assert saved.read_bytes().startswith(b"%PDF")
 
+        # The address the QR code carries, as anyone who scans it opens it.
         page.goto(f"/v/{public_code}/", wait_until="load")
-        assert "sah" in page.locator("main").inner_text().lower()
+        assert heading(page) == "Dokumen sah dan berlaku"
+        verified = page.locator("main").inner_text()
+        assert letter_number in verified
+        assert FULL_NAME not in verified  # the holder's name stays masked for the public
         shots.take(page, "verify page")
 
         page.goto(survey_path, wait_until="load")
@@ -525,7 +531,7 @@ def test_a_new_citizen_gets_a_signed_village_letter_and_answers_the_survey(
     survey_path = urlsplit(invitation_link(invitation)).path
     chromium.run(
         lambda browser: citizen_gets_the_letter(
-            browser, base_url, citizen, document.public_code, survey_path, shots, tmp_path
+            browser, base_url, citizen, document.public_code, document.number, survey_path, shots, tmp_path
         )
     )
     invitation.refresh_from_db()
