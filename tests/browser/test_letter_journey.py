@@ -35,7 +35,7 @@ from layanan.applications.models import Application, Status
 from layanan.catalogue.testing import VILLAGE_SAMPLE, seeded_service
 from layanan.documents.management.commands.seed_letter_templates import parse_template
 from layanan.documents.models import LetterTemplate
-from layanan.documents.tests.render_builders import signing_ca, signing_code
+from layanan.documents.tests.render_builders import signing_ca, signing_code  # noqa: F401  # a fixture
 from layanan.notifications.models import Message
 from layanan.survey.models import Invitation, Response
 from layanan.survey.services import invitation_link
@@ -51,8 +51,6 @@ from tests.browser.conftest import (
 from tests.browser.journeys import Shots
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("signing_ca")]
-
-__all__ = ["signing_ca"]  # the fixture, imported so that this module's tests can use it
 
 JOURNEY = "journey-1-letter"
 STEP_TIMEOUT_MS = 8000  # a missing button fails the step quickly instead of after Playwright's 30 s
@@ -441,6 +439,9 @@ def citizen_gets_the_letter(
         page = new_page(context)
         page.goto("/", wait_until="load")
         click(page, "link", "Permohonan saya")
+        number = page.locator("main td .nik").first
+        lines = number.evaluate("element => element.getClientRects().length")
+        assert lines == 1, "the tracking number must not break across lines"
         shots.take(page, "my applications completed")
         click(page, "link", INDONESIAN.service_name)
         assert "Surat Anda" in page.locator("main").inner_text()
