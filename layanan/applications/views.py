@@ -465,7 +465,17 @@ def done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _viewer, application = _own(request, public_id)
     if not application.tracking_number or application.status == Status.DRAFT:
         return redirect("applications:review", public_id=application.public_id)
-    return render(request, "applications/citizen/done.html", {"application": application})
+    # The papers she chose to bring: the page must not only say "no need to come to the office".
+    papers = [
+        check.requirement.t.name
+        for check in application.checks.select_related("requirement").order_by("requirement__order")
+        if check.provision == RequirementCheck.Provision.PAPER
+    ]
+    return render(
+        request,
+        "applications/citizen/done.html",
+        {"application": application, "papers": ", ".join(papers)},
+    )
 
 
 # --- following one's applications --------------------------------------------------------------------

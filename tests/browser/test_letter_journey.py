@@ -101,6 +101,7 @@ class Words:
     step_of_3: str
     full_name: str
     nik: str
+    originals: str
     birth_date: str
 
 
@@ -121,6 +122,7 @@ INDONESIAN = Words(
     step_of_3="Langkah 3 dari",
     full_name="Nama lengkap",
     nik="NIK",
+    originals="Anda memilih membawa dokumen asli: Surat pengantar RT/RW, Kartu Keluarga (KK).",
     birth_date="12 Maret 1990",
 )
 ENGLISH = Words(
@@ -140,6 +142,7 @@ ENGLISH = Words(
     step_of_3="Step 3 of",
     full_name="Full name",
     nik="NIK (national identity number)",
+    originals="You chose to bring the originals: ",
     birth_date="12 March 1990",
 )
 
@@ -300,6 +303,9 @@ def citizen_resumes_and_submits(
         shots.take(page, "review")
         click(page, "button", words.send)
         assert words.sent_heading in heading(page)
+        originals = page.locator("#dokumen-asli").inner_text()  # she chose to bring two on paper
+        assert words.originals in originals
+        assert "Kantor Desa Tanjung Raja" in originals
         shots.take(page, "sent")
         return page.locator(".tracking-number").inner_text().strip()
 

@@ -645,3 +645,41 @@ def test_a_draft_of_a_walk_in_citizen_is_not_the_operator_of_another_desa(cast: 
     assert client_for(cast.rini).get(url("detail", application)).status_code == 200
     assert client_for(walk_in).get(url("detail", application)).status_code == 200
     assert client_for(other_operator).get(url("detail", application)).status_code == 403
+
+
+def test_the_done_page_names_the_originals_to_bring_and_where(cast: Cast):
+    application = build_submitted(cast)  # the birth certificate is brought on paper
+
+    response = client_for(cast.siti).get(url("done", application))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "Anda memilih membawa dokumen asli: Akta kelahiran. Siapkan dan bawa ke "
+        "Dinas Kependudukan dan Pencatatan Sipil bila petugas memintanya."
+    ) in html
+    assert "Foto Kartu Keluarga" not in html  # uploaded: nothing to bring
+    assert fresh(application).status == Status.SUBMITTED
+    assert client_for(other_citizen()).get(url("done", application)).status_code == 403
+    assert client_for(cast.andi).get(url("done", application)).status_code == 403
+
+
+def test_the_done_page_asks_for_no_originals_when_everything_was_uploaded(cast: Cast):
+    application = build_submitted(cast)
+    application.checks.filter(provision=RequirementCheck.Provision.PAPER).update(
+        provision=RequirementCheck.Provision.UPLOAD
+    )
+
+    html = client_for(cast.siti).get(url("done", application)).content.decode()
+
+    assert "membawa dokumen asli" not in html
+
+
+def test_the_done_page_names_the_originals_in_english(cast: Cast, settings):
+    application = build_submitted(cast)
+    client = client_for(cast.siti)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(url("done", application)).content.decode()
+
+    assert "You chose to bring the originals: Akta kelahiran." in html
