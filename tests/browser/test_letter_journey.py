@@ -102,6 +102,7 @@ class Words:
     full_name: str
     nik: str
     originals: str
+    service_column: str
     birth_date: str
 
 
@@ -122,6 +123,7 @@ INDONESIAN = Words(
     step_of_3="Langkah 3 dari",
     full_name="Nama lengkap",
     nik="NIK",
+    service_column="Layanan",
     originals="Anda memilih membawa dokumen asli: Surat pengantar RT/RW, Kartu Keluarga (KK).",
     birth_date="12 Maret 1990",
 )
@@ -142,6 +144,7 @@ ENGLISH = Words(
     step_of_3="Step 3 of",
     full_name="Full name",
     nik="NIK (national identity number)",
+    service_column="Service",
     originals="You chose to bring the originals: ",
     birth_date="12 March 1990",
 )
@@ -275,6 +278,9 @@ def citizen_resumes_and_submits(
         page = new_page(context)
         page.goto("/", wait_until="load")
         click(page, "link", words.my_applications)
+        sent = page.locator("main table")
+        if sent.count():  # her letters sent before: one service on each row
+            assert sent.locator("th").first.inner_text().strip() == words.service_column
         shots.take(page, "my applications with the draft")
         click(page, "link", words.service_name)
         shots.take(page, "the draft")
