@@ -173,7 +173,7 @@ def image_loads(image: Locator) -> int:
     image.scroll_into_view_if_needed()
     return int(
         image.evaluate(
-            "img => img.complete && img.naturalWidth ? img.naturalWidth"
+            "img => img.complete ? img.naturalWidth"
             " : new Promise(done => { img.onload = () => done(img.naturalWidth);"
             " img.onerror = () => done(0); })"
         )
