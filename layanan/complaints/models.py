@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from layanan.agencies.models import Office
 from layanan.cases.models import Case, CaseEvent
@@ -23,7 +24,8 @@ from layanan.regions.models import Region
 
 
 class Kind(models.TextChoices):
-    COMPLAINT = "pengaduan", _("Pengaduan")
+    # One report's kind: "Pengaduan" alone is also the menu's name for all of them ("Complaints").
+    COMPLAINT = "pengaduan", pgettext_lazy("jenis satu laporan", "Pengaduan")
     ASPIRATION = "aspirasi", _("Aspirasi")
     INFORMATION = "informasi", _("Permintaan informasi")
 

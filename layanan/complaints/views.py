@@ -225,7 +225,7 @@ def _render_detail(
         "can_rate": answered and report.satisfied is None,
         "can_reopen": answered and report.reopened_count == 0,
         "rate_form": rate_form or RateForm(),
-        "photo_count": report.photos.filter(is_evidence=False).count(),
+        "own_photos": list(report.photos.filter(is_evidence=False).order_by("uploaded_at", "pk")),
     }
     return render(request, "complaints/citizen/detail.html", context, status=status)
 

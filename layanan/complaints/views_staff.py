@@ -306,7 +306,7 @@ def _render(
             exclude={office.pk for office in active},
         ),
         "allowed": allowed,
-        "has_actions": bool(allowed - {"identity"}),
+        "has_actions": bool(allowed - {"identity", "note"}),  # the note has its own section
         "history": presentation.history(selectors.report_timeline(actor=actor, report=report)),
         "identity": identity,
         **staff_views.form_state(problems, posted),

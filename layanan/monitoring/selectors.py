@@ -149,9 +149,9 @@ def labels(group: str, keys: Iterable[Any]) -> dict[Any, str]:
     wanted = [k for k in keys if k not in (None, "")]
     names: dict[Any, str] = {}
     if group == "service":
-        names = dict(Service.objects.filter(pk__in=wanted).values_list("pk", "name"))
+        names = {row.pk: row.t.name for row in Service.objects.filter(pk__in=wanted).only("name", "name_en")}
     elif group == "category":
-        names = dict(Category.objects.filter(pk__in=wanted).values_list("pk", "name"))
+        names = {row.pk: row.t.name for row in Category.objects.filter(pk__in=wanted).only("name", "name_en")}
     elif group == "office":
         names = dict(Office.objects.filter(pk__in=wanted).values_list("pk", "name"))
     elif group in ("kecamatan", "desa"):

@@ -147,7 +147,8 @@ def officer_approves(browser: Browser, base_url: str, cookies: list[object], tra
             row.get_by_role("button", name=re.compile("^Ambil")).click()
         assert tracking_number in page.locator("h1").inner_text()
         assert "Permohonan ini sekarang Anda tangani." in page.locator(".messages").inner_text()
-        assert page.get_by_role("link", name=re.compile("Lihat berkas 1")).count() == 1
+        # The uploaded photo shows inline, as a thumbnail linking to the full file.
+        assert page.get_by_role("link", name=re.compile("^Foto 1: Kartu Keluarga")).count() == 1
 
         for name in ("Kartu Keluarga", "KTP-el"):
             section = page.locator("section", has=page.get_by_role("heading", name=re.compile(name)))

@@ -6,14 +6,14 @@ code, then finds it on his office's list of issued letters and revokes it with a
 The villager, at 360 px, opens her application and reads when, why and what to do; the
 verification page, given the code printed under the QR, says the letter is revoked.
 Only what a person sees and clicks; a screenshot of every step is kept under
-``$JOURNEY_SHOTS`` (else ``/tmp/journey-shots/``). A second test shows each new page in
-Indonesian and English and checks it like every page (one ``<h1>``, axe, weight, width).
+``test-results/journeys/journey-3-letter-revocation/`` (or ``$JOURNEY_SHOTS``). A second
+test shows each new page in Indonesian and English and checks it like every page (one
+``<h1>``, axe, weight, width).
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -41,6 +41,7 @@ from tests.browser.conftest import (
     session_cookies,
     signed_in_client,
 )
+from tests.browser.journeys import shots_root
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("signing_ca")]
 
@@ -88,8 +89,7 @@ class Words:
 
 
 def shots_dir() -> Path:
-    default = Path(tempfile.gettempdir()) / "journey-shots"
-    folder = Path(os.environ.get("JOURNEY_SHOTS") or default) / "letter-revocation"
+    folder = shots_root() / "journey-3-letter-revocation"  # beside the other journeys' screenshots
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -16,7 +16,7 @@ from PIL import Image
 from layanan.accounts.models import User
 from layanan.accounts.testing import sign_in
 from layanan.complaints import services
-from layanan.complaints.models import Report, ReportPhoto
+from layanan.complaints.models import Kind, Report, ReportPhoto
 from layanan.complaints.tests.domain_builders import disposed, png_upload
 from layanan.testing import Cast, make_user
 
@@ -137,3 +137,24 @@ def test_a_reporter_s_own_photo_stays_unpublished(cast: Cast) -> None:
     photo = report.photos.get()
     assert not photo.published
     assert Client().get(_photo_url(photo, public=True)).status_code == 404
+
+
+def test_the_reporter_sees_the_photos_they_sent_and_another_citizen_may_not_fetch_them(cast: Cast) -> None:
+    report = services.report_submit(
+        reporter=cast.siti,
+        kind=Kind.COMPLAINT,
+        category=disposed(cast).category,
+        text="Jembatan kayu di dusun kami patah, berbahaya untuk motor dan anak sekolah.",
+        region=cast.world.tanjung_raja_desa,
+        photos=[_big_jpeg()],
+    )
+    own = report.photos.get(is_evidence=False)
+
+    html = _client(cast.siti).get(reverse("complaints:detail", args=[report.public_id])).content.decode()
+
+    assert "Foto yang Anda kirim" in html
+    assert f'src="{_photo_url(own, small=True)}"' in html
+    assert _client(cast.siti).get(_photo_url(own)).status_code == 200
+    stranger = make_user(phone="081200009999", full_name="Warga Lain")
+    assert _client(stranger).get(_photo_url(own)).status_code == 403
+    assert ReportPhoto.objects.filter(report=report, is_evidence=False).count() == 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from layanan.complaints import views
-from layanan.complaints.models import ReportPhoto, Status
+from layanan.complaints.models import Kind, ReportPhoto, Status
 from layanan.complaints.tests import citizen_builders as build
 from layanan.testing import Cast
 
@@ -122,3 +124,37 @@ def test_photos_appear_only_when_published(cast: Cast) -> None:
     report.confidential = True
     report.save(update_fields=["confidential"])
     assert client.get(reverse("complaints:public_photo", args=[published.pk])).status_code == 404
+
+
+def test_a_visitor_is_asked_to_sign_in_to_support_and_comes_back_to_the_report(cast: Cast) -> None:
+    """Not a form posting to the sign-in wall: signing in would land on the POST-only URL (405)."""
+    report = build.verified(build.report(cast, text="Lampu jalan di simpang pasar mati sejak seminggu."))
+    page = reverse("complaints:public_detail", args=[report.public_id])
+    support = reverse("complaints:support", args=[report.public_id])
+
+    visitor = build.client_of(None).get(page)
+    assert visitor.status_code == 200
+    html = visitor.content.decode()
+    assert support not in html
+    assert f"{reverse('accounts:login')}?next={page}" in html
+    assert "Masuk untuk mendukung laporan ini" in html
+
+    dewi = build.client_of(build.other_citizen())
+    signed_in = dewi.get(page).content.decode()
+    assert f'action="{support}"' in signed_in
+    assert "Masuk untuk mendukung laporan ini" not in signed_in
+    assert dewi.post(support).status_code == 302
+    assert report.supports.count() == 1
+
+
+def test_one_report_s_kind_reads_complaint_in_english_while_the_menu_says_complaints(cast: Cast) -> None:
+    report = build.verified(build.report(cast, text="Jembatan kayu di dusun dua patah sebagian."))
+    client = build.client_of(None)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("complaints:public_detail", args=[report.public_id])).content.decode()
+    assert '<dd class="summary-list__value">Complaint</dd>' in html
+    with translation.override("en"):
+        assert str(Kind.COMPLAINT.label) == "Complaint"
+        assert translation.gettext("Pengaduan") == "Complaints"  # the menu's word for all of them
+    with translation.override("id"):
+        assert str(Kind.COMPLAINT.label) == "Pengaduan"

@@ -399,6 +399,19 @@ def test_the_agency_starts_notes_and_answers_with_an_evidence_photo(cast: Cast) 
     assert report.timeline.filter(action="note", internal=True).exists()
 
 
+def test_after_the_answer_the_agency_is_told_no_step_is_left_but_may_still_note(cast: Cast) -> None:
+    """The "Tindakan" heading says so, instead of standing empty above the internal note."""
+    report = disposed(cast)
+    busy = client_for(cast.budi).get(page_url(report)).content.decode()
+    assert "Tidak ada tindakan yang dapat Anda ambil" not in busy
+    assert "Mulai tindak lanjut" in busy
+    post_act(cast.budi, report, "answer", answer="Sudah dicetak ulang.")
+    assert fresh(report).status == Status.ANSWERED
+    done = client_for(cast.budi).get(page_url(report)).content.decode()
+    assert "Tidak ada tindakan yang dapat Anda ambil pada status ini." in done
+    assert "Simpan catatan" in done  # the internal note stays open while the report does
+
+
 def test_andi_cannot_answer_a_disdukcapil_report(cast: Cast) -> None:
     report = disposed(cast)
     response = post_act(cast.andi, report, "answer", answer="Bukan urusan kami.")
