@@ -35,6 +35,8 @@ from layanan.applications.models import Application, Status
 from layanan.catalogue.testing import VILLAGE_SAMPLE, seeded_service
 from layanan.documents.management.commands.seed_letter_templates import parse_template
 from layanan.documents.models import LetterTemplate
+from layanan.documents.rendering import code_grouped
+from layanan.documents.tests.pdf_text import pdf_text_flat
 from layanan.documents.tests.render_builders import signing_ca, signing_code  # noqa: F401  # a fixture
 from layanan.notifications.models import Message
 from layanan.survey.models import Invitation, Response
@@ -99,6 +101,8 @@ class Words:
     send: str
     sent_heading: str
     step_of_3: str
+    step_of_1: str
+    steps_pattern: str
     full_name: str
     nik: str
     originals: str
@@ -121,6 +125,8 @@ INDONESIAN = Words(
     send="Kirim permohonan",
     sent_heading="Permohonan terkirim",
     step_of_3="Langkah 3 dari",
+    step_of_1="Langkah 1 dari",
+    steps_pattern=r"(\d+) langkah:",
     full_name="Nama lengkap",
     nik="NIK",
     service_column="Layanan",
@@ -142,6 +148,8 @@ ENGLISH = Words(
     send="Send the application",
     sent_heading="Application sent",
     step_of_3="Step 3 of",
+    step_of_1="Step 1 of",
+    steps_pattern=r"(\d+) steps:",
     full_name="Full name",
     nik="NIK (national identity number)",
     service_column="Service",
@@ -235,13 +243,16 @@ def citizen_starts(
         with page.expect_navigation(wait_until="load"):
             results.first.click()
         assert heading(page) == words.service_name
+        promised = re.search(words.steps_pattern, page.locator("main").inner_text())
+        assert promised, "the service page must say how many pages the form has"
         shots.take(page, "service page")
         click(page, "button", words.apply)
         if page.get_by_role("button", name=words.start).count():
             shots.take(page, "start")
             click(page, "button", words.start)
 
-        # Step 1: the name and NIK come from the account.
+        # Step 1: the form counts its pages as the service page did; the name and NIK come from the account.
+        assert f"{words.step_of_1} {promised.group(1)}" in page.locator("main").inner_text()
         shots.take(page, "step 1 prefilled")
         assert page.get_by_label(words.full_name).input_value() == FULL_NAME
         assert page.get_by_label(words.nik, exact=True).input_value().replace(" ", "") == NIK
@@ -547,6 +558,17 @@ def test_a_new_citizen_gets_a_signed_village_letter_and_answers_the_survey(
             browser, base_url, citizen, document.public_code, document.number, survey_path, shots, tmp_path
         )
     )
+    # What she downloaded is the letter as she answered it, after the fix, as the office signed it.
+    letter = pdf_text_flat((tmp_path / "surat.pdf").read_bytes())
+    assert f"Nama : {FULL_NAME}" in letter
+    assert "Tanggal lahir : 12 Maret 1990" in letter
+    assert "RT / RW : 002 / 001" in letter
+    assert BETTER_PURPOSE in letter
+    assert "Kepala Desa Tanjung Raja" in letter
+    assert "Sutrisno" in letter
+    assert document.number in letter
+    assert code_grouped(document.public_code) in letter  # printed under the QR code
+
     invitation.refresh_from_db()
     assert invitation.answered_at is not None
     assert Response.objects.filter(office=cast.world.desa_tanjung_raja).count() == 1
