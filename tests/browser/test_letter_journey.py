@@ -4,12 +4,14 @@ A new citizen (360 px) opens the home page, registers with her home desa (Tanjun
 "Surat keterangan domisili" by everyday words, starts applying, answers steps 1 and 2 (her name and
 desa come from the account), leaves for the home page, comes back through "Permohonan saya" and
 lands on step 3 where she stopped, answers it, uploads a photo of one requirement and brings the
-others on paper, submits and reads her tracking number. Rini, the operator of Desa Tanjung Raja
-(1280 px), claims it and asks for a revision; the citizen fixes it and sends it again; Rini accepts
-every requirement and approves; the head of the desa signs with the code from his authenticator.
-The citizen sees the letter on her application page, downloads the PDF, checks it on
-``/v/<code>/`` and answers the satisfaction survey from the link she was sent. Her part from the
-search to the submit then runs once more in English.
+others on paper, submits, reads her tracking number and which originals to bring where. Rini, the
+operator of Desa Tanjung Raja (1280 px), claims it, sees the photo on her page and flags the purpose
+the citizen wrote, with a reason; the citizen reads the reason beside that answer, fixes it and
+sends the application again; Rini accepts every requirement and approves; the head of the desa
+opens the letter's preview and signs with the code from his authenticator. The citizen sees the
+letter on her application page, downloads the PDF (its text is read: her fixed purpose, RT / RW,
+the code under the QR), checks it on ``/v/<code>/`` and answers the satisfaction survey from the
+link she was sent. Her part from the search to the submit then runs once more in English.
 
 The catalogue entry and the letter template are the real seed (``data/catalogue.json``,
 ``data/letter_templates/``); the letter is signed by the local signing CA. Every step leaves a
