@@ -281,7 +281,8 @@ class StepForm(forms.Form):
 
     ``answers`` are what is stored so far (earlier steps decide ``shown_when``,
     this step's give the initial values). ``prefill`` (from :func:`account_prefill`)
-    starts a question never saved before with the applicant's own value.
+    starts a question never saved before with the applicant's own value; ``own_account`` says
+    the applicant fills in the form (the hint then says "Anda"), not an operator for them.
     """
 
     def __init__(
@@ -291,6 +292,7 @@ class StepForm(forms.Form):
         definitions: Sequence[FormField],
         answers: Mapping[str, Any],
         prefill: Mapping[str, Any] | None = None,
+        own_account: bool = False,
         **kwargs: Any,
     ) -> None:
         initial = {d.name: answers[d.name] for d in definitions if answers.get(d.name) not in (None, "")}
@@ -321,7 +323,11 @@ class StepForm(forms.Form):
                 field.required = False  # decided in clean(), against the posted controller
             if definition.name in prefilled:
                 field = self.fields[definition.name]
-                note = _("Sudah diisi dari data akun pemohon. Ubah bila tidak sesuai.")
+                note = (
+                    _("Sudah diisi dari data akun Anda. Ubah bila tidak sesuai.")
+                    if own_account
+                    else _("Sudah diisi dari data akun pemohon. Ubah bila tidak sesuai.")
+                )
                 field.help_text = f"{field.help_text} {note}".strip()
 
     def _posted(self, name: str) -> str:

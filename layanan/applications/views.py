@@ -179,6 +179,7 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
         definitions=current.definitions,
         answers=answers,
         prefill=account_prefill(current.definitions, application.applicant),
+        own_account=application.applicant_id == request.user.pk,
     )
     if request.method == "POST":
         later = "simpan" in request.POST

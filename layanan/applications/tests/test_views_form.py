@@ -188,13 +188,13 @@ def test_the_form_starts_with_the_applicants_own_nik_birth_date_sex_and_desa(cas
     assert 'value="1990-06-05"' in step1
     assert re.search(r'<input type="radio" name="jenis_kelamin" value="Perempuan"[^>]* checked', step1)
     assert f'<option value="{cast.world.kotabumi_pasar.code}" selected>' in step2
-    assert "Sudah diisi dari data akun pemohon" in step1
+    assert "Sudah diisi dari data akun Anda" in step1  # she fills in her own form
     assert fresh(application).answers == {}  # shown, not stored until the person saves it
     # The person keeps what they change.
     client.post(url("step", application, step=1), {**STEP1, "jenis_kelamin": "Laki-laki", "lanjut": ""})
     again = client.get(url("step", application, step=1)).content.decode()
     assert re.search(r'value="Laki-laki"[^>]* checked', again)
-    assert "Sudah diisi dari data akun pemohon" not in again
+    assert "Sudah diisi dari data akun" not in again
 
 
 def test_a_field_about_another_person_is_never_prefilled(cast: Cast):
@@ -208,7 +208,7 @@ def test_a_field_about_another_person_is_never_prefilled(cast: Cast):
     assert NIK not in pages
     assert "1990-06-05" not in pages
     assert 'value="Siti Aminah"' not in pages
-    assert "Sudah diisi dari data akun pemohon" not in pages
+    assert "Sudah diisi dari data akun" not in pages
 
 
 def test_a_seeded_letter_for_the_applicant_starts_with_their_name_and_nik(cast: Cast):
@@ -238,6 +238,7 @@ def test_an_operator_sees_the_walk_in_citizens_values_not_their_own(cast: Cast):
     html = step1.content.decode()
     assert 'value="1803041204700002"' in html
     assert 'value="1970-04-12"' in html
+    assert "Sudah diisi dari data akun pemohon" in html  # the operator is told whose account it is
     assert NIK not in html
     # Nobody else sees the citizen's NIK through the form.
     assert client_for(cast.siti).get(url("step", application, step=1)).status_code == 403
