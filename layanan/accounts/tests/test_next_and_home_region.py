@@ -168,3 +168,16 @@ def test_changing_the_home_desa_needs_a_sign_in(client, world):
     response = client.post(PROFILE, {"home_region": TANJUNG_RAJA})
     assert response.status_code == 302
     assert response["Location"].startswith(SIGN_IN)
+
+
+def test_a_citizen_s_account_page_points_on_to_applying_reporting_and_their_applications(client, cast):
+    from layanan.accounts.testing import sign_in
+
+    sign_in(client, cast.siti)
+    response = client.get(PROFILE)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for url in ("/layanan/", "/lapor/baru/", "/permohonan/saya/"):
+        assert f'href="{url}"' in html
+    sign_in(client, cast.budi)  # staff have their own menu: no citizen's next steps
+    assert 'href="/lapor/baru/"' not in client.get(PROFILE).content.decode().split("<main", 1)[1]
