@@ -18,12 +18,14 @@ in between are taken through the services). Every step leaves a screenshot under
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Browser, FilePayload, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from layanan.accounts.models import User
 from layanan.complaints import services as complaints
@@ -169,15 +171,17 @@ def click_to(page: Page, target: Locator) -> None:
 
 
 def image_loads(image: Locator) -> int:
-    """The image's natural width once it has loaded (0: it did not); lazy images are scrolled to."""
+    """The image's natural width once it has loaded (0: it did not); lazy images are scrolled to.
+
+    A lazy image out of view has not started loading (Chromium may still call it complete), so
+    it is scrolled to and given a few seconds to arrive.
+    """
     image.scroll_into_view_if_needed()
-    return int(
-        image.evaluate(
-            "img => img.complete ? img.naturalWidth"
-            " : new Promise(done => { img.onload = () => done(img.naturalWidth);"
-            " img.onerror = () => done(0); })"
+    with contextlib.suppress(PlaywrightTimeoutError):  # not loaded: reported as 0 below
+        image.page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=5000
         )
-    )
+    return int(image.evaluate("img => img.naturalWidth"))
 
 
 def assert_nobody_named(page: Page) -> None:
