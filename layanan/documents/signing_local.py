@@ -143,14 +143,29 @@ def signer_certificate_issue(
         ]
     )
     now = timezone.now()
-    cert = (
+    cert = _leaf(
+        ca, subject, key, not_after=min(now + dt.timedelta(days=SIGNER_DAYS), ca.cert.not_valid_after_utc)
+    )
+    return KeyPair(key=key, cert=cert)
+
+
+def _leaf(
+    ca: KeyPair,
+    subject: x509.Name,
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,
+    *,
+    not_after: dt.datetime,
+    time_stamping: bool = False,
+) -> x509.Certificate:
+    """A certificate the CA issues for signing (non-repudiation), or for time-stamping only."""
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca.cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(min(now + dt.timedelta(days=SIGNER_DAYS), ca.cert.not_valid_after_utc))
+        .not_valid_before(timezone.now() - dt.timedelta(minutes=5))
+        .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -166,13 +181,18 @@ def signer_certificate_issue(
             ),
             critical=True,
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if time_stamping:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    return (
+        builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
         .sign(ca.key, hashes.SHA256())
     )
-    return KeyPair(key=key, cert=cert)
 
 
 def key_pem(key: ec.EllipticCurvePrivateKey) -> str:
@@ -284,37 +304,7 @@ def tsa_certificate_issue(*, ca: KeyPair, common_name: str, organization: str) -
             (NameOID.COMMON_NAME, common_name),
         ]
     )
-    now = timezone.now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(ca.cert.not_valid_after_utc)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
-        )
-        .sign(ca.key, hashes.SHA256())
-    )
+    cert = _leaf(ca, subject, key, not_after=ca.cert.not_valid_after_utc, time_stamping=True)
     return TsaPair(key=key, cert=cert)
 
 
