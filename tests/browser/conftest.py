@@ -13,6 +13,7 @@ once per session (once per xdist worker).
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -22,7 +23,8 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.test import Client
+from django.test import Client, testcases
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, Response, sync_playwright
 
 from layanan.accounts.models import User
@@ -90,6 +92,47 @@ def chromium() -> Iterator[Chromium]:
     browser = Chromium(executable)
     yield browser
     browser.close()
+
+
+_ONE_REQUEST_AT_A_TIME = threading.Lock()
+
+
+class _SerialLiveServerThread(LiveServerThread):
+    """The live server, handling one request at a time when the test database is SQLite in memory.
+
+    That database is one connection shared by the test and every request thread of the live
+    server (Django's documentation warns about simultaneous queries through it). A page and its
+    lazily loaded photos arrive together, and two requests querying at once through the one
+    connection can read each other's rows ("ReportPhoto has no report"). Connections stay
+    keep-alive and threaded; only the application runs one request at a time.
+    """
+
+    def _create_server(self, connections_override: Any = None) -> Any:
+        server = super()._create_server(connections_override=connections_override)  # type: ignore[misc]  # not in the stubs
+        set_app = server.set_app
+
+        def serial(app: Any) -> None:
+            def one_at_a_time(environ: Any, start_response: Any) -> Any:
+                with _ONE_REQUEST_AT_A_TIME:
+                    return app(environ, start_response)
+
+            set_app(one_at_a_time)
+
+        server.set_app = serial
+        return server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serial_on_sqlite_in_memory() -> Iterator[None]:
+    """Before the (session-wide) live server starts: serialise its requests on in-memory SQLite."""
+    database = settings.DATABASES["default"]
+    test_name = (database.get("TEST") or {}).get("NAME")
+    in_memory = database["ENGINE"].endswith("sqlite3") and test_name in (None, "", ":memory:")
+    original = testcases.LiveServerThread
+    if in_memory:
+        testcases.LiveServerThread = _SerialLiveServerThread  # type: ignore[misc]  # pytest-django reads it here
+    yield
+    testcases.LiveServerThread = original  # type: ignore[misc]
 
 
 @pytest.fixture
