@@ -45,7 +45,6 @@ from layanan.catalogue.models import Requirement, Service
 from layanan.core.tags import tags_by_status
 from layanan.core.uploads import UploadRefused, size_words
 from layanan.core.views import file_inline, signed_in
-from layanan.documents.models import Document
 
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
 
@@ -93,18 +92,6 @@ def _file_words(attachment: Attachment) -> str:
 def _revision_checks(application: Application) -> list[RequirementCheck]:
     return list(
         application.checks.select_related("requirement").filter(verdict=RequirementCheck.Verdict.REVISION)
-    )
-
-
-def _fix_url(flow: Flow, check: RequirementCheck) -> str:
-    requirement = check.requirement
-    if requirement.kind == Requirement.Kind.FIELD and requirement.field_name:
-        number = flow.step_of_field(requirement.field_name)
-        if number is not None:
-            return flow.step_url(number) + f"?dari={FROM_REVIEW}"
-    return (
-        reverse("applications:requirements", args=[flow.application.public_id])
-        + f"#syarat-{requirement.code}"
     )
 
 
@@ -498,28 +485,18 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user, application = _own(request, public_id)
     flow = Flow.of(application)
     allowed = workflow.WORKFLOW.allowed_actions(user, application)
-    revisions = [(check, _fix_url(flow, check)) for check in _revision_checks(application)]
     context = {
         "application": application,
         "service": application.service,
         "tag_class": STATUS_TAGS.get(Status(application.status), ""),
         "timeline": selectors.application_timeline(actor=user, application=application),
-        "revisions": revisions,
-        "can_resubmit": application.status == Status.REVISION and not revisions,
+        "can_resubmit": application.status == Status.REVISION and not _revision_checks(application),
         "can_continue": application.status == Status.DRAFT and "edit" in allowed,
         "continue_url": flow.resume_url(),
         "can_withdraw": "withdraw" in allowed,
         "submit_key": uuid.uuid4(),
-        "document": _valid_document(application),
     }
     return render(request, "applications/citizen/detail.html", context)
-
-
-def _valid_document(application: Application) -> Document | None:
-    """The letter the applicant can download (the newest valid one), for a completed letter service."""
-    if application.status != Status.COMPLETED or application.service.output != Service.Output.LETTER:
-        return None
-    return application.documents.filter(state=Document.State.VALID).order_by("-issued_at").first()
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
+from layanan.applications.forms import field_name_words
 from layanan.applications.models import AnswerFlag, Application, RequirementCheck
 from layanan.applications.services.common import REASON_MAX, clean_text
 from layanan.applications.workflow import WORKFLOW, ApplicationError, TransitionNotAllowed
@@ -165,7 +166,7 @@ def application_request_revision(
         flagged = _flag_answers(fresh, actor, now, answers) if answers else []
         if files:
             _flag_files(fresh, actor, now, files)
-        items.extend(f"{_named(label)}: {reason}" for label, reason in flagged)
+        items.extend(f"{field_name_words(label)}: {reason}" for label, reason in flagged)
         marked = list(
             fresh.checks.select_related("requirement")
             .filter(verdict=RequirementCheck.Verdict.REVISION)
@@ -218,7 +219,7 @@ def answer_flags_fix(*, application: Application, actor: User, names: Iterable[s
         flag.fixed_at = now
         flag.save(update_fields=["fixed_at"])
         label = labels.get(flag.field_name, flag.field_name)
-        words = _("Pemohon memperbaiki: %(item)s.") % {"item": _named(label)}
+        words = _("Pemohon memperbaiki: %(item)s.") % {"item": field_name_words(label)}
         WORKFLOW.event(application, "fix_answer", actor, words)
         WORKFLOW.audit(application, actor=actor, action="answer_fix", field=flag.field_name)
 
@@ -238,9 +239,3 @@ def answer_flags_clear(application: Application, now: datetime) -> int:
     Application.objects.filter(pk=application.pk).update(revision_message="")
     application.revision_message = ""
     return application.answer_flags.filter(cleared_at__isnull=True).update(cleared_at=now)
-
-
-def _named(label: str) -> str:
-    """A question's label inside a sentence: in quotes when it is a question ("“Untuk apa?”: …")."""
-    label = label.strip().rstrip(":")
-    return f"“{label}”" if label.endswith("?") else label

@@ -200,7 +200,7 @@ def test_fixing_answers_is_recorded_and_resubmission_clears_the_flags(cast: Cast
 
 
 def test_a_question_in_the_history_is_quoted_so_its_question_mark_is_not_followed_by_more_punctuation():
-    from layanan.applications.services.review import _named
+    from layanan.applications.forms import field_name_words
 
-    assert _named("Untuk keperluan apa surat ini?") == "“Untuk keperluan apa surat ini?”"
-    assert _named("Alamat tujuan") == "Alamat tujuan"
+    assert field_name_words("Untuk keperluan apa surat ini?") == "“Untuk keperluan apa surat ini?”"
+    assert field_name_words("Alamat tujuan") == "Alamat tujuan"
