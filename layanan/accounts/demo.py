@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from layanan.accounts import services, totp
 from layanan.accounts.models import RecoveryCode, Role, SecondFactor, User
@@ -195,6 +196,7 @@ def _create(persona: Persona, password: str, offices: dict[str, Office]) -> tupl
         home_region_id=persona.home_region_code,
         is_staff=persona.admin_site,
         is_superuser=persona.admin_site,
+        phone_verified_at=timezone.now(),
     )
     notes: list[str] = []
     if persona.nik:

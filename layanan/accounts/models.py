@@ -60,6 +60,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         FEMALE = "P", _("Perempuan")
 
     phone = models.CharField(_("nomor HP"), max_length=16, unique=True)
+    # When the phone was proven: by a one-time code sent to it, or by a message sent from it.
+    # Until then nothing sent from that number reaches this account.
+    phone_verified_at = models.DateTimeField(_("nomor HP terbukti"), null=True, blank=True)
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)
     full_name = models.CharField(_("nama lengkap"), max_length=160)
     role = models.CharField(_("peran"), max_length=10, choices=Role.choices, default=Role.CITIZEN)
@@ -131,6 +134,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             )
         if self.role == Role.CITIZEN and self.office_id is not None:
             raise ValidationError({"office": _("Warga tidak terikat pada kantor.")}, code="citizen_office")
+
+    @property
+    def phone_is_proven(self) -> bool:
+        return self.phone_verified_at is not None
 
     @property
     def is_citizen(self) -> bool:

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from layanan.accounts.models import Role, User
 from layanan.accounts.phone import normalize_phone
@@ -155,7 +156,11 @@ def _reporter_for(*, phone: str, channel: str) -> User:
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                phone, None, full_name=ACCOUNT_NAMES[Channel(channel)], role=Role.CITIZEN
+                phone,
+                None,
+                full_name=ACCOUNT_NAMES[Channel(channel)],
+                role=Role.CITIZEN,
+                phone_verified_at=timezone.now(),  # the message itself came from this number
             )
     except IntegrityError:  # a message from the same number created it a moment ago
         return User.objects.get(phone=phone)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from layanan.accounts.models import Role, User
 from layanan.agencies.models import Office
 from layanan.regions.models import Region
@@ -104,6 +106,7 @@ def build_world() -> World:
 
 
 def make_user(*, phone: str, full_name: str, role: str = Role.CITIZEN, **extra: Any) -> User:
+    extra.setdefault("phone_verified_at", timezone.now())
     return User.objects.create_user(phone, TEST_PASSWORD, full_name=full_name, role=role, **extra)
 
 
