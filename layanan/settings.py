@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "layanan.inbound",
     "layanan.monitoring",
     "layanan.survey",
+    "layanan.privacy",
     "layanan.demo",
 ]
 
@@ -413,3 +414,11 @@ LOGGING = {
         "pyhanko": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "ERROR"},
     },
 }
+
+# --- Privacy: the rights of UU 27/2022 (layanan/privacy, docs/privacy-rights.md) ---
+# Hours within which a data subject's request must be answered (Pasal 30-32: 3 x 24 hours); an
+# open request past it is escalated to the administrators (the data-protection officer).
+PRIVACY_REQUEST_DEADLINE_HOURS = env_int("PRIVACY_REQUEST_DEADLINE_HOURS", 72, minimum=1)
+# Whether "Data saya" names the member of staff who accessed a citizen's data (default: role and
+# office only; set true where a regulation requires the name).
+PRIVACY_ACCESS_LOG_SHOWS_NAMES = env_bool("PRIVACY_ACCESS_LOG_SHOWS_NAMES", False)

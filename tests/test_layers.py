@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("applications", "complaints"),
     ("inbound", "survey"),
     ("monitoring",),
+    ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("urls", "wsgi", "testing", "demo"),  # the wiring, the test world and the demo (never imported by an app)
 )
 

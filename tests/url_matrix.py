@@ -671,4 +671,30 @@ MATRIX += [
         "auditor, administrator) and no office chosen, back to the report page to choose one.",
     ),
     # -- survey rows --
+    Row(
+        "privacy:my_data",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200},
+        notes="A citizen's own data, access log and requests (UU 27/2022); staff have none here.",
+    ),
+    Row(
+        "privacy:export",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        notes="The download is a POST (recorded as an access request); tested in layanan/privacy/tests.",
+    ),
+    Row("privacy:request_new", {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200}),
+    Row("privacy:consent", {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200}),
+    Row(
+        "privacy:request_list",
+        AUDIT_READERS_ONLY,
+        notes="The data-protection officer's queue: administrators handle, auditors read.",
+    ),
+    Row(
+        "privacy:request_detail",
+        AUDIT_READERS_ONLY,
+        kwargs=lambda cast: __import__(
+            "layanan.privacy.tests.builders", fromlist=["matrix_request"]
+        ).matrix_request(cast),
+    ),
+    Row("privacy:retention_runs", AUDIT_READERS_ONLY, notes="Retention table and the runs' counts per rule."),
 ]

@@ -16,6 +16,7 @@ from layanan.applications.models import Application
 from layanan.applications.models import Status as ApplicationStatus
 from layanan.complaints.models import Report
 from layanan.survey.services import REPORT_DONE, invitation_for_application, invitation_for_report
+from layanan.survey.signals import INVITE_WITHHELD
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,10 @@ def survey_invitations_backfill() -> int:
     made = 0
     applications = Application.objects.filter(
         status=ApplicationStatus.COMPLETED, decided_at__gte=since, survey_invitation__isnull=True
-    ).values_list("pk", flat=True)
-    for application_id in list(applications[:BATCH]):
+    )
+    for withheld in INVITE_WITHHELD:  # people who withdrew consent (layanan.privacy)
+        applications = applications.exclude(applicant__in=withheld())
+    for application_id in list(applications.values_list("pk", flat=True)[:BATCH]):
         if invitation_for_application(application_id=application_id) is not None:
             made += 1
     reports = Report.objects.filter(
@@ -38,8 +41,10 @@ def survey_invitations_backfill() -> int:
         answered_at__gte=since,
         survey_invitation__isnull=True,
         reporter__isnull=False,
-    ).values_list("pk", flat=True)
-    for report_id in list(reports[:BATCH]):
+    )
+    for withheld in INVITE_WITHHELD:
+        reports = reports.exclude(reporter__in=withheld())
+    for report_id in list(reports.values_list("pk", flat=True)[:BATCH]):
         if invitation_for_report(report_id=report_id) is not None:
             made += 1
     if made:
