@@ -1,0 +1,84 @@
+"""Deletion (Pasal 8): what the regency may delete is anonymised; what it must keep stays."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from layanan.accounts.models import User
+from layanan.accounts.testing import sign_in
+from layanan.applications.models import Application
+from layanan.applications.tests import builders as application_builders
+from layanan.audit.models import AuditEvent
+from layanan.complaints.models import Report
+from layanan.complaints.tests.citizen_builders import report
+from layanan.notifications.models import Message
+from layanan.notifications.services import notify
+from layanan.privacy.models import PrivacyRequest, RequestKind, RequestStatus
+from layanan.privacy.selectors import has_consent
+from layanan.privacy.tests.builders import privacy_request
+
+pytestmark = pytest.mark.django_db
+
+
+def test_erasing_anonymises_the_account_and_keeps_the_archived_records(cast, client):
+    siti = cast.siti
+    siti.nik = "1803020101900001"
+    siti.email = "siti@example.test"
+    siti.save()
+    built = application_builders.dukcapil_service(cast.world)
+    kept = application_builders.submitted(built, siti)
+    draft = application_builders.draft(built, siti)
+    filed = report(cast)
+    Report.objects.filter(pk=filed.pk).update(rating_comment="Petugasnya ramah sekali, Ibu Siti senang.")
+    notify(to=siti, event="report.closed", data={"tracking_number": filed.tracking_number}, key="e-1")
+    sign_in(client, siti)  # a live session to be ended
+    record = privacy_request(siti, kind=RequestKind.DELETION)
+    officer = client.__class__()
+    sign_in(officer, cast.admin)
+
+    response = officer.post(
+        reverse("privacy:request_detail", kwargs={"public_id": record.public_id}), {"step": "erase"}
+    )
+
+    assert response.status_code == 302
+    siti = User.objects.get(pk=siti.pk)
+    assert siti.full_name == "Warga terhapus"
+    assert (siti.email, siti.nik, siti.nik_hash, siti.birth_date, siti.home_region) == (
+        None,
+        "",
+        "",
+        None,
+        None,
+    )
+    assert siti.phone.startswith("+00")
+    assert not siti.is_active and not siti.has_usable_password()
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    assert Application.objects.filter(pk=kept.pk, applicant=siti).exists()  # archival rules
+    filed.refresh_from_db()
+    assert filed.text and filed.rating_comment == ""  # the complaint record stays, the free comment goes
+    message = Message.objects.get(key="e-1")
+    assert (message.phone, message.email, message.data) == ("", "", "")
+    assert not any(str(s.get_decoded().get("_auth_user_id")) == str(siti.pk) for s in Session.objects.all())
+    assert not has_consent(siti, "survey")
+    record.refresh_from_db()
+    assert record.status == RequestStatus.DONE
+    assert "aturan arsip" in record.answer
+    erased = AuditEvent.objects.get(action="privacy.erase", object_id=str(siti.pk))
+    assert erased.details["counts"]["drafts"] >= 1
+    assert AuditEvent.objects.filter(action="privacy.request.erase", actor=cast.admin).count() == 1
+
+
+def test_only_a_deletion_request_can_erase(cast, client):
+    record = privacy_request(cast.siti, kind=RequestKind.CORRECTION)
+    sign_in(client, cast.admin)
+
+    response = client.post(
+        reverse("privacy:request_detail", kwargs={"public_id": record.public_id}), {"step": "erase"}
+    )
+
+    assert response.status_code == 200
+    cast.siti.refresh_from_db()
+    assert cast.siti.full_name == "Siti Aminah"
+    assert PrivacyRequest.objects.get().status == RequestStatus.RECEIVED
