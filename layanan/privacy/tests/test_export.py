@@ -62,7 +62,8 @@ def test_the_export_holds_my_data_and_nothing_of_another_citizen(cast, client):
     assert "Dewi" not in text
     assert theirs.tracking_number not in text
     assert "1803020101900001" not in text
-    assert "access_log" in readme and "survey_invitations" in readme
+    assert "access_log" in readme
+    assert "survey_invitations" in readme
 
 
 def test_a_download_is_recorded_as_an_answered_access_request_and_audited(cast, client):

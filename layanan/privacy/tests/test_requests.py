@@ -1,4 +1,4 @@
-"""Requests: a citizen asks for correction or deletion; the data-protection officer answers; others are refused."""
+"""Requests: a citizen asks to correct or delete; the data-protection officer answers; others refused."""
 
 from __future__ import annotations
 

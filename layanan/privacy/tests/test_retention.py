@@ -41,7 +41,7 @@ def _world_of_old_records(cast):
     Application.objects.filter(pk=fresh_draft.pk).update(updated_at=_old(89))
     submitted = application_builders.submitted(built, cast.siti)
     Application.objects.filter(pk=submitted.pk).update(updated_at=_old(400))
-    requirement = built.requirements.first()
+    requirement = built.requirements.order_by("pk")[0]
     replaced = Attachment.objects.create(
         application=submitted,
         requirement=requirement,
@@ -55,7 +55,8 @@ def _world_of_old_records(cast):
     Attachment.objects.filter(pk=replaced.pk).update(uploaded_at=_old(181))
     old_message = notify(to=cast.siti, event="report.closed", data={"tracking_number": "L-1"}, key="r-1")
     new_message = notify(to=cast.siti, event="report.closed", data={"tracking_number": "L-2"}, key="r-2")
-    assert old_message is not None and new_message is not None
+    assert old_message is not None
+    assert new_message is not None
     Message.objects.filter(pk=old_message.pk).update(created_at=_old(91), status=MessageStatus.DELIVERED)
     Message.objects.filter(pk=new_message.pk).update(created_at=_old(10), status=MessageStatus.DELIVERED)
     Session.objects.create(session_key="lama" * 8, session_data="x", expire_date=_old(1))
@@ -108,7 +109,8 @@ def test_each_rule_removes_only_what_is_past_its_period_and_the_run_is_reported(
         "inbound_payloads": 1,
         "closed_report_contacts": 1,
     }
-    assert run.total == 6 and run.finished_at is not None
+    assert run.total == 6
+    assert run.finished_at is not None
     assert not Application.objects.filter(pk=made["stale_draft"].pk).exists()
     assert Application.objects.filter(pk__in=[made["fresh_draft"].pk, made["submitted"].pk]).count() == 2
     assert not Attachment.objects.filter(pk=made["replaced"].pk).exists()
@@ -133,7 +135,7 @@ def test_a_second_run_finds_nothing_more(cast, monkeypatch):
     privacy_retention_apply.call()
 
     assert RetentionRun.objects.count() == 2
-    assert RetentionRun.objects.order_by("-pk").first().total == 0
+    assert RetentionRun.objects.order_by("-pk")[0].total == 0
 
 
 def test_an_administrator_lengthens_a_period_or_pauses_a_rule(cast, monkeypatch):
