@@ -64,6 +64,24 @@ PRIVACY_EVENTS: tuple[Event, ...] = (
             ),
         },
     ),
+    # Pasal 46(1): the notice to the people a breach touched (docs/breach-response.md).
+    Event(
+        key="privacy.breach_notice",
+        essential=True,
+        audience="citizen",
+        texts={
+            "id": Texts(
+                "Halo {first_name}, Pemkab menemukan insiden keamanan ({tracking_number}) yang mungkin "
+                "mengenai data pribadi Anda. Apa yang terjadi dan langkah kami: {link}",
+                "Pemberitahuan insiden data pribadi {tracking_number}",
+            ),
+            "en": Texts(
+                "Hello {first_name}, the regency found a security incident ({tracking_number}) that may "
+                "involve your personal data. What happened and what we do: {link}",
+                "Personal-data incident notice {tracking_number}",
+            ),
+        },
+    ),
 )
 
 
