@@ -298,7 +298,8 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
         drafts = Application.objects.filter(applicant=citizen, status=ApplicationStatus.DRAFT)
         for attachment in Attachment.objects.filter(application__in=drafts):
             attachment.file.delete(save=False)
-        counts["drafts"] = drafts.delete()[0]
+        counts["drafts"] = drafts.count()
+        drafts.delete()
         counts["supports"] = Support.objects.filter(user=citizen).delete()[0]
         counts["rating_comments"] = (
             Report.objects.filter(reporter=citizen).exclude(rating_comment="").update(rating_comment="")

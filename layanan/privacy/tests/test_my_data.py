@@ -104,3 +104,20 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, cast):
 
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_page_makes_a_fixed_number_of_queries_however_much_there_is(
+    cast, client, django_assert_max_num_queries
+):
+    for number in range(5):
+        filed = report(
+            cast, text=f"Laporan nomor {number} tentang jalan berlubang di desa kami yang lama rusak."
+        )
+        audit_record(actor=cast.budi, action="complaints.report.view", obj=filed)
+        privacy_request(cast.siti)
+    sign_in(client, cast.siti)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(MY_DATA)
+
+    assert response.status_code == 200

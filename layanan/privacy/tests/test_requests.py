@@ -142,3 +142,15 @@ def test_another_citizen_does_not_see_my_request(cast, client):
 
     assert record.reference not in client.get(reverse("privacy:my_data")).content.decode()
     assert client.get(_detail(record)).status_code == 403
+
+
+def test_the_queue_makes_a_fixed_number_of_queries(cast, client, django_assert_max_num_queries):
+    for _ in range(8):
+        privacy_request(cast.siti)
+    sign_in(client, cast.admin)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(QUEUE)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("PDP-") == 8
