@@ -60,6 +60,11 @@ def consents(user: User | int) -> dict[str, bool]:
     return result
 
 
+def optional_messages_stopped(user: User | int) -> bool:
+    """The person switched off optional messages in their notification preferences."""
+    return ContactPreference.objects.filter(user_id=_user_id(user), optional_messages=False).exists()
+
+
 def has_consent(user: User | int, purpose: str) -> bool:
     """Does the person agree to ``purpose`` now? Withdrawal takes effect at once."""
     return consents(user)[Purpose(purpose).value]

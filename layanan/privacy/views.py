@@ -108,7 +108,12 @@ def consent(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Pilihan persetujuan Anda disimpan dan langsung berlaku."))
         return redirect("privacy:my_data")
     history = list(selectors.consent_history(citizen)[:30])
-    return render(request, "privacy/consent.html", {"form": form, "history": history})
+    context = {
+        "form": form,
+        "history": history,
+        "messages_stopped": selectors.optional_messages_stopped(citizen),
+    }
+    return render(request, "privacy/consent.html", context)
 
 
 # --- the data-protection officer ----------------------------------------------------------------------

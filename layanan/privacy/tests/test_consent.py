@@ -111,3 +111,14 @@ def test_the_backfill_skips_people_who_withdrew_consent(cast):
     consent_set(user=cast.siti, purpose="survey", given=True)
 
     assert survey_invitations_backfill.call() == 1
+
+
+def test_the_page_says_when_optional_messages_are_switched_off(cast, client):
+    ContactPreference.objects.create(user=cast.siti, optional_messages=False)
+    sign_in(client, cast.siti)
+
+    response = client.get(CONSENT)
+
+    assert response.status_code == 200
+    assert "Anda mematikan pesan tambahan" in response.content.decode()
+    assert reverse("notifications:preferences") in response.content.decode()
