@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "layanan.monitoring",
     "layanan.survey",
     "layanan.demo",
+    "layanan.backup",
 ]
 
 MIDDLEWARE = [
@@ -413,3 +414,15 @@ LOGGING = {
         "pyhanko": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "ERROR"},
     },
 }
+
+# Backup and recovery (docs/backup.md): the archive key (32 random bytes in base64; `manage.py backup
+# --new-key`) or a passphrase (scrypt), where `manage.py backup` writes and how many archives it keeps
+# there (0 = all), the files under VAR_DIR that go with the storages (never secrets), the tables left
+# out, and the tables `migrate` itself fills (a target holding only those counts as empty).
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE")
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 0, minimum=0)
+BACKUP_VAR_FILES = env_list("BACKUP_VAR_FILES", ["signing/*/*-cert.pem"])
+BACKUP_EXCLUDE_MODELS = ["sessions.Session"]
+BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendars.Holiday"]

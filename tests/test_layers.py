@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("applications", "complaints"),
     ("inbound", "survey"),
     ("monitoring",),
-    ("urls", "wsgi", "testing", "demo"),  # the wiring, the test world and the demo (never imported by an app)
+    ("urls", "wsgi", "testing", "demo", "backup"),  # wiring, test world, demo, backup: imported by no app
 )
 
 # Same-layer pairs that may import each other, and why.
