@@ -90,6 +90,7 @@ class RestoreReport:
     files: dict[str, int] = field(default_factory=dict)
     file_bytes: int = 0
     at_latest_migrations: bool = True
+    warnings: list[str] = field(default_factory=list)
 
 
 def backup_secret(*, passphrase: str | None = None) -> Secret:
@@ -394,4 +395,20 @@ def backup_restore(
         for area, name in written:
             area.delete(name)
         raise
+    report.warnings = _missing_keys(local_areas, written)
     return report
+
+
+def _missing_keys(local_areas: dict[str, Area], written: list[tuple[Area, str]]) -> list[str]:
+    """A certificate restored under VAR_DIR whose private key (a secret, never archived) is not there."""
+    var = local_areas.get("var")
+    missing = []
+    for area, name in written:
+        if area is var and name.endswith("-cert.pem"):
+            key = Path(settings.VAR_DIR) / name.removesuffix("-cert.pem")
+            if not key.with_name(key.name + "-key.pem").exists():
+                missing.append(
+                    f"{name} is restored but its private key is not: copy {Path(name).parent}/ from your "
+                    "secret store before anyone signs (docs/backup.md)"
+                )
+    return missing

@@ -58,6 +58,8 @@ class Command(BaseCommand):
             f"Total: {sum(report.tables.values())} rows, {sum(report.files.values())} files "
             f"({report.file_bytes} bytes)."
         )
+        for warning in report.warnings:
+            self.stderr.write(f"WARNING: {warning}")
         if not report.at_latest_migrations:
             self.stdout.write("The archive is from an older release: run `manage.py migrate` now.")
             return
