@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import decimal
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -55,8 +56,12 @@ def migration_state(connection: BaseDatabaseWrapper) -> list[list[str]]:
 
 def historical_apps(nodes: Iterable[Iterable[str]]) -> Apps:
     """The models as the migrations ``nodes`` left them."""
+    return _historical_apps(tuple(sorted((app, name) for app, name in nodes)))
+
+
+@functools.lru_cache(maxsize=2)
+def _historical_apps(wanted: tuple[tuple[str, str], ...]) -> Apps:
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    wanted = [(app, name) for app, name in nodes]
     unknown = [f"{app}.{name}" for app, name in wanted if (app, name) not in loader.graph.nodes]
     if unknown:
         raise ArchiveError(
@@ -65,7 +70,7 @@ def historical_apps(nodes: Iterable[Iterable[str]]) -> Apps:
             + "; restore it with the release that made it (or a later one)"
         )
     try:
-        state = loader.project_state(nodes=wanted, at_end=True)
+        state = loader.project_state(nodes=list(wanted), at_end=True)
     except NodeNotFoundError as exc:
         raise ArchiveError(f"the archive's migration state cannot be rebuilt: {exc}") from exc
     return state.apps

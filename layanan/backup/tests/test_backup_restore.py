@@ -198,6 +198,12 @@ def _restores_everything(source: dict[str, Any], env: dict[str, str], *, try_aga
         again = _manage(env, "restore", str(source["archive"]))
         assert again.returncode != 0
         assert "not empty" in again.stderr
+        forced = _manage(env, "restore", "--force", str(source["archive"]))
+        assert forced.returncode == 0, forced.stderr
+        assert "emptying the target" in forced.stderr
+        assert forced.stdout.splitlines()[-2] == restored.stdout.splitlines()[-2]  # "Total: n rows, m files"
+        assert "Audit log intact" in forced.stdout
+        assert _files(Path(env["MEDIA_ROOT"])) == source["files"]["media"]
 
 
 def _postgres() -> dict[str, str] | None:
