@@ -37,6 +37,8 @@ def safe_name(name: str) -> str:
 
 class Area:
     name: str
+    # Whether files here make a target "not empty" (and are removed by ``restore --force``).
+    holds_data = True
 
     def names(self) -> Iterator[str]:
         raise NotImplementedError
@@ -57,15 +59,20 @@ class Area:
 class AreaFile:
     """A file being restored: written to a temporary place, put in place by :meth:`commit`."""
 
-    def __init__(self, commit_to: Path | None, storage: Storage | None, name: str):
+    def __init__(self, commit_to: Path | None, storage: Storage | None, name: str, *, keep: bool = False):
         self.name = name
         self._path = commit_to
         self._storage = storage
-        if commit_to is not None:
+        self.creates = not keep
+        self._handle: IO[bytes]
+        if keep:  # a file already in place stays as it is; the archive's copy is read and dropped
+            self._path = None
+            self._handle = open(os.devnull, "wb")  # noqa: SIM115  # closed by commit/abort
+        elif commit_to is not None:
             commit_to.parent.mkdir(parents=True, exist_ok=True)
             self._temp = commit_to.with_name(f".{commit_to.name}.restore-{secrets.token_hex(4)}")
             fd = os.open(self._temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _file_mode())
-            self._handle: IO[bytes] = os.fdopen(fd, "wb")
+            self._handle = os.fdopen(fd, "wb")
         else:
             self._handle = tempfile.TemporaryFile()  # noqa: SIM115  # closed by commit/abort
 
@@ -73,6 +80,9 @@ class AreaFile:
         self._handle.write(data)
 
     def commit(self) -> None:
+        if not self.creates:
+            self._handle.close()
+            return
         if self._path is not None:
             self._handle.close()
             os.replace(self._temp, self._path)
@@ -133,7 +143,11 @@ class StorageArea(Area):
 
 
 class VarArea(Area):
+    """Files under VAR_DIR. One already there (say the signing folder copied from the secret store
+    before the restore) is kept as it is, and does not make the target "not empty"."""
+
     name = "var"
+    holds_data = False
 
     def __init__(self, root: Path, patterns: list[str]):
         self.root = root
@@ -157,7 +171,8 @@ class VarArea(Area):
         name = safe_name(name)
         if any(fnmatch.fnmatch(PurePosixPath(name).name, never) for never in NEVER):
             raise ArchiveError("the archive holds a secret file; refusing it")
-        return AreaFile(self.root / name, None, name)
+        path = self.root / name
+        return AreaFile(path, None, name, keep=path.exists())
 
     def delete(self, name: str) -> None:
         (self.root / name).unlink(missing_ok=True)

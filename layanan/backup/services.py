@@ -19,6 +19,7 @@ from typing import IO, Any
 import django
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -274,8 +275,9 @@ def _wipe(connection: BaseDatabaseWrapper, using: str, local_areas: dict[str, Ar
         tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
         flush(connection, sorted(tables))
     for area in local_areas.values():
-        for name in list(area.names()):
-            area.delete(name)
+        if area.holds_data:
+            for name in list(area.names()):
+                area.delete(name)
 
 
 def backup_restore(
@@ -315,7 +317,7 @@ def backup_restore(
     connection = connections[using]
     seeded = {label.lower() for label in settings.BACKUP_SEEDED_MODELS}
     occupied = tables_with_rows(connection, django_apps, ignore=seeded)
-    with_files = sorted(area.name for area in local_areas.values() if not area.is_empty())
+    with_files = sorted(area.name for area in local_areas.values() if area.holds_data and not area.is_empty())
     if occupied or with_files:
         if not force:
             what = []
@@ -364,7 +366,8 @@ def backup_restore(
                 elif event.kind == frames.FILE:
                     area = local_areas[event.meta["area"]]
                     current_file = area.writer(event.meta["name"])
-                    written.append((area, event.meta["name"]))
+                    if current_file.creates:
+                        written.append((area, event.meta["name"]))
                 elif event.kind == frames.DATA:
                     assert current_file is not None
                     current_file.write(event.data)
@@ -377,6 +380,7 @@ def backup_restore(
                 elif event.kind == frames.MANIFEST and event.meta != checked.manifest:
                     raise ArchiveError("the archive changed while it was being restored")
             connection.check_constraints(table_names=[model._meta.db_table for model in models.values()])
+            ContentType.objects.clear_cache()  # the restored ids replace those migrate made
             reset_sequences(connection, list(models.values()))
             if at_latest:
                 audit_record(
