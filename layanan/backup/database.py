@@ -80,9 +80,12 @@ def _excluded() -> set[str]:
     return {label.lower() for label in settings.BACKUP_EXCLUDE_MODELS}
 
 
-def backed_up_models(apps: Apps) -> list[type[models.Model]]:
-    """The models whose rows go into an archive, parents before the models that point at them."""
-    excluded = _excluded()
+def backed_up_models(apps: Apps, *, exclude: bool = True) -> list[type[models.Model]]:
+    """The models whose rows go into an archive, parents before the models that point at them.
+
+    ``exclude=False`` keeps the models ``BACKUP_EXCLUDE_MODELS`` leaves out (to read any archive).
+    """
+    excluded = _excluded() if exclude else set()
     chosen = [
         model
         for model in apps.get_models(include_auto_created=True)

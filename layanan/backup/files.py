@@ -127,6 +127,11 @@ class StorageArea(Area):
                 yield name
 
     def open(self, name: str) -> IO[bytes]:
+        # The bytes as stored, read past the storage class: a storage that encrypts files at rest
+        # hands out plaintext from open(), and the archive must hold (and give back) the stored form.
+        path = self._path(name)
+        if path is not None:
+            return path.open("rb")
         return self.storage.open(name, "rb")
 
     def _path(self, name: str) -> Path | None:

@@ -214,6 +214,12 @@ class _Checked:
     sample: tuple[str, str] | None  # (context, token) of one encrypted value, to test the field keys
 
 
+def _models_of(header: dict[str, Any]) -> dict[str, Any]:
+    """Every model an archive with this header may hold, by label, at its migration state."""
+    chosen = backed_up_models(historical_apps(header["migrations"]), exclude=False)
+    return {model._meta.label_lower: model for model in chosen}
+
+
 @contextmanager
 def _events(path: Path, secret: Secret) -> Iterator[Iterator[frames.Event]]:
     try:
@@ -235,9 +241,7 @@ def archive_check(path: Path, *, secret: Secret) -> _Checked:
         for event in events:
             if event.kind == frames.HEADER:
                 header = event.meta
-                models = {
-                    m._meta.label_lower: m for m in backed_up_models(historical_apps(header["migrations"]))
-                }
+                models = _models_of(header)
             elif event.kind == frames.TABLE:
                 assert models is not None
                 model, columns = models.get(event.meta["model"]), event.meta["columns"]
@@ -335,7 +339,7 @@ def backup_restore(
 
     progress("migrating to the archive's state")
     at_latest = _migrate_to(header["migrations"], using)
-    models = {m._meta.label_lower: m for m in backed_up_models(historical_apps(header["migrations"]))}
+    models = _models_of(header)
     report = RestoreReport(header=header, at_latest_migrations=at_latest)
     written: list[tuple[Area, str]] = []
     current_file: AreaFile | None = None
