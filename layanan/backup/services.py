@@ -255,20 +255,27 @@ def archive_check(path: Path, *, secret: Secret) -> _Checked:
     return _Checked(header=header, manifest=manifest, sample=sample)
 
 
-def _migrate_to(nodes: list[list[str]], using: str) -> bool:
-    """Bring the database to exactly the migrations ``nodes``; True when that is this release's latest."""
+def migration_targets(nodes: list[list[str]], graph: Any) -> dict[str, str] | None:
+    """The last migration of each app among ``nodes``; ``None`` when ``nodes`` is all of ``graph``."""
     recorded = {(app, name) for app, name in nodes}
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    quiet = {"database": using, "interactive": False, "verbosity": 0}
     if recorded == set(graph.nodes):
-        call_command("migrate", **quiet)
-        return True
+        return None
     leaves: dict[str, str] = {}
     for app, name in sorted(recorded):
         children = {child.key for child in graph.node_map[(app, name)].children if child.key[0] == app}
         if not children & recorded:
             leaves[app] = name
-    for app, name in sorted(leaves.items()):
+    return leaves
+
+
+def _migrate_to(nodes: list[list[str]], using: str) -> bool:
+    """Bring the database to exactly the migrations ``nodes``; True when that is this release's latest."""
+    targets = migration_targets(nodes, MigrationLoader(None, ignore_no_migrations=True).graph)
+    quiet = {"database": using, "interactive": False, "verbosity": 0}
+    if targets is None:
+        call_command("migrate", **quiet)
+        return True
+    for app, name in sorted(targets.items()):
         call_command("migrate", app, name, **quiet)
     return False
 
