@@ -122,9 +122,14 @@ class StorageArea(Area):
             yield from self._walk(f"{folder}/{sub}" if folder else sub)
 
     def names(self) -> Iterator[str]:
+        archives = os.path.realpath(settings.BACKUP_DIR) + os.sep  # never back up the backups
         for name in self._walk(""):
-            if ".restore-" not in name:
-                yield name
+            if ".restore-" in name:
+                continue
+            path = self._path(name)
+            if path is not None and os.path.realpath(path).startswith(archives):
+                continue
+            yield name
 
     def open(self, name: str) -> IO[bytes]:
         # The bytes as stored, read past the storage class: a storage that encrypts files at rest

@@ -183,7 +183,7 @@ def backup_create(*, secret: Secret, output: Path | None = None, using: str = "d
     if output is None or output.is_dir():
         folder = output or Path(settings.BACKUP_DIR)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        output = folder / f"layanan-{timezone.now():%Y%m%dT%H%M%SZ}{SUFFIX}"
+        output = folder / f"layanan-{timezone.now():%Y%m%dT%H%M%S.%fZ}{SUFFIX}"  # sorts by time
         prune_in: Path | None = folder if folder == Path(settings.BACKUP_DIR) else None
     else:
         prune_in = None

@@ -340,3 +340,23 @@ def test_without_a_key_backup_says_how_to_make_one(cast, settings):
     settings.BACKUP_ENCRYPTION_KEY = settings.BACKUP_PASSPHRASE = ""
     with pytest.raises(CommandError, match="--new-key"):
         call_command("backup", stdout=StringIO())
+
+
+def test_archives_kept_inside_a_storage_are_not_backed_up_again(cast, settings):
+    from layanan.backup.services import archive_check, backup_create, backup_secret
+
+    settings.BACKUP_ENCRYPTION_KEY = new_key()
+    settings.BACKUP_DIR = Path(settings.MEDIA_ROOT) / "cadangan"
+    settings.BACKUP_KEEP = 1
+    (Path(settings.MEDIA_ROOT) / "foto").mkdir(parents=True)
+    (Path(settings.MEDIA_ROOT) / "foto" / "a.jpg").write_bytes(b"foto")
+    secret = backup_secret()
+    first = backup_create(secret=secret)
+    second = backup_create(secret=secret)
+    assert first.path is not None
+    assert second.path is not None
+    names = {entry["name"] for entry in archive_check(second.path, secret=secret).manifest["files"]}
+    assert "foto/a.jpg" in names
+    assert not any(name.startswith("cadangan/") for name in names)
+    assert list(Path(settings.BACKUP_DIR).iterdir()) == [second.path]  # BACKUP_KEEP=1 pruned the first
+    assert second.path.stat().st_mode & 0o777 == 0o600
