@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "layanan.survey",
     "layanan.privacy",
     "layanan.demo",
+    "layanan.backup",
 ]
 
 MIDDLEWARE = [
@@ -422,3 +423,15 @@ PRIVACY_REQUEST_DEADLINE_HOURS = env_int("PRIVACY_REQUEST_DEADLINE_HOURS", 72, m
 # Whether "Data saya" names the member of staff who accessed a citizen's data (default: role and
 # office only; set true where a regulation requires the name).
 PRIVACY_ACCESS_LOG_SHOWS_NAMES = env_bool("PRIVACY_ACCESS_LOG_SHOWS_NAMES", False)
+
+# Backup and recovery (docs/backup.md): the archive key (32 random bytes in base64; `manage.py backup
+# --new-key`) or a passphrase (scrypt), where `manage.py backup` writes and how many archives it keeps
+# there (0 = all), the files under VAR_DIR that go with the storages (never secrets), the tables left
+# out, and the tables `migrate` itself fills (a target holding only those counts as empty).
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE")
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 0, minimum=0)
+BACKUP_VAR_FILES = env_list("BACKUP_VAR_FILES", ["signing/*/*-cert.pem"])
+BACKUP_EXCLUDE_MODELS = ["sessions.Session"]
+BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendars.Holiday"]

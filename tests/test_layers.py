@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("inbound", "survey"),
     ("monitoring",),
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
-    ("urls", "wsgi", "testing", "demo"),  # the wiring, the test world and the demo (never imported by an app)
+    ("urls", "wsgi", "testing", "demo", "backup"),  # wiring, test world, demo, backup: imported by no app
 )
 
 # Same-layer pairs that may import each other, and why.

@@ -1,0 +1,1 @@
+"""Backup and recovery: ``manage.py backup`` and ``manage.py restore`` (docs/backup.md)."""
