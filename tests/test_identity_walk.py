@@ -18,6 +18,7 @@ resolver are read, not listed here. ``layanan/complaints/disclosure.py`` holds t
 from __future__ import annotations
 
 import io
+import logging
 import re
 import uuid
 import zipfile
@@ -198,6 +199,10 @@ def walk(cast: Cast) -> Walk:
     )
     personas = {name: user for name, user in cast.all().items() if name != "siti"}
     personas["agency_head"] = agency_head
+    # An administrator who may open the admin but holds no model permission of its own.
+    personas["admin_without_rights"] = make_user(
+        phone="081200000011", full_name="Admin Terbatas", role=Role.ADMIN, is_staff=True
+    )
     return Walk(
         cast=cast,
         personas=personas,
@@ -211,7 +216,8 @@ def walk(cast: Cast) -> Walk:
 
 
 def _admin_urls(walk: Walk) -> Iterator[str]:
-    probes = [walk.reporters[0].phone_local, walk.reporters[0].name, walk.reports[0].tracking_number]
+    first = walk.reporters[0]
+    probes = [first.phone_local, first.name, first.email, walk.reports[0].tracking_number]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         changelist = reverse("admin:{}_{}_changelist".format(*info))
@@ -219,7 +225,7 @@ def _admin_urls(walk: Walk) -> Iterator[str]:
         if model_admin.get_search_fields(None):  # type: ignore[arg-type]
             for probe in probes:
                 yield f"{changelist}?q={probe}"
-        yield f"{changelist}?_to_field=id&_popup=1"  # a raw-id lookup
+        yield f"{changelist}?_popup=1"  # the raw-id lookup window
         objects: list[Model] = list(model._default_manager.all()[:200])
         for obj in objects:
             for view in ("change", "history"):
@@ -229,7 +235,15 @@ def _admin_urls(walk: Walk) -> Iterator[str]:
                     continue
 
 
-def test_no_admin_page_shows_a_report_beside_its_reporter(walk: Walk):
+def _check_logs(walk: Walk, caplog: pytest.LogCaptureFixture) -> None:
+    """Log lines written during the walk are held to the same rule, one line at a time."""
+    for record in caplog.records:
+        line = record.getMessage() + (record.exc_text or "")
+        walk.check("log", record.levelname, record.name, 0, line)
+
+
+def test_no_admin_page_shows_a_report_beside_its_reporter(walk: Walk, caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.DEBUG)
     for persona, user in walk.personas.items():
         client = Client()
         sign_in(client, user)
@@ -239,6 +253,7 @@ def test_no_admin_page_shows_a_report_beside_its_reporter(walk: Walk):
         for url in _admin_urls(walk):
             response = client.get(url)
             walk.check(persona, "GET", url, response.status_code, _text(response))
+    _check_logs(walk, caplog)
     assert walk.visited > 100, "the walk reached the admin pages"
     assert not walk.leaks, "Admin pages that show a report and its reporter:\n" + "\n".join(walk.leaks)
 
@@ -341,7 +356,8 @@ def _search_forms(page_url: str, body: str) -> Iterator[tuple[str, str, dict[str
         yield method, action, fixed, fill
 
 
-def test_no_staff_page_shows_a_report_beside_its_reporter(walk: Walk):
+def test_no_staff_page_shows_a_report_beside_its_reporter(walk: Walk, caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.DEBUG)
     urls = list(dict.fromkeys(_staff_urls(walk)))
     probes = [walk.reporters[0].phone_local, walk.reporters[0].name, str(walk.reporters[0].user.pk)]
     for persona, user in walk.personas.items():
@@ -362,6 +378,7 @@ def test_no_staff_page_shows_a_report_beside_its_reporter(walk: Walk):
                     sent = client.post(action, data) if method == "post" else client.get(action, data)
                     where = f"{action} {sorted(data)}={probe}"
                     walk.check(persona, method.upper(), where, sent.status_code, _text(sent))
+    _check_logs(walk, caplog)
     assert walk.visited > 500, "the walk reached the staff pages"
     assert not walk.leaks, "Staff pages that show a report and its reporter:\n" + "\n".join(walk.leaks)
 
