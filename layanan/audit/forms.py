@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+ID_MAX = 2**63 - 1  # the largest id a database row can have (a larger one overflows the query)
 
 
 class AuditFilterForm(forms.Form):
@@ -18,7 +20,7 @@ class AuditFilterForm(forms.Form):
         required=False,
         help_text=_("Misalnya auth.login, atau auth untuk semua tindakan masuk/keluar."),
     )
-    actor = forms.IntegerField(label=_("ID pelaku"), min_value=1, required=False)
+    actor = forms.IntegerField(label=_("ID pelaku"), min_value=1, max_value=ID_MAX, required=False)
     object_type = forms.RegexField(
         label=_("Jenis objek"),
         regex=r"^[a-z0-9_]+\.[a-z0-9_]+$",
@@ -33,7 +35,7 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,6 +43,12 @@ class AuditFilterForm(forms.Form):
             if name != "before":
                 short = name in {"actor", "object_id", "since", "until"}
                 field.widget.attrs.setdefault("class", "input input--short" if short else "input")
+
+    def clean_until(self) -> date | None:
+        until: date | None = self.cleaned_data.get("until")
+        if until is not None and until >= date.max:
+            raise forms.ValidationError(_("Tanggal ini terlalu jauh."))
+        return until
 
     def selector_filters(self) -> dict[str, Any]:
         """The cleaned filters as keyword arguments of ``audit_event_list``; dates are local days."""

@@ -5,12 +5,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from layanan.audit.forms import AuditFilterForm
 from layanan.audit.models import AuditEvent
-from layanan.audit.selectors import audit_event_list, audit_object_history, may_read_audit
+from layanan.audit.selectors import audit_event_list, audit_events_shown, audit_object_history, may_read_audit
 
 PAGE_SIZE = 50
 
@@ -27,7 +28,7 @@ def _page(events: QuerySet[AuditEvent], query: QueryDict) -> dict[str, Any]:
     newest = query.copy()
     newest.pop("before", None)
     return {
-        "events": rows,
+        "events": audit_events_shown(rows),
         "older_query": older,
         "newest_query": newest.urlencode() if "before" in query else None,
     }
@@ -52,7 +53,9 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     if not may_read_audit(request.user):
         raise PermissionDenied
     form = AuditFilterForm({"before": request.GET.get("before", "")})
-    before = form.cleaned_data.get("before") if form.is_valid() else None
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Halaman yang diminta tidak dikenal."))
+    before = form.cleaned_data.get("before")
     events = audit_object_history(
         actor=request.user, object_type=object_type, object_id=object_id, before_id=before
     )

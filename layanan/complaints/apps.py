@@ -6,6 +6,7 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
 
     def ready(self) -> None:
-        from layanan.complaints import permission_checks  # models are ready only now
+        from layanan.complaints import disclosure, permission_checks  # models are ready only now
 
         permission_checks.register()
+        disclosure.register()

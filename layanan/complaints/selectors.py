@@ -5,7 +5,7 @@ to None on the instance) unless the actor is the reporter themself: agencies,
 leaders, auditors and even the coordinating administrator never get the
 reporter through a selector. The coordinator sees it only through
 ``services.reporter_identity_view`` (audited). ``public_reports`` does not
-even read the column.
+even read the column. The rule itself is ``disclosure.may_see_reporter``.
 
 Lists carry ``breached`` (annotated): the verify deadline passed while the
 report waits for verification, or the follow-up deadline passed while offices
@@ -32,6 +32,7 @@ from django.utils import timezone
 from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, jurisdiction, require
 from layanan.agencies.models import Office
+from layanan.complaints.disclosure import may_see_reporter
 from layanan.complaints.models import Category, Kind, Report, ReportEvent, ReportPhoto, Status, Support
 from layanan.complaints.routing import tokenize
 from layanan.complaints.workflow import OPEN_STATUSES
@@ -94,10 +95,9 @@ def is_breached(report: Report, now: datetime | None = None) -> bool:
 
 
 def _masked[R: Iterable[Report]](reports: R, actor: User | AnonymousUser | None = None) -> R:
-    """Hide the reporter on every report that is not the actor's own."""
-    own = actor.pk if isinstance(actor, User) else None
+    """Hide the reporter on every report the actor may not see it on (all but their own)."""
     for report in reports:
-        if report.reporter_id is not None and report.reporter_id != own:
+        if report.reporter_id is not None and not may_see_reporter(actor, report):
             report.reporter_id = None
             report._state.fields_cache.pop("reporter", None)
     return reports

@@ -49,7 +49,12 @@ class PreferenceForm(forms.Form):
 
 class MessageLogForm(forms.Form):
     tracking_number = forms.CharField(label=_("Nomor lacak"), required=False, max_length=40)
-    phone = forms.CharField(label=_("Nomor HP"), required=False, max_length=20)
+    phone = forms.CharField(
+        label=_("Nomor HP"),
+        required=False,
+        max_length=20,
+        help_text=_("Pesan tentang laporan tidak ditemukan lewat nomor HP: pelapor tetap terlindungi."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Semua")), *MessageStatus.choices]
     )

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from layanan.accounts.permissions import Actor, can, require
 from layanan.accounts.phone import normalize_phone
 from layanan.notifications.models import Message, MessageStatus
 from layanan.notifications.services import phone_hash
+
+# What a search by phone number must leave out, from the apps whose notices would tie the number to
+# something confidential (complaints: every notice about a report, ``complaints/disclosure.py``).
+_phone_search_exclusions: list[Callable[[], Q]] = []
+
+
+def phone_search_exclusion_register(exclusion: Callable[[], Q]) -> None:
+    """Leave the rows ``exclusion()`` matches out of every search by phone (once, however often called)."""
+    if exclusion not in _phone_search_exclusions:
+        _phone_search_exclusions.append(exclusion)
 
 
 def message_log(
@@ -27,7 +38,9 @@ def message_log(
 ) -> QuerySet[Message]:
     """The delivery log, newest first, for those who may read it (``message.log.read``).
 
-    ``phone`` is matched through its keyed hash, never stored or compared in clear.
+    ``phone`` is matched through its keyed hash, never stored or compared in clear; a search by
+    phone never finds a notice about a report (who reported is nobody's to find this way: see
+    ``layanan/complaints/disclosure.py``), whatever else is asked.
     """
     require(actor, "message.log.read")
     rows = Message.objects.all()
@@ -38,6 +51,8 @@ def message_log(
             rows = rows.filter(phone_hash=phone_hash(normalize_phone(phone)))
         except ValidationError:
             rows = rows.none()
+        for exclusion in _phone_search_exclusions:
+            rows = rows.exclude(exclusion())
     if status:
         rows = rows.filter(status=status)
     if channel:

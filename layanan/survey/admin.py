@@ -1,3 +1,10 @@
+"""The admin of the survey: invitations, read-only, never naming who was invited.
+
+Who was invited is the respondent's own business: an invitation names its case by tracking number
+only (a report's number beside its reporter's name would undo the report's privacy, see
+``layanan/complaints/disclosure.py``), and answers are never linked to an invitation at all.
+"""
+
 from django.contrib import admin
 
 from layanan.survey.models import Invitation
@@ -5,13 +12,14 @@ from layanan.survey.models import Invitation
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin[Invitation]):
-    """Read-only: who was invited for which case and when (answers are never linked to a person)."""
+    """Read-only: which case was invited and when, never who (answers are never linked to a person)."""
 
     list_display = ["tracking_number", "subject", "office", "period", "sent_at", "answered_at"]
     list_filter = ["subject", "period"]
-    search_fields = ["tracking_number"]
-    readonly_fields = [f.name for f in Invitation._meta.fields]
-    exclude = ["token"]
+    search_fields = ["=tracking_number"]
+    fields = ("subject", "tracking_number", "service", "office", "period", "created_at", "expires_at")
+    readonly_fields = fields
+    list_select_related = ["office"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -8,12 +8,15 @@ suggestion (sealed), with the service and office copied for the IKM. A
 response is deliberately **not** linked to its invitation or to a person: the
 invitation only records *that* it was answered (a conditional update in the
 same transaction makes a double submit count once), so nobody can read who
-gave which score.
+gave which score. Nor can the order give it away: a response's id is a random
+UUID (lists sort by it, never by when it came), and it keeps no time of its own
+beside the day the case was finished.
 """
 
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -125,6 +128,9 @@ def _score() -> models.PositiveSmallIntegerField[int, int]:
 
 
 class Response(models.Model):
+    # Random, so neither the id nor the order of the rows follows the order the invitations were
+    # answered in (an auto-increment would: the invitation's answered_at gives that order).
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subject = models.CharField(max_length=12, choices=Invitation.Subject.choices)
     service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -144,7 +150,6 @@ class Response(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     education = models.CharField(max_length=8, choices=Education.choices, blank=True, default="")
     occupation = models.CharField(max_length=10, choices=Occupation.choices, blank=True, default="")
-    created_on = models.DateField(auto_now_add=True)  # a day, not a time: harder to match to a person
 
     class Meta:
         ordering = ["period", "id"]
@@ -166,7 +171,10 @@ class Response(models.Model):
                 name="survey_response_scores_1_to_4",
             )
         ]
-        indexes = [models.Index(fields=["office", "period"]), models.Index(fields=["service", "period"])]
+        indexes = [
+            models.Index(fields=["office", "period"], name="survey_response_office"),
+            models.Index(fields=["service", "period"], name="survey_response_service"),
+        ]
 
     def __str__(self) -> str:
         return f"SKM {self.period}"

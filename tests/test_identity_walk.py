@@ -1,0 +1,392 @@
+"""The identity walk: no page that shows a report also shows who sent it.
+
+Anonymous, confidential and ordinary reports are filed through the real services by citizens
+with distinctive names, phones, emails and NIKs; the reports are verified, disposed, answered
+and rated, which sends them notices, writes audit rows and survey invitations (one answered).
+Then every Django admin page (each registered ModelAdmin's list, its search by the reporter's
+phone, name and the report's number, each object's change and history page) and every named
+URL of the platform (tests/url_matrix.py lists them; path parameters are filled with the built
+objects) is opened by every persona of staff: operator, officers, signer, leader, agency head,
+auditor, the coordinating administrator. Each page's search forms are sent too, with the
+reporter's phone and name. A page fails when it shows a report (its tracking number, its text,
+its public id, or its audit object) and also the reporter's name, phone, email or NIK.
+
+New admin models and new URLs join the walk by themselves: the admin registry and the URL
+resolver are read, not listed here. ``layanan/complaints/disclosure.py`` holds the rule.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html import unescape
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.db.models import Model
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from layanan.accounts.models import Role, User
+from layanan.accounts.testing import sign_in
+from layanan.audit.services import audit_record
+from layanan.complaints import services as complaints
+from layanan.complaints.models import Category, Kind, Report, Status
+from layanan.identity.services import citizen_identity_set
+from layanan.survey.models import Invitation
+from layanan.survey.services import invitation_for_report, response_submit
+from layanan.testing import Cast, make_user
+from tests.url_matrix import EXCLUDED_NAMESPACES, MATRIX
+
+pytestmark = pytest.mark.django_db
+
+_HONEST_STEPS = ("identity",)  # URL kwargs never sent: the audited "Lihat identitas pelapor" step
+
+
+@dataclass(frozen=True)
+class Reporter:
+    user: User
+    name: str
+    phone_local: str
+    email: str
+    nik: str
+
+    def needles(self) -> list[str]:
+        """What would give the reporter away, in the forms a page may write it."""
+        digits = self.phone_local.removeprefix("0")
+        return [
+            self.name,
+            self.name.split()[-1],
+            self.phone_local,
+            "62" + digits,
+            self.email,
+            self.nik,
+        ]
+
+
+@dataclass
+class Walk:
+    cast: Cast
+    personas: dict[str, User]
+    reporters: list[Reporter]
+    reports: list[Report]
+    invitations: list[Invitation]
+    leaks: list[str] = field(default_factory=list)
+    visited: int = 0
+
+    def report_markers(self, body: str) -> list[Report]:
+        found = []
+        for report in self.reports:
+            audit_object = re.compile(
+                rf"complaints\.report(?:</td>\s*<td[^>]*>|\s*#|/){report.pk}\b", re.IGNORECASE
+            )
+            if (
+                report.tracking_number in body
+                or report.text[:40] in body
+                or str(report.public_id) in body
+                or audit_object.search(body)
+            ):
+                found.append(report)
+        return found
+
+    def check(self, persona: str, method: str, url: str, status: int, body: str) -> None:
+        self.visited += 1
+        shown = self.report_markers(body)
+        if not shown:
+            return
+        for reporter in self.reporters:
+            for needle in reporter.needles():
+                if needle.casefold() in body.casefold():
+                    numbers = ", ".join(r.tracking_number for r in shown)
+                    self.leaks.append(f"{persona} {method} {url} ({status}): shows {numbers} and {needle!r}")
+                    return
+
+
+def _text(response: Any) -> str:
+    """The response as text: HTML, CSV or JSON as they are; an XLSX's strings unzipped."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                parts = [name for name in book.namelist() if name.endswith(".xml")]
+                return " ".join(book.read(name).decode("utf-8", "replace") for name in parts)
+        except zipfile.BadZipFile:
+            pass
+    return unescape(content.decode("utf-8", "replace"))
+
+
+# --- the world -----------------------------------------------------------------------------------------
+
+
+def _reporter(cast: Cast, *, name: str, phone: str, email: str, nik: str) -> Reporter:
+    user = make_user(phone=phone, full_name=name, email=email, home_region=cast.world.kotabumi_pasar)
+    citizen_identity_set(user=user, nik=nik, actor=user)
+    audit_record(actor=user, action="accounts.register", obj=user)  # as a real sign-up leaves
+    return Reporter(user=user, name=name, phone_local=phone, email=email, nik=nik)
+
+
+def _file(
+    cast: Cast, reporter: Reporter, text: str, *, anonymous: bool = False, confidential: bool = False
+) -> Report:
+    category, _created = Category.objects.get_or_create(
+        slug="jalan-walk", defaults={"name": "Jalan rusak", "default_office": cast.world.disdukcapil}
+    )
+    return complaints.report_submit(
+        reporter=reporter.user,
+        kind=Kind.COMPLAINT,
+        category=category,
+        text=text,
+        region=cast.world.kotabumi_pasar,
+        photos=[],
+        submit_key=uuid.uuid4(),
+        anonymous=anonymous,
+        confidential=confidential,
+    )
+
+
+def _answered_and_rated(cast: Cast, report: Report, reporter: Reporter) -> Report:
+    report = complaints.report_verify(
+        report=report, actor=cast.admin, expected_version=report.version, office=cast.world.disdukcapil
+    )
+    report = complaints.report_start(report=report, actor=cast.budi, expected_version=report.version)
+    report = complaints.report_answer(
+        report=report, actor=cast.budi, expected_version=report.version, answer="Sudah ditangani petugas."
+    )
+    assert report.status == Status.ANSWERED
+    return complaints.report_rate(report=report, actor=reporter.user, satisfied=True, comment="Terima kasih.")
+
+
+@pytest.fixture
+def walk(cast: Cast) -> Walk:
+    wulan = _reporter(
+        cast,
+        name="Wulandari Kusumawardhani",
+        phone="081377712345",
+        email="wulan.rahasia@example.org",
+        nik="1803024107900001",
+    )
+    bagas = _reporter(
+        cast,
+        name="Bagaskara Tirtayasa",
+        phone="085266654321",
+        email="bagas.rahasia@example.org",
+        nik="1803021203850002",
+    )
+    anonymous = _file(cast, wulan, "Pungutan liar di loket kecamatan setiap pagi hari.", anonymous=True)
+    confidential = _file(
+        cast, wulan, "Oknum petugas meminta uang rokok untuk surat pindah.", confidential=True
+    )
+    ordinary = _file(cast, bagas, "Jalan berlubang besar di depan balai desa membahayakan.")
+    anonymous = _answered_and_rated(cast, anonymous, wulan)
+    ordinary = _answered_and_rated(cast, ordinary, bagas)
+    confidential = complaints.report_verify(
+        report=confidential,
+        actor=cast.admin,
+        expected_version=confidential.version,
+        office=cast.world.disdukcapil,
+    )
+    invitations = [invitation_for_report(report_id=r.pk) for r in (anonymous, ordinary)]
+    assert all(invitations), "an answered report makes its survey invitation"
+    response_submit(token=invitations[0].token, scores=[4, 3, 4, 3, 4, 3, 4, 3, 4])  # type: ignore[union-attr]
+    agency_head = make_user(
+        phone="081200000010", full_name="Kepala Disdukcapil", role=Role.LEADER, office=cast.world.disdukcapil
+    )
+    personas = {name: user for name, user in cast.all().items() if name != "siti"}
+    personas["agency_head"] = agency_head
+    # An administrator who may open the admin but holds no model permission of its own.
+    personas["admin_without_rights"] = make_user(
+        phone="081200000011", full_name="Admin Terbatas", role=Role.ADMIN, is_staff=True
+    )
+    return Walk(
+        cast=cast,
+        personas=personas,
+        reporters=[wulan, bagas],
+        reports=[anonymous, confidential, ordinary],
+        invitations=[i for i in invitations if i is not None],
+    )
+
+
+# --- Django's admin ------------------------------------------------------------------------------------
+
+
+def _admin_urls(walk: Walk) -> Iterator[str]:
+    first = walk.reporters[0]
+    probes = [first.phone_local, first.name, first.email, walk.reports[0].tracking_number]
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = reverse("admin:{}_{}_changelist".format(*info))
+        yield changelist
+        if model_admin.get_search_fields(None):  # type: ignore[arg-type]
+            for probe in probes:
+                yield f"{changelist}?q={probe}"
+        yield f"{changelist}?_popup=1"  # the raw-id lookup window
+        objects: list[Model] = list(model._default_manager.all()[:200])
+        for obj in objects:
+            for view in ("change", "history"):
+                try:
+                    yield reverse("admin:{}_{}_{}".format(*info, view), args=[obj.pk])
+                except NoReverseMatch:
+                    continue
+
+
+def _check_logs(walk: Walk, caplog: pytest.LogCaptureFixture) -> None:
+    """Log lines written during the walk are held to the same rule, one line at a time."""
+    for record in caplog.records:
+        line = record.getMessage() + (record.exc_text or "")
+        walk.check("log", record.levelname, record.name, 0, line)
+
+
+def test_no_admin_page_shows_a_report_beside_its_reporter(walk: Walk, caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.DEBUG)
+    for persona, user in walk.personas.items():
+        client = Client()
+        sign_in(client, user)
+        index = client.get(reverse("admin:index"))
+        if index.status_code != 200:
+            continue  # refused at the door: every admin page answers the same
+        for url in _admin_urls(walk):
+            response = client.get(url)
+            walk.check(persona, "GET", url, response.status_code, _text(response))
+    _check_logs(walk, caplog)
+    assert walk.visited > 100, "the walk reached the admin pages"
+    assert not walk.leaks, "Admin pages that show a report and its reporter:\n" + "\n".join(walk.leaks)
+
+
+# --- every staff page ----------------------------------------------------------------------------------
+
+
+def _patterns(
+    patterns: list[URLPattern | URLResolver], namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            if inner.split(":", 1)[0] in EXCLUDED_NAMESPACES:
+                continue
+            yield from _patterns(entry.url_patterns, inner)
+        elif entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def _values(walk: Walk) -> dict[str, list[Any]]:
+    """Values for path parameters, by name, from the built world."""
+    reports = walk.reports
+    return {
+        "public_id": [r.public_id for r in reports],
+        "object_type": ["complaints.report"],
+        "object_id": [str(r.pk) for r in reports],
+        "token": [i.token for i in walk.invitations],
+        "photo_id": [photo.pk for r in reports for photo in r.photos.all()],
+        "user_id": [r.user.pk for r in walk.reporters],
+        "pk": [r.pk for r in reports],
+        "id": [r.pk for r in reports],
+    }
+
+
+def _staff_urls(walk: Walk) -> Iterator[str]:
+    rows = {row.name: row for row in MATRIX}
+    values = _values(walk)
+    for name, pattern in _patterns(get_resolver().url_patterns):
+        params = sorted(pattern.pattern.regex.groupindex)
+        if not params:
+            yield reverse(name)
+            continue
+        if all(values.get(p) for p in params) and not set(params) & set(_HONEST_STEPS):
+            for index in range(max(len(values[p]) for p in params)):
+                kwargs = {p: values[p][index % len(values[p])] for p in params}
+                if name == "audit:object_history" and index == 0:
+                    account = {"object_type": "accounts.user", "object_id": str(walk.reporters[0].user.pk)}
+                    yield reverse(name, kwargs=account)
+                try:
+                    yield reverse(name, kwargs=kwargs)
+                except NoReverseMatch:
+                    break
+            continue
+        row = rows.get(name)
+        if row is not None and row.kwargs is not None:
+            try:
+                yield reverse(name, kwargs=row.kwargs(walk.cast))
+            except NoReverseMatch:
+                continue
+
+
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL | re.IGNORECASE)
+_ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+_FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.IGNORECASE)
+_SEARCHING = {"q", "phone", "search", "cari", "tracking_number", "nomor", "name", "actor", "object_id"}
+
+
+def _search_forms(page_url: str, body: str) -> Iterator[tuple[str, str, dict[str, str], list[str]]]:
+    """(method, action, fixed fields, fields to fill) of each search form on a page.
+
+    Every GET form, and a POST form only when it says it searches (``role="search"``, as the
+    message log's does: a phone number must not go in a URL): the walk must never take a step
+    (above all not the audited identity view) or change anything.
+    """
+    for attributes, inner in _FORM.findall(body):
+        attrs = dict(_ATTR.findall(attributes))
+        method = attrs.get("method", "get").lower()
+        action = unescape(attrs.get("action") or page_url)
+        fixed: dict[str, str] = {}
+        fill: list[str] = []
+        for _tag, field_attributes in _FIELD.findall(inner):
+            fattrs = dict(_ATTR.findall(field_attributes))
+            name = fattrs.get("name")
+            if not name:
+                continue
+            kind = fattrs.get("type", "text").lower()
+            if kind == "hidden" or kind == "submit":
+                fixed[name] = unescape(fattrs.get("value", ""))
+            elif kind in {"text", "search", "tel", "number", ""}:
+                fill.append(name)
+        if method == "post" and attrs.get("role") != "search":
+            continue
+        if not set(fill) & _SEARCHING:
+            continue
+        if "/setlang" in action or "logout" in action or "keluar" in action:
+            continue
+        yield method, action, fixed, fill
+
+
+def test_no_staff_page_shows_a_report_beside_its_reporter(walk: Walk, caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.DEBUG)
+    urls = list(dict.fromkeys(_staff_urls(walk)))
+    probes = [walk.reporters[0].phone_local, walk.reporters[0].name, str(walk.reporters[0].user.pk)]
+    for persona, user in walk.personas.items():
+        client = Client(raise_request_exception=False)
+        sign_in(client, user)
+        for url in urls:
+            response = client.get(url)
+            body = _text(response)
+            walk.check(persona, "GET", url, response.status_code, body)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            for method, action, fixed, fill in _search_forms(url, body):
+                for probe in probes:
+                    data = {**fixed, **dict.fromkeys(fill, "")}
+                    for name in fill:
+                        if name in _SEARCHING:
+                            data[name] = probe
+                    sent = client.post(action, data) if method == "post" else client.get(action, data)
+                    where = f"{action} {sorted(data)}={probe}"
+                    walk.check(persona, method.upper(), where, sent.status_code, _text(sent))
+    _check_logs(walk, caplog)
+    assert walk.visited > 500, "the walk reached the staff pages"
+    assert not walk.leaks, "Staff pages that show a report and its reporter:\n" + "\n".join(walk.leaks)
+
+
+def test_the_walk_sees_a_leak_when_there_is_one(walk: Walk):
+    """The check itself can fail: a page naming the reporter beside the number is caught."""
+    reporter, report = walk.reporters[0], walk.reports[0]
+    walk.check("any", "GET", "/made-up/", 200, f"<td>{report.tracking_number}</td><td>{reporter.name}</td>")
+    phone = "+62" + reporter.phone_local[1:]
+    walk.check("any", "GET", "/made-up/", 200, f"complaints.report #{report.pk} by {phone}")
+    assert len(walk.leaks) == 2
