@@ -413,3 +413,8 @@ LOGGING = {
         "pyhanko": {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "ERROR"},
     },
 }
+
+# --- Issue 13, inbound channels: answers to senders outside Indonesia (layanan/inbound/senders.py) ---
+# Each foreign number is answered once a day at most; this caps all such answers (international SMS
+# cost money). 0 answers none.
+INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200, minimum=0)
