@@ -91,3 +91,34 @@ def test_a_right_code_resets_the_count(cast) -> None:
     assert done.status == Status.COMPLETED
     assert ratelimit.SECOND_FACTOR_PER_USER.wait_seconds(str(official.pk)) == 0
     assert Document.objects.count() == 2
+
+
+def test_through_the_page_the_sixth_try_gets_the_wait_message_and_budi_is_still_refused(cast) -> None:
+    from layanan.applications.tests.test_views_staff import (
+        accept_all,
+        build_service,
+        build_submitted,
+        claimed,
+        fresh,
+        letter_template,
+        post_act,
+    )
+    from layanan.catalogue.models import Service
+
+    service = build_service(cast, output=Service.Output.LETTER)
+    letter_template(service)
+    application = claimed(cast, build_submitted(cast, service))
+    accept_all(cast, application)
+    post_act(cast.budi, application, "approve")
+    wrong = wrong_code_for(cast.sekar)
+
+    tries = [post_act(cast.sekar, application, "sign", code=wrong) for _attempt in range(5)]
+    sixth = post_act(cast.sekar, application, "sign", code=signing_code(cast.sekar))
+    by_budi = post_act(cast.budi, application, "sign", code=signing_code(cast.budi))
+
+    assert [response.status_code for response in tries] == [400] * 5
+    assert sixth.status_code == 400
+    assert WAIT in sixth.content.decode()
+    assert by_budi.status_code == 400
+    assert fresh(application).status == Status.SIGNING
+    assert not fresh(application).documents.exists()
