@@ -435,3 +435,8 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 0, minimum=0)
 BACKUP_VAR_FILES = env_list("BACKUP_VAR_FILES", ["signing/*/*-cert.pem"])
 BACKUP_EXCLUDE_MODELS = ["sessions.Session"]
 BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendars.Holiday"]
+
+# --- Issue 13, inbound channels: answers to senders outside Indonesia (layanan/inbound/senders.py) ---
+# Each foreign number is answered once a day at most; this caps all such answers (international SMS
+# cost money). 0 answers none.
+INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200, minimum=0)

@@ -3,17 +3,21 @@
 **SMS gateway** (the platform's generic format; see ``docs/inbound.md``):
 
 - incoming message: ``POST /webhook/sms/`` with JSON ``{"id": "...", "from": "0812...",
-  "text": "..."}`` or the same three fields form-encoded;
+  "text": "..."}`` or the same three fields form-encoded; ``from`` is read by
+  :func:`layanan.accounts.phone.sender_number` (``08…`` local, ``62…``/``+<country>…``
+  international, anything else unreadable);
 - delivery report: ``POST /webhook/sms/status/`` with ``{"id": "<gateway id>", "ref": "<our
   reference>", "status": "delivered", "at": "2026-01-31T08:00:00Z"}`` (``id`` or ``ref``
-  required, ``at`` optional), JSON or form-encoded; the message is found by the gateway's id
-  (as it answered when we sent), else by our reference;
+  required, ``at`` optional; a failure may carry the gateway's ``error_code`` and
+  ``error_message``), JSON or form-encoded; the message is found by the gateway's id (as it
+  answered when we sent), else by our reference;
 - both signed: header ``X-Signature: <hex HMAC-SHA256 of the raw body with SMS_WEBHOOK_SECRET>``
   (a ``sha256=`` prefix is accepted).
 
 **WhatsApp Business Cloud API**: Meta's ``X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw
 body with the app secret>`` and its ``entry[].changes[].value`` with ``messages[]`` and
-``statuses[]``.
+``statuses[]``. A message's ``from`` is the sender's ``wa_id``: always international, without
+the plus (``819012345678`` is Japan); a failed status's ``errors[0]`` gives its code and words.
 
 :class:`PayloadError` means the body as a whole is unreadable (→ 400). A single bad item inside
 a good WhatsApp body is skipped and counted, so the rest is still handled.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,9 +36,14 @@ from urllib.parse import parse_qs
 
 from django.utils.dateparse import parse_datetime
 
+from layanan.accounts.phone import Sender, sender_number
+
 GATEWAY_ID_MAX = 128
 KEY_MAX = 200
 SENDER_MAX = 32
+ERROR_CODE_MAX = 40
+ERROR_MESSAGE_MAX = 300
+_CODE_UNSAFE = re.compile(r"[^0-9A-Za-z_.-]")
 
 # Gateway delivery words → the delivery log's statuses (anything else is ignored).
 SMS_STATUSES = {
@@ -62,9 +72,10 @@ class PayloadError(ValueError):
 class Incoming:
     channel: str
     gateway_id: str
-    sender: str
+    sender: str  # as the gateway wrote it
     text: str
     is_text: bool = True  # False: a photo, voice note, sticker... (answered with the help)
+    origin: Sender = field(default_factory=Sender)  # the sender read as a number (accounts.phone)
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class StatusReport:
     status: str  # sent, delivered, failed
     at: datetime | None
     client_ref: str = ""  # SMS: our reference, which the delivery log keeps when the gateway gave no id
+    error_code: str = ""  # a failure's own code from the gateway: ``wa_131026``, ``sms_EC_ABSENT``
+    error_message: str = ""  # and its words (kept sealed in the delivery log, never shown or logged)
 
 
 @dataclass
@@ -149,11 +162,13 @@ def _text(value: Any) -> str:
 
 def sms_message_parse(body: bytes, content_type: str) -> Incoming:
     data = _fields(body, content_type)
+    sender = _string(data, "from", limit=SENDER_MAX)
     return Incoming(
         channel="sms",
         gateway_id=_string(data, "id", limit=GATEWAY_ID_MAX),
-        sender=_string(data, "from", limit=SENDER_MAX),
+        sender=sender,
         text=_text(data.get("text")),
+        origin=sender_number(sender, channel="sms"),
     )
 
 
@@ -176,6 +191,21 @@ def _when(value: Any) -> datetime | None:
     return None
 
 
+def _code(value: Any) -> str:
+    """A gateway's error code as a short token of letters, digits and ``_.-`` ("" when none)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return ""
+    return _CODE_UNSAFE.sub("_", value.strip())[:ERROR_CODE_MAX]
+
+
+def _words(*values: Any) -> str:
+    """A gateway's error text (the non-empty strings of ``values`` joined), at most 300 characters."""
+    parts = [value.strip() for value in values if isinstance(value, str) and value.strip()]
+    return " — ".join(dict.fromkeys(parts))[:ERROR_MESSAGE_MAX]
+
+
 def sms_status_parse(body: bytes, content_type: str) -> StatusReport | None:
     """The delivery report, or None when its status word is not one we record."""
     data = _fields(body, content_type)
@@ -187,6 +217,7 @@ def sms_status_parse(body: bytes, content_type: str) -> StatusReport | None:
     status = SMS_STATUSES.get(word)
     if status is None:
         return None
+    code = _code(data.get("error_code"))
     return StatusReport(
         channel="sms",
         gateway_ref=gateway_ref,
@@ -194,6 +225,8 @@ def sms_status_parse(body: bytes, content_type: str) -> StatusReport | None:
         status=status,
         at=_when(data.get("at")),
         client_ref=client_ref,
+        error_code=f"sms_{code}" if code and status == "failed" else "",
+        error_message=_words(data.get("error_message")) if status == "failed" else "",
     )
 
 
@@ -216,12 +249,14 @@ def _whatsapp_message(item: Any) -> Incoming:
         text = _text(reply.get("title"))
     elif kind in WHATSAPP_TEXT_TYPES or not isinstance(kind, str):
         raise PayloadError("message body missing")
+    sender = _string(item, "from", limit=SENDER_MAX)
     return Incoming(
         channel="whatsapp",
         gateway_id=_string(item, "id", limit=GATEWAY_ID_MAX),
-        sender=_string(item, "from", limit=SENDER_MAX),
+        sender=sender,
         text=text,
         is_text=kind in WHATSAPP_TEXT_TYPES,
+        origin=sender_number(sender, channel="whatsapp"),  # a wa_id: international, without the plus
     )
 
 
@@ -233,8 +268,25 @@ def _whatsapp_status(item: Any) -> StatusReport | None:
     key = _string(item, "biz_opaque_callback_data", limit=KEY_MAX, required=False)
     if status is None:
         return None
+    code = message = ""
+    errors = item.get("errors")
+    if status == "failed" and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        error = errors[0]
+        code = _code(error.get("code"))
+        details = error.get("error_data")
+        message = _words(
+            error.get("title"),
+            error.get("message"),
+            details.get("details") if isinstance(details, dict) else None,
+        )
     return StatusReport(
-        channel="whatsapp", gateway_ref=gateway_ref, key=key, status=status, at=_when(item.get("timestamp"))
+        channel="whatsapp",
+        gateway_ref=gateway_ref,
+        key=key,
+        status=status,
+        at=_when(item.get("timestamp")),
+        error_code=f"wa_{code}" if code else "",
+        error_message=message,
     )
 
 

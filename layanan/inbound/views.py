@@ -2,10 +2,14 @@
 
 Each view reads at most ``INBOUND_MAX_BODY_BYTES`` (a larger body → 413), checks the
 signature over the raw bytes before reading anything in them (bad or missing → 403),
-parses strictly (unreadable → 400), and hands each message to
-:func:`layanan.inbound.services.inbound_receive`. Nothing is stored for a refused body.
-The answer is a short JSON acknowledgement; the reply to the person goes out
-separately through ``notify``. Logs never hold the body, a phone number or a text.
+parses strictly (unreadable → 400), and hands each message on by its sender
+(:func:`_receive`): an Indonesian mobile number to
+:func:`layanan.inbound.services.inbound_receive`, a number of another country to
+:func:`layanan.inbound.senders.inbound_foreign_refuse` (a polite refusal, nothing
+else), an unreadable one to :func:`layanan.inbound.senders.inbound_unreadable_record`.
+Nothing is stored for a refused body. The answer is a short JSON acknowledgement; the
+reply to the person goes out separately through ``notify``. Logs never hold the body, a
+phone number or a text.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from layanan.inbound import payloads, services
+from layanan.inbound import payloads, senders, services
+from layanan.inbound.models import InboundMessage
 from layanan.notifications.services import message_status_record
 
 logger = logging.getLogger(__name__)
@@ -58,6 +63,30 @@ def _signed_body(request: HttpRequest, *, secret: str, header: str, channel: str
     return body
 
 
+def _receive(incoming: payloads.Incoming) -> InboundMessage | None:
+    """Hand one message on by its sender: Indonesian, from another country, or unreadable.
+
+    Only an Indonesian mobile number reaches :func:`~layanan.inbound.services.inbound_receive`,
+    already canonical (``+62…``), so no other number is ever read as one of ours.
+    """
+    origin = incoming.origin
+    if origin.phone:
+        return services.inbound_receive(
+            channel=incoming.channel,
+            gateway_id=incoming.gateway_id,
+            sender=origin.phone,
+            text=incoming.text,
+            is_text=incoming.is_text,
+        )
+    if origin.is_foreign:
+        return senders.inbound_foreign_refuse(
+            channel=incoming.channel, gateway_id=incoming.gateway_id, sender=origin
+        )
+    return senders.inbound_unreadable_record(
+        channel=incoming.channel, gateway_id=incoming.gateway_id, sender=incoming.sender, text=incoming.text
+    )
+
+
 @csrf_exempt
 @never_cache
 @require_POST
@@ -70,9 +99,7 @@ def sms(request: HttpRequest) -> HttpResponse:
         incoming = payloads.sms_message_parse(body, request.content_type or "")
     except payloads.PayloadError as error:
         return _refuse(400, str(error), "sms")
-    handled = services.inbound_receive(
-        channel=incoming.channel, gateway_id=incoming.gateway_id, sender=incoming.sender, text=incoming.text
-    )
+    handled = _receive(incoming)
     return _ok(duplicate=int(handled is None))
 
 
@@ -92,7 +119,12 @@ def sms_status(request: HttpRequest) -> HttpResponse:
     if report is not None:
         for reference in dict.fromkeys(ref for ref in (report.gateway_ref, report.client_ref) if ref):
             recorded = message_status_record(
-                channel=report.channel, gateway_ref=reference, status=report.status, at=report.at
+                channel=report.channel,
+                gateway_ref=reference,
+                status=report.status,
+                at=report.at,
+                error_code=report.error_code,
+                error_message=report.error_message,
             )
             if recorded:
                 break
@@ -134,16 +166,7 @@ def whatsapp(request: HttpRequest) -> HttpResponse:
         return _refuse(400, str(error), "whatsapp")
     handled = 0
     for incoming in batch.messages:
-        if (
-            services.inbound_receive(
-                channel=incoming.channel,
-                gateway_id=incoming.gateway_id,
-                sender=incoming.sender,
-                text=incoming.text,
-                is_text=incoming.is_text,
-            )
-            is not None
-        ):
+        if _receive(incoming) is not None:
             handled += 1
     recorded = 0
     for report in batch.statuses:
@@ -154,6 +177,8 @@ def whatsapp(request: HttpRequest) -> HttpResponse:
                 key=report.key,
                 status=report.status,
                 at=report.at,
+                error_code=report.error_code,
+                error_message=report.error_message,
             )
         )
     if batch.skipped:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import smtplib
 import socket
 import urllib.error
@@ -57,6 +58,7 @@ class SendResult:
     gateway_ref: str = ""
     error_code: str = ""
     details: dict[str, str] = field(default_factory=dict)
+    error_message: str = ""  # the gateway's own words for the error (scrubbed and sealed by delivery)
 
 
 class Backend(Protocol):
@@ -124,6 +126,15 @@ def _post_json(url: str, *, token: str, payload: dict[str, object], timeout: flo
     return status, decoded
 
 
+_CODE_UNSAFE = re.compile(r"[^0-9A-Za-z_.-]")
+
+
+def _words(*values: object) -> str:
+    """The gateway's error text: the non-empty strings of ``values``, joined, at most 300 characters."""
+    parts = [value.strip() for value in values if isinstance(value, str) and value.strip()]
+    return " — ".join(dict.fromkeys(parts))[:300]
+
+
 def _http_outcome(status: int) -> Outcome:
     if 200 <= status < 300:
         return "ok"
@@ -169,10 +180,13 @@ class SmsHttpBackend:
         if outcome == "ok":
             ref = str(body.get("id", "")) if isinstance(body, dict) else ""
             return SendResult("ok", gateway_ref=ref[:128] or outgoing.client_ref)
-        code = ""
+        code = words = ""
         if isinstance(body, dict):
-            code = str(body.get("code") or body.get("error") or "")[:40]
-        return SendResult(outcome, error_code=f"http_{status}" + (f"_{code}" if code else ""))
+            code = _CODE_UNSAFE.sub("_", str(body.get("code") or body.get("error") or ""))[:40]
+            words = _words(body.get("message"), body.get("description"))
+        return SendResult(
+            outcome, error_code=f"http_{status}" + (f"_{code}" if code else ""), error_message=words
+        )
 
 
 class WhatsAppCloudBackend:
@@ -231,9 +245,15 @@ class WhatsAppCloudBackend:
             if isinstance(messages, list) and messages and isinstance(messages[0], dict):
                 return SendResult("ok", gateway_ref=str(messages[0].get("id", ""))[:128])
         code: int | None = None
+        words = ""
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
-            raw = body["error"].get("code")
+            refusal = body["error"]
+            raw = refusal.get("code")
             code = raw if isinstance(raw, int) else None
+            details = refusal.get("error_data")
+            words = _words(
+                refusal.get("message"), details.get("details") if isinstance(details, dict) else None
+            )
         outcome = _http_outcome(status)
         if code in WHATSAPP_TEMPORARY_CODES:
             outcome = "temporary"
@@ -241,7 +261,9 @@ class WhatsAppCloudBackend:
             outcome = "permanent"
         elif outcome == "ok":  # 2xx without a message id: treat as a gateway fault
             outcome = "temporary"
-        return SendResult(outcome, error_code=f"wa_{code}" if code is not None else f"http_{status}")
+        return SendResult(
+            outcome, error_code=f"wa_{code}" if code is not None else f"http_{status}", error_message=words
+        )
 
 
 _BACKENDS: dict[str, type[ConsoleBackend | EmailBackend | SmsHttpBackend | WhatsAppCloudBackend]] = {

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +37,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from layanan.accounts.models import User
 from layanan.notifications.backends import Outgoing, SendResult, backend_for
 from layanan.notifications.models import Message, MessageStatus
 from layanan.notifications.rendering import render
@@ -77,7 +79,36 @@ def _outgoing(message: Message) -> Outgoing:
     )
 
 
-def _fallback(message: Message, *, code: str, seen_status: str) -> str:
+def _phone_unproven(message: Message) -> str:
+    """Why an SMS/WhatsApp notice may not go to its number now ("" when it may).
+
+    Proven-only, checked again at sending: the account the notice is for must still hold
+    this number and have proven it (it may have changed its number since the notice was
+    queued). A reply to an inbound message goes back to the number that sent it.
+    """
+    if message.channel == "email" or message.reply or message.recipient_id is None:
+        return ""
+    holder = User.objects.filter(pk=message.recipient_id).values("phone", "phone_verified_at").first()
+    if holder is None or holder["phone"] != message.phone:
+        return "phone_changed"
+    return "" if holder["phone_verified_at"] is not None else "phone_unproven"
+
+
+_PHONE_LIKE = re.compile(r"\+?\d[\d ().-]{5,}\d")
+_EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+")
+
+
+def gateway_words(text: str) -> str:
+    """A gateway's error text fit for the delivery log: numbers and addresses scrubbed, ≤ 300 characters.
+
+    Gateways sometimes quote the recipient (``Recipient +62812… not in allowed list``); the
+    code stays readable (``(#131026)`` has too few digits to look like a number).
+    """
+    scrubbed = _EMAIL_LIKE.sub("[alamat]", _PHONE_LIKE.sub("[nomor]", text or ""))
+    return scrubbed.strip()[:300]
+
+
+def _fallback(message: Message, *, code: str, seen_status: str, detail: str = "") -> str:
     """Move to the next channel of the plan (and enqueue), or fail; conditional on what we saw."""
     now = timezone.now()
     same = Message.objects.filter(pk=message.pk, channel_index=message.channel_index, status=seen_status)
@@ -95,6 +126,7 @@ def _fallback(message: Message, *, code: str, seen_status: str) -> str:
             next_attempt_at=None,
             sending_since=None,
             error_code=code,
+            error_detail=gateway_words(detail),
             history=history,
         )
         if moved:
@@ -115,6 +147,7 @@ def _fallback(message: Message, *, code: str, seen_status: str) -> str:
         next_attempt_at=None,
         sending_since=None,
         error_code=code,
+        error_detail=gateway_words(detail),
         history=history,
     )
     if failed:
@@ -136,6 +169,7 @@ def _record(message: Message, result: SendResult) -> str:
             sent_at=now,
             gateway_ref=result.gateway_ref,
             error_code="",
+            error_detail="",
             unconfirmed=False,
             next_attempt_at=None,
             sending_since=None,
@@ -153,6 +187,7 @@ def _record(message: Message, result: SendResult) -> str:
             next_attempt_at=at,
             sending_since=None,
             error_code=result.error_code,
+            error_detail=gateway_words(result.error_message),
             history=_history(message, outcome="retry", code=result.error_code),
         )
         if retried:
@@ -161,7 +196,7 @@ def _record(message: Message, result: SendResult) -> str:
     code = result.error_code or result.outcome
     if result.outcome == "temporary":
         code = f"{code}_max_attempts"[:64]
-    return _fallback(message, code=code, seen_status=MessageStatus.SENDING)
+    return _fallback(message, code=code, seen_status=MessageStatus.SENDING, detail=result.error_message)
 
 
 def message_deliver(*, message_id: int) -> str:
@@ -224,6 +259,9 @@ def message_deliver(*, message_id: int) -> str:
         if not claimed:
             return "busy"
     message.refresh_from_db()
+    unproven = _phone_unproven(message)
+    if unproven:
+        return _fallback(message, code=unproven, seen_status=MessageStatus.SENDING)
     try:
         outgoing = _outgoing(message)
     except (KeyError, ValueError) as error:  # a broken template: a permanent fault of this message
@@ -256,7 +294,14 @@ class Reported:
 
 
 def message_report_apply(
-    *, channel: str, gateway_ref: str = "", key: str = "", status: str, at: datetime | None = None
+    *,
+    channel: str,
+    gateway_ref: str = "",
+    key: str = "",
+    status: str,
+    at: datetime | None = None,
+    error_code: str = "",
+    error_message: str = "",
 ) -> Reported | None:
     """Apply a gateway's delivery report to its message; None when it matches no message on that channel.
 
@@ -264,7 +309,8 @@ def message_report_apply(
     ``status``: delivered/read, sent/accepted, failed/undelivered/rejected/expired.
     Never moves a message backwards (a late "sent" after "delivered" changes nothing);
     a failure report moves it to its next channel (outcome ``fallback``: the caller
-    enqueues its send).
+    enqueues its send), keeping the gateway's own ``error_code`` (``report_<status>``
+    when it gave none) and ``error_message`` (scrubbed, sealed).
     """
     target = _REPORTED.get((status or "").strip().lower())
     if target is None or not (key or gateway_ref):
@@ -287,6 +333,7 @@ def message_report_apply(
             unconfirmed=False,
             next_attempt_at=None,
             error_code="",
+            error_detail="",
             history=_history(message, outcome="delivered"),
             **ref,
         )
@@ -298,11 +345,13 @@ def message_report_apply(
             unconfirmed=False,
             next_attempt_at=None,
             error_code="",
+            error_detail="",
             history=_history(message, outcome="sent"),
             **ref,
         )
         return Reported(message.pk, "sent" if moved else "kept")
     if message.status == MessageStatus.SENT:
-        outcome = _fallback(message, code=f"report_{status}"[:64], seen_status=MessageStatus.SENT)
+        code = (error_code or f"report_{status}")[:64]
+        outcome = _fallback(message, code=code, seen_status=MessageStatus.SENT, detail=error_message)
         return Reported(message.pk, outcome)
     return Reported(message.pk, "kept")

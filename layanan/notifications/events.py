@@ -290,6 +290,22 @@ _ALL: list[Event] = [
             "Message not processed",
         ),
     ),
+    # Issue 13: a message from a number outside Indonesia gets this, in both languages, and nothing else.
+    _event(
+        "inbound.foreign_sender",
+        True,
+        "anyone",
+        Texts(
+            "Maaf, layanan Lampura hanya untuk nomor HP Indonesia (+62). "
+            "Sorry, this service is only for Indonesian (+62) phone numbers.",
+            "Layanan Lampura",
+        ),
+        Texts(
+            "Maaf, layanan Lampura hanya untuk nomor HP Indonesia (+62). "
+            "Sorry, this service is only for Indonesian (+62) phone numbers.",
+            "Layanan Lampura",
+        ),
+    ),
 ]
 
 EVENTS: Final[dict[str, Event]] = {event.key: event for event in _ALL}

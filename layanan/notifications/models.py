@@ -70,6 +70,9 @@ class Message(models.Model):
         _("referensi gateway"), max_length=128, blank=True, default="", db_index=True
     )
     error_code = models.CharField(_("kode galat"), max_length=64, blank=True, default="")
+    # The gateway's own words for its last error (numbers and addresses scrubbed, sealed): for
+    # whoever debugs the gateway, never shown on a page or logged (pages show ``error_code``).
+    error_detail = EncryptedTextField(_("keterangan galat dari gateway"), blank=True, default="")
     history = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)

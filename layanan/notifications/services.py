@@ -67,10 +67,20 @@ def _clean_data(data: Mapping[str, str] | None) -> dict[str, str]:
     return clean
 
 
+def _proven_phone(user: User) -> str:
+    """The user's phone when it is proven (a code or a message from it), else "": no SMS/WhatsApp."""
+    return user.phone or "" if user.phone_is_proven else ""
+
+
 def _resolve(to: User | str) -> tuple[User | None, str, str]:
-    """(user, phone, email) for a user, a phone number in any usual spelling, or an email address."""
+    """(user, phone, email) for a user, a phone number in any usual spelling, or an email address.
+
+    Proven-only: a user's phone is used only once it is proven, and a phone number given
+    as such is linked to the account that holds it only when that account proved it (an
+    unproven account gets nothing meant for that number, not even by its email).
+    """
     if isinstance(to, User):
-        return to, to.phone or "", to.email or ""
+        return to, _proven_phone(to), to.email or ""
     raw = (to or "").strip()
     if "@" in raw:
         try:
@@ -78,12 +88,12 @@ def _resolve(to: User | str) -> tuple[User | None, str, str]:
         except ValidationError:
             raise NotifyError("notify() got an address that is neither a phone number nor an email") from None
         user = User.objects.filter(email__iexact=raw, is_active=True).first()
-        return user, (user.phone if user else ""), raw
+        return user, (_proven_phone(user) if user else ""), raw
     try:
         phone = normalize_phone(raw)
     except ValidationError:
         raise NotifyError("notify() got an address that is neither a phone number nor an email") from None
-    user = User.objects.filter(phone=phone, is_active=True).first()
+    user = User.objects.filter(phone=phone, is_active=True, phone_verified_at__isnull=False).first()
     return user, phone, (user.email or "" if user else "")
 
 
@@ -152,6 +162,8 @@ def notify(
     skipped = ""
     if not definition.essential and user is not None and not preference_of(user).optional_messages:
         skipped = "opted_out"
+    elif not plan and isinstance(to, User) and to.phone and not to.phone_is_proven:
+        skipped = "phone_unproven"
     elif not plan:
         skipped = "no_channel"
     message = Message(
@@ -170,33 +182,91 @@ def notify(
         status=MessageStatus.SKIPPED if skipped else MessageStatus.QUEUED,
         error_code=skipped,
     )
+    return _store(message)
+
+
+def _store(message: Message) -> Message | None:
+    """Save a new message (or return the one already saved with its key) and enqueue its send."""
     try:
         with transaction.atomic():
             message.save()
     except IntegrityError:
-        existing = Message.objects.filter(key=key).first()
+        existing = Message.objects.filter(key=message.key).first()
         if existing is None:
             raise
         return None if existing.status == MessageStatus.SKIPPED else existing
-    if skipped:
-        logger.info("notify %s %s skipped: %s", message.tracking_number or "-", event, skipped)
+    if message.status == MessageStatus.SKIPPED:
+        logger.info(
+            "notify %s %s skipped: %s", message.tracking_number or "-", message.event, message.error_code
+        )
         return None
     transaction.on_commit(partial(message_enqueue, message.pk))
     return message
+
+
+FOREIGN_SENDER_EVENT = "inbound.foreign_sender"
+
+
+def notify_foreign_sender(*, phone: str, channel: str, key: str) -> Message | None:
+    """Answer a message from a number outside Indonesia: the service is for Indonesian numbers.
+
+    The one notice that goes to a number :func:`notify` refuses. ``phone`` is the
+    sender's number in E.164 form (``+81…``, as :func:`layanan.accounts.phone.sender_number`
+    read it); the answer goes back on ``channel`` only, in Indonesian and English, names
+    no case and links to no account. Once per ``key``; None when the channel is not in use.
+    """
+    if not key or len(key) > KEY_MAX:
+        raise NotifyError(f"notify() needs a key of 1 to {KEY_MAX} characters")
+    if not phone.startswith("+") or phone.startswith("+62") or not phone[1:].isdigit():
+        raise NotifyError("notify_foreign_sender() takes a number of another country in E.164 form")
+    existing = Message.objects.filter(key=key).first()
+    if existing is not None:
+        return None if existing.status == MessageStatus.SKIPPED else existing
+    plan = [channel] if channel in settings.NOTIFY_CHANNELS and channel in ("sms", "whatsapp") else []
+    message = Message(
+        key=key,
+        event=FOREIGN_SENDER_EVENT,
+        phone=phone,
+        phone_hash=phone_hash(phone),
+        data="{}",
+        language="id",
+        reply=True,
+        channels=plan,
+        channel=plan[0] if plan else "",
+        status=MessageStatus.QUEUED if plan else MessageStatus.SKIPPED,
+        error_code="" if plan else "no_channel",
+    )
+    return _store(message)
 
 
 # --- delivery reports --------------------------------------------------------------------------
 
 
 def message_status_record(
-    *, channel: str, gateway_ref: str = "", key: str = "", status: str, at: datetime | None = None
+    *,
+    channel: str,
+    gateway_ref: str = "",
+    key: str = "",
+    status: str,
+    at: datetime | None = None,
+    error_code: str = "",
+    error_message: str = "",
 ) -> bool:
     """Apply a gateway's delivery report; True when it matched a message on that channel.
 
     See :func:`~layanan.notifications.delivery.message_report_apply`. A failure
-    report that moves the message to its next channel enqueues its send on commit.
+    report that moves the message to its next channel enqueues its send on commit;
+    the gateway's own ``error_code`` and ``error_message`` are kept in the delivery log.
     """
-    reported = message_report_apply(channel=channel, gateway_ref=gateway_ref, key=key, status=status, at=at)
+    reported = message_report_apply(
+        channel=channel,
+        gateway_ref=gateway_ref,
+        key=key,
+        status=status,
+        at=at,
+        error_code=error_code,
+        error_message=error_message,
+    )
     if reported is None:
         return False
     if reported.outcome in AGAIN:

@@ -18,7 +18,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from layanan.accounts import ratelimit
 from layanan.accounts.models import User
 from layanan.accounts.permissions import require
 from layanan.accounts.services import VerifyOutcome, second_factor_verify
@@ -96,14 +98,34 @@ def application_reject(
 
 
 def _second_factor_or_refuse(actor: User, code: str) -> None:
-    """The official confirms the signature with a fresh code from their authenticator (used once)."""
+    """The official confirms the signature with a fresh code from their authenticator (used once).
+
+    Limited like the sign-in second factor, on the same per-user counter
+    (:data:`~layanan.accounts.ratelimit.SECOND_FACTOR_PER_USER`): after five wrong codes
+    the official waits, even with the right one; a right code clears the count.
+    """
+    limit = ratelimit.SECOND_FACTOR_PER_USER
+    subject = str(actor.pk)
+    wait = limit.wait_seconds(subject)
+    if wait:
+        minutes = ratelimit.minutes_text(wait)
+        raise ApplicationError(
+            ngettext(
+                "Terlalu banyak percobaan yang salah. Demi keamanan, coba lagi dalam %(minutes)d menit.",
+                "Terlalu banyak percobaan yang salah. Demi keamanan, coba lagi dalam %(minutes)d menit.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
     result = second_factor_verify(request=None, user=actor, code=code)
     if result.outcome == VerifyOutcome.NOT_SET_UP:
         raise ApplicationError(_("Pasang dulu aplikasi autentikator di profil Anda sebelum menandatangani."))
     if not result.outcome.ok:
+        limit.fail(subject)
         raise ApplicationError(
             _("Kode autentikator salah atau sudah dipakai. Masukkan kode 6 angka yang sedang tampil.")
         )
+    limit.reset(subject)
 
 
 def _template_problem_record(application: Application, actor: User, message: str) -> None:
