@@ -167,3 +167,12 @@ def private_file_write(path: Path, text: str) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text)
     path.chmod(0o600)  # an existing file keeps its old mode through os.open
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An http(s) URL, or empty. Any other scheme (``file:``, ``ftp:``...) stops start-up: the
+    platform opens these URLs with ``urllib``, which would follow them."""
+    value = env_str(name, default).strip()
+    if value and urlparse(value).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(f"{name} must start with http:// or https://")
+    return value

@@ -24,6 +24,7 @@ from layanan.env import (
     env_int,
     env_list,
     env_str,
+    env_url,
     private_directory,
     private_file_write,
     secret_check_strong,
@@ -266,11 +267,11 @@ COMPLAINT_DEADLINES = {
 # order), each channel's backend (console logs one line and sends nothing),
 # retries, and the SMS gateway and WhatsApp Cloud API.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["whatsapp", "sms", "email"])
-SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_URL = env_url("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_SENDER = env_str("SMS_SENDER")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)
-WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com")
+WHATSAPP_API_URL = env_url("WHATSAPP_API_URL", "https://graph.facebook.com")
 WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", "v21.0")
 WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
 WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
@@ -420,7 +421,7 @@ if bool(DOCUMENT_CA_CERT_FILE) != bool(DOCUMENT_CA_KEY_FILE):
     raise ImproperlyConfigured("DOCUMENT_CA_CERT_FILE and DOCUMENT_CA_KEY_FILE must be set together")
 # Extra roots (PEM) trusted when checking a signed PDF, e.g. BSrE's root and intermediate CAs.
 DOCUMENT_TRUST_ROOTS_FILE = env_str("DOCUMENT_TRUST_ROOTS_FILE")
-BSRE_URL = env_str("BSRE_URL").rstrip("/")
+BSRE_URL = env_url("BSRE_URL").rstrip("/")
 BSRE_USER = env_str("BSRE_USER")
 BSRE_PASSWORD = env_str("BSRE_PASSWORD")
 BSRE_TIMEOUT_SECONDS = env_int("BSRE_TIMEOUT_SECONDS", 30, minimum=1)
@@ -430,7 +431,7 @@ if DOCUMENT_SIGNER_BACKEND == "bsre" and not BSRE_URL:
 # authority, a key and certificate issued by the signing CA under VAR_DIR/signing/. Set
 # DOCUMENT_TSA_URL to the regency's RFC 3161 TSA (HTTP POST), optionally with basic auth; put
 # its root certificate in DOCUMENT_TRUST_ROOTS_FILE. A TSA that does not answer stops signing.
-DOCUMENT_TSA_URL = env_str("DOCUMENT_TSA_URL").strip()
+DOCUMENT_TSA_URL = env_url("DOCUMENT_TSA_URL")
 DOCUMENT_TSA_USER = env_str("DOCUMENT_TSA_USER")
 DOCUMENT_TSA_PASSWORD = env_str("DOCUMENT_TSA_PASSWORD")
 DOCUMENT_TSA_TIMEOUT_SECONDS = env_int("DOCUMENT_TSA_TIMEOUT_SECONDS", 10, minimum=1)
