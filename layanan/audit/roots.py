@@ -11,7 +11,12 @@ once a day the root of the day's last seal is published, outside the database:
   canonical JSON by ``AUDIT_ROOTS_SIGNING_KEY``. The database owner holds neither the folder
   nor the key; back the folder up with the other secrets, not with the database;
 - with ``AUDIT_ROOTS_EMAIL``, the same files mailed to the inspectorate (one message per run
-  with every day not yet sent), so a copy sits where not even the platform's host can reach.
+  with every day not yet sent), so a copy sits where not even the platform's host can reach;
+- with ``AUDIT_ROOTS_TIMESTAMP``, an RFC 3161 timestamp of each file by the regency's TSA
+  (``DOCUMENT_TSA_URL``), kept beside it as ``YYYY-MM-DD.tsr``: an outside party dates the root.
+  ``audit_verify`` checks that each token covers its file; the TSA's signature on the token is
+  checked with its certificate by anyone (``openssl ts -verify -data YYYY-MM-DD.json -in
+  YYYY-MM-DD.tsr -token_in -CAfile tsa-root.pem``).
 
 ``audit_verify`` checks every published file against the seals (:func:`published_differences`).
 The statements hold hashes, counts and ids only, never personal data.
@@ -19,8 +24,10 @@ The statements hold hashes, counts and ids only, never personal data.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import hashlib
 import json
 import logging
 import os
@@ -29,6 +36,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import cms
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -37,6 +45,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from layanan.audit.models import AuditEvent, AuditSeal
 
@@ -156,6 +165,7 @@ def _published_days(folder: Path) -> list[Path]:
 class PublishResult:
     written: list[Path] = field(default_factory=list)
     emailed: list[Path] = field(default_factory=list)
+    timestamped: list[Path] = field(default_factory=list)
 
 
 def _days_to_publish(folder: Path, today: date) -> list[date]:
@@ -194,9 +204,53 @@ def audit_roots_publish(*, today: date | None = None) -> PublishResult:
         if _write_once(path, json.dumps(statement_sign(statement), indent=2, sort_keys=True) + "\n"):
             result.written.append(path)
             logger.info("Published the audit root of %s (seal %s).", day.isoformat(), statement["seal"])
+    if settings.AUDIT_ROOTS_TIMESTAMP:
+        result.timestamped = _timestamp_unstamped(folder)
     if settings.AUDIT_ROOTS_EMAIL:
         result.emailed = _email_unsent(folder)
     return result
+
+
+def _timestamp_token(data: bytes) -> bytes:
+    """An RFC 3161 token (DER) from the regency's TSA over SHA-256 of ``data``."""
+    url = str(settings.DOCUMENT_TSA_URL)
+    if not url:
+        raise ImproperlyConfigured("AUDIT_ROOTS_TIMESTAMP needs DOCUMENT_TSA_URL (the regency's TSA)")
+    headers = {}
+    if settings.DOCUMENT_TSA_USER:
+        pair = f"{settings.DOCUMENT_TSA_USER}:{settings.DOCUMENT_TSA_PASSWORD}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+    stamper = HTTPTimeStamper(url, timeout=settings.DOCUMENT_TSA_TIMEOUT_SECONDS, headers=headers)
+    token = asyncio.run(stamper.async_timestamp(hashlib.sha256(data).digest(), "sha256"))
+    return bytes(token.dump())
+
+
+def _timestamp_unstamped(folder: Path) -> list[Path]:
+    done = []
+    for path in _published_days(folder):
+        token_path = path.with_suffix(".tsr")
+        if token_path.exists():
+            continue
+        token_path.write_bytes(_timestamp_token(path.read_bytes()))
+        done.append(path)
+    return done
+
+
+def timestamp_problem(path: Path) -> str:
+    """Why the token beside ``path`` does not cover it ("" when it does, or there is none)."""
+    token_path = path.with_suffix(".tsr")
+    if not token_path.exists():
+        return ""
+    try:
+        signed = cms.ContentInfo.load(token_path.read_bytes())["content"]
+        info = signed["encap_content_info"]["content"].parsed
+        imprint = info["message_imprint"]
+        algorithm, digest = imprint["hash_algorithm"]["algorithm"].native, imprint["hashed_message"].native
+    except (ValueError, KeyError, TypeError):
+        return "its timestamp token cannot be read"
+    if algorithm != "sha256" or digest != hashlib.sha256(path.read_bytes()).digest():
+        return "its timestamp token is for other content"
+    return ""
 
 
 def _email_unsent(folder: Path) -> list[Path]:
@@ -253,6 +307,9 @@ def published_differences(folder: Path, *, public_key: str | None = None) -> Pub
             result.differences.append(Difference(f"{path.name}: {error}", None, None, None, day))
             continue
         result.checked += 1
+        stamp = timestamp_problem(path)
+        if stamp:
+            result.differences.append(Difference(f"{path.name}: {stamp}", None, None, None, day))
         number, first_sequence = statement["seal"], statement["first_sequence"]
         seal = AuditSeal.objects.filter(number=number).first()
         if seal is None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -166,3 +167,30 @@ def test_the_inspectorate_is_mailed_each_day_once(three_days: list[date], settin
 def test_the_public_key_command_prints_the_verifying_key(capsys: Any) -> None:
     call_command("audit_publish_roots", "--public-key")
     assert capsys.readouterr().out.strip() == roots.public_key_text()
+
+
+def test_each_file_is_timestamped_by_the_regencys_tsa(three_days: list[date], settings: Any) -> None:
+    from layanan.documents.tests.fake_tsa import PASSWORD, USER, FakeTsa
+
+    settings.AUDIT_ROOTS_TIMESTAMP = True
+    settings.DOCUMENT_TSA_USER, settings.DOCUMENT_TSA_PASSWORD = USER, PASSWORD
+    with FakeTsa() as tsa:
+        settings.DOCUMENT_TSA_URL = tsa.url
+        result = roots.audit_roots_publish()
+        assert result.timestamped == result.written == [published(day) for day in three_days]
+        assert roots.audit_roots_publish().timestamped == []
+    assert all(published(day).with_suffix(".tsr").stat().st_size > 500 for day in three_days)
+    assert audit_verify().ok
+
+    other = published(three_days[0]).with_suffix(".tsr")
+    other.write_bytes(published(three_days[1]).with_suffix(".tsr").read_bytes())
+    report = audit_verify()
+    assert report.kinds == {"published"}
+    assert "timestamp token is for other content" in report.problems[0].message
+
+
+def test_timestamping_without_a_tsa_is_a_configuration_error(three_days: list[date], settings: Any) -> None:
+    settings.AUDIT_ROOTS_TIMESTAMP = True
+    settings.DOCUMENT_TSA_URL = ""
+    with pytest.raises(ImproperlyConfigured, match="DOCUMENT_TSA_URL"):
+        roots.audit_roots_publish()
