@@ -139,8 +139,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "layanan.core.middleware.PermissionsPolicyMiddleware",  # outermost: every response, redirects too
     "django.middleware.security.SecurityMiddleware",
-    "layanan.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

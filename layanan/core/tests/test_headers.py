@@ -43,3 +43,12 @@ def test_the_camera_and_payments_are_off_and_the_microphone_and_location_stay_wi
     assert policy["geolocation"] == "(self)"
     assert "*" not in PERMISSIONS_POLICY_HEADER
     assert set(policy) == set(PERMISSIONS_POLICY)
+
+
+@pytest.mark.django_db
+def test_the_https_redirect_carries_it(settings: object) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # type: ignore[attr-defined]
+    response = Client().get("/tentang-privasi/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY_HEADER
