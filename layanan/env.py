@@ -8,6 +8,7 @@ contents are the value (for secrets mounted by an orchestrator).
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,60 @@ def env_database(name: str, *, sqlite_path: Path) -> dict[str, Any]:
     raise ImproperlyConfigured(
         f"{name} must start with postgres://, postgresql:// or sqlite:///, not {url.scheme or value!r}"
     )
+
+
+# Secrets ------------------------------------------------------------------------------------------
+
+SECRET_MIN_CHARS = 32
+SECRET_MIN_BITS = 128
+
+
+def secret_entropy_bits(value: str) -> float:
+    """A rough upper estimate of the randomness in ``value``: its length times the Shannon
+    entropy of its own characters. A random ``secrets.token_urlsafe(32)`` scores about 200; a
+    word, a repeated pattern or a short string scores far below :data:`SECRET_MIN_BITS`."""
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    size = len(value)
+    per_char = -sum((n / size) * math.log2(n / size) for n in counts.values())
+    return per_char * size
+
+
+def secret_check_strong(name: str, value: str) -> None:
+    """Refuse a short or low-entropy secret, naming the variable and never the value."""
+    if len(value) < SECRET_MIN_CHARS or secret_entropy_bits(value) < SECRET_MIN_BITS:
+        raise ImproperlyConfigured(
+            f"{name} is too weak for ENVIRONMENT=production: use at least {SECRET_MIN_CHARS} random "
+            "characters, for example the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+
+
+# Files only the platform's own user may read --------------------------------------------------
+
+
+def private_directory(path: Path) -> Path:
+    """Make ``path`` (and missing parents) readable by the owner only (0700); returns it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path
+
+
+def private_file_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` created owner-only (0600) from the start, never briefly readable."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    path.chmod(0o600)  # an existing file keeps its old mode through os.open
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An http(s) URL, or empty. Any other scheme (``file:``, ``ftp:``...) stops start-up: the
+    platform opens these URLs with ``urllib``, which would follow them."""
+    value = env_str(name, default).strip()
+    if value and urlparse(value).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(f"{name} must start with http:// or https://")
+    return value

@@ -24,6 +24,10 @@ from layanan.env import (
     env_int,
     env_list,
     env_str,
+    env_url,
+    private_directory,
+    private_file_write,
+    secret_check_strong,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +53,8 @@ def _development_secrets() -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": lambda: secrets.token_urlsafe(32),
         "BLIND_INDEX_KEY": lambda: secrets.token_urlsafe(32),
         "DOCUMENT_QR_KEY": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
+        "AUDIT_CHAIN_KEY": lambda: secrets.token_urlsafe(32),
+        "AUDIT_ROOTS_SIGNING_KEY": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     changed = False
     for name, make in wanted.items():
@@ -56,19 +62,33 @@ def _development_secrets() -> dict[str, str]:
             stored[name] = make()
             changed = True
     if changed:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
-        path.chmod(0o600)
+        private_directory(VAR_DIR)
+        private_file_write(path, json.dumps(stored, indent=2))
     return stored
 
 
 def _secret(name: str) -> str:
+    """A key of the platform's own. In production it must be set, long and random: a short or
+    low-entropy value stops start-up with a message naming the variable (never the value).
+    A comma-separated list (rotation, newest first) is checked key by key."""
     value = env_str(name)
     if value:
+        if ENVIRONMENT == "production":
+            for key in value.split(","):
+                secret_check_strong(name, key.strip())
         return value
     if ENVIRONMENT == "production":
         raise ImproperlyConfigured(f"{name} must be set when ENVIRONMENT=production")
     return _development_secrets()[name]
+
+
+def _optional_secret(name: str) -> str:
+    """A secret that may be left empty (its feature is then off); when set in production it
+    must be as strong as :func:`_secret`'s."""
+    value = env_str(name)
+    if value and ENVIRONMENT == "production":
+        secret_check_strong(name, value)
+    return value
 
 
 SECRET_KEY = _secret("SECRET_KEY")
@@ -79,6 +99,13 @@ BLIND_INDEX_KEY = _secret("BLIND_INDEX_KEY")
 # The platform's Ed25519 key for the signed text in each document's QR code:
 # base64 of the 32-byte private seed. Its public half is published at /v/kunci-publik/.
 DOCUMENT_QR_KEY = _secret("DOCUMENT_QR_KEY")
+# The audit chain's HMAC keys (comma-separated, newest first: rotation in docs/security.md). The
+# database never holds them, so whoever owns it cannot recompute the chain after a rewrite.
+AUDIT_CHAIN_KEY = _secret("AUDIT_CHAIN_KEY")
+# Ed25519 key (base64 of the 32-byte seed) signing each day's published seal root.
+AUDIT_ROOTS_SIGNING_KEY = _secret("AUDIT_ROOTS_SIGNING_KEY")
+# Bearer token for /healthz/detail (worker and queue figures for monitoring); empty: staff only.
+HEALTHZ_TOKEN = _optional_secret("HEALTHZ_TOKEN")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -114,6 +141,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "layanan.core.middleware.PermissionsPolicyMiddleware",  # outermost: every response, redirects too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -211,6 +239,10 @@ STORAGES = {
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads and the folders made for them: the platform's user only (the embedded database and the
+# development secrets are owner-only too: layanan/core/checks.py, _development_secrets above).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "/media-not-served/"  # files are served only through permission-checking views
 
 # Uploads (requirements of an application): checked by content and re-encoded
@@ -237,11 +269,11 @@ COMPLAINT_DEADLINES = {
 # order), each channel's backend (console logs one line and sends nothing),
 # retries, and the SMS gateway and WhatsApp Cloud API.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", ["whatsapp", "sms", "email"])
-SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_URL = env_url("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_SENDER = env_str("SMS_SENDER")
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)
-WHATSAPP_API_URL = env_str("WHATSAPP_API_URL", "https://graph.facebook.com")
+WHATSAPP_API_URL = env_url("WHATSAPP_API_URL", "https://graph.facebook.com")
 WHATSAPP_API_VERSION = env_str("WHATSAPP_API_VERSION", "v21.0")
 WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
 WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
@@ -267,7 +299,7 @@ NOTIFY_UNCONFIRMED_WAIT_SECONDS = env_int("NOTIFY_UNCONFIRMED_WAIT_SECONDS", 600
 
 # Inbound SMS and WhatsApp (docs/inbound.md): the webhooks' secrets (empty = webhook closed,
 # every request refused), the body cap, and the limits per sender and for the whole platform.
-SMS_WEBHOOK_SECRET = env_str("SMS_WEBHOOK_SECRET")
+SMS_WEBHOOK_SECRET = _optional_secret("SMS_WEBHOOK_SECRET")
 WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN")
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
 INBOUND_MAX_BODY_BYTES = env_int("INBOUND_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
@@ -295,9 +327,16 @@ MONITORING_PUBLIC_CACHE_SECONDS = env_int("MONITORING_PUBLIC_CACHE_SECONDS", 300
 # Seconds between refreshes of the live figures on an open dashboard.
 MONITORING_LIVE_SECONDS = env_int("MONITORING_LIVE_SECONDS", 45, minimum=1)
 
+# Email: the console in development; SMTP (EMAIL_HOST...) in production, where Django's deploy
+# checks refuse a development-only backend (docs/deployment.md).
+_DEFAULT_EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if ENVIRONMENT == "production"
+    else "django.core.mail.backends.console.EmailBackend"
+)
 MAILERS = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "BACKEND": env_str("EMAIL_BACKEND", _DEFAULT_EMAIL_BACKEND),
         "OPTIONS": {
             key: value
             for key, value in {
@@ -336,7 +375,12 @@ SECURE_COOKIES = env_bool("SECURE_COOKIES", ENVIRONMENT == "production")
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A load balancer's liveness probe may speak plain HTTP to the app behind the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# Only when every subdomain is served over HTTPS too (docs/deployment.md, "Production settings").
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies in front of the app append to X-Forwarded-For; 0 means use
@@ -360,6 +404,13 @@ REGION_DATA_DIR = Path(env_str("REGION_DATA_DIR", str(BASE_DIR / "data" / "wilay
 
 # Audit sealing: events are chained in batches by a periodic task.
 AUDIT_SEAL_BATCH = env_int("AUDIT_SEAL_BATCH", 5000, minimum=1)
+# Each day's last seal root is published (signed with AUDIT_ROOTS_SIGNING_KEY) where the database
+# owner cannot rewrite it: a file per day in AUDIT_ROOTS_DIR (empty: VAR_DIR/audit-roots), an email
+# to AUDIT_ROOTS_EMAIL (the inspectorate; empty: none) and, with AUDIT_ROOTS_TIMESTAMP, an RFC 3161
+# timestamp from DOCUMENT_TSA_URL (the regency's TSA). docs/security.md, "Audit chain".
+AUDIT_ROOTS_DIR = env_str("AUDIT_ROOTS_DIR")
+AUDIT_ROOTS_EMAIL = env_list("AUDIT_ROOTS_EMAIL", [])
+AUDIT_ROOTS_TIMESTAMP = env_bool("AUDIT_ROOTS_TIMESTAMP", False)
 
 # Signatures on issued documents (see the docstrings of layanan/documents/signing*.py).
 # "local": the platform's own CA certifies each official (non-certified TTE); without
@@ -372,7 +423,7 @@ if bool(DOCUMENT_CA_CERT_FILE) != bool(DOCUMENT_CA_KEY_FILE):
     raise ImproperlyConfigured("DOCUMENT_CA_CERT_FILE and DOCUMENT_CA_KEY_FILE must be set together")
 # Extra roots (PEM) trusted when checking a signed PDF, e.g. BSrE's root and intermediate CAs.
 DOCUMENT_TRUST_ROOTS_FILE = env_str("DOCUMENT_TRUST_ROOTS_FILE")
-BSRE_URL = env_str("BSRE_URL").rstrip("/")
+BSRE_URL = env_url("BSRE_URL").rstrip("/")
 BSRE_USER = env_str("BSRE_USER")
 BSRE_PASSWORD = env_str("BSRE_PASSWORD")
 BSRE_TIMEOUT_SECONDS = env_int("BSRE_TIMEOUT_SECONDS", 30, minimum=1)
@@ -382,7 +433,7 @@ if DOCUMENT_SIGNER_BACKEND == "bsre" and not BSRE_URL:
 # authority, a key and certificate issued by the signing CA under VAR_DIR/signing/. Set
 # DOCUMENT_TSA_URL to the regency's RFC 3161 TSA (HTTP POST), optionally with basic auth; put
 # its root certificate in DOCUMENT_TRUST_ROOTS_FILE. A TSA that does not answer stops signing.
-DOCUMENT_TSA_URL = env_str("DOCUMENT_TSA_URL").strip()
+DOCUMENT_TSA_URL = env_url("DOCUMENT_TSA_URL")
 DOCUMENT_TSA_USER = env_str("DOCUMENT_TSA_USER")
 DOCUMENT_TSA_PASSWORD = env_str("DOCUMENT_TSA_PASSWORD")
 DOCUMENT_TSA_TIMEOUT_SECONDS = env_int("DOCUMENT_TSA_TIMEOUT_SECONDS", 10, minimum=1)

@@ -49,7 +49,13 @@ MATRIX: list[Row] = [
         notes="Django's language switch: a GET only redirects back (to / here), a POST sets the cookie.",
         extra={"anonymous_redirect": "/"},
     ),
-    Row("core:healthz", EVERYONE_200, page=False),
+    Row("core:healthz", EVERYONE_200, page=False, notes="Bare liveness: {'status': 'ok'} and nothing more."),
+    Row(
+        "core:healthz_detail",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 401, "admin": 200},
+        page=False,
+        notes="Worker and queue figures: a bearer HEALTHZ_TOKEN (monitoring) or the admin site's users.",
+    ),
     Row("accounts:login", EVERYONE_200),
     Row("accounts:logout", dict.fromkeys(PERSONAS, 405), page=False, notes="Sign-out is POST only."),
     Row(

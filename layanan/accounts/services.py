@@ -85,7 +85,7 @@ def second_factor_of(user: User) -> SecondFactor | None:
 
 
 def has_confirmed_second_factor(user: User) -> bool:
-    return SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exclude(secret="").exists()
+    return SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exclude(secret="").exists()  # nosec B106  # empty: no secret set
 
 
 def second_factor_begin_setup(*, user: User) -> SecondFactor:
@@ -130,7 +130,7 @@ def second_factor_confirm_setup(*, request: HttpRequest | None, user: User, code
             return None
         replaced = factor.is_confirmed
         factor.secret = factor.pending_secret
-        factor.pending_secret = ""
+        factor.pending_secret = ""  # nosec B105  # empty: no pending secret
         factor.confirmed_at = timezone.now()
         factor.last_used_step = step
         factor.save(update_fields=["secret", "pending_secret", "confirmed_at", "last_used_step"])
@@ -152,7 +152,7 @@ def second_factor_enrol(*, user: User, actor: User | None, secret: str | None = 
     with transaction.atomic():
         factor, _created = SecondFactor.objects.select_for_update().get_or_create(user=user)
         factor.secret = secret or totp.new_secret()
-        factor.pending_secret = ""
+        factor.pending_secret = ""  # nosec B105  # empty: no pending secret
         factor.confirmed_at = timezone.now()
         factor.last_used_step = 0
         factor.save()

@@ -46,8 +46,11 @@ class AuditSeal(models.Model):
 
     ``root`` is the chain hash of the batch's last event, so it commits to every
     event sealed so far; ``previous_root`` is the root of the batch before (or
-    :data:`GENESIS` for the first). Publishing a day's last root outside the
-    database makes rewriting history detectable even by whoever runs the database.
+    :data:`GENESIS` for the first). The chain is an HMAC under the key named by
+    ``key_id`` (one of ``AUDIT_CHAIN_KEY``, which the database never holds), and
+    each day's last root is published, signed, outside the database
+    (:mod:`layanan.audit.roots`): rewriting history is detectable even by whoever
+    runs the database.
     """
 
     GENESIS = "0" * 64
@@ -58,6 +61,7 @@ class AuditSeal(models.Model):
     count = models.PositiveIntegerField(_("jumlah peristiwa"))
     previous_root = models.CharField(_("akar sebelumnya"), max_length=64)
     root = models.CharField(_("akar"), max_length=64)
+    key_id = models.CharField(_("ID kunci"), max_length=16, blank=True, default="")
     sealed_at = models.DateTimeField(_("disegel pada"))
 
     class Meta:

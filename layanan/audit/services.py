@@ -13,12 +13,19 @@ Sealing
     events in id order, in one transaction holding the sealer lock (``pg_advisory_xact_lock`` on
     PostgreSQL; the IMMEDIATE transaction on SQLite), and chains them::
 
-        hash(e) = SHA-256(hash(previous event) || canonical JSON of e)
+        hash(e) = HMAC-SHA-256(key, hash(previous event) || canonical JSON of e)
+
+    ``key`` comes from ``AUDIT_CHAIN_KEY`` (the environment or a secret file, never the
+    database): whoever owns the database can drop the triggers and rewrite rows, but cannot
+    recompute the hashes. ``AUDIT_CHAIN_KEY`` is a list, newest first; each seal records the id
+    of the key its events were chained under (:func:`chain_keys`), so a key is rotated by putting
+    a new one first and keeping the old ones for verification.
 
     The chain runs across batches; the very first event chains from :attr:`AuditSeal.GENESIS`.
     Each batch is recorded as an :class:`AuditSeal` whose ``root`` is the hash of its last event
     (so a root commits to every event before it; no Merkle tree is needed because verification
     always replays the whole chain) and whose ``previous_root`` is the root of the batch before.
+    Each day's last root is published, signed, outside the database (:mod:`layanan.audit.roots`).
 
 Late events, honestly
     Ids are assigned at INSERT but become visible at COMMIT, so concurrent transactions can commit
@@ -34,33 +41,42 @@ Late events, honestly
 
 Verifying
     :func:`audit_verify` replays the chain from the first seal and reports altered events (hash
-    mismatch), removed events (a gap in the sequence, a seal whose count does not match),
-    reordered events (ids out of order in the chain), events inserted into a sealed range, and
-    broken or rewritten seals. ``manage.py audit_verify`` prints the report. Triggers stop
-    accidents; the chain, and each day's last root published outside the database, stop
+    mismatch under the key), removed events (a gap in the sequence, a seal whose count does not
+    match), reordered events (ids out of order in the chain), events inserted into a sealed
+    range, broken or rewritten seals, seals under no configured key, and any difference from
+    the published day roots (a cut-off tail shows up only there). It names the first point of
+    divergence (date, event id). ``manage.py audit_verify`` prints the report. Triggers stop
+    accidents; the keyed chain, and each day's last root published outside the database, stop
     whoever can drop the triggers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from layanan.audit import roots
 from layanan.audit.models import AuditEvent, AuditSeal
 from layanan.core.logging import REPLACEMENT, redact
 
@@ -168,6 +184,38 @@ def _mask(value: Any) -> Any:
 # Sealing --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ChainKey:
+    key_id: str  # recorded on each seal; a hash of the key, which tells nothing about it
+    secret: bytes = field(repr=False)
+
+
+@cache
+def _derive_chain_keys(materials: tuple[str, ...]) -> tuple[ChainKey, ...]:
+    keys = []
+    for material in materials:
+        secret = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"layanan audit chain v1").derive(
+            material.encode()
+        )
+        keys.append(
+            ChainKey(key_id=hashlib.sha256(b"audit key id|" + secret).hexdigest()[:12], secret=secret)
+        )
+    return tuple(keys)
+
+
+def chain_keys() -> tuple[ChainKey, ...]:
+    """The keys of ``settings.AUDIT_CHAIN_KEY`` (comma-separated), newest first."""
+    materials = tuple(part.strip() for part in str(settings.AUDIT_CHAIN_KEY).split(",") if part.strip())
+    if not materials:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must hold at least one key (newest first)")
+    return _derive_chain_keys(materials)
+
+
+def chain_key(key_id: str) -> ChainKey | None:
+    """The configured key with ``key_id``, or ``None`` (an old key dropped, or a forged id)."""
+    return next((key for key in chain_keys() if key.key_id == key_id), None)
+
+
 def canonical_form(event: AuditEvent) -> bytes:
     """The bytes an event's hash covers: its content as JSON with sorted keys, times in UTC."""
     content = {
@@ -186,8 +234,10 @@ def canonical_form(event: AuditEvent) -> bytes:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def chain_hash(previous: str, event: AuditEvent) -> str:
-    return hashlib.sha256(previous.encode("ascii") + canonical_form(event)).hexdigest()
+def chain_hash(previous: str, event: AuditEvent, *, key: ChainKey | None = None) -> str:
+    """The keyed link of ``event`` after ``previous`` (under the newest key unless ``key`` says)."""
+    key = key or chain_keys()[0]
+    return hmac.new(key.secret, previous.encode("ascii") + canonical_form(event), hashlib.sha256).hexdigest()
 
 
 def _database_now() -> datetime:
@@ -228,10 +278,11 @@ def audit_seal_pending(*, limit: int | None = None, grace: timedelta = SEAL_GRAC
         last = AuditSeal.objects.order_by("-number").first()
         previous_root = last.root if last else AuditSeal.GENESIS
         first_sequence = last.last_sequence + 1 if last else 1
+        key = chain_keys()[0]
         running = previous_root
         for offset, event in enumerate(batch):
             event.sequence = first_sequence + offset
-            running = chain_hash(running, event)
+            running = chain_hash(running, event, key=key)
             event.hash = running
         seal = AuditSeal.objects.create(
             number=last.number + 1 if last else 1,
@@ -240,6 +291,7 @@ def audit_seal_pending(*, limit: int | None = None, grace: timedelta = SEAL_GRAC
             count=len(batch),
             previous_root=previous_root,
             root=running,
+            key_id=key.key_id,
             sealed_at=timezone.now(),
         )
         for event in batch:
@@ -253,10 +305,21 @@ def audit_seal_pending(*, limit: int | None = None, grace: timedelta = SEAL_GRAC
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # "altered", "removed", "reordered", "inserted" or "seal"
+    kind: str  # "altered", "removed", "reordered", "inserted", "seal", "key" or "published"
     message: str
     event_id: int | None = None
     seal_number: int | None = None
+    sequence: int | None = None  # where in the chain, for the first point of divergence
+    day: date | None = None  # the local date of that point
+
+    def where(self) -> str:
+        parts = [self.day.isoformat() if self.day else "date unknown"]
+        parts.append(f"event {self.event_id}" if self.event_id is not None else "event unknown")
+        if self.sequence is not None:
+            parts.append(f"sequence {self.sequence}")
+        if self.seal_number is not None:
+            parts.append(f"seal {self.seal_number}")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -264,6 +327,7 @@ class VerifyReport:
     events: int = 0  # sealed events replayed
     seals: int = 0
     unsealed: int = 0
+    published: int = 0  # published day roots checked
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -274,11 +338,26 @@ class VerifyReport:
     def kinds(self) -> set[str]:
         return {problem.kind for problem in self.problems}
 
+    @property
+    def first_divergence(self) -> Problem | None:
+        """The problem earliest in the chain (lowest sequence; those without one come last)."""
+        placed = [p for p in self.problems if p.sequence is not None]
+        if placed:
+            return min(placed, key=lambda p: (p.sequence, p.event_id or 0))
+        return self.problems[0] if self.problems else None
+
     def summary(self) -> str:
-        counts = f"{self.events} events in {self.seals} seals, {self.unsealed} not yet sealed"
+        counts = (
+            f"{self.events} events in {self.seals} seals, {self.unsealed} not yet sealed, "
+            f"{self.published} published day roots"
+        )
         if self.ok:
             return f"Audit log intact: {counts}"
         return f"Audit log NOT intact: {len(self.problems)} problem(s) found ({counts})"
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
 
 
 class _Replay:
@@ -295,8 +374,14 @@ class _Replay:
         self.sealed_max_id = 0  # highest event id in the seals replayed so far
 
     def problem(self, kind: str, message: str, event: AuditEvent | None, seal: AuditSeal | None) -> None:
+        if event is not None:
+            sequence, day = event.sequence, _local_day(event.occurred_at)
+        elif seal is not None:
+            sequence, day = seal.first_sequence, _local_day(seal.sealed_at)
+        else:
+            sequence, day = None, None
         self.report.problems.append(
-            Problem(kind, message, event.id if event else None, seal.number if seal else None)
+            Problem(kind, message, event.id if event else None, seal.number if seal else None, sequence, day)
         )
 
     def seal(self, seal: AuditSeal) -> None:
@@ -318,6 +403,12 @@ class _Replay:
             self.problem("seal", f"seal {seal.number} overlaps the seal before it", None, seal)
         if seal.last_sequence - seal.first_sequence + 1 != seal.count:
             self.problem("seal", f"seal {seal.number}'s range does not match its count", None, seal)
+        key = chain_key(seal.key_id) if seal.key_id else None
+        if key is None:
+            named = (
+                f"names key {seal.key_id!r}, which is not in AUDIT_CHAIN_KEY" if seal.key_id else "has no key"
+            )
+            self.problem("key", f"seal {seal.number} {named}: its events cannot be checked", None, seal)
 
         found = 0
         batch_max_id = 0
@@ -342,7 +433,7 @@ class _Replay:
                     event,
                     seal,
                 )
-            if chain_hash(self.hash, event) != event.hash:
+            if key is not None and chain_hash(self.hash, event, key=key) != event.hash:
                 self.problem(
                     "altered",
                     f"event {event.id} (sequence {event.sequence}) does not match its hash: "
@@ -377,12 +468,14 @@ class _Replay:
             self.problem("seal", f"event {event.id} has sequence {event.sequence} but no seal", event, None)
 
 
-def audit_verify(*, chunk_size: int = 2000) -> VerifyReport:
+def audit_verify(*, chunk_size: int = 2000, roots_dir: Path | None = None) -> VerifyReport:
     """Replay the whole chain from the first seal and report every inconsistency found.
 
     Streams events and seals, so memory stays flat however long the log is. The sealer may
     run meanwhile: the replay stops at the last seal that existed when it began (a seal and
-    its events commit together), and what is sealed later counts as not yet sealed.
+    its events commit together), and what is sealed later counts as not yet sealed. Then
+    every published day root (in ``roots_dir``, by default :func:`roots.roots_dir`) is checked
+    against the seals: a root the database no longer holds means history was cut or rewritten.
     """
     report = VerifyReport()
     last = AuditSeal.objects.order_by("-number").values_list("number", "last_sequence").first()
@@ -398,7 +491,9 @@ def audit_verify(*, chunk_size: int = 2000) -> VerifyReport:
     orphans = AuditEvent.objects.filter(sequence__gt=bound).exclude(seal__in=later_seals)
     for event_id, sequence in orphans.order_by("sequence").values_list("id", "sequence")[:1000]:
         report.problems.append(
-            Problem("seal", f"event {event_id} has sequence {sequence} but no seal", event_id)
+            Problem(
+                "seal", f"event {event_id} has sequence {sequence} but no seal", event_id, sequence=sequence
+            )
         )
 
     unsealed = AuditEvent.objects.filter(Q(sequence__isnull=True) | Q(sequence__gt=bound))
@@ -410,6 +505,20 @@ def audit_verify(*, chunk_size: int = 2000) -> VerifyReport:
                 "inserted",
                 f"event {event_id} appeared after events up to {replay.sealed_max_id} were sealed",
                 event_id,
+            )
+        )
+
+    published = roots.published_differences(roots_dir or roots.roots_dir())
+    report.published = published.checked
+    for difference in published.differences:
+        report.problems.append(
+            Problem(
+                "published",
+                difference.message,
+                difference.event_id,
+                difference.seal_number,
+                difference.sequence,
+                difference.day,
             )
         )
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from layanan.audit import roots
 from layanan.audit.services import audit_seal_pending
 
 MAX_BATCHES_PER_RUN = 100
@@ -24,3 +25,10 @@ def audit_seal() -> int:
             break
         sealed += seal.count
     return sealed
+
+
+@task()
+def audit_roots_publish() -> int:
+    """Publish each finished day's last seal root (file, and email when configured); return how
+    many days were published. Safe to run twice: a day's file is written once."""
+    return len(roots.audit_roots_publish().written)

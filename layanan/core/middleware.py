@@ -1,4 +1,5 @@
-"""The page language: Bahasa Indonesia, or the language the visitor picked with the switch."""
+"""The page language (Bahasa Indonesia, or the language picked with the switch), and the
+Permissions-Policy header on every response."""
 
 from __future__ import annotations
 
@@ -32,4 +33,47 @@ class LanguageFromCookieMiddleware:
             response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+# Features no page uses are off for every origin; the few the platform will use stay with itself:
+# the microphone for voice notes on a report, geolocation for a report's location.
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "autoplay": "()",
+    "bluetooth": "()",
+    "camera": "()",
+    "display-capture": "()",
+    "encrypted-media": "()",
+    "fullscreen": "(self)",
+    "geolocation": "(self)",
+    "gyroscope": "()",
+    "hid": "()",
+    "idle-detection": "()",
+    "magnetometer": "()",
+    "microphone": "(self)",
+    "midi": "()",
+    "payment": "()",
+    "picture-in-picture": "()",
+    "publickey-credentials-get": "(self)",
+    "screen-wake-lock": "()",
+    "serial": "()",
+    "usb": "()",
+    "xr-spatial-tracking": "()",
+}
+PERMISSIONS_POLICY_HEADER = ", ".join(f"{feature}={allow}" for feature, allow in PERMISSIONS_POLICY.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` on every response (pages, files, errors, redirects).
+
+    A response that already carries one (a view that needs less) keeps its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY_HEADER)
         return response

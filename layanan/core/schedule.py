@@ -33,6 +33,7 @@ class Periodic:
 
 PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.audit.tasks.audit_seal", timedelta(minutes=1)),
+    Periodic("layanan.audit.tasks.audit_roots_publish", timedelta(hours=1)),
     Periodic("layanan.core.tasks.task_results_prune", timedelta(hours=1)),
     Periodic("layanan.applications.tasks.applications_escalate_breaches", timedelta(minutes=15)),
     Periodic("layanan.complaints.tasks.reports_escalate_breaches", timedelta(minutes=15)),

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tentang-privasi/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/detail", views.healthz_detail, name="healthz_detail"),
 ]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import hmac
+
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models.fields.files import FieldFile
@@ -80,22 +83,59 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponseServerError(html)
 
 
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and monitoring: the database, the workers and the queue.
-
-    503 only when the database cannot be reached: the web can still serve
-    without a worker, so a missing or stale worker ("none"/"stale") is
-    reported for monitoring to alert on but does not take the web out of
-    rotation.
-    """
-    unknown = {"worker": "unknown", "workers": None, "queue": None}
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:
-        return JsonResponse({"database": "error", **unknown}, status=503)
+        return False
+    return True
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Public liveness for load balancers: ``{"status": "ok"}``, or 503 when the database is gone.
+
+    It says nothing more to anyone: the worker and queue figures are at :func:`healthz_detail`.
+    The web can serve without a worker, so a stopped worker does not take it out of rotation.
+    """
+    if not _database_answers():
+        return JsonResponse({"status": "error"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _may_see_health_detail(request: HttpRequest) -> bool | None:
+    """True for a valid bearer token or whoever may open the admin (the admin site's own check,
+    which the accounts app ties to the permission table); False for anyone else signed in; None
+    for an anonymous caller without a valid token."""
+    token = settings.HEALTHZ_TOKEN
+    scheme, _space, offered = request.headers.get("authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(offered.strip().encode(), token.encode()):
+        return True
+    if request.user.is_authenticated:
+        return bool(admin.site.has_permission(request))
+    return None
+
+
+@never_cache
+def healthz_detail(request: HttpRequest) -> JsonResponse:
+    """For monitoring only (``Authorization: Bearer <HEALTHZ_TOKEN>``, or an administrator signed in):
+    the database, the workers' heartbeats and the queue depth.
+
+    503 only when the database cannot be reached; a missing or stale worker ("none"/"stale") is
+    reported for monitoring to alert on.
+    """
+    allowed = _may_see_health_detail(request)
+    if allowed is None:
+        response = JsonResponse({"status": "unauthorized"}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="healthz"'
+        return response
+    if not allowed:
+        return JsonResponse({"status": "forbidden"}, status=403)
+    unknown = {"worker": "unknown", "workers": None, "queue": None}
+    if not _database_answers():
+        return JsonResponse({"status": "error", "database": "error", **unknown}, status=503)
     try:
-        return JsonResponse({"database": "ok", **worker_health()})
+        return JsonResponse({"status": "ok", "database": "ok", **worker_health()})
     except Exception:
-        return JsonResponse({"database": "ok", **unknown})
+        return JsonResponse({"status": "ok", "database": "ok", **unknown})

@@ -325,7 +325,7 @@ class Worker(DatabaseWorker):
             self.pid,
         )
         if self.startup_delay and self.interval:
-            self._stop.wait(random.random())  # noqa: S311  # spread a herd of workers started together
+            self._stop.wait(random.random())  # noqa: S311  # nosec B311  # spread a herd of workers started together
         self._start_heartbeat()
         try:
             while self.running:

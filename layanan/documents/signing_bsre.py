@@ -90,7 +90,7 @@ class BsreClient:
     def _open(self, request: urllib.request.Request) -> tuple[bytes, str]:
         request.add_header("Authorization", self.auth)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # URL from settings
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310  # nosec B310  # URL from settings, http(s) only (env_url)
                 return response.read(), response.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             raise self._refusal(exc.code, exc.read()) from None

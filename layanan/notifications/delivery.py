@@ -54,7 +54,7 @@ def backoff_delay(attempt: int) -> timedelta:
     """Exponential backoff with jitter: base * 2^(attempt-1), capped, times 0.5 to 1."""
     base = settings.NOTIFY_RETRY_BASE_SECONDS * (2 ** max(0, attempt - 1))
     capped = min(base, settings.NOTIFY_RETRY_MAX_SECONDS)
-    return timedelta(seconds=capped * random.uniform(0.5, 1.0))  # noqa: S311  # jitter, not security
+    return timedelta(seconds=capped * random.uniform(0.5, 1.0))  # noqa: S311  # nosec B311  # jitter, not security
 
 
 def _history(message: Message, **entry: Any) -> list[dict[str, Any]]:

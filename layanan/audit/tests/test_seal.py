@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import timedelta
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 
 from layanan.audit.models import AuditEvent, AuditSeal
-from layanan.audit.services import audit_seal_pending, canonical_form
+from layanan.audit.services import audit_seal_pending, canonical_form, chain_keys
 from layanan.audit.tasks import audit_seal
 from layanan.audit.tests.conftest import LONG_AGO, old_event, record
 
@@ -23,8 +24,9 @@ def _seal(**options: Any) -> AuditSeal:
     return seal
 
 
-def _sha(previous: str, event: AuditEvent) -> str:
-    return hashlib.sha256(previous.encode() + canonical_form(event)).hexdigest()
+def _hmac(previous: str, event: AuditEvent) -> str:
+    key = chain_keys()[0].secret
+    return hmac.new(key, previous.encode() + canonical_form(event), hashlib.sha256).hexdigest()
 
 
 def test_it_chains_each_event_to_the_one_before_across_seals(cast):
@@ -38,7 +40,7 @@ def test_it_chains_each_event_to_the_one_before_across_seals(cast):
     assert [e.sequence for e in events] == [1, 2, 3, 4]
     running = AuditSeal.GENESIS
     for event in events:
-        running = _sha(running, event)
+        running = _hmac(running, event)
         assert event.hash == running
     assert (seal_one.number, seal_one.first_sequence, seal_one.last_sequence, seal_one.count) == (1, 1, 3, 3)
     assert seal_one.previous_root == AuditSeal.GENESIS
@@ -47,6 +49,7 @@ def test_it_chains_each_event_to_the_one_before_across_seals(cast):
     assert seal_two.previous_root == seal_one.root
     assert seal_two.root == events[3].hash
     assert [e.seal_id for e in events] == [seal_one.pk] * 3 + [seal_two.pk]
+    assert seal_one.key_id == seal_two.key_id == chain_keys()[0].key_id
 
 
 def test_the_canonical_form_covers_every_content_column_in_utc(cast):

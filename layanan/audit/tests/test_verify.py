@@ -13,6 +13,7 @@ from layanan.audit.tests.conftest import old_event, record
 pytestmark = pytest.mark.django_db
 
 NOW = timedelta(0)
+INTACT_SIX = "Audit log intact: 6 events in 2 seals, 1 not yet sealed, 0 published day roots"
 
 
 @pytest.fixture
@@ -30,16 +31,24 @@ def test_an_intact_log_verifies(sealed_log):
     report = audit_verify()
     assert report.ok, report.problems
     assert (report.events, report.seals, report.unsealed) == (6, 2, 1)
-    assert report.summary() == "Audit log intact: 6 events in 2 seals, 1 not yet sealed"
+    assert (
+        report.summary() == "Audit log intact: 6 events in 2 seals, 1 not yet sealed, 0 published day roots"
+    )
 
 
 def test_an_empty_log_verifies(db):
-    assert audit_verify().summary() == "Audit log intact: 0 events in 0 seals, 0 not yet sealed"
+    assert (
+        audit_verify().summary()
+        == "Audit log intact: 0 events in 0 seals, 0 not yet sealed, 0 published day roots"
+    )
 
 
 def test_the_command_prints_the_summary_when_intact(sealed_log, capsys):
     call_command("audit_verify")
-    assert "Audit log intact: 6 events in 2 seals, 1 not yet sealed" in capsys.readouterr().out
+    assert (
+        "Audit log intact: 6 events in 2 seals, 1 not yet sealed, 0 published day roots"
+        in capsys.readouterr().out
+    )
 
 
 def test_the_command_fails_and_names_the_problem(sealed_log, capsys):
@@ -171,4 +180,7 @@ def test_a_seal_made_while_verifying_does_not_count_against_the_log(sealed_log, 
     assert report.ok, report.problems
     assert (report.events, report.seals, report.unsealed) == (6, 2, 1)
     monkeypatch.undo()
-    assert audit_verify().summary() == "Audit log intact: 7 events in 3 seals, 0 not yet sealed"
+    assert (
+        audit_verify().summary()
+        == "Audit log intact: 7 events in 3 seals, 0 not yet sealed, 0 published day roots"
+    )

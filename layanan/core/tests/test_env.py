@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from layanan.env import env_bool, env_choice, env_database, env_int, env_list, env_str
+from layanan.env import env_bool, env_choice, env_database, env_int, env_list, env_str, env_url
 
 
 def test_it_uses_the_default_when_the_variable_is_absent(monkeypatch):
@@ -93,3 +93,17 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
 def test_time_is_stored_in_utc_and_shown_in_wib(settings):
     assert settings.USE_TZ is True
     assert settings.TIME_ZONE == "Asia/Jakarta"
+
+
+@pytest.mark.parametrize("value", ["file:///etc/passwd", "ftp://gateway.example/", "gateway.example/send"])
+def test_a_url_must_be_http_or_https(monkeypatch, value):
+    monkeypatch.setenv("LAYANAN_URL", value)
+    with pytest.raises(ImproperlyConfigured, match="LAYANAN_URL must start with http"):
+        env_url("LAYANAN_URL")
+
+
+def test_an_http_url_or_none_is_accepted(monkeypatch):
+    monkeypatch.setenv("LAYANAN_URL", " https://sms.example/send ")
+    assert env_url("LAYANAN_URL") == "https://sms.example/send"
+    monkeypatch.delenv("LAYANAN_URL")
+    assert env_url("LAYANAN_URL") == ""

@@ -1,4 +1,5 @@
-"""/healthz: the database, the workers' heartbeats and the queue, for monitoring."""
+"""/healthz: bare liveness for anyone; /healthz/detail: the database, the workers' heartbeats and
+the queue, for monitoring (a bearer token) and administrators only."""
 
 from __future__ import annotations
 
@@ -17,7 +18,16 @@ from layanan.core.models import WorkerHeartbeat
 from layanan.core.tests import sample_tasks
 from layanan.testing import Cast
 
-URL = "/healthz"
+URL = "/healthz/detail"
+LIVENESS = "/healthz"
+TOKEN = "monitoring-token-0123456789abcdefghijklmnopqrstuv"
+
+
+@pytest.fixture
+def client(settings: Any) -> Client:
+    """A monitoring client: it sends the bearer token on every request."""
+    settings.HEALTHZ_TOKEN = TOKEN
+    return Client(headers={"authorization": f"Bearer {TOKEN}"})
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +46,7 @@ def test_without_any_worker_it_says_none_and_stays_200(client: Client) -> None:
 
     assert response.status_code == 200
     assert response.json() == {
+        "status": "ok",
         "database": "ok",
         "worker": "none",
         "workers": 0,
@@ -113,20 +124,80 @@ def test_a_database_error_is_503(client: Client, monkeypatch: pytest.MonkeyPatch
     assert response.json()["worker"] == "unknown"
 
 
+# The public liveness ---------------------------------------------------------------------------
+
+
 @pytest.mark.django_db
-def test_it_is_the_same_public_report_for_every_persona(client: Client, cast: Cast) -> None:
-    # A public monitoring endpoint: no persona is refused, and none sees more.
+def test_liveness_says_only_ok_to_everyone(cast: Cast) -> None:
     beat("w1", seconds_ago=5)
-    anonymous = client.get(URL).json()
+    anonymous = Client()
+    response = anonymous.get(LIVENESS)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
     for user in cast.all().values():
-        sign_in(client, user)
-        response = client.get(URL)
-        assert response.status_code == 200
-        assert set(response.json()) == set(anonymous)
-        client.logout()
+        sign_in(anonymous, user)
+        response = anonymous.get(LIVENESS)
+        assert (response.status_code, response.json()) == (200, {"status": "ok"})
+        anonymous.logout()
+    assert WorkerHeartbeat.objects.count() == 1
 
 
-def test_the_admin_shows_worker_state_read_only_and_refuses_officers(cast, client):
+@pytest.mark.django_db
+def test_liveness_is_503_without_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    class BrokenConnection:
+        def cursor(self) -> Any:
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "connection", BrokenConnection())
+
+    response = Client().get(LIVENESS)
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
+
+
+# Who may read the detail ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_detail_refuses_a_caller_without_the_token(settings: Any) -> None:
+    settings.HEALTHZ_TOKEN = TOKEN
+    beat("w1", seconds_ago=5)
+    for headers in ({}, {"authorization": "Bearer wrong"}, {"authorization": f"Basic {TOKEN}"}):
+        response = Client(headers=headers).get(URL)
+        assert response.status_code == 401
+        assert response.json() == {"status": "unauthorized"}
+        assert response["WWW-Authenticate"].startswith("Bearer")
+        assert b"worker" not in response.content
+
+
+@pytest.mark.django_db
+def test_without_a_configured_token_no_bearer_is_accepted(settings: Any) -> None:
+    settings.HEALTHZ_TOKEN = ""
+    assert Client(headers={"authorization": "Bearer "}).get(URL).status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_detail_is_for_administrators_among_the_signed_in(settings: Any, cast: Cast) -> None:
+    settings.HEALTHZ_TOKEN = ""
+    beat("w1", seconds_ago=5)
+    browser = Client()
+    for name, user in cast.all().items():
+        sign_in(browser, user)
+        response = browser.get(URL)
+        if name == "admin":
+            assert response.status_code == 200
+            assert response.json()["workers"] == 1
+        else:
+            assert response.status_code == 403, name
+            assert response.json() == {"status": "forbidden"}
+        browser.logout()
+    assert WorkerHeartbeat.objects.count() == 1
+
+
+def test_the_admin_shows_worker_state_read_only_and_refuses_officers(cast):
+    client = Client()
     WorkerHeartbeat.objects.create(
         worker_id="w-admin-test", hostname="host", pid=1, started_at=timezone.now(), seen_at=timezone.now()
     )
