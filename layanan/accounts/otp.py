@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -124,11 +125,13 @@ def send_wait(*, destination: str, request: HttpRequest | None) -> int:
     waits = [0]
     latest = sent.order_by("-created_at").values_list("created_at", flat=True).first()
     if latest is not None:
-        waits.append(int((latest + timedelta(seconds=settings.OTP_RESEND_SECONDS) - now).total_seconds()) + 1)
+        waits.append(
+            math.ceil((latest + timedelta(seconds=settings.OTP_RESEND_SECONDS) - now).total_seconds())
+        )
     if sent.count() >= settings.OTP_PER_DESTINATION_PER_HOUR:
         oldest = sent.order_by("created_at").values_list("created_at", flat=True).first()
         if oldest is not None:
-            waits.append(int((oldest + timedelta(hours=1) - now).total_seconds()) + 1)
+            waits.append(math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
     if request is not None:
         waits.append(ratelimit.otp_send_per_address().wait_seconds(ratelimit.client_address(request)))
     return max(max(waits), 0)

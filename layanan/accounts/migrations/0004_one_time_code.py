@@ -2,39 +2,81 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import layanan.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import layanan.core.fields
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_phone_verified_at'),
+        ("accounts", "0003_phone_verified_at"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OneTimeCode',
+            name="OneTimeCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('purpose', models.CharField(choices=[('register', 'Pendaftaran'), ('sign_in', 'Masuk dengan kode'), ('reset', 'Atur ulang kata sandi'), ('prove_phone', 'Buktikan nomor HP'), ('phone_change', 'Ganti nomor HP'), ('email_change', 'Ganti email')], max_length=16, verbose_name='keperluan')),
-                ('channel', models.CharField(blank=True, default='', max_length=10, verbose_name='saluran')),
-                ('destination', layanan.core.fields.EncryptedTextField(blank=True, default='', verbose_name='tujuan')),
-                ('destination_hash', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('code_hash', models.CharField(editable=False, max_length=64)),
-                ('blocked', models.BooleanField(default=False, verbose_name='tidak dapat dipakai')),
-                ('pending', layanan.core.fields.EncryptedTextField(blank=True, default='{}', verbose_name='data yang menunggu')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='percobaan')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='dibuat')),
-                ('expires_at', models.DateTimeField(verbose_name='kedaluwarsa')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='dipakai')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pengguna')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("register", "Pendaftaran"),
+                            ("sign_in", "Masuk dengan kode"),
+                            ("reset", "Atur ulang kata sandi"),
+                            ("prove_phone", "Buktikan nomor HP"),
+                            ("phone_change", "Ganti nomor HP"),
+                            ("email_change", "Ganti email"),
+                        ],
+                        max_length=16,
+                        verbose_name="keperluan",
+                    ),
+                ),
+                ("channel", models.CharField(blank=True, default="", max_length=10, verbose_name="saluran")),
+                (
+                    "destination",
+                    layanan.core.fields.EncryptedTextField(blank=True, default="", verbose_name="tujuan"),
+                ),
+                ("destination_hash", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("code_hash", models.CharField(editable=False, max_length=64)),
+                ("blocked", models.BooleanField(default=False, verbose_name="tidak dapat dipakai")),
+                (
+                    "pending",
+                    layanan.core.fields.EncryptedTextField(
+                        blank=True, default="{}", verbose_name="data yang menunggu"
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="percobaan")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="dibuat"
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="kedaluwarsa")),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="dipakai")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pengguna",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kode sekali pakai',
-                'verbose_name_plural': 'kode sekali pakai',
+                "verbose_name": "kode sekali pakai",
+                "verbose_name_plural": "kode sekali pakai",
             },
         ),
     ]

@@ -23,9 +23,7 @@ def texts_to(fake_gateway: FakeGateway, phone: str) -> list[str]:
             found.append(str(record.body["text"]))
         elif record.channel == "whatsapp" and record.body.get("to") == phone.removeprefix("+"):
             template = record.body.get("template") or {}
-            params = [
-                p["text"] for c in template.get("components", []) for p in c.get("parameters", [])
-            ]
+            params = [p["text"] for c in template.get("components", []) for p in c.get("parameters", [])]
             found.append(" ".join([template.get("name", ""), *params]))
     return found
 

@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 import pytest
 
-from layanan.accounts.tests.codes import CODE_URL, code_sent_to, enter_code
 from layanan.accounts.models import User
 from layanan.accounts.testing import sign_in
 from layanan.accounts.tests.builders import audit_events
+from layanan.accounts.tests.codes import CODE_URL, code_sent_to, enter_code
 
 REGISTER = "/akun/daftar/"
 SIGN_IN = "/akun/masuk/"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.messages import get_messages
 
 from layanan.accounts.models import Role, User
-from layanan.accounts.tests.codes import CODE, CODE_URL, code_sent_to, enter_code, texts_to
 from layanan.accounts.testing import sign_in
 from layanan.accounts.tests.builders import audit_events
+from layanan.accounts.tests.codes import CODE, CODE_URL, code_sent_to, enter_code, texts_to
 
 REGISTER = "/akun/daftar/"
 NIK = "1803024507900003"  # a woman born 5 July 1990, first registered in Kotabumi
