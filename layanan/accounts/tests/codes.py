@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core import mail
 from django.test import Client
-from django.test.client import Client as _Client
 
 from layanan.notifications.testing import FakeGateway
 
@@ -31,7 +30,7 @@ def texts_to(fake_gateway: FakeGateway, phone: str) -> list[str]:
 def code_sent_to(fake_gateway: FakeGateway | None, destination: str) -> str:
     """The latest code sent to ``destination`` (a +62 phone or an email); fails when none."""
     if "@" in destination:
-        texts = [m.body for m in mail.outbox if destination in m.to]
+        texts = [str(m.body) for m in mail.outbox if destination in m.to]
     else:
         assert fake_gateway is not None
         texts = texts_to(fake_gateway, destination)
@@ -40,5 +39,5 @@ def code_sent_to(fake_gateway: FakeGateway | None, destination: str) -> str:
     return codes[-1]
 
 
-def enter_code(client: Client | _Client, code: str, **extra: Any) -> Any:
+def enter_code(client: Client, code: str, **extra: Any) -> Any:
     return client.post(CODE_URL, {"code": code, **extra})
