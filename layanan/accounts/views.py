@@ -98,6 +98,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if isinstance(user, User):
                 ratelimit.SIGN_IN_PER_ACCOUNT.reset(subject)
                 services.user_sign_in(request=request, user=user)
+                if not user.phone_is_proven:
+                    messages.warning(
+                        request,
+                        _(
+                            "Nomor HP akun Anda belum terbukti: laporan dan pertanyaan yang Anda kirim "
+                            "lewat SMS/WhatsApp belum masuk ke akun ini. Buktikan nomor Anda dengan kode "
+                            "di halaman Profil (Buktikan nomor HP)."
+                        ),
+                    )
                 if user.needs_second_factor:
                     target = (
                         "accounts:verify"

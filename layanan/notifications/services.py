@@ -69,8 +69,8 @@ def _clean_data(data: Mapping[str, str] | None) -> dict[str, str]:
 
 def _resolve(to: User | str) -> tuple[User | None, str, str]:
     """(user, phone, email) for a user, a phone number in any usual spelling, or an email address."""
-    if isinstance(to, User):
-        return to, to.phone or "", to.email or ""
+    if isinstance(to, User):  # a number taken back from the account is a placeholder, not a phone
+        return to, to.phone if (to.phone or "").startswith("+") else "", to.email or ""
     raw = (to or "").strip()
     if "@" in raw:
         try:
