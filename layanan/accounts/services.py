@@ -553,7 +553,7 @@ def registration_complete(*, code: OneTimeCode, request: HttpRequest | None) -> 
                 nik_held = True
                 audit_record(
                     actor=user,
-                    action="identity.claim_pending",
+                    action="accounts.nik_claim_pending",
                     obj=user,
                     request=request,
                     details={"reason": "nik_not_attached"},

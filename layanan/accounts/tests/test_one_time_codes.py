@@ -241,7 +241,7 @@ def test_a_nik_another_account_holds_is_not_attached_and_not_revealed(client, ca
     dewi = User.objects.get(phone=DEWI)
     assert dewi.nik == ""
     assert dewi.nik_hash == ""
-    assert audit_events("identity.claim_pending")[0].object_id == str(dewi.pk)
+    assert audit_events("accounts.nik_claim_pending")[0].object_id == str(dewi.pk)
 
 
 # --- signing in with a code, and the password throttle ---------------------------------------------
