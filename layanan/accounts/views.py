@@ -335,7 +335,8 @@ def code(request: HttpRequest) -> HttpResponse:
     resend = request.method == "POST" and "resend" in request.POST
     form: CodeForm
     if flow == "reset":
-        form = ResetCodeForm(request.POST or None, resend=resend)
+        owner = OneTimeCode.objects.filter(token=str(pending["token"])).select_related("user").first()
+        form = ResetCodeForm(request.POST or None, resend=resend, user=owner.user if owner else None)
     else:
         form = CodeForm(request.POST or None, resend=resend)
     if request.method == "POST" and form.is_valid():

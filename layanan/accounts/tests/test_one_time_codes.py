@@ -437,3 +437,13 @@ def test_a_change_code_is_refused_for_another_account(client, cast, fake_gateway
         services.phone_change_complete(user=cast.andi, code=row, request=None)
     assert User.objects.get(pk=cast.andi.pk).phone == "+6281200000003"
     assert enter_code(client, code_sent_to(fake_gateway, DEWI)).status_code == 302
+
+
+def test_a_reset_refuses_a_password_like_the_account_s_own_email(client, cast, fake_gateway):
+    User.objects.filter(pk=cast.siti.pk).update(email="sawahhijau@contoh.id")
+    client.post(RESET, {"identifier": "081200000001"})
+    code = code_sent_to(fake_gateway, SITI)
+    response = enter_code(client, code, password1="sawahhijau@contoh", password2="sawahhijau@contoh")
+    assert response.status_code == 200
+    assert 'href="#id_password1"' in response.content.decode()
+    assert User.objects.get(pk=cast.siti.pk).check_password(TEST_PASSWORD)
