@@ -491,3 +491,27 @@ BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendar
 # Each foreign number is answered once a day at most; this caps all such answers (international SMS
 # cost money). 0 answers none.
 INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200, minimum=0)
+
+# --- Accounts: one-time codes, sign-in throttling (docs/accounts.md) --------------------------------
+# The key of the codes' HMAC; empty: derived from SECRET_KEY.
+OTP_HASH_KEY = env_str("OTP_HASH_KEY")
+OTP_DIGITS = env_int("OTP_DIGITS", 6, minimum=6)
+OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 600, minimum=60)
+if OTP_TTL_SECONDS > 600:
+    raise ImproperlyConfigured("OTP_TTL_SECONDS must be at most 600 (a code is valid 10 minutes at most)")
+OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5, minimum=1)
+OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60, minimum=0)
+OTP_PER_DESTINATION_PER_HOUR = env_int("OTP_PER_DESTINATION_PER_HOUR", 5, minimum=1)
+OTP_PER_ADDRESS_PER_HOUR = env_int("OTP_PER_ADDRESS_PER_HOUR", 20, minimum=1)
+# Development only: with no gateway (the console channel) the code page shows the code.
+OTP_SHOW_CODE_ON_CONSOLE = env_bool("OTP_SHOW_CODE_ON_CONSOLE", ENVIRONMENT == "development")
+if OTP_SHOW_CODE_ON_CONSOLE and ENVIRONMENT == "production":
+    raise ImproperlyConfigured("OTP_SHOW_CODE_ON_CONSOLE cannot be on when ENVIRONMENT=production")
+# Wrong passwords: after SIGN_IN_FREE_FAILURES per account (or SIGN_IN_FREE_FAILURES_PER_ADDRESS per
+# address) each further one doubles the wait, from one minute up to SIGN_IN_MAX_DELAY_SECONDS.
+SIGN_IN_FREE_FAILURES = env_int("SIGN_IN_FREE_FAILURES", 5, minimum=1)
+SIGN_IN_FREE_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FREE_FAILURES_PER_ADDRESS", 30, minimum=1)
+SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 3600, minimum=60)
+# Sends account codes and warnings at once through the channel backends (accounts is below
+# notifications in the layers, so it is plugged in here like a backend).
+ACCOUNTS_MESSAGE_SENDER = "layanan.notifications.direct.send_now"

@@ -65,6 +65,21 @@ MATRIX: list[Row] = [
     ),
     Row("accounts:profile", {**EVERYONE_200, "anonymous": 302}),
     Row(
+        "accounts:code",
+        dict.fromkeys(PERSONAS, 302),
+        notes="Only with a code step under way in the session (tests/browser journeys); else to sign-in.",
+        extra={"anonymous_redirect": "/akun/masuk/"},
+    ),
+    Row("accounts:sign_in_code", EVERYONE_200),
+    Row("accounts:password_reset", EVERYONE_200),
+    Row("accounts:phone_change", {**EVERYONE_200, "anonymous": 302}),
+    Row("accounts:email_change", {**EVERYONE_200, "anonymous": 302}),
+    Row(
+        "accounts:prove_phone",
+        dict.fromkeys(PERSONAS, 302),
+        notes="Every persona's phone is proven: sent to the profile. Unproven accounts: accounts tests.",
+    ),
+    Row(
         "accounts:verify",
         dict.fromkeys(PERSONAS, 302),
         notes="Anonymous: to sign-in. Citizens need no code and sign_in() has passed the step for staff, "

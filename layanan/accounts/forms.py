@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +135,153 @@ class HomeRegionForm(forms.Form):
     home_region = HomeRegionField()
 
 
+def _phone_channels() -> list[tuple[str, str]]:
+    names = {"sms": _("SMS"), "whatsapp": _("WhatsApp")}
+    configured = [c for c in ("sms", "whatsapp") if c in settings.NOTIFY_CHANNELS]
+    return [(c, str(names[c])) for c in configured or ["sms"]]
+
+
+class ChannelField(forms.ChoiceField):
+    """SMS or WhatsApp: how the person wants the code (SMS when not given)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Kirim kode lewat"))
+        kwargs.setdefault("required", False)
+        super().__init__(choices=_phone_channels, widget=forms.RadioSelect, initial="sms", **kwargs)
+
+    def clean(self, value: Any) -> str:
+        return super().clean(value) or "sms"
+
+
+class CodeRequestForm(forms.Form):
+    """Who asks for a code: a phone number or an email, and the channel for a phone."""
+
+    identifier = forms.CharField(
+        label=_("Nomor HP atau email"),
+        help_text=_("Nomor HP seperti 0812 3456 7890, atau alamat email akun Anda."),
+        max_length=254,
+        error_messages={"required": _("Masukkan nomor HP atau email Anda.")},
+        widget=forms.TextInput(
+            attrs=_input(autocomplete="username", spellcheck="false", autocapitalize="none")
+        ),
+    )
+    channel = ChannelField()
+
+    def clean_identifier(self) -> str:
+        raw: str = self.cleaned_data["identifier"].strip()
+        if "@" in raw:
+            try:
+                forms.EmailField().clean(raw)
+            except ValidationError:
+                raise ValidationError(
+                    _("Tulis alamat email seperti nama@contoh.id."), code="invalid_email"
+                ) from None
+            return raw.lower()
+        return normalize_phone(raw)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode"),
+        help_text=_("Angka dari pesan yang kami kirim. Berlaku 10 menit."),
+        max_length=16,
+        required=False,
+        widget=forms.TextInput(
+            attrs=_input(autocomplete="one-time-code", inputmode="numeric", spellcheck="false")
+        ),
+    )
+
+    def __init__(self, *args: Any, resend: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resend = resend
+
+    def clean_code(self) -> str:
+        code = "".join(ch for ch in self.cleaned_data.get("code", "") if ch.isdigit())
+        if self.resend:
+            return code
+        if not code:
+            raise ValidationError(_("Masukkan kode dari pesan yang kami kirim."), code="required")
+        if len(code) != settings.OTP_DIGITS:
+            raise ValidationError(
+                _("Kode terdiri dari %(digits)d angka.") % {"digits": settings.OTP_DIGITS}, code="shape"
+            )
+        return code
+
+
+class NewPasswordMixin(forms.Form):
+    password1 = forms.CharField(
+        label=_("Kata sandi baru"),
+        help_text=_("Paling sedikit 10 karakter. Jangan memakai nomor HP atau tanggal lahir."),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs=_input(autocomplete="new-password")),
+    )
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi baru"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs=_input(autocomplete="new-password")),
+    )
+
+
+class ResetCodeForm(CodeForm, NewPasswordMixin):
+    """The code and the new password in one step."""
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.resend:
+            return cleaned
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if not first:
+            self.add_error("password1", ValidationError(_("Buat kata sandi baru."), code="required"))
+        elif first != second:
+            self.add_error("password2", ValidationError(_("Kedua kata sandi tidak sama."), code="mismatch"))
+        else:
+            try:
+                validate_password(first, self.user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class PhoneChangeForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Nomor HP baru"),
+        help_text=_("Kami mengirim kode ke nomor ini. Contoh: 0812 3456 7890."),
+        max_length=32,
+        error_messages={"required": _("Masukkan nomor HP baru Anda.")},
+        widget=forms.TextInput(attrs=_input(autocomplete="tel", inputmode="tel", type="tel")),
+    )
+    channel = ChannelField()
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class ProvePhoneForm(forms.Form):
+    channel = ChannelField()
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email baru"),
+        help_text=_("Kami mengirim kode ke alamat ini."),
+        error_messages={
+            "required": _("Masukkan alamat email baru Anda."),
+            "invalid": _("Tulis alamat email seperti nama@contoh.id."),
+        },
+        widget=forms.EmailInput(attrs=_input(autocomplete="email", spellcheck="false")),
+    )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        return email
+
+
 class RegisterForm(forms.Form):
     full_name = forms.CharField(
         label=_("Nama lengkap"),
@@ -174,26 +322,20 @@ class RegisterForm(forms.Form):
         error_messages={"required": _("Ketik kata sandi sekali lagi.")},
         widget=forms.PasswordInput(attrs=_input(autocomplete="new-password")),
     )
+    channel = ChannelField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nik"].widget.attrs.update(_input())
         self.identity_warnings: list[str] = []
 
+    # Whether a number or an email is registered is never said here: the code goes to the
+    # number, and its owner is the one who learns it (accounts/services.registration_begin).
     def clean_phone(self) -> str:
-        phone = normalize_phone(self.cleaned_data["phone"])
-        if User.objects.filter(phone=phone).exists():
-            raise ValidationError(
-                _("Nomor HP ini sudah terdaftar. Silakan masuk dengan nomor ini."), code="phone_taken"
-            )
-        return phone
+        return normalize_phone(self.cleaned_data["phone"])
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data.get("email", "").strip().lower()
-        if email and User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("Email ini sudah terdaftar. Silakan masuk, atau kosongkan email."), code="email_taken"
-            )
         return email
 
     def clean(self) -> dict[str, Any]:

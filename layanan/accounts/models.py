@@ -204,3 +204,47 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of {self.user_id}"
+
+
+class OneTimeCode(models.Model):
+    """A one-time code sent to a phone or an email address, for one purpose (see ``accounts/otp.py``).
+
+    The code itself is never stored: ``code_hash`` is an HMAC of it under a key
+    the database does not hold. ``destination_hash`` finds the codes sent to one
+    address (for the limits) without the address in clear; ``destination`` is
+    sealed and kept only to resend. A *blocked* code never succeeds: it stands
+    for a code that was not sent (an unknown account, a number someone else has
+    proven), so the page looks the same either way. ``pending`` holds what the
+    step waits for (a registration's answers, a new phone), sealed.
+    """
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("Pendaftaran")
+        SIGN_IN = "sign_in", _("Masuk dengan kode")
+        RESET = "reset", _("Atur ulang kata sandi")
+        PROVE_PHONE = "prove_phone", _("Buktikan nomor HP")
+        PHONE_CHANGE = "phone_change", _("Ganti nomor HP")
+        EMAIL_CHANGE = "email_change", _("Ganti email")
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    purpose = models.CharField(_("keperluan"), max_length=16, choices=Purpose.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("pengguna")
+    )
+    channel = models.CharField(_("saluran"), max_length=10, blank=True, default="")
+    destination = EncryptedTextField(_("tujuan"), blank=True, default="")
+    destination_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    blocked = models.BooleanField(_("tidak dapat dipakai"), default=False)
+    pending = EncryptedTextField(_("data yang menunggu"), blank=True, default="{}")
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"))
+    used_at = models.DateTimeField(_("dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kode sekali pakai")
+        verbose_name_plural = _("kode sekali pakai")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"

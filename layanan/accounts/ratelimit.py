@@ -52,12 +52,77 @@ class Limit:
         cache.delete_many(list(self._keys(subject)))
 
 
-# Per typed account (existing or not, so the limit reveals nothing), per
-# source address, and per user at the second-factor step.
-SIGN_IN_PER_ACCOUNT = Limit("signin-account", attempts=5, window_seconds=15 * 60)
-SIGN_IN_PER_ADDRESS = Limit("signin-address", attempts=30, window_seconds=15 * 60)
+@dataclass(frozen=True)
+class Throttle:
+    """Growing delays instead of a lock: after ``free`` failures, each further one doubles the wait.
+
+    The first ``free`` failures cost nothing; then the subject waits 1, 2, 4, 8…
+    minutes after its latest failure, never more than ``cap_seconds``. The
+    count is forgotten a day after the latest failure (or on :meth:`reset`).
+    The owner is never locked out: signing in with a one-time code does not
+    pass through this throttle.
+    """
+
+    name: str
+    free_setting: str
+    first_delay_seconds: int = 60
+    memory_seconds: int = 24 * 60 * 60
+
+    @property
+    def free(self) -> int:
+        return int(getattr(settings, self.free_setting))
+
+    @property
+    def attempts(self) -> int:
+        """Failures before the first wait (the name :class:`Limit` uses)."""
+        return self.free
+
+    @property
+    def cap_seconds(self) -> int:
+        return int(getattr(settings, "SIGN_IN_MAX_DELAY_SECONDS", 3600))
+
+    def _key(self, subject: str) -> str:
+        digest = hashlib.sha256(f"{self.name}\x00{subject}".encode()).hexdigest()[:32]
+        return f"th:{self.name}:{digest}"
+
+    def delay_after(self, failures: int) -> int:
+        """The wait after ``failures`` consecutive failures."""
+        if failures < self.free:
+            return 0
+        return int(min(self.first_delay_seconds * 2 ** min(failures - self.free, 30), self.cap_seconds))
+
+    def wait_seconds(self, subject: str) -> int:
+        state = cache.get(self._key(subject))
+        if not state:
+            return 0
+        failures, last = state
+        return max(math.ceil(last + self.delay_after(failures) - time.time()), 0)
+
+    def fail(self, subject: str) -> None:
+        key = self._key(subject)
+        state = cache.get(key) or (0, 0.0)
+        cache.set(key, (state[0] + 1, time.time()), self.memory_seconds)
+
+    def reset(self, subject: str) -> None:
+        cache.delete(self._key(subject))
+
+
+# Wrong passwords per account (every identifier of one account counts together; an
+# identifier of no account counts by itself, so the answer reveals nothing) and per
+# source address; per user at the second-factor step.
+SIGN_IN_PER_ACCOUNT = Throttle("signin-account", free_setting="SIGN_IN_FREE_FAILURES")
+SIGN_IN_PER_ADDRESS = Throttle("signin-address", free_setting="SIGN_IN_FREE_FAILURES_PER_ADDRESS")
 SECOND_FACTOR_PER_USER = Limit("second-factor", attempts=5, window_seconds=15 * 60)
 REGISTER_PER_ADDRESS = Limit("register-address", attempts=20, window_seconds=60 * 60)
+
+
+# One-time codes: codes asked for per address (per destination is counted in the database,
+# accounts/otp.py) and wrong codes typed per address.
+def otp_send_per_address() -> Limit:
+    return Limit("otp-send-address", attempts=settings.OTP_PER_ADDRESS_PER_HOUR, window_seconds=60 * 60)
+
+
+OTP_CHECK_PER_ADDRESS = Limit("otp-check-address", attempts=50, window_seconds=60 * 60)
 
 
 def client_address(request: HttpRequest) -> str:

@@ -7,18 +7,24 @@ line; events say what happened and to whom.
 from __future__ import annotations
 
 import enum
+import logging
+import secrets
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
-from django.contrib.auth import login, logout
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, login, logout
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from layanan.accounts import totp
-from layanan.accounts.models import RecoveryCode, Role, SecondFactor, User
+from layanan.accounts import otp, totp
+from layanan.accounts.models import OneTimeCode, RecoveryCode, Role, SecondFactor, User
+from layanan.accounts.phone import normalize_phone
 from layanan.audit.services import audit_record
 from layanan.identity.services import citizen_identity_set
 from layanan.regions.models import Region
@@ -26,6 +32,7 @@ from layanan.regions.models import Region
 # Set in the session once the second factor is checked (or for users who need none).
 SECOND_FACTOR_SESSION_KEY = "accounts.second_factor_ok"
 _BACKEND = "layanan.accounts.backends.PhoneOrEmailBackend"
+logger = logging.getLogger(__name__)
 
 
 class DuplicateAccountError(Exception):
@@ -358,3 +365,395 @@ def user_record_admin_change(
         request=request,
         details=details,
     )
+
+
+# --- proving a phone or an email with a one-time code (accounts/otp.py, docs/accounts.md) ----------
+
+RELEASED_PHONE_PREFIX = "~"  # a phone taken back: a unique placeholder that is no number and reaches no one
+
+
+class RegistrationRefused(Exception):
+    """The number was proven by someone else between the code and the answer."""
+
+
+def _released_phone() -> str:
+    return RELEASED_PHONE_PREFIX + secrets.token_hex(7)
+
+
+def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End ``user``'s sessions except ``keep_session_key``; returns how many were ended.
+
+    A changed password already ends every other session (Django checks the password's
+    hash in each session). Database sessions are also found and deleted here.
+    TODO(profile): with cache sessions (REDIS_URL) this relies on the session registry
+    of the profile pages ("sign out everywhere"); route it there when merged.
+    """
+    engine = settings.SESSION_ENGINE
+    if not engine.endswith((".db", ".cached_db")):
+        return 0
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    store = import_module(engine).SessionStore
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep_session_key:
+            continue
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def phone_take_back(*, holder: User, request: HttpRequest | None, by: User | None, via: str) -> None:
+    """Take ``holder``'s unproven number away: someone proved it (a code, or a message from it).
+
+    The holder keeps the account without the number (a placeholder that reaches no
+    one), their sessions end, both sides are audited, and the holder is told by
+    email when they have one. Call inside the transaction that gives the number to
+    its owner, with ``holder`` locked.
+    """
+    if holder.phone_is_proven:
+        raise ValueError("a proven number is never taken back")
+    holder.phone = _released_phone()
+    holder.save(update_fields=["phone"])
+    audit_record(
+        actor=by,
+        action="accounts.phone_taken_back",
+        obj=holder,
+        request=request,
+        details={"via": via, "by_account": by.pk if by is not None else None},
+    )
+    email = holder.email
+
+    def after() -> None:
+        user_sessions_end(user=holder)
+        if email:
+            otp.notice_send(notice="phone_taken_back", destination=email, user=holder)
+
+    transaction.on_commit(after)
+    logger.info("accounts: number of account %s taken back (%s)", holder.pk, via)
+
+
+def _notice_on_commit(*, notice: str, destination: str, user: User | None, channel: str = "sms") -> None:
+    transaction.on_commit(
+        lambda: otp.notice_send(notice=notice, destination=destination, user=user, channel=channel)
+    )
+
+
+def registration_begin(
+    *,
+    full_name: str,
+    phone: str,
+    email: str | None,
+    password: str,
+    nik: str | None,
+    home_region: Region | None,
+    channel: str,
+    request: HttpRequest | None,
+) -> otp.Issued:
+    """Send the registration code to ``phone``; the account is made when the code comes back.
+
+    The answer is the same whatever exists. A number someone has proven gets a
+    warning instead of a code ("someone tried to register with your number") and
+    its code step never succeeds. The answers wait, sealed, with the code (the
+    password only as its hash). Raises :class:`otp.CodeRefused` over the limits.
+    """
+    holder = User.objects.filter(phone=phone).first()
+    taken = holder is not None and holder.phone_is_proven
+    pending = {
+        "full_name": full_name,
+        "phone": phone,
+        "email": email or "",
+        "password": make_password(password),
+        "nik": nik or "",
+        "home_region": home_region.pk if home_region is not None else None,
+    }
+    issued = otp.code_issue(
+        purpose=otp.Purpose.REGISTER,
+        destination=phone,
+        channel=channel,
+        user=holder if taken else None,
+        request=request,
+        pending=pending,
+        blocked=taken,
+        notice="register_attempt" if taken else "",
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="accounts.register_attempt_on_proven" if taken else "accounts.code_sent",
+            obj=holder if taken else None,
+            request=request,
+            details={"purpose": otp.Purpose.REGISTER.value, "channel": channel},
+        )
+    return issued
+
+
+@dataclass(frozen=True)
+class Registered:
+    user: User
+    email_dropped: bool = False
+    nik_held: bool = False  # not attached: kept for an office to resolve
+
+
+def registration_complete(*, code: OneTimeCode, request: HttpRequest | None) -> Registered:
+    """Make the proven citizen account from the answers ``code`` carried (its code just matched).
+
+    A number held by an unproven account is taken back. An email another account
+    uses is dropped (the person adds it later with an email code); a NIK another
+    account holds is not attached (an office resolves the claim). Neither is said
+    to exist.
+    """
+    data = otp.pending_of(code)
+    phone = str(data["phone"])
+    with transaction.atomic():
+        holder = User.objects.select_for_update().filter(phone=phone).first()
+        if holder is not None and holder.phone_is_proven:
+            raise RegistrationRefused
+        email = str(data.get("email") or "") or None
+        email_dropped = bool(email) and User.objects.filter(email__iexact=email).exists()
+        region_pk = data.get("home_region")
+        region = Region.objects.filter(pk=region_pk).first() if region_pk else None
+        if holder is not None:
+            phone_take_back(holder=holder, request=request, by=None, via="register")
+        user = User(
+            phone=phone,
+            full_name=str(data["full_name"]),
+            email=None if email_dropped else email,
+            role=Role.CITIZEN,
+            home_region=region,
+            phone_verified_at=timezone.now(),
+            password=str(data["password"]),
+        )
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same answers registered by a parallel request
+            raise RegistrationRefused from None
+        audit_record(
+            actor=user,
+            action="accounts.register",
+            obj=user,
+            request=request,
+            details={"phone_proven": True, "took_back": holder is not None, "email_dropped": email_dropped},
+        )
+        if holder is not None:
+            audit_record(
+                actor=user, action="accounts.phone_received_back", obj=user, request=request, details={}
+            )
+        nik_held = False
+        nik = str(data.get("nik") or "")
+        if nik:
+            try:
+                with transaction.atomic():
+                    citizen_identity_set(user=user, nik=nik, actor=user, request=request)
+            except ValidationError:
+                # TODO(identity): record a claim for an office to resolve in layanan/identity when it
+                # has one; until then the audit row marks the account and the NIK is not attached.
+                nik_held = True
+                audit_record(
+                    actor=user,
+                    action="accounts.nik_claim_pending",
+                    obj=user,
+                    request=request,
+                    details={"reason": "nik_not_attached"},
+                )
+    return Registered(user=user, email_dropped=email_dropped, nik_held=nik_held)
+
+
+def account_for_identifier(identifier: str) -> User | None:
+    """The active account a phone number (any spelling) or an email names; None when none."""
+    identifier = identifier.strip()
+    if not identifier:
+        return None
+    if "@" in identifier:
+        return User.objects.filter(email__iexact=identifier, is_active=True).first()
+    try:
+        return User.objects.filter(phone=normalize_phone(identifier), is_active=True).first()
+    except ValidationError:
+        return None
+
+
+def throttle_subject(identifier: str) -> str:
+    """One counter per account whatever identifier names it; an unknown one counts by itself."""
+    user = account_for_identifier(identifier)
+    if user is not None:
+        return f"user:{user.pk}"
+    identifier = identifier.strip().lower()
+    try:
+        return "id:" + normalize_phone(identifier)
+    except ValidationError:
+        return "id:" + identifier
+
+
+def code_destination(identifier: str) -> str:
+    """The address a code for ``identifier`` goes to, canonical (``+62…`` or lowercase email)."""
+    identifier = identifier.strip()
+    if "@" in identifier:
+        return identifier.lower()
+    return normalize_phone(identifier)
+
+
+def account_code_begin(
+    *, purpose: str, identifier: str, channel: str, request: HttpRequest | None
+) -> otp.Issued:
+    """Send a sign-in or reset code to a proven phone (or the email of a proven account).
+
+    Nothing is sent to an identifier of no account, or of an account whose phone is
+    not proven; the answer is the same. Raises :class:`otp.CodeRefused` over the limits.
+    """
+    destination = code_destination(identifier)
+    user = account_for_identifier(identifier)
+    usable = user is not None and user.phone_is_proven
+    issued = otp.code_issue(
+        purpose=purpose,
+        destination=destination,
+        channel=channel,
+        user=user if usable else None,
+        request=request,
+        blocked=not usable,
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="accounts.code_sent" if usable else "accounts.code_not_sent",
+            obj=user if usable else None,
+            request=request,
+            details={"purpose": purpose, "channel": "email" if "@" in destination else channel},
+        )
+    return issued
+
+
+def password_reset_complete(*, code: OneTimeCode, password: str, request: HttpRequest) -> User:
+    """Set the new password of the account ``code`` was sent for, sign in there, end other sessions."""
+    if code.user is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=code.user.pk)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="accounts.password_reset", obj=user, request=request, details={})
+    user_sessions_end(user=user)
+    user_sign_in(request=request, user=user)
+    return user
+
+
+def destination_change_begin(
+    *, user: User, purpose: str, destination: str, channel: str, request: HttpRequest | None
+) -> otp.Issued:
+    """Send a code to ``user``'s new phone or email (or, to prove it, their own phone).
+
+    A new number another account has proven gets no code (its step never succeeds)
+    and the page says the same. Raises :class:`otp.CodeRefused` over the limits.
+    """
+    blocked = False
+    if purpose in (otp.Purpose.PHONE_CHANGE, otp.Purpose.PROVE_PHONE):
+        holder = User.objects.filter(phone=destination).exclude(pk=user.pk).first()
+        blocked = holder is not None and holder.phone_is_proven
+    issued = otp.code_issue(
+        purpose=purpose,
+        destination=destination,
+        channel=channel,
+        user=user,
+        request=request,
+        pending={"destination": destination},
+        blocked=blocked,
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="accounts.code_sent",
+            obj=user,
+            request=request,
+            details={"purpose": purpose, "channel": "email" if "@" in destination else channel},
+        )
+    return issued
+
+
+def phone_prove_complete(*, user: User, code: OneTimeCode, request: HttpRequest | None) -> None:
+    """``user`` proved the number they hold."""
+    if code.user_id != user.pk or otp.pending_of(code).get("destination") != user.phone:
+        raise PermissionDenied
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(phone_verified_at=timezone.now())
+        user.refresh_from_db(fields=["phone_verified_at"])
+        audit_record(actor=user, action="accounts.phone_proven", obj=user, request=request, details={})
+
+
+def phone_change_complete(*, user: User, code: OneTimeCode, request: HttpRequest | None) -> None:
+    """``user`` proved a new number: it becomes theirs (taken back from an unproven holder)."""
+    new_phone = str(otp.pending_of(code).get("destination") or "")
+    if code.user_id != user.pk or not new_phone:
+        raise PermissionDenied
+    with transaction.atomic():
+        holder = User.objects.select_for_update().filter(phone=new_phone).exclude(pk=user.pk).first()
+        if holder is not None:
+            if holder.phone_is_proven:
+                raise RegistrationRefused
+            phone_take_back(holder=holder, request=request, by=user, via="phone_change")
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        old_phone, was_proven = locked.phone, locked.phone_is_proven
+        locked.phone = new_phone
+        locked.phone_verified_at = timezone.now()
+        locked.save(update_fields=["phone", "phone_verified_at"])
+        user.phone, user.phone_verified_at = locked.phone, locked.phone_verified_at
+        audit_record(
+            actor=user,
+            action="accounts.phone_changed",
+            obj=user,
+            request=request,
+            details={"old_was_proven": was_proven, "took_back": holder is not None},
+        )
+        if was_proven and not old_phone.startswith(RELEASED_PHONE_PREFIX):
+            _notice_on_commit(notice="phone_changed", destination=old_phone, user=user, channel=code.channel)
+        if user.email:
+            _notice_on_commit(notice="phone_changed", destination=user.email, user=user)
+
+
+def email_change_complete(*, user: User, code: OneTimeCode, request: HttpRequest | None) -> None:
+    """``user`` proved a new email: it becomes theirs; another account holding it loses it."""
+    new_email = str(otp.pending_of(code).get("destination") or "")
+    if code.user_id != user.pk or "@" not in new_email:
+        raise PermissionDenied
+    with transaction.atomic():
+        holder = User.objects.select_for_update().filter(email__iexact=new_email).exclude(pk=user.pk).first()
+        if holder is not None:
+            holder.email = None
+            holder.save(update_fields=["email"])
+            audit_record(
+                actor=user,
+                action="accounts.email_taken_back",
+                obj=holder,
+                request=request,
+                details={"by_account": user.pk},
+            )
+            if holder.phone_is_proven:
+                _notice_on_commit(notice="email_taken_back", destination=holder.phone, user=holder)
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        old_email = locked.email
+        locked.email = new_email
+        locked.save(update_fields=["email"])
+        user.email = new_email
+        audit_record(
+            actor=user,
+            action="accounts.email_changed",
+            obj=user,
+            request=request,
+            details={"had_one": bool(old_email), "took_back": holder is not None},
+        )
+        if old_email:
+            _notice_on_commit(notice="email_changed", destination=old_email, user=user)
+        if user.phone_is_proven:
+            _notice_on_commit(notice="email_changed", destination=user.phone, user=user)
+
+
+def code_check_fail(*, request: HttpRequest | None, code: OneTimeCode) -> None:
+    """Record a wrong code (never the code typed)."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="accounts.code_failed",
+            obj=code.user,
+            request=request,
+            details={"purpose": code.purpose, "attempts": code.attempts},
+        )

@@ -18,15 +18,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from layanan.accounts import ratelimit, services, totp
+from layanan.accounts import otp, ratelimit, services, totp
 from layanan.accounts.forms import (
+    CodeForm,
+    CodeRequestForm,
+    EmailChangeForm,
     HomeRegionForm,
+    PhoneChangeForm,
+    ProvePhoneForm,
     RegisterForm,
+    ResetCodeForm,
     SecondFactorForm,
     SetupSecondFactorForm,
     SignInForm,
 )
-from layanan.accounts.models import Role, User
+from layanan.accounts.models import OneTimeCode, Role, User
 from layanan.accounts.phone import mask_phone, normalize_phone
 from layanan.identity.selectors import mask_nik
 
@@ -77,7 +83,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         address = ratelimit.client_address(request)
-        subject = form.account_subject()
+        subject = services.throttle_subject(form.cleaned_data["identifier"])
         wait = max(
             ratelimit.SIGN_IN_PER_ADDRESS.wait_seconds(address),
             ratelimit.SIGN_IN_PER_ACCOUNT.wait_seconds(subject),
@@ -92,6 +98,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if isinstance(user, User):
                 ratelimit.SIGN_IN_PER_ACCOUNT.reset(subject)
                 services.user_sign_in(request=request, user=user)
+                if not user.phone_is_proven:
+                    messages.warning(
+                        request,
+                        _(
+                            "Nomor HP akun Anda belum terbukti: laporan dan pertanyaan yang Anda kirim "
+                            "lewat SMS/WhatsApp belum masuk ke akun ini. Buktikan nomor Anda dengan kode "
+                            "di halaman Profil (Buktikan nomor HP)."
+                        ),
+                    )
                 if user.needs_second_factor:
                     target = (
                         "accounts:verify"
@@ -116,6 +131,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         "form": form,
         "next": next_url,
         "register_url": _keeping_next("accounts:register", _given_next(request)),
+        "code_url": _keeping_next("accounts:sign_in_code", _given_next(request)),
+        "reset_url": _keeping_next("accounts:password_reset", _given_next(request)),
     }
     return render(request, "accounts/sign_in.html", context)
 
@@ -244,36 +261,311 @@ def register(request: HttpRequest) -> HttpResponse:
             ratelimit.REGISTER_PER_ADDRESS.fail(address)
             data = form.cleaned_data
             try:
-                user = services.citizen_register(
+                issued = services.registration_begin(
                     full_name=data["full_name"],
                     phone=data["phone"],
                     email=data["email"] or None,
                     password=data["password1"],
                     nik=data.get("nik") or None,
                     home_region=data["home_region"],
+                    channel=data["channel"],
                     request=request,
                 )
-            except services.DuplicateAccountError as error:
-                form.add_error(
-                    error.field,
-                    _("Nomor HP ini sudah terdaftar. Silakan masuk dengan nomor ini.")
-                    if error.field == "phone"
-                    else _("Email ini sudah terdaftar. Silakan masuk, atau kosongkan email."),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except otp.CodeRefused as refused:
+                form.add_error(None, _code_wait_message(refused.wait_seconds))
             else:
-                services.user_sign_in(request=request, user=user)
-                messages.success(
-                    request, _("Akun Anda sudah dibuat. Selamat datang, %(name)s.") % {"name": user.full_name}
-                )
                 for warning in form.identity_warnings:
                     messages.info(request, warning)
-                return HttpResponseRedirect(next_url or resolve_url("accounts:profile"))
+                return _to_code_step(request, flow="register", issued=issued, next_url=next_url)
         else:
             ratelimit.REGISTER_PER_ADDRESS.fail(address)
     context = {"form": form, "next": next_url, "login_url": _keeping_next("accounts:login", next_url)}
     return render(request, "accounts/register.html", context)
+
+
+# --- one-time codes: ask, enter, and what each flow does with a code that matched ---------------------
+
+_PENDING = "accounts.otp"
+# flow → (purposes its code may have, needs a signed-in user, the page to ask again)
+_FLOWS: dict[str, tuple[tuple[str, ...], bool, str]] = {
+    "register": ((otp.Purpose.REGISTER,), False, "accounts:register"),
+    "sign_in": ((otp.Purpose.SIGN_IN,), False, "accounts:sign_in_code"),
+    "reset": ((otp.Purpose.RESET,), False, "accounts:password_reset"),
+    "prove_phone": ((otp.Purpose.PROVE_PHONE,), True, "accounts:prove_phone"),
+    "phone_change": ((otp.Purpose.PHONE_CHANGE,), True, "accounts:phone_change"),
+    "email_change": ((otp.Purpose.EMAIL_CHANGE,), True, "accounts:email_change"),
+}
+
+
+def _code_wait_message(seconds: int) -> str:
+    minutes = ratelimit.minutes_text(seconds)
+    return ngettext(
+        "Kode baru belum bisa dikirim. Coba lagi dalam %(minutes)d menit.",
+        "Kode baru belum bisa dikirim. Coba lagi dalam %(minutes)d menit.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _to_code_step(request: HttpRequest, *, flow: str, issued: otp.Issued, next_url: str) -> HttpResponse:
+    request.session[_PENDING] = {
+        "flow": flow,
+        "token": issued.token,
+        "masked": issued.masked,
+        "next": next_url,
+    }
+    if issued.shown_code:
+        messages.info(
+            request,
+            _("Mode pengembangan, tanpa gateway pesan: kodenya %(code)s.") % {"code": issued.shown_code},
+        )
+    return redirect("accounts:code")
+
+
+@sensitive_post_parameters("code", "password1", "password2")
+@never_cache
+def code(request: HttpRequest) -> HttpResponse:
+    """Type the code we sent (and, to reset, the new password); or ask for a new one."""
+    pending = request.session.get(_PENDING)
+    if not isinstance(pending, dict) or pending.get("flow") not in _FLOWS:
+        return redirect("accounts:login")
+    flow = str(pending["flow"])
+    purposes, needs_user, ask_again = _FLOWS[flow]
+    if needs_user and not isinstance(request.user, User):
+        return redirect("accounts:login")
+    resend = request.method == "POST" and "resend" in request.POST
+    form: CodeForm
+    if flow == "reset":
+        owner = OneTimeCode.objects.filter(token=str(pending["token"])).select_related("user").first()
+        form = ResetCodeForm(request.POST or None, resend=resend, user=owner.user if owner else None)
+    else:
+        form = CodeForm(request.POST or None, resend=resend)
+    if request.method == "POST" and form.is_valid():
+        if resend:
+            try:
+                issued = otp.code_reissue(token=str(pending["token"]), request=request)
+            except otp.CodeRefused as refused:
+                form.add_error(None, _code_wait_message(refused.wait_seconds))
+            else:
+                if issued is None:
+                    return redirect(ask_again)
+                messages.success(request, _("Kode baru sudah dikirim. Kode sebelumnya tidak berlaku lagi."))
+                return _to_code_step(request, flow=flow, issued=issued, next_url=str(pending.get("next", "")))
+        else:
+            response = _check_code(request, form=form, flow=flow, pending=pending, purposes=purposes)
+            if response is not None:
+                return response
+    context = {
+        "form": form,
+        "flow": flow,
+        "masked": pending.get("masked", ""),
+        "ask_again_url": resolve_url(ask_again),
+    }
+    return render(request, "accounts/code.html", context)
+
+
+def _check_code(
+    request: HttpRequest, *, form: CodeForm, flow: str, pending: dict[str, str], purposes: tuple[str, ...]
+) -> HttpResponse | None:
+    address = ratelimit.client_address(request)
+    wait = ratelimit.OTP_CHECK_PER_ADDRESS.wait_seconds(address)
+    if wait:
+        form.add_error("code", _wait_message(wait))
+        return None
+    checked = otp.code_check(token=str(pending["token"]), code=form.cleaned_data["code"], purposes=purposes)
+    if not checked.ok or checked.code is None:
+        ratelimit.OTP_CHECK_PER_ADDRESS.fail(address)
+        if checked.reason == "wrong" and checked.code is not None:
+            services.code_check_fail(request=request, code=checked.code)
+        if checked.reason in ("exhausted", "used"):
+            form.add_error("code", _("Kode ini tidak bisa dipakai lagi. Minta kode baru."))
+        else:
+            form.add_error(
+                "code", _("Kode salah atau sudah kedaluwarsa. Periksa lagi, atau minta kode baru.")
+            )
+        return None
+    request.session.pop(_PENDING, None)
+    next_url = str(pending.get("next") or "")
+    row = checked.code
+    try:
+        return _complete(request, flow=flow, row=row, form=form, next_url=next_url)
+    except (services.RegistrationRefused, PermissionDenied):
+        form.add_error("code", _wrong_code())
+        return None
+
+
+def _wrong_code() -> str:
+    return _("Kode salah atau sudah kedaluwarsa. Periksa lagi, atau minta kode baru.")
+
+
+def _complete(
+    request: HttpRequest, *, flow: str, row: OneTimeCode, form: CodeForm, next_url: str
+) -> HttpResponse:
+    if flow == "register":
+        done = services.registration_complete(code=row, request=request)
+        services.user_sign_in(request=request, user=done.user)
+        messages.success(
+            request, _("Akun Anda sudah dibuat. Selamat datang, %(name)s.") % {"name": done.user.full_name}
+        )
+        if done.email_dropped:
+            messages.info(
+                request,
+                _(
+                    "Email belum kami pasang di akun Anda. Anda bisa menambahkannya dari profil, "
+                    "dengan kode yang kami kirim ke email itu."
+                ),
+            )
+        if done.nik_held:
+            messages.info(
+                request,
+                _(
+                    "NIK belum terpasang di akun Anda: petugas Disdukcapil akan memeriksanya. "
+                    "Bawa KTP-el bila Anda diminta datang."
+                ),
+            )
+        return HttpResponseRedirect(next_url or resolve_url("accounts:profile"))
+    if flow in ("sign_in", "reset"):
+        user = row.user
+        if user is None or not user.is_active:
+            raise PermissionDenied
+        if flow == "reset":
+            services.password_reset_complete(
+                code=row, password=form.cleaned_data["password1"], request=request
+            )
+            messages.success(
+                request, _("Kata sandi baru sudah disimpan. Sesi di perangkat lain sudah diakhiri.")
+            )
+        else:
+            services.user_sign_in(request=request, user=user)
+        ratelimit.SIGN_IN_PER_ACCOUNT.reset(f"user:{user.pk}")
+        target = next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
+        if user.needs_second_factor:
+            step = "accounts:verify" if services.has_confirmed_second_factor(user) else "accounts:setup_2fa"
+            return HttpResponseRedirect(_with_next(step, target))
+        return HttpResponseRedirect(target)
+    user = _current_user(request)
+    if flow == "prove_phone":
+        services.phone_prove_complete(user=user, code=row, request=request)
+        messages.success(request, _("Nomor HP Anda sudah terbukti."))
+    elif flow == "phone_change":
+        services.phone_change_complete(user=user, code=row, request=request)
+        messages.success(request, _("Nomor HP Anda sudah diganti."))
+    else:
+        services.email_change_complete(user=user, code=row, request=request)
+        messages.success(request, _("Email Anda sudah diganti."))
+    return redirect("accounts:profile")
+
+
+def _account_code(request: HttpRequest, *, flow: str, purpose: str, template: str) -> HttpResponse:
+    next_url = _given_next(request)
+    form = CodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.account_code_begin(
+                purpose=purpose,
+                identifier=form.cleaned_data["identifier"],
+                channel=form.cleaned_data["channel"],
+                request=request,
+            )
+        except otp.CodeRefused as refused:
+            form.add_error(None, _code_wait_message(refused.wait_seconds))
+        else:
+            return _to_code_step(request, flow=flow, issued=issued, next_url=next_url)
+    context = {"form": form, "next": next_url, "login_url": _keeping_next("accounts:login", next_url)}
+    return render(request, template, context)
+
+
+@never_cache
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Sign in with a code sent to a proven phone (or the email of an account with one)."""
+    return _account_code(
+        request, flow="sign_in", purpose=otp.Purpose.SIGN_IN, template="accounts/sign_in_code.html"
+    )
+
+
+@never_cache
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Set a new password with a code sent to a proven phone (or the email of an account with one)."""
+    return _account_code(
+        request, flow="reset", purpose=otp.Purpose.RESET, template="accounts/password_reset.html"
+    )
+
+
+@never_cache
+@login_required
+def prove_phone(request: HttpRequest) -> HttpResponse:
+    """An account registered before phones were proven proves its own number."""
+    user = _current_user(request)
+    if user.phone_is_proven:
+        messages.info(request, _("Nomor HP Anda sudah terbukti."))
+        return redirect("accounts:profile")
+    if user.phone.startswith(services.RELEASED_PHONE_PREFIX):
+        return redirect("accounts:phone_change")
+    form = ProvePhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.destination_change_begin(
+                user=user,
+                purpose=otp.Purpose.PROVE_PHONE,
+                destination=user.phone,
+                channel=form.cleaned_data["channel"],
+                request=request,
+            )
+        except otp.CodeRefused as refused:
+            form.add_error(None, _code_wait_message(refused.wait_seconds))
+        else:
+            return _to_code_step(request, flow="prove_phone", issued=issued, next_url="")
+    context = {"form": form, "masked_phone": mask_phone(user.phone)}
+    return render(request, "accounts/prove_phone.html", context)
+
+
+@never_cache
+@login_required
+def phone_change(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    form = PhoneChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if phone == user.phone and user.phone_is_proven:
+            form.add_error("phone", _("Ini sudah nomor HP Anda."))
+        else:
+            try:
+                issued = services.destination_change_begin(
+                    user=user,
+                    purpose=otp.Purpose.PHONE_CHANGE,
+                    destination=phone,
+                    channel=form.cleaned_data["channel"],
+                    request=request,
+                )
+            except otp.CodeRefused as refused:
+                form.add_error(None, _code_wait_message(refused.wait_seconds))
+            else:
+                return _to_code_step(request, flow="phone_change", issued=issued, next_url="")
+    return render(request, "accounts/phone_change.html", {"form": form})
+
+
+@never_cache
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    user = _current_user(request)
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if user.email and email == user.email.lower():
+            form.add_error("email", _("Ini sudah email Anda."))
+        else:
+            try:
+                issued = services.destination_change_begin(
+                    user=user,
+                    purpose=otp.Purpose.EMAIL_CHANGE,
+                    destination=email,
+                    channel="email",
+                    request=request,
+                )
+            except otp.CodeRefused as refused:
+                form.add_error(None, _code_wait_message(refused.wait_seconds))
+            else:
+                return _to_code_step(request, flow="email_change", issued=issued, next_url="")
+    return render(request, "accounts/email_change.html", {"form": form})
 
 
 @never_cache

@@ -36,6 +36,7 @@ from django.utils import timezone
 from layanan.accounts.models import Role, User
 from layanan.accounts.phone import normalize_phone
 from layanan.accounts.ratelimit import Limit
+from layanan.accounts.services import phone_take_back
 from layanan.audit.services import audit_record
 from layanan.complaints import routing
 from layanan.complaints.models import Category, Kind
@@ -149,12 +150,19 @@ def _category_for(text: str) -> Category | None:
 
 
 def _reporter_for(*, phone: str, channel: str) -> User:
-    """The account with this phone number, or a new citizen account for it (no password yet)."""
-    user = User.objects.filter(phone=phone).first()
-    if user is not None:
-        return user
+    """The proven account with this phone number, or a new citizen account for it (no password yet).
+
+    A number held by an account that never proved it is taken back for the sender: the
+    message proves who has the phone, so the report lands in a new proven account and
+    the unproven holder loses the number (``accounts.services.phone_take_back``).
+    """
+    holder = User.objects.select_for_update().filter(phone=phone).first()
+    if holder is not None and holder.phone_is_proven:
+        return holder
     try:
         with transaction.atomic():
+            if holder is not None:
+                phone_take_back(holder=holder, request=None, by=None, via=f"inbound_{channel}")
             user = User.objects.create_user(
                 phone,
                 None,
@@ -164,7 +172,10 @@ def _reporter_for(*, phone: str, channel: str) -> User:
             )
     except IntegrityError:  # a message from the same number created it a moment ago
         return User.objects.get(phone=phone)
-    audit_record(actor=None, action="inbound.account_create", obj=user, details={"channel": channel})
+    details: dict[str, object] = {"channel": channel}
+    if holder is not None:
+        details["took_back"] = True
+    audit_record(actor=None, action="inbound.account_create", obj=user, details=details)
     return user
 
 
@@ -203,7 +214,14 @@ def _answer(
         return _Answer(Outcome.HELP, "inbound.help")
     command = command_parse(text)
     if command.intent == Intent.CHECK:
-        language = user.preferred_language if user is not None else "id"
+        if user is None:  # no proven holder: a status goes only to a number its account proved
+            return _Answer(
+                Outcome.REFUSED,
+                "inbound.not_found",
+                {"tracking_number": command.tracking_number},
+                command.tracking_number,
+            )
+        language = user.preferred_language
         return _check(
             tracking_number=command.tracking_number,
             valid=command.tracking_valid,
@@ -258,7 +276,10 @@ def inbound_receive(
                 )
         except IntegrityError:  # the same message, delivered twice at once: the other one answers
             return None
-        user = User.objects.filter(phone=phone).first() if phone is not None else None
+        # Only a proven holder is the sender: an unproven one neither hears the answers (CEK)
+        # nor receives the reports sent from this number (they take the number back).
+        holder = User.objects.filter(phone=phone).first() if phone is not None else None
+        user = holder if holder is not None and holder.phone_is_proven else None
         if phone is None:
             answer = _Answer(Outcome.INVALID)
         elif not admitted:

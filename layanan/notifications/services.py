@@ -69,7 +69,9 @@ def _clean_data(data: Mapping[str, str] | None) -> dict[str, str]:
 
 def _proven_phone(user: User) -> str:
     """The user's phone when it is proven (a code or a message from it), else "": no SMS/WhatsApp."""
-    return user.phone or "" if user.phone_is_proven else ""
+    phone = user.phone or ""
+    # A number taken back from the account leaves a placeholder ("~…"), never a phone.
+    return phone if user.phone_is_proven and phone.startswith("+") else ""
 
 
 def _resolve(to: User | str) -> tuple[User | None, str, str]:

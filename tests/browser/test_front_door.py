@@ -8,9 +8,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from layanan.accounts.models import User
+from layanan.accounts.tests.codes import code_sent_to
 from layanan.applications.tests import builders
 from layanan.catalogue.seed import catalogue_file_default, catalogue_file_read
 from layanan.catalogue.services import catalogue_seed
+from layanan.notifications.testing import FakeGateway
 from layanan.testing import Cast
 from tests.browser.conftest import (
     DESKTOP_WIDTH,
@@ -82,7 +84,7 @@ def test_anyone_goes_from_the_home_page_to_the_verify_page(
 
 
 def test_a_newcomer_reports_a_broken_road_found_by_search_through_registration_and_back(
-    world: object, base_url: str, chromium: Chromium
+    world: object, base_url: str, chromium: Chromium, fake_gateway: FakeGateway
 ) -> None:
     catalogue_seed(entries=catalogue_file_read(catalogue_file_default()))
 
@@ -104,15 +106,24 @@ def test_a_newcomer_reports_a_broken_road_found_by_search_through_registration_a
             page.get_by_label("Desa/kelurahan tempat tinggal").select_option(label="Tanjung Raja")
             page.get_by_label("Kata sandi", exact=True).fill("kebun-kopi-lampura-7")
             page.get_by_label("Ulangi kata sandi").fill("kebun-kopi-lampura-7")
+            page.get_by_label("SMS").check()
             with page.expect_navigation(wait_until="load"):
-                page.get_by_role("button", name="Buat akun").click()
+                page.get_by_role("button", name="Kirim kode").click()
+            seen.append(
+                page.locator("h1").inner_text().strip()
+            )  # the code step: nothing said about the number
+            assert_no_axe_violations(page, "the code step")
+            page.get_by_label("Kode").fill(code_sent_to(fake_gateway, "+6281311112222"))
+            with page.expect_navigation(wait_until="load"):
+                page.get_by_role("button", name="Lanjut").click()
             seen.append(page.url)
             seen.append(page.locator("h1").inner_text().strip())
         return seen
 
-    offer, sign_in_heading, landed, heading = chromium.run(walk)
+    offer, sign_in_heading, code_heading, landed, heading = chromium.run(walk)
     assert offer == "Ingin melaporkan masalah?"
     assert sign_in_heading == "Masuk"
+    assert code_heading == "Masukkan kode"
     assert landed == f"{base_url}/lapor/baru/"
     assert heading == "Laporkan masalah"
     assert User.objects.get(phone="+6281311112222").home_region_id == "18.03.04.2009"

@@ -33,6 +33,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, FilePayload, Page
 
 from layanan.accounts.models import Role, User
+from layanan.accounts.tests.codes import code_sent_to
 from layanan.applications.models import Application, Status
 from layanan.catalogue.testing import VILLAGE_SAMPLE, seeded_service
 from layanan.documents.management.commands.seed_letter_templates import parse_template
@@ -41,6 +42,7 @@ from layanan.documents.rendering import code_grouped
 from layanan.documents.tests.pdf_text import pdf_text_flat
 from layanan.documents.tests.render_builders import signing_ca, signing_code  # noqa: F401  # a fixture
 from layanan.notifications.models import Message
+from layanan.notifications.testing import FakeGateway
 from layanan.survey.models import Invitation, Response
 from layanan.survey.services import invitation_link
 from layanan.testing import Cast, make_user
@@ -204,7 +206,7 @@ def heading(page: Page) -> str:
 # --- the citizen ------------------------------------------------------------------------------------
 
 
-def citizen_registers(browser: Browser, base_url: str, shots: Shots) -> list[Any]:
+def citizen_registers(browser: Browser, base_url: str, shots: Shots, fake_gateway: FakeGateway) -> list[Any]:
     """From the home page to a signed-in account; returns the session cookies."""
     with browser_context(browser, base_url, cookies=[], javascript=True, width=MOBILE_WIDTH) as context:
         page = new_page(context)
@@ -218,8 +220,14 @@ def citizen_registers(browser: Browser, base_url: str, shots: Shots) -> list[Any
         page.get_by_label("NIK (tidak wajib)").fill(NIK)
         page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)
         page.get_by_label("Ulangi kata sandi").fill(PASSWORD)
+        page.get_by_label("WhatsApp").check()
         shots.take(page, "registration form")
-        click(page, "button", "Buat akun")
+        click(page, "button", "Kirim kode")
+        no_errors(page)
+        assert heading(page) == "Masukkan kode"
+        shots.take(page, "code step")
+        page.get_by_label("Kode").fill(code_sent_to(fake_gateway, "+62" + PHONE.replace(" ", "").lstrip("0")))
+        click(page, "button", "Lanjut")
         no_errors(page)
         assert f"Selamat datang, {FULL_NAME}" in page.locator(".messages").inner_text()
         shots.take(page, "registered")
@@ -502,7 +510,7 @@ def citizen_gets_the_letter(
 
 
 def test_a_new_citizen_gets_a_signed_village_letter_and_answers_the_survey(
-    cast: Cast, base_url: str, chromium: Chromium, tmp_path: Path
+    cast: Cast, base_url: str, chromium: Chromium, tmp_path: Path, fake_gateway: FakeGateway
 ) -> None:
     seed_village_letter()
     head = make_user(
@@ -517,7 +525,7 @@ def test_a_new_citizen_gets_a_signed_village_letter_and_answers_the_survey(
     rini = session_cookies(signed_in_client(cast.rini), base_url)
     sutrisno = session_cookies(signed_in_client(head), base_url)
 
-    citizen = chromium.run(lambda browser: citizen_registers(browser, base_url, shots))
+    citizen = chromium.run(lambda browser: citizen_registers(browser, base_url, shots, fake_gateway))
     dewi = User.objects.get(full_name=FULL_NAME)
     assert dewi.role == Role.CITIZEN
     assert dewi.home_region == cast.world.tanjung_raja_desa

@@ -10,6 +10,7 @@ import pytest
 from layanan.accounts.models import User
 from layanan.accounts.testing import sign_in
 from layanan.accounts.tests.builders import audit_events
+from layanan.accounts.tests.codes import CODE_URL, code_sent_to, enter_code
 
 REGISTER = "/akun/daftar/"
 SIGN_IN = "/akun/masuk/"
@@ -54,19 +55,22 @@ def test_the_register_link_without_next_is_plain(client, world):
     assert f'href="{REGISTER}"' in html
 
 
-def test_registration_returns_the_person_to_next(client, world):
+def test_registration_returns_the_person_to_next(client, world, fake_gateway):
     page = client.get(REGISTER, {"next": "/lapor/baru/"}).content.decode()
     assert '<input type="hidden" name="next" value="/lapor/baru/">' in page
     assert f'href="{SIGN_IN}?next={quote("/lapor/baru/", safe="")}"' in page  # "Masuk" keeps it too
-    response = client.post(REGISTER, {**_form(), "next": "/lapor/baru/"})
+    asked = client.post(REGISTER, {**_form(), "next": "/lapor/baru/"})
+    assert asked["Location"] == CODE_URL
+    response = enter_code(client, code_sent_to(fake_gateway, "+6281311112222"))
     assert response.status_code == 302
     assert response["Location"] == "/lapor/baru/"
     user = User.objects.get(phone="+6281311112222")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_registration_ignores_a_next_that_leaves_the_site(client, world):
-    response = client.post(REGISTER, {**_form(), "next": "https://jahat.example/"})
+def test_registration_ignores_a_next_that_leaves_the_site(client, world, fake_gateway):
+    client.post(REGISTER, {**_form(), "next": "https://jahat.example/"})
+    response = enter_code(client, code_sent_to(fake_gateway, "+6281311112222"))
     assert response.status_code == 302
     assert response["Location"] == PROFILE
     assert User.objects.filter(phone="+6281311112222").exists()
@@ -90,8 +94,9 @@ def test_registration_asks_for_the_home_desa_grouped_by_kecamatan(client, world)
     assert '<optgroup label="Kotabumi">' in html
 
 
-def test_registration_stores_the_home_desa(client, world):
-    response = client.post(REGISTER, _form())
+def test_registration_stores_the_home_desa(client, world, fake_gateway):
+    client.post(REGISTER, _form())
+    response = enter_code(client, code_sent_to(fake_gateway, "+6281311112222"))
     assert response.status_code == 302
     assert User.objects.get(phone="+6281311112222").home_region_id == TANJUNG_RAJA
 
