@@ -8,8 +8,16 @@ header), never from the file name or the content type the browser declared.
   side is at most ``UPLOAD_MAX_IMAGE_SIDE``, transparency flattened on white.
   Images whose pixel count would exhaust memory (decompression bombs) are
   refused before they are decoded.
-- PDFs are kept as they are, unless encrypted or carrying JavaScript or a
-  launch action.
+- PDFs are parsed (pikepdf, so hex-escaped names such as ``/J#61vaScript``
+  and objects packed in object streams are read as a viewer reads them) and
+  kept as they are, unless they are encrypted, broken or without pages, or
+  carry anything active anywhere in the file (every object is walked, not
+  only those reachable from the pages): JavaScript, an action other than
+  moving inside the document (launch, web link, form submission or import,
+  remote go-to, media...), additional actions (``/AA``), embedded files or
+  file attachments, XFA forms, rich media. Internal links, bookmarks and
+  ordinary form fields pass: a scan or a printed-to-PDF letter has nothing
+  else. See ``docs/files.md``.
 - Anything else (HEIC, executables, archives, SVG, HTML...) is refused with a
   plain message the citizen can act on.
 
@@ -24,6 +32,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import pikepdf
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -32,7 +41,36 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 JPEG_QUALITY = 85
 _READ_CHUNK = 64 * 1024
 _IMAGE_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
-_PDF_FORBIDDEN = (b"/JavaScript", b"/JS", b"/Launch")
+# Dictionary keys that carry a script, automatic actions, embedded files, XFA or rich media.
+_PDF_FORBIDDEN_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent", "/RichMediaSettings"}
+)
+_PDF_EMBEDDED_KEYS = frozenset({"/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent", "/RichMediaSettings"})
+# Action types (/S) other than moving inside the document (/GoTo, /Named, /Thread...).
+_PDF_FORBIDDEN_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/URI",
+        "/SubmitForm",
+        "/ImportData",
+        "/ResetForm",
+        "/GoToR",
+        "/GoToE",
+        "/Rendition",
+        "/Movie",
+        "/Sound",
+        "/RichMediaExecute",
+        "/Hide",
+        "/GoTo3DView",
+        "/SetOCGState",
+        "/Trans",
+    }
+)
+_PDF_FORBIDDEN_TYPES = frozenset(
+    {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"}
+)
+_PDF_MAX_OBJECTS = 200_000  # a scan has a few hundred; more is a file made to exhaust the server
 # ISO base media "ftyp" brands of HEIF/HEIC/AVIF photos (iPhone's default format).
 _HEIF_BRANDS = frozenset(
     {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
@@ -108,18 +146,96 @@ def _finish(content: bytes, content_type: str, extension: str) -> CleanFile:
     )
 
 
+def _pdf_active_message() -> str:
+    return _(
+        "PDF ini berisi skrip, tautan, atau perintah yang tidak diizinkan. "
+        "Kirim foto dokumennya, atau PDF hasil pindaian biasa."
+    )
+
+
+def _pdf_embedded_message() -> str:
+    return _(
+        "PDF ini berisi berkas lampiran atau formulir khusus yang tidak diizinkan. "
+        "Kirim foto dokumennya, atau PDF hasil pindaian biasa."
+    )
+
+
+def _pdf_broken_message() -> str:
+    return _("PDF ini rusak atau tidak dapat dibuka. Kirim foto dokumennya, atau simpan ulang PDF-nya.")
+
+
+def _pdf_locked_message() -> str:
+    return _("PDF ini dikunci dengan kata sandi. Kirim PDF tanpa kata sandi, atau foto dokumennya.")
+
+
+def _pdf_problem(item: pikepdf.Object) -> str | None:
+    """What is wrong with one dictionary (or a stream's dictionary): a message, or None."""
+    keys = set(item.keys())
+    found = keys & _PDF_FORBIDDEN_KEYS
+    if found:
+        return _pdf_embedded_message() if found & _PDF_EMBEDDED_KEYS else _pdf_active_message()
+    for key, names in (
+        ("/S", _PDF_FORBIDDEN_ACTIONS),
+        ("/Type", _PDF_FORBIDDEN_TYPES),
+        ("/Subtype", _PDF_FORBIDDEN_TYPES),
+    ):
+        value = item.get(key)
+        if isinstance(value, pikepdf.Name) and str(value) in names:
+            if key == "/S":
+                return _pdf_active_message()
+            return _pdf_embedded_message()
+    opening = item.get("/OpenAction")
+    if opening is not None and not isinstance(opening, pikepdf.Array | pikepdf.Dictionary):
+        return _pdf_active_message()  # neither a destination nor an action: nothing a scan has
+    return None
+
+
+def _pdf_children(item: pikepdf.Object) -> list[pikepdf.Object]:
+    """The direct dictionaries and arrays inside ``item`` (indirect ones are walked on their own)."""
+    if isinstance(item, pikepdf.Array):
+        values = list(item)
+    elif isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+        values = [item[key] for key in item.keys()]  # noqa: SIM118 - a Stream is not a Mapping
+    else:
+        return []
+    return [
+        value
+        for value in values
+        if isinstance(value, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream) and not value.is_indirect
+    ]
+
+
+def _pdf_scan(pdf: pikepdf.Pdf) -> str | None:
+    """The first problem found anywhere in the file (every object, the trailer too), or None."""
+    objects = [pdf.trailer, *pdf.objects]
+    if len(objects) > _PDF_MAX_OBJECTS:
+        return _pdf_broken_message()
+    for top in objects:
+        pending = [top]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, pikepdf.Dictionary | pikepdf.Stream):
+                problem = _pdf_problem(item)
+                if problem:
+                    return problem
+            pending.extend(_pdf_children(item))
+    return None
+
+
 def _clean_pdf(content: bytes) -> CleanFile:
-    if b"/Encrypt" in content:
-        raise UploadRefused(
-            _("PDF ini dikunci dengan kata sandi. Kirim PDF tanpa kata sandi, atau foto dokumennya.")
-        )
-    if any(marker in content for marker in _PDF_FORBIDDEN):
-        raise UploadRefused(
-            _(
-                "PDF ini berisi skrip atau perintah yang tidak diizinkan. "
-                "Kirim foto dokumennya, atau PDF hasil pindaian biasa."
-            )
-        )
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            if pdf.is_encrypted:
+                raise UploadRefused(_pdf_locked_message())
+            if len(pdf.pages) == 0:
+                raise UploadRefused(_pdf_broken_message())
+            problem = _pdf_scan(pdf)
+    except pikepdf.PasswordError:
+        raise UploadRefused(_pdf_locked_message()) from None
+    except (pikepdf.PdfError, RecursionError, ValueError, KeyError, TypeError):
+        raise UploadRefused(_pdf_broken_message()) from None
+    if problem:
+        raise UploadRefused(problem)
     return _finish(content, "application/pdf", "pdf")
 
 

@@ -318,9 +318,12 @@ def render_letter(
     )
     try:
         # An empty root of its own: the template reads no file of the server (see the module's doc).
+        # The source is the only file in it (a letter never reads itself: it is plain typst markup).
         with tempfile.TemporaryDirectory(prefix="letter-") as root:
+            source = Path(root) / "letter.typ"
+            source.write_text(letter_source(template), encoding="utf-8")
             pdf = typst.compile(
-                letter_source(template).encode("utf-8"),
+                str(source),
                 root=root,
                 sys_inputs=inputs,
                 ignore_system_fonts=True,
