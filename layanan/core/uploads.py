@@ -23,6 +23,12 @@ header), never from the file name or the content type the browser declared.
 
 ``clean_upload(upload)`` returns a :class:`CleanFile` or raises
 :class:`UploadRefused`, whose ``str()`` is that message.
+
+``check_upload_quota(user, files)`` keeps one citizen from filling the disk: at most
+``UPLOAD_QUOTA_PER_USER_MB`` stored in all (requirement uploads and report photos
+together) and ``UPLOAD_QUOTA_FILES_PER_DAY`` files a day (WIB). Over either, it raises
+:class:`UploadRefused` with a plain message, before anything is saved. Staff are not
+counted (an officer's evidence photos, an operator's upload for a walk-in citizen).
 """
 
 from __future__ import annotations
@@ -30,11 +36,18 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pikepdf
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -325,3 +338,72 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
             )
         )
     raise UploadRefused(_wrong_type_message())
+
+
+# --- the per-citizen quota ----------------------------------------------------------------------
+
+_WIB = ZoneInfo("Asia/Jakarta")
+# Where citizens' uploads are kept: (app label, model), each with ``file``, ``uploaded_by`` and
+# ``uploaded_at``. Looked up by name, not imported: core sits below the apps (tests/test_layers.py).
+QUOTA_MODELS: tuple[tuple[str, str], ...] = (("applications", "Attachment"), ("complaints", "ReportPhoto"))
+
+
+@dataclass(frozen=True)
+class UploadUsage:
+    stored_bytes: int
+    files_today: int
+
+
+def _stored_bytes(model: Any, user: Any) -> int:
+    rows = model.objects.filter(uploaded_by=user)
+    if any(field.name == "size" for field in model._meta.concrete_fields):
+        return int(rows.aggregate(total=Sum("size"))["total"] or 0)
+    total = 0
+    for stored in rows.exclude(file="").only("file"):
+        try:
+            total += stored.file.size  # the original size (the storage subtracts its own header)
+        except OSError:
+            continue  # gone from the disk: it takes no room
+    return total
+
+
+def upload_usage(user: Any) -> UploadUsage:
+    """What ``user`` has stored, and how many files they uploaded since midnight WIB."""
+    midnight = datetime.combine(timezone.localtime(timezone.now(), _WIB).date(), time.min, tzinfo=_WIB)
+    stored = files = 0
+    for label, name in QUOTA_MODELS:
+        model = apps.get_model(label, name)
+        stored += _stored_bytes(model, user)
+        files += model.objects.filter(uploaded_by=user, uploaded_at__gte=midnight).count()
+    return UploadUsage(stored_bytes=stored, files_today=files)
+
+
+def _quota_counts(user: Any) -> bool:
+    """Only citizens' own uploads are limited (staff work for many people)."""
+    role = getattr(user, "role", None)
+    return bool(getattr(user, "is_authenticated", False)) and role == "citizen"
+
+
+def check_upload_quota(user: Any, files: Sequence[CleanFile]) -> None:
+    """Raise :class:`UploadRefused` when storing ``files`` would take ``user`` over a quota."""
+    if not files or not _quota_counts(user):
+        return
+    usage = upload_usage(user)
+    per_day = int(settings.UPLOAD_QUOTA_FILES_PER_DAY)
+    if usage.files_today + len(files) > per_day:
+        raise UploadRefused(
+            _(
+                "Anda sudah mengunggah %(count)s berkas hari ini, batas harian. "
+                "Coba lagi besok, atau bawa dokumennya ke kantor layanan."
+            )
+            % {"count": usage.files_today}
+        )
+    limit = int(settings.UPLOAD_QUOTA_PER_USER_MB) * 1024 * 1024
+    if usage.stored_bytes + sum(file.size for file in files) > limit:
+        raise UploadRefused(
+            _(
+                "Ruang penyimpanan berkas Anda sudah penuh (batas %(limit)s). "
+                "Berkas ini tidak disimpan. Hubungi kantor layanan bila Anda perlu mengirim lebih banyak."
+            )
+            % {"limit": size_words(limit)}
+        )
