@@ -424,3 +424,6 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # What one citizen may store: in total (MB), and files per day (WIB).
 UPLOAD_QUOTA_PER_USER_MB = env_int("UPLOAD_QUOTA_PER_USER_MB", 200, minimum=1)
 UPLOAD_QUOTA_FILES_PER_DAY = env_int("UPLOAD_QUOTA_FILES_PER_DAY", 50, minimum=1)
+_LOGGERS = LOGGING["loggers"]
+if isinstance(_LOGGERS, dict):
+    _LOGGERS["pikepdf"] = {"level": "WARNING"}  # its INFO line at import is noise

@@ -173,10 +173,10 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     """``FileSystemStorage`` that encrypts what it saves and decrypts what it opens (see the module)."""
 
     def _save(self, name: str, content: File[Any]) -> str:
-        content.seek(0) if hasattr(content, "seek") else None
-        plain = b"".join(content.chunks()) if hasattr(content, "chunks") else content.read()
-        if isinstance(plain, str):
-            plain = plain.encode()
+        if hasattr(content, "seek"):
+            content.seek(0)
+        chunks = content.chunks() if hasattr(content, "chunks") else [content.read()]
+        plain = b"".join(chunk.encode() if isinstance(chunk, str) else chunk for chunk in chunks)
         saved: str = super()._save(name, ContentFile(encrypt_bytes(plain)))  # type: ignore[misc]
         return saved
 
