@@ -31,7 +31,9 @@ compiled with a fresh, empty temporary directory as root: everything the
 frame needs (logo, QR code, data) arrives as bytes in ``sys.inputs``, fonts
 come from the wheel, so a relative path, ``../`` or an absolute path finds
 nothing, and the administrator is told plainly that templates cannot read
-files (:data:`FILE_ACCESS_MESSAGE`), without the server's paths.
+files (:data:`FILE_ACCESS_MESSAGE`), without the server's paths. Packages
+(``#import "@local/..."``, ``"@preview/..."``) are looked up in empty folders
+of that root too, so none of the server's user is reached.
 """
 
 from __future__ import annotations
@@ -71,7 +73,9 @@ FILE_ACCESS_MESSAGE = (
     "Tulis teksnya langsung di templat; logo dan kode QR sudah disediakan."
 )
 # typst's words when a path is outside the root or not in it ("file not found (searched at …)").
-_FILE_ERRORS = re.compile(r"file not found|would escape the project root|access denied|is a directory", re.I)
+_FILE_ERRORS = re.compile(
+    r"file not found|would escape the project root|access denied|is a directory|package", re.I
+)
 
 MONTHS_ID = (
     "Januari",
@@ -325,6 +329,9 @@ def render_letter(
             pdf = typst.compile(
                 str(source),
                 root=root,
+                # No local typst packages of the server's user either (~/.local/share/typst...).
+                package_path=str(Path(root) / "packages"),
+                package_cache_path=str(Path(root) / "package-cache"),
                 sys_inputs=inputs,
                 ignore_system_fonts=True,
                 font_paths=[],

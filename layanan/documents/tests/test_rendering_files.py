@@ -51,6 +51,7 @@ def bodies(folder: Path) -> list[str]:
         '#read("manage.py")',
         '#read("layanan/settings.py")',
         '#csv("var/dev-secrets.json")',
+        '#import "@local/rahasia:0.1.0": *',
     ]
 
 
