@@ -515,3 +515,17 @@ SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 3600, minimum=6
 # Sends account codes and warnings at once through the channel backends (accounts is below
 # notifications in the layers, so it is plugged in here like a backend).
 ACCOUNTS_MESSAGE_SENDER = "layanan.notifications.direct.send_now"
+
+# --- Files (issue 13): encryption at rest, private file modes, per-citizen upload quota (docs/files.md) ---
+# Every stored file is encrypted (envelope encryption, layanan/core/filecrypt.py). FILE_ENCRYPTION_KEYS:
+# comma-separated, newest first; empty means the keys of FIELD_ENCRYPTION_KEYS (derived apart).
+FILE_ENCRYPTION_KEYS = env_list("FILE_ENCRYPTION_KEYS") or list(FIELD_ENCRYPTION_KEYS)
+STORAGES["default"] = {"BACKEND": "layanan.core.filecrypt.EncryptedFileSystemStorage"}
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# What one citizen may store: in total (MB), and files per day (WIB).
+UPLOAD_QUOTA_PER_USER_MB = env_int("UPLOAD_QUOTA_PER_USER_MB", 200, minimum=1)
+UPLOAD_QUOTA_FILES_PER_DAY = env_int("UPLOAD_QUOTA_FILES_PER_DAY", 50, minimum=1)
+_LOGGERS = LOGGING["loggers"]
+if isinstance(_LOGGERS, dict):
+    _LOGGERS["pikepdf"] = {"level": "WARNING"}  # its INFO line at import is noise

@@ -157,18 +157,19 @@ MATRIX: list[Row] = [
     ),
     Row(
         "applications:attachment",
-        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "budi": 200, "sekar": 200},
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "siti": 200, "budi": 200, "sekar": 200},
         page=False,
         kwargs=lambda cast: {"attachment_id": citizen_submitted(cast).attachments.get().pk},
-        notes="The applicant and the staff handling the application (Disdukcapil's verifier and signer).",
+        notes="The applicant and the staff handling the application (Disdukcapil's verifier and signer); "
+        "anyone else gets 404, as for a file that does not exist.",
     ),
     Row(
         "applications:preview",
-        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "budi": 200, "sekar": 200},
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "budi": 200, "sekar": 200},
         page=False,
         kwargs=lambda cast: {"attachment_id": citizen_submitted(cast).attachments.get().pk},
-        notes="A file inside the officer's work page (framable by this site only): the staff handling "
-        "the application; the applicant opens hers with applications:attachment.",
+        notes="A file opened from the officer's work page (a photo inline, a PDF as a download): the staff "
+        "handling the application; the applicant opens hers with applications:attachment; anyone else 404.",
     ),
     Row(
         "applications:lookup", EVERYONE_200, notes="Public; the lookup itself is a POST (no digits in URLs)."
@@ -260,11 +261,12 @@ MATRIX += [
     ),
     Row(
         "documents:download",
-        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "budi": 200, "sekar": 200},
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "siti": 200, "budi": 200, "sekar": 200},
         page=False,
         kwargs=_verifiable_document,
         notes="can(actor, 'document.download'): Siti's letter from Disdukcapil, for her and the staff of "
-        "the issuing office; details in layanan/documents/tests/test_delivery.py.",
+        "the issuing office; anyone else 404 (as an unknown code); "
+        "details in layanan/documents/tests/test_delivery.py.",
     ),
     Row(
         "letterhead:edit",
@@ -453,7 +455,8 @@ def _published_photo(cast: Any) -> dict[str, Any]:
     return {"photo_id": found.photos.get().pk}
 
 
-_REPORTER_ONLY = {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200}
+# Anyone else signed in: 404, as for a report that does not exist ("not yours" answers as "missing").
+_REPORTER_ONLY = {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "siti": 200}
 
 MATRIX += [
     Row(
@@ -556,8 +559,9 @@ MATRIX += [
     Row(
         "complaints:staff_report",
         {
-            **dict.fromkeys(PERSONAS, 403),
+            **dict.fromkeys(PERSONAS, 404),  # staff outside the report: as for a report that does not exist
             "anonymous": 302,
+            "siti": 403,  # a citizen may open no staff page at all
             "budi": 200,
             "sekar": 200,
             "bupati": 200,
@@ -578,7 +582,7 @@ MATRIX += [
     Row(
         "complaints:photo",
         {
-            **dict.fromkeys(PERSONAS, 403),
+            **dict.fromkeys(PERSONAS, 404),
             "anonymous": 302,
             "siti": 200,
             "budi": 200,
@@ -589,7 +593,8 @@ MATRIX += [
         },
         page=False,
         kwargs=lambda cast: {"photo_id": staff_report(cast).photos.get().pk},
-        notes="The reporter's photo: the reporter and whoever may open the report's staff page.",
+        notes="The reporter's photo: the reporter and whoever may open the report's staff page; "
+        "anyone else signed in gets 404, as for a photo that does not exist.",
     ),
     Row(
         "notifications:preferences",

@@ -44,7 +44,7 @@ from layanan.applications.models import Application, Attachment, RequirementChec
 from layanan.catalogue.models import Requirement, Service
 from layanan.core.tags import tags_by_status
 from layanan.core.uploads import UploadRefused, size_words
-from layanan.core.views import file_inline, signed_in
+from layanan.core.views import file_response, missing_when_refused, signed_in
 
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
 
@@ -531,12 +531,15 @@ def withdraw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
+@missing_when_refused
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """An uploaded file, for its applicant and the staff handling the application: a photo inline,
+    a PDF as a download, both sandboxed; anyone else gets the same 404 as for a file that never was."""
     user = signed_in(request, User)
     found = selectors.attachment_get(actor=user, attachment_id=attachment_id)
     extension = "pdf" if found.content_type == "application/pdf" else "jpg"
     filename = f"lampiran-{found.pk}.{extension}"
-    return file_inline(found.file, content_type=found.content_type, filename=filename)
+    return file_response(found.file, content_type=found.content_type, filename=filename)
 
 
 # --- public status lookup -----------------------------------------------------------------------------

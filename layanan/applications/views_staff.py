@@ -47,7 +47,7 @@ from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.catalogue.models import FormField
 from layanan.core import staff_views
 from layanan.core.tags import tags_by_status
-from layanan.core.views import file_inline
+from layanan.core.views import file_response, harden_file_response, missing_when_refused
 from layanan.identity.selectors import mask_nik
 from layanan.regions.models import Region
 
@@ -452,19 +452,20 @@ def _thumbnail(attachment: Attachment) -> HttpResponse:
     except (FileNotFoundError, OSError):
         raise Http404 from None
     response = HttpResponse(out.getvalue(), content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    response["Content-Disposition"] = f'inline; filename="kecil-lampiran-{attachment.pk}.jpg"'
+    return harden_file_response(response)
 
 
 @login_required
 @never_cache
+@missing_when_refused
 def preview(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
-    """An uploaded file for the staff handling the application, shown inside their work page.
+    """An uploaded file for the staff handling the application, opened from their work page.
 
-    Served by :func:`layanan.core.views.file_inline` (inline, never sniffed, never cached), and
-    allowed in a frame of this site only, so a PDF shows in its ``<iframe>``; ``?kecil=1`` gives
-    a photo's thumbnail. Everyone else is refused, the applicant too (she has her own link).
+    Served by :func:`layanan.core.views.file_response`: a photo inline, a PDF as a download
+    (never shown inside this site, where a hostile PDF could act on the officer's session), both
+    sandboxed, never sniffed, never cached; ``?kecil=1`` gives a photo's thumbnail. Everyone else
+    gets the same 404 as for a file that never was, the applicant too (she has her own link).
     """
     actor = _actor(request)
     found = selectors.attachment_get(actor=actor, attachment_id=attachment_id)
@@ -473,12 +474,8 @@ def preview(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     if request.GET.get("kecil") and found.content_type.startswith("image/"):
         return _thumbnail(found)
     extension = "pdf" if found.content_type == "application/pdf" else "jpg"
-    response = file_inline(
-        found.file, content_type=found.content_type, filename=f"lampiran-{found.pk}.{extension}"
-    )
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
-    return response
+    filename = f"lampiran-{found.pk}.{extension}"
+    return file_response(found.file, content_type=found.content_type, filename=filename)
 
 
 # --- actions -------------------------------------------------------------------------------------

@@ -57,11 +57,17 @@ PUBLIC_STATUSES = selectors.PUBLIC_STATUSES
 
 
 def _own(request: HttpRequest, public_id: uuid.UUID) -> tuple[User, Report]:
-    """The report, for its reporter only (officers work on it on their own pages)."""
+    """The report, for its reporter only (officers work on it on their own pages).
+
+    Anyone else gets the same 404 as for a report that does not exist ("not yours" is "missing").
+    """
     user = signed_in(request, User)
-    report = selectors.report_get(actor=user, public_id=public_id)
+    try:
+        report = selectors.report_get(actor=user, public_id=public_id)
+    except PermissionDenied:
+        raise Http404 from None
     if report.reporter_id != user.pk:
-        raise PermissionDenied
+        raise Http404
     return user, report
 
 

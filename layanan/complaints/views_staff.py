@@ -248,7 +248,10 @@ def _allowed(party: Party | None, report: Report, actor: User) -> frozenset[str]
 @never_cache
 def report_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
-    report, party = _get(actor, public_id)
+    try:
+        report, party = _get(actor, public_id)
+    except PermissionDenied:
+        raise Http404 from None  # staff outside the report: as for a report that does not exist
     return _render(request, actor, report, party)
 
 
@@ -580,11 +583,11 @@ def _may_see_photo(user: object, photo: ReportPhoto) -> bool:
 
 
 def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
+    """A report's photo for whoever may see it. "Missing" and "not yours" answer alike: a visitor
+    is sent to sign in, someone signed in gets 404, so photo ids cannot be probed."""
     found = ReportPhoto.objects.select_related("report").filter(pk=photo_id).first()
-    if found is None:
-        raise Http404
-    if not _may_see_photo(request.user, found):
+    if found is None or not _may_see_photo(request.user, found):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
+        raise Http404
     return photo_response(request, found, private=True)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import admin
@@ -12,6 +14,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseServerError,
     JsonResponse,
 )
@@ -33,23 +36,60 @@ def signed_in[U](request: HttpRequest, user_type: type[U]) -> U:
     return user
 
 
-def file_inline(file: FieldFile, *, content_type: str, filename: str, private: bool = True) -> FileResponse:
-    """A stored upload, served the way Wagtail serves documents: shown inline under ``filename``,
-    never sniffed into another type nor run as a page; a ``private`` one is never cached.
+# Served inline (shown in the browser): photos only, every one re-encoded as JPEG on upload. Anything
+# else (PDFs) is handed over as an attachment, so no upload ever runs as a page or in a plugin here.
+INLINE_TYPES = frozenset({"image/jpeg", "image/png"})
+# A document that may not run a script, submit a form, open a window or load anything: even a file
+# that a browser mistook for HTML would be inert and of no origin.
+SANDBOX_CSP = "sandbox; default-src 'none'"
 
-    Http404 when the file is gone from storage.
+
+def harden_file_response[R: HttpResponseBase](response: R, *, private: bool = True) -> R:
+    """The headers every served upload (or a thumbnail of one) carries; see :func:`file_response`."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_response(file: FieldFile, *, content_type: str, filename: str, private: bool = True) -> FileResponse:
+    """A stored upload for whoever the view allowed: a photo inline, anything else as an attachment.
+
+    Both under :data:`SANDBOX_CSP` and ``nosniff``; a ``private`` one is never cached. The
+    content is decrypted by the storage (:mod:`layanan.core.filecrypt`). Http404 when the file
+    is gone from storage; a file that does not decrypt raises loudly (a key problem, not a 404).
     """
     try:
         handle = file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    inline = content_type in INLINE_TYPES
     response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    if private:
-        response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return harden_file_response(response, private=private)
+
+
+file_inline = file_response  # the former name, for callers not yet renamed
+
+
+def missing_when_refused[**P, R](view: Callable[P, R]) -> Callable[P, R]:
+    """A view of one object by id or number that answers "not yours" exactly as "missing": 404.
+
+    Someone signed in who may not see the object gets the same page and status as for an id that
+    does not exist, so ids cannot be probed for existence. (Anonymous visitors are sent to sign in
+    by ``login_required`` before the lookup, for both alike.)
+    """
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
+
+    return wrapper
 
 
 # --- the shell's pages ---------------------------------------------------------------------------

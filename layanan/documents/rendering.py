@@ -22,11 +22,25 @@ defaults for what it has not set.
 
 A template that does not compile raises :class:`TemplateProblem` with
 typst's message, shortened: for the administrator, never for the citizen.
+
+**The template reaches no file of the server.** typst resolves ``read``,
+``image``, ``include``, ``import``, ``json``, ``csv``... against a project
+root, by default the process's working directory (the repository, with
+``var/dev-secrets.json``, the CA key and the SQLite database). A letter is
+compiled with a fresh, empty temporary directory as root: everything the
+frame needs (logo, QR code, data) arrives as bytes in ``sys.inputs``, fonts
+come from the wheel, so a relative path, ``../`` or an absolute path finds
+nothing, and the administrator is told plainly that templates cannot read
+files (:data:`FILE_ACCESS_MESSAGE`), without the server's paths. Packages
+(``#import "@local/..."``, ``"@preview/..."``) are looked up in empty folders
+of that root too, so none of the server's user is reached.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -54,6 +68,14 @@ __all__ = [
 ]
 
 MESSAGE_MAX = 300
+FILE_ACCESS_MESSAGE = (
+    "Templat surat tidak boleh membaca berkas dari server (read, image, include, import, json, csv...). "
+    "Tulis teksnya langsung di templat; logo dan kode QR sudah disediakan."
+)
+# typst's words when a path is outside the root or not in it ("file not found (searched at …)").
+_FILE_ERRORS = re.compile(
+    r"file not found|would escape the project root|access denied|is a directory|package", re.I
+)
 
 MONTHS_ID = (
     "Januari",
@@ -269,6 +291,13 @@ def _short(message: str) -> str:
     return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
 
 
+def _problem_message(message: str) -> str:
+    """typst's message for the administrator; a refused file access said plainly, without any path."""
+    if _FILE_ERRORS.search(message):
+        return FILE_ACCESS_MESSAGE
+    return _short(message) or "typst error"
+
+
 def render_letter(
     *,
     template: LetterTemplate,
@@ -292,14 +321,23 @@ def render_letter(
         public_code=public_code,
     )
     try:
-        pdf = typst.compile(
-            letter_source(template).encode("utf-8"),
-            sys_inputs=inputs,
-            ignore_system_fonts=True,
-            font_paths=[],
-        )
+        # An empty root of its own: the template reads no file of the server (see the module's doc).
+        # The source is the only file in it (a letter never reads itself: it is plain typst markup).
+        with tempfile.TemporaryDirectory(prefix="letter-") as root:
+            source = Path(root) / "letter.typ"
+            source.write_text(letter_source(template), encoding="utf-8")
+            pdf = typst.compile(
+                str(source),
+                root=root,
+                # No local typst packages of the server's user either (~/.local/share/typst...).
+                package_path=str(Path(root) / "packages"),
+                package_cache_path=str(Path(root) / "package-cache"),
+                sys_inputs=inputs,
+                ignore_system_fonts=True,
+                font_paths=[],
+            )
     except (typst.TypstError, RuntimeError, ValueError) as error:
-        raise TemplateProblem(_short(str(error)) or "typst error") from error
+        raise TemplateProblem(_problem_message(str(error))) from error
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF"):
         raise TemplateProblem("typst did not produce a PDF")
     return pdf

@@ -11,13 +11,13 @@ chain) when the person may download that, and otherwise explains the same way.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from layanan.accounts.permissions import can
+from layanan.core.views import harden_file_response
 from layanan.documents.models import Document
 
 CHAIN_MAX = 20  # a replacement chain longer than this is a data error, not a letter's history
@@ -37,12 +37,14 @@ def _successor(document: Document) -> Document | None:
 @require_GET
 @never_cache
 def download(request: HttpRequest, code: str) -> HttpResponseBase:
-    """The signed PDF, as an attachment: its owner (and their agent), and staff of the issuing office."""
+    """The signed PDF, as an attachment: its owner (and their agent), and staff of the issuing office.
+
+    Anyone else gets the same 404 as for a code that does not exist. The stored PDF is decrypted
+    by the storage (:mod:`layanan.core.filecrypt`) and served sandboxed, never sniffed or cached.
+    """
     document = Document.objects.select_related("office", "service").filter(public_code=code).first()
-    if document is None:
+    if document is None or not can(request.user, "document.download", document):
         raise Http404
-    if not can(request.user, "document.download", document):
-        raise PermissionDenied("document.download")
     if document.state != Document.State.VALID:
         return _not_valid(request, document)
     try:
@@ -51,9 +53,7 @@ def download(request: HttpRequest, code: str) -> HttpResponseBase:
         raise Http404 from missing
     filename = f"surat-{document.number.replace('/', '-')}.pdf"
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return harden_file_response(response)
 
 
 def _not_valid(request: HttpRequest, document: Document) -> HttpResponse:

@@ -32,6 +32,7 @@ from layanan.accounts.permissions import require, scope
 from layanan.agencies.models import Office
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category
+from layanan.core.views import harden_file_response
 from layanan.monitoring import charts, selectors
 from layanan.monitoring.selectors import Filters, Period
 from layanan.monitoring.services import public_figures_version, wib_day
@@ -505,8 +506,7 @@ def spreadsheet_response(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return harden_file_response(response)  # nosniff, sandboxed, never cached
 
 
 # --- the public page ---------------------------------------------------------------------------------

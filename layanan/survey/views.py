@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from layanan.accounts.permissions import require
 from layanan.agencies.models import Office
+from layanan.core.views import harden_file_response
 from layanan.survey import selectors
 from layanan.survey.export import skm_report_xlsx
 from layanan.survey.forms import PROFILE_LABELS, QuestionnaireForm, ReportFilterForm
@@ -141,5 +142,4 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="skm-{office.code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return harden_file_response(response)  # nosniff, sandboxed, never cached

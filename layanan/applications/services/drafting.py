@@ -23,7 +23,7 @@ from layanan.applications.services.office import handling_office, has_desa_field
 from layanan.applications.services.review import answer_flags_fix
 from layanan.applications.workflow import WORKFLOW, ApplicationError, TransitionNotAllowed
 from layanan.catalogue.models import Requirement, Service
-from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
+from layanan.core.uploads import CleanFile, UploadRefused, check_upload_quota, clean_upload
 
 
 def application_start(
@@ -145,6 +145,7 @@ def requirement_provide(
         assert upload is not None
         try:
             clean = clean_upload(upload)  # CPU work before the transaction
+            check_upload_quota(actor, [clean])  # over a citizen's quota: nothing is saved
         except UploadRefused as refused:
             raise ApplicationError(str(refused)) from refused
     with transaction.atomic():

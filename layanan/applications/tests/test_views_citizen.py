@@ -618,12 +618,13 @@ def test_an_attachment_is_served_privately_with_safe_headers(cast: Cast):
     assert response["Content-Disposition"] == f'inline; filename="lampiran-{attachment.pk}.jpg"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert response.getvalue()[:3] == b"\xff\xd8\xff"
     assert client_for(cast.budi).get(path).status_code == 200  # the handling office
-    assert client_for(cast.andi).get(path).status_code == 403
-    assert client_for(other_citizen()).get(path).status_code == 403
-    assert client_for(cast.bupati).get(path).status_code == 403
+    # Anyone else: the same 404 as for an attachment that does not exist.
+    assert client_for(cast.andi).get(path).status_code == 404
+    assert client_for(other_citizen()).get(path).status_code == 404
+    assert client_for(cast.bupati).get(path).status_code == 404
     assert Client().get(path).status_code == 302
     assert (
         client_for(cast.siti).get(reverse("applications:attachment", args=[attachment.pk + 999])).status_code

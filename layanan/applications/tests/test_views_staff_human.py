@@ -44,7 +44,7 @@ def test_the_work_page_shows_places_dates_sizes_and_statuses_in_words(cast: Cast
     assert "Diterima, menunggu diperiksa → Sedang diperiksa" in page
 
 
-def test_images_show_inline_and_pdfs_with_a_preview_and_a_plain_link(cast: Cast):
+def test_images_show_inline_and_pdfs_as_a_download_link_never_framed(cast: Cast):
     application = birth_application(cast)
     photo = application.attachments.get(requirement__code="kk")
     pdf = application.attachments.get(requirement__code="surat_lahir")
@@ -54,28 +54,29 @@ def test_images_show_inline_and_pdfs_with_a_preview_and_a_plain_link(cast: Cast)
     page = _work(cast, application)
 
     assert f'<a href="{preview}" class="attachment__image"><img src="{preview}?kecil=1"' in page
-    assert f'<iframe class="attachment__pdf" src="{pdf_preview}"' in page
-    assert f'<a href="{pdf_preview}">' in page
+    assert "<iframe" not in page  # an uploaded PDF never opens inside this site
+    assert f'<a href="{pdf_preview}" download>Unduh PDF 1' in page
     assert "<script" not in page.split("<main", 1)[-1]
 
 
-def test_the_preview_is_framable_by_this_site_only_and_the_thumbnail_is_small(cast: Cast):
+def test_a_pdf_is_a_sandboxed_download_and_the_thumbnail_is_small(cast: Cast):
     application = birth_application(cast)
     photo = application.attachments.get(requirement__code="kk")
     pdf = application.attachments.get(requirement__code="surat_lahir")
     client = client_for(cast.budi)
 
-    framed = client.get(reverse("applications:preview", args=[pdf.pk]))
+    download = client.get(reverse("applications:preview", args=[pdf.pk]))
     thumb = client.get(reverse("applications:preview", args=[photo.pk]) + "?kecil=1")
 
-    assert framed.status_code == 200
-    assert framed["X-Frame-Options"] == "SAMEORIGIN"
-    assert "frame-ancestors 'self'" in framed["Content-Security-Policy"]
-    assert framed["Content-Disposition"].startswith("inline")
-    assert "no-store" in framed["Cache-Control"]
-    assert b"".join(framed.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="lampiran-{pdf.pk}.pdf"'
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in download["Cache-Control"]
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert thumb.status_code == 200
     assert thumb["Content-Type"] == "image/jpeg"
+    assert thumb["Content-Security-Policy"] == "sandbox; default-src 'none'"
     with Image.open(io.BytesIO(thumb.content)) as image:
         assert max(image.size) <= 320
 
@@ -86,8 +87,9 @@ def test_others_may_not_open_the_preview(cast: Cast, persona: str):
     photo = application.attachments.get(requirement__code="kk")
 
     response = client_for(getattr(cast, persona)).get(reverse("applications:preview", args=[photo.pk]))
+    missing = client_for(getattr(cast, persona)).get(reverse("applications:preview", args=[photo.pk + 999]))
 
-    assert response.status_code == 403
+    assert response.status_code == missing.status_code == 404  # the same answer as for no file
 
 
 def test_niks_are_masked_until_the_handling_officer_asks_and_each_reveal_is_audited(cast: Cast):

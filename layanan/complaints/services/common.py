@@ -14,7 +14,7 @@ from layanan.accounts.models import User
 from layanan.complaints.models import Report, ReportPhoto
 from layanan.complaints.workflow import ReportError
 from layanan.core.forms import REASON_MAX
-from layanan.core.uploads import CleanFile, UploadRefused, clean_upload
+from layanan.core.uploads import CleanFile, UploadRefused, check_upload_quota, clean_upload
 
 REGENCY_CODE = "18.03"
 
@@ -62,6 +62,11 @@ def clean_photos(photos: Sequence[UploadedFile]) -> list[CleanFile]:
 
 
 def save_photos(report: Report, photos: list[CleanFile], *, by: User | None, evidence: bool) -> None:
+    """Store the photos; over the sender's upload quota, :class:`ReportError` before any is written."""
+    try:
+        check_upload_quota(by, photos)
+    except UploadRefused as error:
+        raise ReportError(str(error)) from error
     for clean in photos:
         photo = ReportPhoto(
             report=report,

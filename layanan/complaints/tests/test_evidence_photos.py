@@ -109,8 +109,8 @@ def test_a_confidential_report_s_evidence_photo_reaches_only_the_reporter_and_th
     assert visitor.status_code == 302
     assert reverse("accounts:login") in visitor["Location"]
     for refused in (stranger, cast.andi):
-        assert _client(refused).get(_photo_url(photo)).status_code == 403
-        assert _client(refused).get(_photo_url(photo, small=True)).status_code == 403
+        assert _client(refused).get(_photo_url(photo)).status_code == 404
+        assert _client(refused).get(_photo_url(photo, small=True)).status_code == 404
     # The reporter and the handling office see it, with no caching on the way.
     for allowed in (cast.siti, cast.budi, cast.admin):
         response = _client(allowed).get(_photo_url(photo, small=True))
@@ -128,7 +128,7 @@ def test_a_published_photo_of_a_report_off_the_public_list_is_not_public(cast: C
     report, photo = _answered_with_photo(cast)
     Report.objects.filter(pk=report.pk).update(status="archived")
     assert Client().get(_photo_url(photo)).status_code == 302
-    assert _client(cast.andi).get(_photo_url(photo)).status_code == 403
+    assert _client(cast.andi).get(_photo_url(photo)).status_code == 404
     assert _client(cast.siti).get(_photo_url(photo)).status_code == 200
 
 
@@ -156,5 +156,5 @@ def test_the_reporter_sees_the_photos_they_sent_and_another_citizen_may_not_fetc
     assert f'src="{_photo_url(own, small=True)}"' in html
     assert _client(cast.siti).get(_photo_url(own)).status_code == 200
     stranger = make_user(phone="081200009999", full_name="Warga Lain")
-    assert _client(stranger).get(_photo_url(own)).status_code == 403
+    assert _client(stranger).get(_photo_url(own)).status_code == 404
     assert ReportPhoto.objects.filter(report=report, is_evidence=False).count() == 1

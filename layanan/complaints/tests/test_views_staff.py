@@ -353,7 +353,7 @@ def test_the_agency_queue_counts_each_bucket_and_marks_the_breached(cast: Cast) 
 def test_andi_of_dinas_pupr_is_refused_a_report_disposed_to_disdukcapil(cast: Cast) -> None:
     report = disposed(cast)
     client = client_for(cast.andi)
-    assert client.get(page_url(report)).status_code == 403
+    assert client.get(page_url(report)).status_code == 404  # as for a report that does not exist
     response = client.post(act_url(report, "note"), {"version": fresh(report).version, "text": "x"})
     assert response.status_code == 403
     assert report.tracking_number not in client.get(reverse("complaints:queue")).content.decode()
@@ -486,7 +486,8 @@ def test_the_photo_view_serves_the_agency_with_safe_headers_and_refuses_others(c
     assert served["Cache-Control"] == "private, no-store"
     assert served["Content-Disposition"].startswith("inline;")
     assert served["Content-Type"] == "image/jpeg"
+    assert served["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert client_for(cast.siti).get(url).status_code == 200  # her own photo
-    assert client_for(cast.andi).get(url).status_code == 403
+    assert client_for(cast.andi).get(url).status_code == 404  # not hers: as if it did not exist
     assert client_for(None).get(url).status_code == 302
-    assert client_for(make_user(phone="081299990004", full_name="Tetangga")).get(url).status_code == 403
+    assert client_for(make_user(phone="081299990004", full_name="Tetangga")).get(url).status_code == 404

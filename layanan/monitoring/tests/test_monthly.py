@@ -76,6 +76,9 @@ def test_the_csv_holds_each_table_of_the_page_with_formulas_defused(client, cast
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="laporan-bulanan-{month}.csv"'
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Per layanan"]
     assert rows[1][:3] == ["Nama", "Diterima", "Selesai"]

@@ -253,6 +253,8 @@ def test_the_xlsx_holds_the_same_figures_without_the_suggestions(cast, figures):
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert download["Content-Disposition"] == 'attachment; filename="skm-disdukcapil-20250101-20251231.xlsx"'
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert "no-store" in download["Cache-Control"]
     cells = _cells(download.content)
     assert cells["B2"] == "Dinas Kependudukan dan Pencatatan Sipil"
     assert cells["B4"] == "3"  # respondents
