@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.models import OneTimeCode
 from layanan.applications.models import Application, Attachment
 from layanan.applications.models import Status as ApplicationStatus
 from layanan.complaints.models import Report, Support
@@ -109,6 +110,13 @@ def _sessions(cutoff: datetime) -> int:
     return deleted
 
 
+def _one_time_codes(cutoff: datetime) -> int:
+    """Codes (and the answers they held, sealed) past their expiry by the rule's period."""
+    ids = list(OneTimeCode.objects.filter(expires_at__lt=cutoff).values_list("pk", flat=True)[:BATCH])
+    deleted, _rows = OneTimeCode.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
 def _inbound_payloads(cutoff: datetime) -> int:
     ids = list(
         InboundMessage.objects.filter(received_at__lt=cutoff)
@@ -162,6 +170,14 @@ RULES: tuple[Rule, ...] = (
         "delete",
         _("Sesi yang sudah kedaluwarsa dihapus."),
         _sessions,
+    ),
+    Rule(
+        "one_time_codes",
+        _("Kode sekali pakai (OTP) dan isian pendaftaran yang menunggu kode"),
+        1,
+        "delete",
+        _("Kode yang sudah kedaluwarsa dihapus bersama isian yang menunggunya."),
+        _one_time_codes,
     ),
     Rule(
         "inbound_payloads",

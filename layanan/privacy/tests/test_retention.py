@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from layanan.accounts.models import OneTimeCode
 from layanan.accounts.testing import sign_in
 from layanan.applications.models import Application, Attachment
 from layanan.applications.tests import builders as application_builders
@@ -78,6 +79,17 @@ def _world_of_old_records(cast):
         text="CEK A-2",
         outcome="status",
     )
+    old_code, new_code = (
+        OneTimeCode.objects.create(
+            token=token,
+            purpose=OneTimeCode.Purpose.SIGN_IN,
+            user=cast.siti,
+            destination_hash="d" * 64,
+            code_hash="c" * 64,
+            expires_at=expires_at,
+        )
+        for token, expires_at in (("lama", _old(2)), ("baru", NOW + timedelta(minutes=5)))
+    )
     closed = report(cast)
     Report.objects.filter(pk=closed.pk).update(
         status=Status.CLOSED, closed_at=_old(731), rating_comment="Terima kasih, Bu Siti puas."
@@ -92,6 +104,8 @@ def _world_of_old_records(cast):
         "inbound_old": inbound_old,
         "inbound_new": inbound_new,
         "closed": closed,
+        "old_code": old_code,
+        "new_code": new_code,
     }
 
 
@@ -106,10 +120,12 @@ def test_each_rule_removes_only_what_is_past_its_period_and_the_run_is_reported(
         "replaced_uploads": 1,
         "message_bodies": 1,
         "sessions": 1,
+        "one_time_codes": 1,
         "inbound_payloads": 1,
         "closed_report_contacts": 1,
     }
-    assert run.total == 6
+    assert run.total == 7
+    assert list(OneTimeCode.objects.values_list("pk", flat=True)) == [made["new_code"].pk]
     assert run.finished_at is not None
     assert not Application.objects.filter(pk=made["stale_draft"].pk).exists()
     assert Application.objects.filter(pk__in=[made["fresh_draft"].pk, made["submitted"].pk]).count() == 2
