@@ -45,16 +45,6 @@ class SignInForm(forms.Form):
     def via(self) -> str:
         return "email" if "@" in self.cleaned_data.get("identifier", "") else "phone"
 
-    def account_subject(self) -> str:
-        """The typed identifier in one canonical spelling, for counting attempts per account."""
-        raw = self.cleaned_data.get("identifier", "").strip()
-        if "@" in raw:
-            return raw.lower()
-        try:
-            return normalize_phone(raw)
-        except ValidationError:
-            return raw
-
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(

@@ -35,14 +35,6 @@ _BACKEND = "layanan.accounts.backends.PhoneOrEmailBackend"
 logger = logging.getLogger(__name__)
 
 
-class DuplicateAccountError(Exception):
-    """The phone number or email is already registered."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
-
-
 # --- sign-in and sign-out --------------------------------------------------------------------------
 
 
@@ -273,49 +265,6 @@ def recovery_codes_left(user: User) -> int:
 
 
 # --- registration and administration ---------------------------------------------------------------
-
-
-def citizen_register(
-    *,
-    full_name: str,
-    phone: str,
-    email: str | None,
-    password: str,
-    nik: str | None = None,
-    home_region: Region | None = None,
-    request: HttpRequest | None = None,
-) -> User:
-    """Create a citizen account (phone already normalized, password already validated).
-
-    ``home_region`` is the desa/kelurahan the citizen lives in (the registration
-    page requires it; the leaders' counts per kecamatan are made of it).
-
-    With ``nik``, the NIK is stored through the identity service in the same
-    transaction. Raises :class:`DuplicateAccountError` naming ``phone`` or
-    ``email`` when either is taken, and the identity service's
-    ``ValidationError`` when the NIK is refused.
-    """
-    with transaction.atomic():
-        if User.objects.filter(phone=phone).exists():
-            raise DuplicateAccountError("phone")
-        if email and User.objects.filter(email__iexact=email).exists():
-            raise DuplicateAccountError("email")
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    phone,
-                    password,
-                    full_name=full_name,
-                    email=email or None,
-                    role=Role.CITIZEN,
-                    home_region=home_region,
-                )
-        except IntegrityError:  # registered by a parallel request
-            raise DuplicateAccountError("phone") from None
-        audit_record(actor=user, action="accounts.register", obj=user, request=request)
-        if nik:
-            citizen_identity_set(user=user, nik=nik, actor=user, request=request)
-    return user
 
 
 def user_home_region_set(
