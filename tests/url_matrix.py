@@ -82,7 +82,7 @@ MATRIX: list[Row] = [
     Row(
         "identity:disputes",
         {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "budi": 200, "sekar": 200, "admin": 200},
-        notes="Disputed NIK claims: staff of the Disdukcapil office (IDENTITY_OFFICE_CODE) and administrators.",
+        notes="Disputed NIK claims: the Disdukcapil office (IDENTITY_OFFICE_CODE) and administrators.",
     ),
     Row(
         "identity:dispute_resolve",

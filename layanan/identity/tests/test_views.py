@@ -31,7 +31,8 @@ def test_the_office_and_administrators_see_each_dispute_with_the_nik_masked(clie
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Siti Aminah" in html and "Pengaku Lain" in html
+    assert "Siti Aminah" in html
+    assert "Pengaku Lain" in html
     assert NIK not in html
     assert NIK[:4] + "********" + NIK[-4:] in html
     assert html.count("<h1") == 1
