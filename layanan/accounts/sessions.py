@@ -240,12 +240,12 @@ def _mark_ended(record_ids: list[int]) -> None:
 
 def session_end(*, actor: User, record_id: int, request: HttpRequest) -> None:
     """End one of ``actor``'s other sessions. Raises :class:`SessionNotFound` for anyone else's."""
-    current = request.session.get(RECORD_SESSION_KEY)
+    current: int | None = request.session.get(RECORD_SESSION_KEY)
     with transaction.atomic():
         record = (
             UserSession.objects.select_for_update()
             .filter(pk=record_id, user=actor, ended_at__isnull=True)
-            .exclude(pk=current)
+            .exclude(pk=current or 0)
             .first()
         )
         if record is None:
@@ -271,12 +271,12 @@ def sessions_end_others(
     audit: bool = True,
 ) -> int:
     """End every session of ``actor`` except this one; returns how many were ended."""
-    current = request.session.get(RECORD_SESSION_KEY)
+    current: int | None = request.session.get(RECORD_SESSION_KEY)
     with transaction.atomic():
         ids = list(
             UserSession.objects.select_for_update()
             .filter(user=actor, ended_at__isnull=True)
-            .exclude(pk=current)
+            .exclude(pk=current or 0)
             .values_list("pk", flat=True)
         )
         UserSession.objects.filter(pk__in=ids).update(ended_at=timezone.now(), end_reason=reason)

@@ -90,6 +90,8 @@ class EncryptedDateField(EncryptedTextField):
     """
 
     description = "Date encrypted at rest"
+    _pyi_private_set_type: datetime.date | str | None  # type: ignore[assignment]  # a date, not text
+    _pyi_private_get_type: datetime.date | None  # type: ignore[assignment]
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         opened = super().from_db_value(value, expression, connection)

@@ -47,6 +47,7 @@ def test_signing_in_records_the_session_by_a_keyed_hash_and_a_short_device_summa
 
     [record] = _open(cast.siti)
     key = client.session.session_key
+    assert key is not None
     assert record.key_hash == session_key_hash(key)
     assert key not in record.key_hash
     assert record.device == "Chrome, Android"
