@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,13 +157,19 @@ def _sync(request: HttpRequest, user_id: Any, key_hash: str, record_id: int | No
     now = timezone.now()
     if record is None:
         # A session from before sessions were recorded: adopt it.
-        record = UserSession.objects.create(
-            user_id=User._meta.pk.to_python(user_id),
-            key_hash=key_hash,
-            device=device_summary(str(request.META.get("HTTP_USER_AGENT", ""))),
-            signed_in_at=now,
-            last_seen_at=now,
-        )
+        try:
+            with transaction.atomic():
+                record, _created = UserSession.objects.get_or_create(
+                    key_hash=key_hash,
+                    defaults={
+                        "user_id": User._meta.pk.to_python(user_id),
+                        "device": device_summary(str(request.META.get("HTTP_USER_AGENT", ""))),
+                        "signed_in_at": now,
+                        "last_seen_at": now,
+                    },
+                )
+        except IntegrityError:  # a parallel request of the same session adopted it first
+            record = UserSession.objects.get(key_hash=key_hash)
     if str(record.user_id) != str(user_id) or record.ended_at is not None:
         return False
     UserSession.objects.filter(pk=record.pk).update(last_seen_at=now)
