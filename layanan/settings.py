@@ -529,3 +529,14 @@ UPLOAD_QUOTA_FILES_PER_DAY = env_int("UPLOAD_QUOTA_FILES_PER_DAY", 50, minimum=1
 _LOGGERS = LOGGING["loggers"]
 if isinstance(_LOGGERS, dict):
     _LOGGERS["pikepdf"] = {"level": "WARNING"}  # its INFO line at import is noise
+
+# --- accounts: profile and sessions (issue 13) -------------------------------------------------------
+# Each signed-in session is recorded (layanan.accounts.sessions); a session its owner ended elsewhere
+# ends on its next request, or at the latest SESSION_CHECK_SECONDS later if the cache was emptied.
+SESSION_CHECK_SECONDS = env_int("SESSION_CHECK_SECONDS", 60, minimum=5)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "layanan.accounts.middleware.SessionRecordMiddleware",
+)
+# The office that settles disputed NIK claims (with the administrators).
+IDENTITY_OFFICE_CODE = env_str("IDENTITY_OFFICE_CODE", "disdukcapil")

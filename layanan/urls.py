@@ -6,6 +6,7 @@ urlpatterns = [
     path("akun/", include("layanan.accounts.urls")),
     path("admin/", admin.site.urls),
     path("audit/", include("layanan.audit.urls")),
+    path("petugas/nik/", include("layanan.identity.urls")),
     path("layanan/", include("layanan.catalogue.urls")),
     path("", include("layanan.applications.urls")),
     path("v/", include("layanan.documents.urls")),

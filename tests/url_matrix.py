@@ -80,6 +80,39 @@ MATRIX: list[Row] = [
         notes="Every persona's phone is proven: sent to the profile. Unproven accounts: accounts tests.",
     ),
     Row(
+        "accounts:change_name",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        notes="POST only, one's own name; tested in layanan/accounts/tests/test_profile.py.",
+    ),
+    Row("accounts:change_password", {**EVERYONE_200, "anonymous": 302}),
+    Row("accounts:sessions", {**EVERYONE_200, "anonymous": 302}, notes="One's own sessions only."),
+    Row(
+        "accounts:session_end",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"record_id": 1},
+        notes="POST only; another person's session answers 404 (layanan/accounts/tests/test_sessions.py).",
+    ),
+    Row(
+        "accounts:sessions_end_others",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        notes="POST only: sign out of every other device.",
+    ),
+    Row(
+        "identity:disputes",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "budi": 200, "sekar": 200, "admin": 200},
+        notes="Disputed NIK claims: the Disdukcapil office (IDENTITY_OFFICE_CODE) and administrators.",
+    ),
+    Row(
+        "identity:dispute_resolve",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"dispute_id": 1},
+        notes="POST only; who may settle (and who is refused): layanan/identity/tests/test_views.py.",
+    ),
+    Row(
         "accounts:verify",
         dict.fromkeys(PERSONAS, 302),
         notes="Anonymous: to sign-in. Citizens need no code and sign_in() has passed the step for staff, "

@@ -11,3 +11,4 @@ class AccountsConfig(AppConfig):
         from layanan.audit.selectors import audit_read_check_register
 
         audit_read_check_register(lambda actor: can(actor, "audit.read"))
+        from layanan.accounts import signals  # noqa: F401  # records sessions at sign-in and sign-out

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from layanan.accounts.models import User
 from layanan.accounts.services import SECOND_FACTOR_SESSION_KEY, has_confirmed_second_factor
+from layanan.accounts.sessions import session_check
 
 # Pages a member of staff may open between the password and the second factor.
 _OPEN_BEFORE_SECOND_FACTOR = frozenset(
@@ -58,3 +59,18 @@ class SecondFactorMiddleware:
         target = "accounts:verify" if has_confirmed_second_factor(user) else "accounts:setup_2fa"
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         return HttpResponseRedirect(reverse(target) + (f"?{query}" if query else ""))
+
+
+class SessionRecordMiddleware:
+    """End a session its owner ended elsewhere, and keep "last active" of each session.
+
+    Placed after the message middleware (so it can say why the person was
+    signed out). See :mod:`layanan.accounts.sessions`: no query on most requests.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session_check(request)
+        return self.get_response(request)

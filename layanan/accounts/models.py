@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.accounts.phone import normalize_phone
 from layanan.agencies.models import Office
-from layanan.core.fields import EncryptedTextField
+from layanan.core.fields import EncryptedDateField, EncryptedTextField
 from layanan.regions.models import Region
 
 
@@ -82,8 +82,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     nik_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
     kk = EncryptedTextField(_("nomor KK"), blank=True, default="")
     kk_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
-    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
-    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True, default="")
+    # Sealed like the NIK: beside the home region they would give away most of it (docs/accounts-profile.md).
+    birth_date = EncryptedDateField(_("tanggal lahir"), null=True, blank=True)
+    sex = EncryptedTextField(_("jenis kelamin"), choices=Sex.choices, blank=True, default="")
     home_region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -248,3 +249,45 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.pk}"
+
+
+class UserSession(models.Model):
+    """A signed-in session, known by a keyed hash of its key (the key itself is never stored or logged).
+
+    Written when someone signs in and kept current by
+    :class:`layanan.accounts.middleware.SessionRecordMiddleware`; ``ended_at``
+    set by the person (one session or all others), by a password change or by
+    signing out. An ended record ends its session on its next request. Holds
+    only a short device summary ("Chrome, Android"): no address, no place.
+    """
+
+    class EndReason(models.TextChoices):
+        SIGNED_OUT = "signed_out", _("Keluar")
+        REVOKED = "revoked", _("Diakhiri dari perangkat lain")
+        REVOKED_ALL = "revoked_all", _("Keluar dari semua perangkat lain")
+        PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti")
+        REPLACED = "replaced", _("Masuk lagi")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="signed_in_sessions", verbose_name=_("pengguna")
+    )
+    key_hash = models.CharField(_("hash kunci sesi"), max_length=64, unique=True, editable=False)
+    device = models.CharField(_("perangkat"), max_length=60, blank=True, default="")
+    signed_in_at = models.DateTimeField(_("masuk"))
+    last_seen_at = models.DateTimeField(_("terakhir aktif"))
+    ended_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("sesi masuk")
+        verbose_name_plural = _("sesi masuk")
+        indexes = [models.Index(fields=["user", "ended_at"], name="accounts_session_user_open")]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of {self.user_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from layanan.accounts import views
+from layanan.accounts import views, views_profile
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.profile, name="profile"),
+    path("", views_profile.profile, name="profile"),
+    path("nama/", views_profile.change_name, name="change_name"),
+    path("kata-sandi/", views_profile.change_password, name="change_password"),
+    path("sesi/", views_profile.session_list, name="sessions"),
+    path("sesi/<int:record_id>/akhiri/", views_profile.session_end, name="session_end"),
+    path("sesi/akhiri-lainnya/", views_profile.sessions_end_others, name="sessions_end_others"),
     path("masuk/", views.sign_in, name="login"),
     path("keluar/", views.sign_out, name="logout"),
     path("verifikasi/", views.verify, name="verify"),

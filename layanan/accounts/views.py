@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, the second factor, registration and the profile page. Thin: parse, call, render."""
+"""Sign-in, sign-out, the second factor and registration (the profile: views_profile). Thin."""
 
 from __future__ import annotations
 
@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from layanan.accounts import otp, ratelimit, services, totp
 from layanan.accounts.forms import (
     CodeForm,
     CodeRequestForm,
     EmailChangeForm,
-    HomeRegionForm,
     PhoneChangeForm,
     ProvePhoneForm,
     RegisterForm,
@@ -32,9 +31,8 @@ from layanan.accounts.forms import (
     SetupSecondFactorForm,
     SignInForm,
 )
-from layanan.accounts.models import OneTimeCode, Role, User
+from layanan.accounts.models import OneTimeCode, User
 from layanan.accounts.phone import mask_phone, normalize_phone
-from layanan.identity.selectors import mask_nik
 
 
 def _given_next(request: HttpRequest) -> str:
@@ -566,34 +564,3 @@ def email_change(request: HttpRequest) -> HttpResponse:
             else:
                 return _to_code_step(request, flow="email_change", issued=issued, next_url="")
     return render(request, "accounts/email_change.html", {"form": form})
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    """One's own account; a citizen may change the desa/kelurahan they live in here."""
-    user = _current_user(request)
-    region_form: HomeRegionForm | None = None
-    if user.role == Role.CITIZEN:
-        region_form = HomeRegionForm(request.POST or None, initial={"home_region": user.home_region_id})
-    if request.method == "POST":
-        if region_form is None:
-            raise PermissionDenied
-        if region_form.is_valid():
-            changed = services.user_home_region_set(
-                user=user, home_region=region_form.cleaned_data["home_region"], actor=user, request=request
-            )
-            if changed:
-                messages.success(request, _("Desa/kelurahan tempat tinggal Anda sudah disimpan."))
-            return redirect("accounts:profile")
-    context = {
-        "region_form": region_form,
-        "profile_user": user,
-        "phone_local": "0" + user.phone.removeprefix("+62"),
-        "masked_phone": mask_phone(user.phone),
-        "masked_nik": mask_nik(user.nik) if user.nik else "",
-        "has_second_factor": services.has_confirmed_second_factor(user),
-        "recovery_codes_left": services.recovery_codes_left(user),
-    }
-    return render(request, "accounts/profile.html", context)

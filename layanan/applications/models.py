@@ -233,3 +233,28 @@ class IssuedLetter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} → {self.document_id}"
+
+
+class IdentityFlag(models.Model):
+    """The system's warning to the officer about a NIK typed into the form (issue 13).
+
+    Raised when the application is submitted (and again at each resubmission): the applicant's
+    own NIK field holds a NIK that is neither the account's nor a family member's (same KK), or
+    the account's NIK is in dispute. The officer checks the KTP-el; unlike an
+    :class:`AnswerFlag` it asks the applicant for nothing and is not shown to them.
+    """
+
+    class Code(models.TextChoices):
+        NIK_MISMATCH = "nik_mismatch", _("NIK tidak cocok dengan akun pemohon")
+        NIK_DISPUTED = "nik_disputed", _("NIK ini juga diklaim akun lain; periksa KTP-el pemohon")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="identity_flags")
+    field_name = models.CharField(max_length=60)
+    code = models.CharField(max_length=20, choices=Code.choices)
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["application", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field_name}: {self.code}"

@@ -38,10 +38,12 @@ from layanan.applications.models import (
     AnswerFlag,
     Application,
     Attachment,
+    IdentityFlag,
     RequirementCheck,
     Status,
     TimelineEvent,
 )
+from layanan.applications.services.identity_check import identity_flags_of
 from layanan.applications.services.review import open_answer_flags
 from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.catalogue.models import FormField
@@ -162,6 +164,7 @@ class Answer:
     value: str
     is_number: bool = False  # a NIK or KK number (masked unless revealed)
     flag: AnswerFlag | None = None  # the officer's open request to fix it
+    identity_flag: IdentityFlag | None = None  # the system's warning: not the applicant's NIK
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ def _answer_words(form_field: FormField, raw: object, *, reveal: bool) -> str:
 def _answers(application: Application, fields: list[FormField], *, reveal: bool = False) -> list[Answer]:
     stored = application.answers
     flags = {flag.field_name: flag for flag in open_answer_flags(application)}
+    identity_flags = identity_flags_of(application)
     return [
         Answer(
             name=form_field.name,
@@ -230,6 +234,7 @@ def _answers(application: Application, fields: list[FormField], *, reveal: bool 
             value=_answer_words(form_field, stored[form_field.name], reveal=reveal),
             is_number=form_field.kind in NUMBER_KINDS,
             flag=flags.get(form_field.name),
+            identity_flag=identity_flags.get(form_field.name),
         )
         for form_field in fields
         if form_field.name in stored

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import User
 from layanan.applications.models import Application, RequirementCheck, Status
 from layanan.applications.services.common import Incomplete
+from layanan.applications.services.identity_check import identity_flags_raise
 from layanan.applications.services.office import handling_office, no_office_message
 from layanan.applications.services.review import answer_flags_clear, unfixed_answer_labels
 from layanan.applications.workflow import WORKFLOW, ApplicationError
@@ -175,6 +176,7 @@ def application_submit(*, application: Application, actor: User, submit_key: uui
 
             def check(fresh: Application, now: datetime) -> None:
                 values.update(_first_submission(fresh, now) if first else _resubmission(fresh, now))
+                identity_flags_raise(fresh, now)  # a NIK not the applicant's: the officer is told
 
             # A duplicate submit_key raises IntegrityError in the update; caught below.
             return WORKFLOW.step(

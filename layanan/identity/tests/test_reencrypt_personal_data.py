@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -38,7 +39,13 @@ def sealed_under_old_key(cast, settings):
 
 def test_it_finds_the_encrypted_columns_of_every_model():
     labels = {f"{model._meta.label}.{field.name}" for model, field in encrypted_columns()}
-    assert {"accounts.User.nik", "accounts.User.kk"} <= labels
+    assert {
+        "accounts.User.nik",
+        "accounts.User.kk",
+        "accounts.User.birth_date",
+        "accounts.User.sex",
+        "identity.NikClaim.nik",
+    } <= labels
 
 
 def test_after_rotation_old_values_still_open_but_need_reencryption(sealed_under_old_key, settings):
@@ -55,7 +62,10 @@ def test_it_reseals_every_value_under_the_newest_key_and_reports_counts(sealed_u
 
     assert "accounts.User.nik: 2 scanned, 0 already current, 2 re-sealed" in output
     assert "accounts.User.kk: 1 scanned, 0 already current, 1 re-sealed" in output
-    assert "total: 3 scanned, 3 re-sealed, 0 unreadable" in output
+    assert "accounts.User.birth_date: 2 scanned, 0 already current, 2 re-sealed" in output
+    assert "accounts.User.sex: 2 scanned, 0 already current, 2 re-sealed" in output
+    assert "identity.NikClaim.nik: 2 scanned, 0 already current, 2 re-sealed" in output
+    assert "total: 9 scanned, 9 re-sealed, 0 unreadable" in output
     assert make_nik(female=True) not in output
     new_token = _raw(cast.siti, "nik")
     assert new_token != old_token
@@ -65,6 +75,8 @@ def test_it_reseals_every_value_under_the_newest_key_and_reports_counts(sealed_u
     siti = User.objects.get(pk=cast.siti.pk)
     assert siti.nik == make_nik(female=True)
     assert siti.kk == make_kk()
+    assert siti.birth_date == date(1985, 8, 17)
+    assert siti.sex == "P"
 
 
 def test_running_it_twice_changes_nothing_the_second_time(sealed_under_old_key):
@@ -73,7 +85,7 @@ def test_running_it_twice_changes_nothing_the_second_time(sealed_under_old_key):
 
     output = _run()
 
-    assert "total: 3 scanned, 0 re-sealed, 0 unreadable" in output
+    assert "total: 9 scanned, 0 re-sealed, 0 unreadable" in output
     assert _raw(sealed_under_old_key.siti, "nik") == token
 
 
@@ -82,7 +94,7 @@ def test_a_dry_run_counts_without_changing_anything(sealed_under_old_key):
 
     output = _run("--dry-run")
 
-    assert "total: 3 scanned, 3 to re-seal, 0 unreadable" in output
+    assert "total: 9 scanned, 9 to re-seal, 0 unreadable" in output
     assert _raw(sealed_under_old_key.siti, "nik") == token
 
 
@@ -92,7 +104,7 @@ def test_it_fails_loudly_on_a_value_no_key_opens_and_still_reseals_the_rest(seal
     citizen_identity_set(user=cast.rini, nik=make_nik(serial="9003"), actor=cast.rini)
     settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
 
-    with pytest.raises(CommandError, match="1 value"):
+    with pytest.raises(CommandError, match="4 value"):  # its NIK, birth date, sex and claim
         _run()
 
     assert not crypto.needs_reencryption(_raw(cast.siti, "nik"))

@@ -121,41 +121,6 @@ def test_it_refuses_an_invalid_kk_and_stores_nothing(cast, audit_calls):
     assert audit_calls == []
 
 
-def test_it_refuses_a_nik_held_by_another_account_without_saying_whose(cast, audit_calls):
-    nik = make_nik(female=True)
-    citizen_identity_set(user=cast.siti, nik=nik, actor=cast.siti)
-
-    with pytest.raises(ValidationError) as raised:
-        citizen_identity_set(user=cast.bupati, nik=nik, actor=cast.bupati)
-
-    [error] = raised.value.error_dict["nik"]
-    assert error.code == "nik_taken"
-    message = str(error.message)
-    assert "sudah dipakai oleh akun lain" in message
-    assert cast.siti.full_name not in message
-    assert cast.siti.phone not in message
-    cast.bupati.refresh_from_db()
-    assert cast.bupati.nik == ""
-    assert User.objects.filter(nik_hash=blind_index(nik, purpose="nik")).get() == cast.siti
-    assert len(audit_calls) == 1
-
-
-def test_the_unique_constraint_refuses_a_duplicate_that_slips_past_the_check(cast, audit_calls, monkeypatch):
-    nik = make_nik(female=True)
-    citizen_identity_set(user=cast.siti, nik=nik, actor=cast.siti)
-    # As if a concurrent request saved the same NIK between the check and the save.
-    monkeypatch.setattr(services.User.objects, "filter", lambda **kw: User.objects.none())
-
-    with pytest.raises(ValidationError) as raised:
-        citizen_identity_set(user=cast.bupati, nik=nik, actor=cast.bupati)
-
-    assert raised.value.error_dict["nik"][0].code == "nik_taken"
-    assert cast.bupati.nik == ""
-    monkeypatch.undo()
-    cast.bupati.refresh_from_db()
-    assert cast.bupati.nik_hash == ""
-
-
 def test_setting_the_same_nik_again_is_allowed(cast, audit_calls):
     nik = make_nik(female=True)
     citizen_identity_set(user=cast.siti, nik=nik, actor=cast.siti)

@@ -1,7 +1,8 @@
-"""The NIK and KK never sit in the database in clear: not in the row, not in a dump."""
+"""The NIK, KK, birth date and sex never sit in the database in clear: not in the row, not in a dump."""
 
 import os
 import subprocess
+from datetime import date
 
 import pytest
 from django.core import serializers
@@ -66,6 +67,23 @@ def test_a_database_dump_contains_no_nik_or_kk_in_clear(cast):
     for secret in (NIK, KK):
         assert secret not in dump
         assert secret[4:] not in dump  # nor the tail after the (public) region digits
+    assert "1990-04-03" not in dump  # nor the birth date read from it
+
+
+def test_the_birth_date_and_sex_are_stored_sealed_and_read_back_as_a_date_and_a_letter(cast):
+    citizen_identity_set(user=cast.siti, nik=NIK, actor=cast.siti)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT birth_date, sex FROM accounts_user WHERE id = %s", [cast.siti.pk])
+        sealed_birth_date, sealed_sex = cursor.fetchone()
+    assert sealed_birth_date.startswith("enc1:")
+    assert sealed_sex.startswith("enc1:")
+    assert "1990" not in sealed_birth_date
+    assert crypto.decrypt(sealed_birth_date, context="accounts.user.birth_date") == "1990-04-03"
+    siti = User.objects.get(pk=cast.siti.pk)
+    assert siti.birth_date == date(1990, 4, 3)
+    assert siti.sex == "P"
+    assert siti.get_sex_display() == "Perempuan"
 
 
 def test_serialised_users_carry_the_sealed_values_and_load_back(cast):
@@ -80,6 +98,8 @@ def test_serialised_users_carry_the_sealed_values_and_load_back(cast):
     assert isinstance(loaded.object, User)
     assert loaded.object.nik == NIK
     assert loaded.object.kk == KK
+    assert loaded.object.birth_date == date(1990, 4, 3)
+    assert "1990-04-03" not in data
     loaded.save()
     user.refresh_from_db()
     assert user.nik == NIK

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from layanan.identity import views
+
+app_name = "identity"
+urlpatterns = [
+    path("sengketa/", views.dispute_list, name="disputes"),
+    path("sengketa/<int:dispute_id>/selesaikan/", views.dispute_resolve, name="dispute_resolve"),
+]
