@@ -23,8 +23,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from layanan.accounts import otp, totp
-from layanan.accounts.models import OneTimeCode, RecoveryCode, Role, SecondFactor, User
+from layanan.accounts.models import OneTimeCode, RecoveryCode, Role, SecondFactor, User, UserSession
 from layanan.accounts.phone import normalize_phone
+from layanan.accounts.sessions import sessions_end_for
 from layanan.audit.services import audit_record
 from layanan.identity.services import citizen_identity_set
 from layanan.regions.models import Region
@@ -329,14 +330,13 @@ def _released_phone() -> str:
     return RELEASED_PHONE_PREFIX + secrets.token_hex(7)
 
 
-def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
-    """End ``user``'s sessions except ``keep_session_key``; returns how many were ended.
+def user_sessions_end(*, user: User, reason: str = UserSession.EndReason.REVOKED_ALL) -> int:
+    """End every session of ``user``; returns how many database sessions were deleted.
 
-    A changed password already ends every other session (Django checks the password's
-    hash in each session). Database sessions are also found and deleted here.
-    TODO(profile): with cache sessions (REDIS_URL) this relies on the session registry
-    of the profile pages ("sign out everywhere"); route it there when merged.
+    The session records (:mod:`layanan.accounts.sessions`) end each session on its next
+    request whatever the session engine; database sessions are also deleted at once.
     """
+    sessions_end_for(user=user, reason=reason)
     engine = settings.SESSION_ENGINE
     if not engine.endswith((".db", ".cached_db")):
         return 0
@@ -345,8 +345,6 @@ def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int
     ended = 0
     store = import_module(engine).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.session_key == keep_session_key:
-            continue
         if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
             store(session_key=session.session_key).delete()
             ended += 1
@@ -493,20 +491,10 @@ def registration_complete(*, code: OneTimeCode, request: HttpRequest | None) -> 
         nik_held = False
         nik = str(data.get("nik") or "")
         if nik:
-            try:
-                with transaction.atomic():
-                    citizen_identity_set(user=user, nik=nik, actor=user, request=request)
-            except ValidationError:
-                # TODO(identity): record a claim for an office to resolve in layanan/identity when it
-                # has one; until then the audit row marks the account and the NIK is not attached.
-                nik_held = True
-                audit_record(
-                    actor=user,
-                    action="accounts.nik_claim_pending",
-                    obj=user,
-                    request=request,
-                    details={"reason": "nik_not_attached"},
-                )
+            # A NIK another account holds is not attached: the claim is disputed and an office
+            # settles it (layanan/identity); the person is told only that an officer will check it.
+            citizen_identity_set(user=user, nik=nik, actor=user, request=request)
+            nik_held = not user.nik
     return Registered(user=user, email_dropped=email_dropped, nik_held=nik_held)
 
 
@@ -582,7 +570,7 @@ def password_reset_complete(*, code: OneTimeCode, password: str, request: HttpRe
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(actor=user, action="accounts.password_reset", obj=user, request=request, details={})
-    user_sessions_end(user=user)
+    user_sessions_end(user=user, reason=UserSession.EndReason.PASSWORD_CHANGED)
     user_sign_in(request=request, user=user)
     return user
 

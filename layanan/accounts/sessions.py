@@ -269,6 +269,14 @@ def session_end(*, actor: User, record_id: int, request: HttpRequest) -> None:
         _mark_ended([record.pk])
 
 
+def sessions_end_for(*, user: User, reason: str) -> int:
+    """End every recorded session of ``user`` (a number taken back, a password reset by code)."""
+    ids = list(UserSession.objects.filter(user=user, ended_at__isnull=True).values_list("pk", flat=True))
+    UserSession.objects.filter(pk__in=ids).update(ended_at=timezone.now(), end_reason=reason)
+    _mark_ended(ids)
+    return len(ids)
+
+
 def sessions_end_others(
     *,
     actor: User,
