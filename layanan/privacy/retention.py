@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from layanan.accounts.models import OneTimeCode
+from layanan.accounts.models import OneTimeCode, UserSession
 from layanan.applications.models import Application, Attachment
 from layanan.applications.models import Status as ApplicationStatus
 from layanan.complaints.models import Report, Support
@@ -110,6 +110,13 @@ def _sessions(cutoff: datetime) -> int:
     return deleted
 
 
+def _session_records(cutoff: datetime) -> int:
+    """Records of sessions that ended (the device summary and times the profile listed)."""
+    ids = list(UserSession.objects.filter(ended_at__lt=cutoff).values_list("pk", flat=True)[:BATCH])
+    deleted, _rows = UserSession.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
 def _one_time_codes(cutoff: datetime) -> int:
     """Codes (and the answers they held, sealed) past their expiry by the rule's period."""
     ids = list(OneTimeCode.objects.filter(expires_at__lt=cutoff).values_list("pk", flat=True)[:BATCH])
@@ -170,6 +177,14 @@ RULES: tuple[Rule, ...] = (
         "delete",
         _("Sesi yang sudah kedaluwarsa dihapus."),
         _sessions,
+    ),
+    Rule(
+        "session_records",
+        _("Catatan perangkat dari sesi yang sudah berakhir"),
+        90,
+        "delete",
+        _("Jenis perangkat dan waktu masuk dari sesi yang sudah berakhir dihapus."),
+        _session_records,
     ),
     Rule(
         "one_time_codes",

@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from layanan.accounts.models import OneTimeCode
+from layanan.accounts.models import OneTimeCode, UserSession
 from layanan.accounts.testing import sign_in
 from layanan.applications.models import Application, Attachment
 from layanan.applications.tests import builders as application_builders
@@ -90,6 +90,17 @@ def _world_of_old_records(cast):
         )
         for token, expires_at in (("lama", _old(2)), ("baru", NOW + timedelta(minutes=5)))
     )
+    _ended_long_ago, ended_lately = (
+        UserSession.objects.create(
+            user=cast.siti,
+            key_hash=key_hash,
+            signed_in_at=ended_at,
+            last_seen_at=ended_at,
+            ended_at=ended_at,
+            end_reason=UserSession.EndReason.SIGNED_OUT,
+        )
+        for key_hash, ended_at in (("a" * 64, _old(91)), ("b" * 64, _old(89)))
+    )
     closed = report(cast)
     Report.objects.filter(pk=closed.pk).update(
         status=Status.CLOSED, closed_at=_old(731), rating_comment="Terima kasih, Bu Siti puas."
@@ -106,6 +117,7 @@ def _world_of_old_records(cast):
         "closed": closed,
         "old_code": old_code,
         "new_code": new_code,
+        "ended_lately": ended_lately,
     }
 
 
@@ -120,11 +132,15 @@ def test_each_rule_removes_only_what_is_past_its_period_and_the_run_is_reported(
         "replaced_uploads": 1,
         "message_bodies": 1,
         "sessions": 1,
+        "session_records": 1,
         "one_time_codes": 1,
         "inbound_payloads": 1,
         "closed_report_contacts": 1,
     }
-    assert run.total == 7
+    assert run.total == 8
+    assert list(UserSession.objects.filter(ended_at__isnull=False).values_list("pk", flat=True)) == [
+        made["ended_lately"].pk
+    ]
     assert list(OneTimeCode.objects.values_list("pk", flat=True)) == [made["new_code"].pk]
     assert run.finished_at is not None
     assert not Application.objects.filter(pk=made["stale_draft"].pk).exists()
