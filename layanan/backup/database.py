@@ -190,7 +190,7 @@ class TableLoader:
         table = quote(model._meta.db_table)
         names = ", ".join(quote(str(field.column)) for field in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
-        self.insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608: names from the models
+        self.insert = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  # names from the models  # nosec B608
         self.sealing = [i for i, field in enumerate(self.fields) if field.column in SEALING_COLUMNS]
         if model._meta.db_table != EVENT_TABLE:
             self.sealing = []
@@ -200,7 +200,7 @@ class TableLoader:
             self.pk_index = self.fields.index(pk_field)
             sets = ", ".join(f"{quote(str(self.fields[i].column))} = %s" for i in self.sealing)
             where = quote(str(pk_field.column))
-            self.update = f"UPDATE {table} SET {sets} WHERE {where} = %s"  # noqa: S608  # nosec B608: names from the models
+            self.update = f"UPDATE {table} SET {sets} WHERE {where} = %s"  # noqa: S608  # names from the models  # nosec B608
         self.count = 0
 
     def _value(self, field: models.Field[Any, Any], value: Any) -> Any:
