@@ -83,11 +83,12 @@ def _secret(name: str) -> str:
 
 
 def _optional_secret(name: str) -> str:
-    """A secret that may be left empty (its feature is then off); when set in production it
-    must be as strong as :func:`_secret`'s."""
+    """A secret that may be left empty (its feature is then off, or it falls back to another
+    key); when set in production it must be as strong as :func:`_secret`'s, key by key."""
     value = env_str(name)
     if value and ENVIRONMENT == "production":
-        secret_check_strong(name, value)
+        for key in value.split(","):
+            secret_check_strong(name, key.strip())
     return value
 
 
@@ -494,7 +495,7 @@ INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200
 
 # --- Accounts: one-time codes, sign-in throttling (docs/accounts.md) --------------------------------
 # The key of the codes' HMAC; empty: derived from SECRET_KEY.
-OTP_HASH_KEY = env_str("OTP_HASH_KEY")
+OTP_HASH_KEY = _optional_secret("OTP_HASH_KEY")
 OTP_DIGITS = env_int("OTP_DIGITS", 6, minimum=6)
 OTP_TTL_SECONDS = env_int("OTP_TTL_SECONDS", 600, minimum=60)
 if OTP_TTL_SECONDS > 600:
@@ -519,7 +520,9 @@ ACCOUNTS_MESSAGE_SENDER = "layanan.notifications.direct.send_now"
 # --- Files (issue 13): encryption at rest, private file modes, per-citizen upload quota (docs/files.md) ---
 # Every stored file is encrypted (envelope encryption, layanan/core/filecrypt.py). FILE_ENCRYPTION_KEYS:
 # comma-separated, newest first; empty means the keys of FIELD_ENCRYPTION_KEYS (derived apart).
-FILE_ENCRYPTION_KEYS = env_list("FILE_ENCRYPTION_KEYS") or list(FIELD_ENCRYPTION_KEYS)
+FILE_ENCRYPTION_KEYS = [
+    k.strip() for k in _optional_secret("FILE_ENCRYPTION_KEYS").split(",") if k.strip()
+] or list(FIELD_ENCRYPTION_KEYS)
 STORAGES["default"] = {"BACKEND": "layanan.core.filecrypt.EncryptedFileSystemStorage"}
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -26,7 +26,10 @@ def _number(value: Decimal | None) -> float | str:
 
 def skm_report_xlsx(report: SkmReport) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text is always text: a name such as "=HYPERLINK(…)" is never written as a formula or a link.
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True})
     four = book.add_format({"num_format": "0.0000"})
     two = book.add_format({"num_format": "0.00"})

@@ -75,6 +75,8 @@ def test_production_starts_with_strong_keys(tmp_path: Path) -> None:
         ("AUDIT_ROOTS_SIGNING_KEY", "0123456789"),
         ("HEALTHZ_TOKEN", "monitor"),
         ("SMS_WEBHOOK_SECRET", "sms-secret"),
+        ("OTP_HASH_KEY", "otp-key-2026"),
+        ("FILE_ENCRYPTION_KEYS", "nJ0fVbq3Zr7X9bq1Lk2mWcT8yP4hD6sA5eU0iO3gQ1w,file-key"),
     ],
 )
 def test_production_refuses_a_weak_key_naming_the_variable_not_the_value(

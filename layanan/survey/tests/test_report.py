@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from layanan.accounts.models import Role
 from layanan.accounts.testing import sign_in
+from layanan.agencies.models import Office
 from layanan.applications.tests.builders import staff
 from layanan.survey import selectors
 from layanan.survey.tests.builders import invitation, response, survey_service
@@ -273,6 +274,23 @@ def test_the_xlsx_holds_the_same_figures_without_the_suggestions(cast, figures):
     assert "Ruang tunggu" not in all_text
     services = _cells(download.content, 2)
     assert {services["A2"], services["A3"]} == {"Akta kelahiran", "KTP-el"}
+
+
+def test_a_name_that_reads_like_a_formula_stays_text_in_the_xlsx(cast, figures):
+    formula = '=HYPERLINK("http://contoh.invalid","klik")'
+    Office.objects.filter(pk=cast.world.disdukcapil.pk).update(name=formula)
+    client = Client()
+    sign_in(client, cast.budi)
+
+    download = client.get(reverse("survey:report_xlsx"), {"office": cast.world.disdukcapil.code, **YEAR})
+
+    assert download.status_code == 200
+    assert _cells(download.content)["B2"] == formula
+    with zipfile.ZipFile(io.BytesIO(download.content)) as book:
+        sheets = [book.read(name) for name in book.namelist() if name.startswith("xl/worksheets/")]
+    assert sheets
+    assert not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)
+    assert Office.objects.get(pk=cast.world.disdukcapil.pk).name == formula
 
 
 def test_the_xlsx_is_refused_to_another_agency_and_to_citizens(cast, figures):
