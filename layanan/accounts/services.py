@@ -25,7 +25,7 @@ from django.utils import timezone
 from layanan.accounts import otp, totp
 from layanan.accounts.models import OneTimeCode, RecoveryCode, Role, SecondFactor, User, UserSession
 from layanan.accounts.phone import normalize_phone
-from layanan.accounts.sessions import sessions_end_for
+from layanan.accounts.sessions import sessions_end_for, sessions_end_others
 from layanan.audit.services import audit_record
 from layanan.identity.services import citizen_identity_set
 from layanan.regions.models import Region
@@ -617,6 +617,15 @@ def phone_prove_complete(*, user: User, code: OneTimeCode, request: HttpRequest 
         audit_record(actor=user, action="accounts.phone_proven", obj=user, request=request, details={})
 
 
+def _end_other_sessions(user: User, request: HttpRequest | None) -> int:
+    """A changed phone or email signs the account out everywhere but here (as a new password does)."""
+    if request is None:
+        return sessions_end_for(user=user, reason=UserSession.EndReason.REVOKED_ALL)
+    return sessions_end_others(
+        actor=user, request=request, reason=UserSession.EndReason.REVOKED_ALL, audit=False
+    )
+
+
 def phone_change_complete(*, user: User, code: OneTimeCode, request: HttpRequest | None) -> None:
     """``user`` proved a new number: it becomes theirs (taken back from an unproven holder)."""
     new_phone = str(otp.pending_of(code).get("destination") or "")
@@ -639,7 +648,11 @@ def phone_change_complete(*, user: User, code: OneTimeCode, request: HttpRequest
             action="accounts.phone_changed",
             obj=user,
             request=request,
-            details={"old_was_proven": was_proven, "took_back": holder is not None},
+            details={
+                "old_was_proven": was_proven,
+                "took_back": holder is not None,
+                "other_sessions_ended": _end_other_sessions(user, request),
+            },
         )
         if was_proven and not old_phone.startswith(RELEASED_PHONE_PREFIX):
             _notice_on_commit(notice="phone_changed", destination=old_phone, user=user, channel=code.channel)
@@ -676,7 +689,11 @@ def email_change_complete(*, user: User, code: OneTimeCode, request: HttpRequest
             action="accounts.email_changed",
             obj=user,
             request=request,
-            details={"had_one": bool(old_email), "took_back": holder is not None},
+            details={
+                "had_one": bool(old_email),
+                "took_back": holder is not None,
+                "other_sessions_ended": _end_other_sessions(user, request),
+            },
         )
         if old_email:
             _notice_on_commit(notice="email_changed", destination=old_email, user=user)

@@ -384,6 +384,8 @@ def test_the_change_pages_need_a_sign_in(client, world):
 def test_a_new_phone_is_proven_by_a_code_and_the_old_one_is_told(
     client, cast, fake_gateway, django_capture_on_commit_callbacks
 ):
+    other_device = Client()
+    sign_in(other_device, cast.siti)
     sign_in(client, cast.siti)
     assert client.get(PHONE).status_code == 200
     assert client.post(PHONE, {"phone": "0813-1111-2222", "channel": "sms"})["Location"] == CODE_URL
@@ -395,7 +397,11 @@ def test_a_new_phone_is_proven_by_a_code_and_the_old_one_is_told(
     assert siti.phone_is_proven
     (told,) = texts_to(fake_gateway, SITI)
     assert "diganti" in told
-    assert audit_events("accounts.phone_changed")[0].actor_id == siti.pk
+    (changed,) = audit_events("accounts.phone_changed")
+    assert changed.actor_id == siti.pk
+    assert changed.details["other_sessions_ended"] == 1
+    assert client.get("/akun/").status_code == 200  # this device stays signed in
+    assert other_device.get("/akun/").status_code == 302  # every other one is signed out
 
 
 def test_a_new_phone_someone_has_proven_is_never_taken(client, cast, fake_gateway):
@@ -411,6 +417,8 @@ def test_a_new_email_is_proven_by_a_code_and_the_old_one_is_told(
     client, cast, fake_gateway, django_capture_on_commit_callbacks
 ):
     User.objects.filter(pk=cast.siti.pk).update(email="lama@contoh.id")
+    other_device = Client()
+    sign_in(other_device, cast.siti)
     sign_in(client, cast.siti)
     assert client.post(EMAIL, {"email": "Baru@Contoh.id"})["Location"] == CODE_URL
     with django_capture_on_commit_callbacks(execute=True):
@@ -418,6 +426,8 @@ def test_a_new_email_is_proven_by_a_code_and_the_old_one_is_told(
     assert User.objects.get(pk=cast.siti.pk).email == "baru@contoh.id"
     assert [m for m in mail.outbox if "lama@contoh.id" in m.to]
     assert audit_events("accounts.email_changed")[0].actor_id == cast.siti.pk
+    assert client.get("/akun/").status_code == 200
+    assert other_device.get("/akun/").status_code == 302
 
 
 def test_proving_an_email_takes_it_from_the_account_that_only_typed_it(client, cast, fake_gateway):
