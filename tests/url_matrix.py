@@ -101,6 +101,25 @@ MATRIX: list[Row] = [
         notes="POST only: sign out of every other device.",
     ),
     Row(
+        "identity:claims",
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": 302,
+            "budi": 200,
+            "andi": 200,
+            "rini": 200,
+            "admin": 200,
+        },
+        notes="Verify a NIK claim at the counter: officers, operators and admins (who find people by NIK).",
+    ),
+    Row(
+        "identity:claim_verify",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"claim_id": 1},
+        notes="POST only; who may verify (and who is refused): layanan/identity/tests/test_views.py.",
+    ),
+    Row(
         "identity:disputes",
         {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "budi": 200, "sekar": 200, "admin": 200},
         notes="Disputed NIK claims: the Disdukcapil office (IDENTITY_OFFICE_CODE) and administrators.",

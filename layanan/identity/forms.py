@@ -173,3 +173,17 @@ class CitizenIdentityForm(forms.Form):
             "birth_date": birth_date,
             "sex": self.cleaned_data.get("sex") or None,
         }
+
+
+class NikLookupForm(forms.Form):
+    """The counter's search: the NIK on the KTP-el in front of the officer."""
+
+    nik = NikField(
+        label=_("NIK di KTP-el"),
+        help_text=_("16 angka. Periksa dulu bahwa foto dan nama di KTP-el cocok dengan orang di depan Anda."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        attrs = {"class": "input", "inputmode": "numeric", "autocomplete": "off"}
+        self.fields["nik"].widget.attrs.update(attrs)

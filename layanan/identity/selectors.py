@@ -122,3 +122,17 @@ def dispute_get(*, actor: User | AnonymousUser, dispute_id: int) -> NikDispute |
     if not may_resolve_disputes(actor):
         raise PermissionDenied
     return NikDispute.objects.filter(pk=dispute_id).first()
+
+
+def claims_for_nik(*, actor: User | AnonymousUser, nik: str) -> list[NikClaim]:
+    """The open claims to ``nik`` (found by its keyed hash), for counter staff checking a KTP-el."""
+    if not may_look_up_by_nik(actor):
+        raise PermissionDenied(_("Hanya petugas yang dapat mencari warga berdasarkan NIK."))
+    value = normalize_number(nik)
+    if len(value) != NIK_LENGTH or not value.isdigit():
+        return []
+    return list(
+        NikClaim.objects.filter(nik_hash=blind_index(value, purpose="nik"), status__in=NikClaim.OPEN)
+        .select_related("user", "user__home_region")
+        .order_by("claimed_at", "pk")
+    )

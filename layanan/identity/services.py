@@ -178,6 +178,14 @@ class ClaimError(Exception):
     """A claim cannot be verified or a dispute settled as asked (already settled, not part of it)."""
 
 
+def nik_claims_looked_up(*, actor: User, found: int, request: HttpRequest | None = None) -> None:
+    """Record that ``actor`` searched claims by a NIK (never the NIK itself): a read of identity."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="identity.nik_looked_up", obj=None, request=request, details={"found": found}
+        )
+
+
 def nik_claim_verify(*, claim: NikClaim, actor: User, request: HttpRequest | None = None) -> NikClaim:
     """An officer saw the KTP-el at the office: the claim is verified.
 

@@ -1,4 +1,5 @@
-"""The staff page of disputed NIK claims: the Disdukcapil office and administrators settle them. Thin."""
+"""Staff pages of NIK claims: counter staff verify a claim against the KTP-el; the Disdukcapil
+office and administrators settle disputes. Thin."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from layanan.accounts.models import User
 from layanan.accounts.phone import mask_phone
 from layanan.identity import selectors, services
-from layanan.identity.access import may_resolve_disputes
+from layanan.identity.access import may_look_up_by_nik, may_resolve_disputes, may_set_identity
+from layanan.identity.forms import NikLookupForm
 from layanan.identity.models import NikClaim
 
 
@@ -60,3 +63,54 @@ def dispute_resolve(request: HttpRequest, dispute_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Sengketa NIK sudah diselesaikan."))
     return redirect("identity:disputes")
+
+
+def _counter_actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not may_look_up_by_nik(user):
+        raise PermissionDenied
+    return user
+
+
+@sensitive_post_parameters("nik")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_lookup(request: HttpRequest) -> HttpResponse:
+    """Find the claims to a NIK (POST: a NIK never travels in an address) to verify one at the counter."""
+    actor = _counter_actor(request)
+    form = NikLookupForm(request.POST or None)
+    entries: list[dict[str, object]] | None = None
+    if request.method == "POST" and form.is_valid():
+        claims = selectors.claims_for_nik(actor=actor, nik=form.cleaned_data["nik"])
+        services.nik_claims_looked_up(actor=actor, found=len(claims), request=request)
+        entries = [
+            {
+                "claim": claim,
+                "phone": mask_phone(claim.user.phone),
+                "may_verify": claim.status == NikClaim.Status.CLAIMED
+                and claim.user_id != actor.pk
+                and may_set_identity(actor=actor, user=claim.user),
+            }
+            for claim in claims
+        ]
+    return render(request, "identity/claim_lookup.html", {"form": form, "entries": entries})
+
+
+@never_cache
+@login_required
+@require_POST
+def claim_verify(request: HttpRequest, claim_id: int) -> HttpResponse:
+    actor = _counter_actor(request)
+    claim = NikClaim.objects.select_related("user").filter(pk=claim_id, status__in=NikClaim.OPEN).first()
+    if claim is None:
+        raise Http404
+    try:
+        services.nik_claim_verify(claim=claim, actor=actor, request=request)
+    except services.ClaimError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("NIK %(name)s sudah diverifikasi dengan KTP-el.") % {"name": claim.user.full_name}
+        )
+    return redirect("identity:claims")
