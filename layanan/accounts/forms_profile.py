@@ -9,11 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from layanan.accounts.forms import _input
 from layanan.accounts.models import User
-
-
-def _input(**attrs: str) -> dict[str, str]:
-    return {"class": "input", **attrs}
 
 
 class FullNameForm(forms.Form):

@@ -269,12 +269,23 @@ def session_end(*, actor: User, record_id: int, request: HttpRequest) -> None:
         _mark_ended([record.pk])
 
 
-def sessions_end_for(*, user: User, reason: str) -> int:
-    """End every recorded session of ``user`` (a number taken back, a password reset by code)."""
-    ids = list(UserSession.objects.filter(user=user, ended_at__isnull=True).values_list("pk", flat=True))
+def _end_open(*, user: User, reason: str, keep: int | None = None) -> int:
+    """End ``user``'s open session records but ``keep``; returns how many."""
+    ids = list(
+        UserSession.objects.select_for_update()
+        .filter(user=user, ended_at__isnull=True)
+        .exclude(pk=keep or 0)
+        .values_list("pk", flat=True)
+    )
     UserSession.objects.filter(pk__in=ids).update(ended_at=timezone.now(), end_reason=reason)
     _mark_ended(ids)
     return len(ids)
+
+
+def sessions_end_for(*, user: User, reason: str) -> int:
+    """End every recorded session of ``user`` (a number taken back, a password reset by code)."""
+    with transaction.atomic():
+        return _end_open(user=user, reason=reason)
 
 
 def sessions_end_others(
@@ -287,20 +298,13 @@ def sessions_end_others(
     """End every session of ``actor`` except this one; returns how many were ended."""
     current: int | None = request.session.get(RECORD_SESSION_KEY)
     with transaction.atomic():
-        ids = list(
-            UserSession.objects.select_for_update()
-            .filter(user=actor, ended_at__isnull=True)
-            .exclude(pk=current or 0)
-            .values_list("pk", flat=True)
-        )
-        UserSession.objects.filter(pk__in=ids).update(ended_at=timezone.now(), end_reason=reason)
+        ended = _end_open(user=actor, reason=reason, keep=current)
         if audit:
             audit_record(
                 actor=actor,
                 action="accounts.signed_out_everywhere",
                 obj=actor,
                 request=request,
-                details={"sessions_ended": len(ids)},
+                details={"sessions_ended": ended},
             )
-        _mark_ended(ids)
-    return len(ids)
+    return ended
