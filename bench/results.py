@@ -1,0 +1,74 @@
+"""The benchmark suite's figures, in one shape, for ``bench/results/latest.{md,json}`` and ``make bench-check``.
+
+Each benchmark module measures and then calls :func:`record` once per figure. A figure has a
+``value`` that is compared between runs: a ratio to a baseline measured in the same run (req/s of
+a page over req/s of the hello view), or a time in milliseconds where no same-run baseline makes
+sense (a dashboard view). ``higher_is_better`` says which way is good. ``target`` is the bar the
+project has set (the issue's number); ``figures`` carries the raw numbers behind it (req/s, p50 and
+p99 in ms, compressed bytes, rows...) for the report; ``limits`` are upper bounds on some of those
+raw figures (``{"p99_ms": 100}``) that the check enforces too; ``ok`` is a yes/no check such as
+"nothing lost or doubled".
+
+:func:`record` appends to ``bench/results/<module>.json`` (one file per module, replaced at the
+module's first record of a run), so a module can be run alone (``python -m bench.pages_bench``) and
+``python -m bench`` gathers them all into ``latest.json`` and ``latest.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
+_started: set[str] = set()
+
+
+def record(
+    module: str,
+    key: str,
+    label: str,
+    value: float,
+    *,
+    unit: str = "ratio",
+    higher_is_better: bool = True,
+    target: float | None = None,
+    figures: dict[str, Any] | None = None,
+    limits: dict[str, float] | None = None,
+    ok: bool | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    """Add one figure of ``module`` (``"pages"``) under ``key`` (``"pages.home"``) to this run's results."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{module}.json"
+    entries: list[dict[str, Any]] = []
+    if module in _started and path.exists():
+        entries = json.loads(path.read_text())
+    _started.add(module)
+    entry: dict[str, Any] = {
+        "key": key,
+        "module": module,
+        "label": label,
+        "value": round(value, 4),
+        "unit": unit,
+        "higher_is_better": higher_is_better,
+        "target": target,
+        "figures": figures or {},
+        "limits": limits or {},
+        "ok": ok,
+        "note": note,
+    }
+    entries = [existing for existing in entries if existing["key"] != key] + [entry]
+    path.write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
+    return entry
+
+
+def load_module_results() -> list[dict[str, Any]]:
+    """Every figure recorded by the modules of the last run, in module order."""
+    entries: list[dict[str, Any]] = []
+    for path in sorted(RESULTS_DIR.glob("*.json")):
+        if path.name in ("latest.json",):
+            continue
+        entries.extend(json.loads(path.read_text()))
+    return entries
