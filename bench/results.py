@@ -1,4 +1,4 @@
-"""The benchmark suite's figures, in one shape, for ``bench/results/latest.{md,json}`` and ``make bench-check``.
+"""The benchmark suite's figures, in one shape, for ``bench/results/latest.*`` and ``make bench-check``.
 
 Each benchmark module measures and then calls :func:`record` once per figure. A figure has a
 ``value`` that is compared between runs: a ratio to a baseline measured in the same run (req/s of
@@ -12,6 +12,11 @@ raw figures (``{"p99_ms": 100}``) that the check enforces too; ``ok`` is a yes/n
 :func:`record` appends to ``bench/results/<module>.json`` (one file per module, replaced at the
 module's first record of a run), so a module can be run alone (``python -m bench.pages_bench``) and
 ``python -m bench`` gathers them all into ``latest.json`` and ``latest.md``.
+
+A module that cannot measure here (no PostgreSQL, say) calls :func:`skip` with the reason and
+exits 0: the run shows it as skipped, and ``make bench-check`` does not count its figures as
+missing. :func:`quick` tells a module that ``python -m bench --quick`` wants short runs (the
+environment variable ``BENCH_QUICK=1``), to try the harness rather than to measure.
 """
 
 from __future__ import annotations
@@ -22,7 +27,34 @@ from pathlib import Path
 from typing import Any
 
 RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
+SKIPPED_SUFFIX = ".skipped"
+# Files of the run as a whole, not of one module.
+SUITE_FILES = ("latest.json",)
 _started: set[str] = set()
+
+
+def quick() -> bool:
+    """Whether this run is a short one to try the harness (``python -m bench --quick``)."""
+    return os.environ.get("BENCH_QUICK", "") == "1"
+
+
+def skip(module: str, reason: str) -> None:
+    """Say that ``module`` measured nothing in this run, and why (latest.md shows it, the check allows it)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{module}{SKIPPED_SUFFIX}").write_text(reason.strip() + "\n")
+    print(f"{module}: skipped: {reason}")
+
+
+def skipped_reason(module: str) -> str | None:
+    """The reason ``module`` gave for skipping this run, or None."""
+    path = RESULTS_DIR / f"{module}{SKIPPED_SUFFIX}"
+    return path.read_text().strip() if path.exists() else None
+
+
+def clear(module: str) -> None:
+    """Forget what ``module`` recorded or skipped in an earlier run (the runner does this first)."""
+    for path in (RESULTS_DIR / f"{module}.json", RESULTS_DIR / f"{module}{SKIPPED_SUFFIX}"):
+        path.unlink(missing_ok=True)
 
 
 def record(
@@ -68,7 +100,7 @@ def load_module_results() -> list[dict[str, Any]]:
     """Every figure recorded by the modules of the last run, in module order."""
     entries: list[dict[str, Any]] = []
     for path in sorted(RESULTS_DIR.glob("*.json")):
-        if path.name in ("latest.json",):
+        if path.name in SUITE_FILES:
             continue
         entries.extend(json.loads(path.read_text()))
     return entries
