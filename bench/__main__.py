@@ -85,9 +85,9 @@ MODULES: tuple[Module, ...] = (
     ),
     Module(
         "tasks",
-        budget=150,
-        args=("--tasks", "600"),
-        quick_args=("--tasks", "120"),
+        budget=180,
+        args=("--tasks", "400"),
+        quick_args=("--tasks", "100", "--depth", "2000"),
         database_variable="DATABASE_URL",
         needs_postgres=True,
     ),

@@ -11,7 +11,9 @@ there); without, a fresh SQLite file under ``var/bench-notifications/``.
    (SMS format), against a raw HTTP POST of the same JSON to the same gateway. The gateway
    must have delivered every message exactly once.
 
-Compare the ratios between runs, not the absolute rates.
+Compare the ratios between runs, not the absolute rates. Recorded
+(``bench/results/notifications.json``): ``notifications.queued`` and ``notifications.sent``, each
+ratio with both rates as raw figures; ``sent`` carries the exactly-once check.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import shutil
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.results import record
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench-notifications"
@@ -125,6 +129,27 @@ def main() -> int:
     ok = outcomes.count("sent") == count and delivered == count
     ok = ok and Message.objects.filter(pk__in=ids, status="sent").count() == count
     print(f"gateway delivered {delivered} of {count} messages: " + ("each once" if ok else "MISMATCH"))
+    record(
+        "notifications",
+        "notifications.queued",
+        "Messages queued/s with notify() over plain one-row INSERTs",
+        queued / baseline_insert,
+        figures={
+            "queued_per_s": round(queued),
+            "insert_per_s": round(baseline_insert),
+            "messages": count,
+            "database": connection.vendor,
+        },
+    )
+    record(
+        "notifications",
+        "notifications.sent",
+        "Messages sent/s through the fake SMS gateway over raw HTTP POSTs",
+        sent / raw_post,
+        figures={"sent_per_s": round(sent), "raw_post_per_s": round(raw_post), "delivered": delivered},
+        ok=ok,
+        note="" if ok else f"gateway delivered {delivered} of {count}, or not every message is marked sent",
+    )
     return 0 if ok else 1
 
 
