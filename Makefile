@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-prerequisites install lint typecheck migrations-check security pytest messages lock bench clean
+.PHONY: run test test-prerequisites install lint typecheck migrations-check security pytest messages lock bench bench-check bench-baseline clean
 
 $(VENV)/.installed: requirements/base.txt requirements/dev.txt .python-version
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -61,8 +61,18 @@ pytest: test-prerequisites install messages
 
 test: test-prerequisites lint typecheck migrations-check security pytest
 
+# The benchmark suite (bench/README.md): under 15 minutes on 2 cores; writes bench/results/latest.md
+# and latest.json. BENCH_ARGS="--only pages,complaints" or "--quick" for part of it or a short run.
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Fails when a figure of the last run fell more than 20 % below bench/baseline.json or missed a target.
+bench-check: install
+	$(PY) -m bench.check
+
+# Writes bench/baseline.json from the last run: only on purpose, with the reason in the commit.
+bench-baseline: install
+	$(PY) -m bench.check --update
 
 # Regenerate the lock files after editing requirements/*.in (needs network to PyPI).
 lock: install
