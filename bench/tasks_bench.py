@@ -163,7 +163,7 @@ def main() -> int:
     enqueue_gated("depth", min(count, args.depth))
     table = DBTaskResult._meta.db_table
     with connection.cursor() as cursor:
-        columns = [f.column for f in DBTaskResult._meta.concrete_fields if f.column != "id"]
+        columns = [str(f.column) for f in DBTaskResult._meta.concrete_fields if f.column != "id"]
         while (depth := DBTaskResult.objects.count()) < args.depth:
             copies = min(depth, args.depth - depth)
             cursor.execute(
@@ -200,6 +200,9 @@ def main() -> int:
     claim_ms, plan = claim_cost()
     plan_text = "\n".join(plan)
     index = "tasks_db_new_ordering_idx" if "tasks_db_new_ordering_idx" in plan_text else "none"
+    select_ms = next(
+        (float(line.split(":")[1].split()[0]) for line in plan if line.startswith("Execution Time")), 0.0
+    )
     print(
         f"claim at depth {depth:,}: {claim_ms:.2f} ms after a vacuum, {dirty_ms:.2f} ms with {depth:,} dead "
         f"index entries (select + update); plan uses index: {index}"
@@ -293,6 +296,7 @@ def main() -> int:
             "depth": depth,
             "claim_ms": round(claim_ms, 3),
             "claim_ms_before_vacuum": round(dirty_ms, 3),
+            "select_ms_in_database": select_ms,
             "index": index,
         },
     )
