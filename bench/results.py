@@ -96,11 +96,11 @@ def record(
     return entry
 
 
-def load_module_results() -> list[dict[str, Any]]:
-    """Every figure recorded by the modules of the last run, in module order."""
+def load_module_results(*, since: float | None = None) -> list[dict[str, Any]]:
+    """Every figure recorded by the modules of the last run, in module order (written after ``since``)."""
     entries: list[dict[str, Any]] = []
     for path in sorted(RESULTS_DIR.glob("*.json")):
-        if path.name in SUITE_FILES:
+        if path.name in SUITE_FILES or (since is not None and path.stat().st_mtime < since):
             continue
         entries.extend(json.loads(path.read_text()))
     return entries
