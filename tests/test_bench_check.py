@@ -125,3 +125,40 @@ def test_the_command_exits_1_with_a_table_of_failures(tmp_path: Path, capsys: An
     assert "50% below the baseline" in capsys.readouterr().out
     assert check.main(["--latest", str(latest), "--baseline", str(baseline), "--update"]) == 0
     assert check.main(["--latest", str(latest), "--baseline", str(baseline)]) == 0
+
+
+def test_the_report_shows_each_module_its_figures_and_failures() -> None:
+    from bench.__main__ import markdown
+
+    latest = _run(
+        _entry(value=0.5, target=0.3, figures={"req_per_s": 1200.0, "p99_ms": 140.0}, limits={"p99_ms": 100}),
+        modules={
+            "pages": {"status": check.PASSED, "seconds": 170.0, "database": "sqlite"},
+            "tasks": {
+                "status": check.TIMEOUT,
+                "seconds": 180.0,
+                "reason": "stopped after its budget of 180 s",
+            },
+        },
+    )
+    latest.update(
+        date="2026-12-07T03:00:00+00:00",
+        duration_s=350.0,
+        quick=False,
+        commit="abc",
+        dirty=False,
+        machine={
+            "cpus": 2,
+            "platform": "Linux",
+            "python": "3.13.0",
+            "load_start": [1, 1, 1],
+            "load_end": [2, 2, 2],
+        },
+        databases={"postgresql": "15.20", "sqlite": "3.40.1"},
+    )
+    report = markdown(latest, _baseline(pages__home=0.4))
+    assert "## pages" in report
+    assert "## tasks" in report
+    assert "**timeout** in 180 s: stopped after its budget of 180 s" in report
+    assert "p99_ms 140 exceeds its limit 100" in report
+    assert "req_per_s 1,200" in report
