@@ -10,8 +10,9 @@ what the entry point costs on top (ORM, redaction, the guard trigger). The seali
 printed too; sealing runs once a minute in the background, so it only has to keep up.
 
 Recorded (``bench/results/audit.json``): ``audit.write``, the ratio with both rates as raw
-figures; ``audit.seal``, sealing events/s over ``audit_record()`` events/s (target 1: it keeps
-up), with the chain verification as its check.
+figures; ``audit.seal``, sealing events/s over ``audit_record()`` events/s (no target: sealing
+only has to keep up with the sustained rate, not with a burst from all threads), with the chain
+verification as its check.
 """
 
 from __future__ import annotations
@@ -193,9 +194,8 @@ def main() -> int:
     record(
         "audit",
         "audit.seal",
-        "Sealing events/s over audit_record() events/s (keeps up at 1)",
+        f"Sealing events/s over audit_record() events/s from {t} threads",
         (sealed / seal_seconds) / audit_rate if seal_seconds and sealed else 0.0,
-        target=1.0,
         figures={"seal_per_s": round(sealed / seal_seconds) if seal_seconds else 0, "sealed": sealed},
         ok=report.ok,
         note="" if report.ok else "audit_verify() found the chain broken",
