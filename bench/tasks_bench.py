@@ -110,7 +110,7 @@ def _wait(condition: Any, *, seconds: float, what: str, step: float = 0.05) -> N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=400, help="tasks per round")
+    parser.add_argument("--tasks", type=int, default=300, help="tasks per round")
     parser.add_argument("--workers", default="1,2,4", help="worker processes per round, comma-separated")
     parser.add_argument("--depth", type=int, default=10_000, help="ready tasks when timing the claim")
     args = parser.parse_args()
@@ -177,7 +177,7 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE " + table)
 
-    def claim_cost(claims: int = 50) -> tuple[float, list[str]]:
+    def claim_cost(claims: int = 30) -> tuple[float, list[str]]:
         """Mean ms of a claim (select + update, rolled back), and the select's EXPLAIN ANALYZE."""
         with transaction.atomic(), connection.cursor() as cursor:
             sql, params = claim_queryset().select_for_update(skip_locked=True)[:1].query.sql_with_params()
