@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import sqlite3
@@ -54,6 +55,7 @@ class Module:
     # The variable that gets a fresh PostgreSQL database ``bench_<name>``, if the module needs one.
     database_variable: str | None = None
     needs_postgres: bool = False  # skip (with the reason) rather than fall back to SQLite
+    keep_database: bool = False  # create it if missing but do not drop it (for a module's --keep)
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -69,6 +71,7 @@ MODULES: tuple[Module, ...] = (
         quick_args=("--scale", "0.01"),
         database_variable="BENCH_DATABASE_URL",
         needs_postgres=True,
+        keep_database=True,
     ),
     Module("documents", budget=120, args=("--seconds", "3"), quick_args=("--seconds", "1")),
     Module(
@@ -133,9 +136,15 @@ def postgres_version() -> str | None:
     return answer.stdout.strip() if answer.returncode == 0 else None
 
 
-def fresh_database(name: str) -> str:
-    """Drop and create ``name``; its URL."""
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+def fresh_database(name: str, *, keep: bool = False) -> str:
+    """Drop and create ``name`` (with ``keep``, only create it if missing); its URL."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise RuntimeError(f"{name!r}: a benchmark database name is lower-case letters, digits and _")
+    exists = _psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").stdout.strip() == "1"  # noqa: S608
+    statements = [] if keep and exists else [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)']
+    if not (keep and exists):
+        statements.append(f'CREATE DATABASE "{name}"')
+    for sql in statements:
         answer = _psql(sql)
         if answer.returncode != 0:
             raise RuntimeError(f"psql: {answer.stderr.strip()}")
@@ -180,7 +189,7 @@ def run_module(module: Module, *, quick: bool, postgres: str | None, left: float
         else:
             name = f"{os.environ.get('BENCH_DB_PREFIX', 'bench_')}{module.name}"
             try:
-                env[module.database_variable] = fresh_database(name)
+                env[module.database_variable] = fresh_database(name, keep=module.keep_database)
             except (RuntimeError, subprocess.TimeoutExpired) as error:
                 return {
                     **state,
