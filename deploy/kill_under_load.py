@@ -186,6 +186,7 @@ class Outcome:
     status: int | None  # None: no HTTP answer
     error: str = ""  # "refused", "timeout", or the exception's class
     seconds: float = 0.0
+    at: float = 0.0  # time.monotonic() when it was sent
 
     @property
     def verdict(self) -> str:
@@ -216,6 +217,7 @@ class Recorder:
         self.violations: list[str] = []
 
     def add(self, outcome: Outcome, what: str) -> Outcome:
+        outcome.at = time.monotonic() - outcome.seconds
         with self.lock:
             self.outcomes.append(outcome)
             if outcome.verdict == "VIOLATION":
@@ -378,6 +380,7 @@ class Run:
         self.procs: dict[str, Proc] = {}
         self.owners: dict[str, Citizen] = {}
         self.stored_before_resend: dict[str, int] = {}
+        self.rolling = (0.0, 0.0)  # when web2's graceful restart began and ended
         self.env: dict[str, str] = {}
 
     # -- set-up ------------------------------------------------------------------------------------------
@@ -672,16 +675,30 @@ class Run:
             time.sleep(max(0.0, started + duration * fraction - time.monotonic()))
             action()
 
-        web = self.procs["web1"]
-        at(0.30, lambda: (web.kill(), self.events.say(f"SIGKILL web1 (gunicorn group of pid {web.pid})")))
-        at(0.40, lambda: self.kill_worker_holding_a_task("worker1"))
+        def kill_web() -> None:
+            self.procs["web1"].kill()
+            self.events.say(f"SIGKILL web1 (gunicorn group of pid {self.procs['web1'].pid})")
 
         def restart() -> None:
             self.procs["web1"].start()
             self.procs["worker1"].start()
             self.events.say("web1 and worker1 started again (as their supervisor would)")
 
-        at(0.65, restart)
+        def rolling_restart() -> None:
+            """A release's restart of web2: SIGTERM (finish what is in hand), start again, wait for it."""
+            self.rolling = (time.monotonic(), 0.0)
+            self.procs["web2"].stop()
+            self.procs["web2"].start()
+            wait_for_port(self.ports["web2"], timeout=60, proc=self.procs["web2"])
+            self.rolling = (self.rolling[0], time.monotonic())
+            self.events.say(
+                f"web2 restarted gracefully (SIGTERM, start) in {self.rolling[1] - self.rolling[0]:.1f} s"
+            )
+
+        at(0.30, kill_web)
+        at(0.40, lambda: self.kill_worker_holding_a_task("worker1"))
+        at(0.60, restart)
+        at(0.80, rolling_restart)
         at(1.0, stop.set)
         for thread in threads:
             thread.join(self.options.timeout + 30)
@@ -763,6 +780,16 @@ class Run:
                         "ok" if not bad else "FAIL",
                     )
                 )
+        begin, end = self.rolling
+        during = [o for o in self.recorder.outcomes if begin <= o.at <= end + 1.0]
+        clean_during = sum(o.verdict == "clean failure" for o in during)
+        rows.append(
+            (
+                "requests during web2's graceful restart",
+                f"{len(during)}: {len(during) - clean_during} ok, {clean_during} clean failures",
+                "ok" if not clean_during else "note",
+            )
+        )
         slowest = max((o.seconds for o in self.recorder.outcomes), default=0.0)
         rows.append(
             ("requests: statuses", ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)), "")

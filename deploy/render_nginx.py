@@ -22,7 +22,7 @@ class _Placeholders(string.Template):
     """Only ``${UPPER_CASE}`` is a placeholder: nginx's own ``$variables`` are left as they are."""
 
     flags = re.VERBOSE
-    pattern = r"\$(?:(?P<escaped>(?!))|(?P<named>(?!))|\{(?P<braced>[A-Z][A-Z0-9_]*)\}|(?P<invalid>(?!)))"
+    pattern = r"\$(?:(?P<escaped>(?!))|(?P<named>(?!))|\{(?P<braced>[A-Z][A-Z0-9_]*)\}|(?P<invalid>(?!)))"  # type: ignore[assignment]
 
 
 def render(values: Mapping[str, str]) -> str:
