@@ -39,6 +39,7 @@ import argparse
 import collections
 import contextlib
 import dataclasses
+import getpass
 import html.parser
 import io
 import json
@@ -381,6 +382,7 @@ class Run:
         self.owners: dict[str, Citizen] = {}
         self.stored_before_resend: dict[str, int] = {}
         self.rolling = (0.0, 0.0)  # when web2's graceful restart began and ended
+        self.web1_ready = 0.0
         self.env: dict[str, str] = {}
 
     # -- set-up ------------------------------------------------------------------------------------------
@@ -504,6 +506,9 @@ class Run:
         conf.write_text(
             render(
                 {
+                    # The throwaway instance's workers run as whoever runs the check: they read the
+                    # release's files under var/ (private to that user) and write their temporary files.
+                    "NGINX_USER": getpass.getuser(),
                     "NGINX_PREFIX": str(nginx_dir),
                     "LISTEN": f"127.0.0.1:{self.ports['nginx']}",
                     "SERVER_NAME": "127.0.0.1 localhost",
@@ -533,6 +538,18 @@ class Run:
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
             "--timeout", "60", "--graceful-timeout", "20", "--access-logfile", "-",
         ]  # fmt: skip
+
+    def wait_healthy(self, web: str) -> float:
+        """Wait until ``web`` itself (not through nginx) answers /healthz with 200; when it did."""
+        wait_for_port(self.ports[web], timeout=90, proc=self.procs[web])
+        url = f"http://127.0.0.1:{self.ports[web]}/healthz"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(url, timeout=10, headers={"X-Forwarded-Proto": "https"}).status_code == 200:
+                    return time.monotonic()
+            time.sleep(0.2)
+        raise RuntimeError(f"{web} did not answer /healthz")
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + 90
@@ -683,13 +700,18 @@ class Run:
             self.procs["web1"].start()
             self.procs["worker1"].start()
             self.events.say("web1 and worker1 started again (as their supervisor would)")
+            self.web1_ready = self.wait_healthy("web1")
+            self.events.say("web1 answers /healthz again")
 
         def rolling_restart() -> None:
-            """A release's restart of web2: SIGTERM (finish what is in hand), start again, wait for it."""
+            """A release's restart of web2, done as docs/deployment.md says: only once web1 is serving
+            (healthy, and nginx's fail_timeout of 5 s since it came back has passed), SIGTERM (finish what
+            is in hand), start again, wait until it is healthy."""
+            time.sleep(max(0.0, self.web1_ready + 5.5 - time.monotonic()))
             self.rolling = (time.monotonic(), 0.0)
             self.procs["web2"].stop()
             self.procs["web2"].start()
-            wait_for_port(self.ports["web2"], timeout=60, proc=self.procs["web2"])
+            self.wait_healthy("web2")
             self.rolling = (self.rolling[0], time.monotonic())
             self.events.say(
                 f"web2 restarted gracefully (SIGTERM, start) in {self.rolling[1] - self.rolling[0]:.1f} s"
@@ -797,6 +819,19 @@ class Run:
         rows.append(
             ("requests: slowest answer", f"{slowest:.1f} s (timeout {self.options.timeout:.0f} s)", "")
         )
+
+        # nginx: static files from its own copy (no upstream), nothing it could not do.
+        nginx_dir = self.dir / "nginx"
+        access = (nginx_dir / "access.log").read_text(encoding="utf-8", errors="replace").splitlines()
+        static_lines = [line for line in access if '"GET /static/' in line]
+        local = sum(" upstream=- " in line for line in static_lines)
+        rows.append(("static files served by nginx itself", f"{local} of {len(static_lines)}", ""))
+        errors = (nginx_dir / "error.log").read_text(encoding="utf-8", errors="replace").splitlines()
+        serious = [
+            line for line in errors if any(f"[{level}]" in line for level in ("crit", "alert", "emerg"))
+        ]
+        violations.extend(f"nginx: {line}" for line in serious[:5])
+        rows.append(("nginx errors (crit, alert, emerg)", str(len(serious)), "ok" if not serious else "FAIL"))
 
         # Submissions.
         run_reports = Report.objects.filter(text__contains=f"DC{self.run_id}T")
@@ -964,7 +999,11 @@ class Run:
         for name in ("nginx", "web1", "web2", "worker1", "worker2", "s3"):
             if name in self.procs:
                 self.procs[name].stop()
+        # The run's keys are throwaway, but keys all the same: they do not stay on disk with the logs.
+        shutil.rmtree(self.dir / "secrets", ignore_errors=True)
+        (self.dir / "tls" / "key.pem").unlink(missing_ok=True)
         if not self.options.keep and self.env:
+            shutil.rmtree(self.dir / "var", ignore_errors=True)
             with contextlib.suppress(Exception):
                 from django.db import connections
 

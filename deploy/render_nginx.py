@@ -15,7 +15,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "nginx.conf.template"
-DEFAULTS = {"MIME_TYPES": "/etc/nginx/mime.types", "PROXY_PARAMS": str(HERE / "proxy_params.conf")}
+DEFAULTS = {
+    "NGINX_USER": "www-data",
+    "MIME_TYPES": "/etc/nginx/mime.types",
+    "PROXY_PARAMS": str(HERE / "proxy_params.conf"),
+}
 
 
 class _Placeholders(string.Template):

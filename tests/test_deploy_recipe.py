@@ -7,6 +7,7 @@ and the check tells a clean failure from a violation.
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import subprocess
 from pathlib import Path
@@ -77,11 +78,15 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
     static = tmp_path / "static"
     static.mkdir()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        render({**VALUES, "NGINX_PREFIX": str(tmp_path), "TLS_CERT": str(cert), "TLS_KEY": str(key),
-                "STATIC_ROOT": str(static)}),
-        encoding="utf-8",
-    )  # fmt: skip
+    values = {
+        **VALUES,
+        "NGINX_USER": getpass.getuser(),
+        "NGINX_PREFIX": str(tmp_path),
+        "TLS_CERT": str(cert),
+        "TLS_KEY": str(key),
+        "STATIC_ROOT": str(static),
+    }
+    conf.write_text(render(values), encoding="utf-8")
 
     checked = subprocess.run(
         [nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True

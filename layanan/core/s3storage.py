@@ -62,6 +62,12 @@ class EncryptedS3Storage(S3Storage):
         defaults.update(file_overwrite=False, default_acl=None, querystring_auth=True, gzip=False)
         return defaults
 
+    def get_object_parameters(self, name: str) -> dict[str, Any]:
+        """Every object is typed as the opaque bytes it is (never image/jpeg: it is ciphertext)."""
+        params: dict[str, Any] = super().get_object_parameters(name)
+        params.setdefault("ContentType", "application/octet-stream")
+        return params
+
     def _save(self, name: str, content: File[Any]) -> str:
         return self._save_stored(name, encrypt_bytes(_plain_of(content)))
 

@@ -110,6 +110,8 @@ def test_an_upload_is_ciphertext_in_the_bucket_and_reads_back_as_the_original(st
     assert b"1803045203880001" not in raw
     assert b"Siti" not in raw
     assert len(raw) == len(PDF) + HEADER_BYTES + 16
+    head = _client(s3_endpoint).head_object(Bucket=bucket, Key=name)
+    assert head["ContentType"] == "application/octet-stream"  # opaque bytes, not a PDF
     with storage.open(name) as handle:
         assert handle.read() == PDF
     assert storage.size(name) == len(PDF)
