@@ -74,6 +74,13 @@ bench-check: install
 bench-baseline: install
 	$(PY) -m bench.check --update
 
+# The deployment recipe on this machine (docs/deployment.md, "Several hosts"): nginx, 2 web processes,
+# 2 workers, PostgreSQL, Redis db 6 and moto's S3; kills a web process and a worker under load and
+# proves nothing was lost or doubled. Heavy (about 4 minutes), so not part of make test.
+.PHONY: deploy-check
+deploy-check: install
+	$(PY) -m deploy.kill_under_load $(DEPLOY_CHECK_ARGS)
+
 # Regenerate the lock files after editing requirements/*.in (needs network to PyPI).
 lock: install
 	$(PY) -m pip install --quiet uv

@@ -543,3 +543,20 @@ MIDDLEWARE.insert(
 )
 # The office that settles disputed NIK claims (with the administrators).
 IDENTITY_OFFICE_CODE = env_str("IDENTITY_OFFICE_CODE", "disdukcapil")
+
+# --- deploy (issue 14): where stored files live; S3-compatible object storage (docs/deployment.md) ---
+# STORAGE_BACKEND=filesystem (default: MEDIA_ROOT) or s3: the bucket S3_BUCKET at S3_ENDPOINT_URL (empty:
+# AWS itself) in S3_REGION, with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment (or the
+# host's role). Both encrypt every file at rest the same way (docs/files.md).
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", ("filesystem", "s3"), "filesystem")
+if STORAGE_BACKEND == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND=s3")
+    STORAGES["default"] = {
+        "BACKEND": "layanan.core.s3storage.EncryptedS3Storage",
+        "OPTIONS": {  # type: ignore[dict-item]
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+        },
+    }

@@ -89,7 +89,14 @@ class AreaFile:
             return
         assert self._storage is not None
         self._handle.seek(0)
-        saved = self._storage.save(self.name, File(self._handle))
+        save_raw = getattr(
+            self._storage, "save_raw", None
+        )  # an encrypting bucket: the stored bytes as they are
+        saved = (
+            save_raw(self.name, self._handle)
+            if save_raw
+            else self._storage.save(self.name, File(self._handle))
+        )
         self._handle.close()
         if saved != self.name:
             self._storage.delete(saved)
@@ -137,6 +144,10 @@ class StorageArea(Area):
         path = self._path(name)
         if path is not None:
             return path.open("rb")
+        open_raw = getattr(self.storage, "open_raw", None)  # an encrypting bucket (layanan.core.s3storage)
+        if open_raw is not None:
+            stored: IO[bytes] = open_raw(name)
+            return stored
         return self.storage.open(name, "rb")
 
     def _path(self, name: str) -> Path | None:

@@ -12,13 +12,17 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
 from layanan.core.filecrypt import EncryptedFileSystemStorage
+from layanan.core.s3storage import EncryptedS3Storage
 
 
-def encrypted_storage() -> EncryptedFileSystemStorage:
-    """The default storage, which must be the encrypting one."""
+def encrypted_storage() -> EncryptedFileSystemStorage | EncryptedS3Storage:
+    """The default storage, which must be one of the encrypting ones (a folder or a bucket)."""
     storage = storages["default"]
-    if not isinstance(storage, EncryptedFileSystemStorage):
-        raise CommandError("STORAGES['default'] is not layanan.core.filecrypt.EncryptedFileSystemStorage")
+    if not isinstance(storage, (EncryptedFileSystemStorage, EncryptedS3Storage)):
+        raise CommandError(
+            "STORAGES['default'] is neither layanan.core.filecrypt.EncryptedFileSystemStorage "
+            "nor layanan.core.s3storage.EncryptedS3Storage"
+        )
     return storage
 
 
