@@ -28,26 +28,30 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+# The aliases checked (tests point them at broken ones).
+DATABASE_ALIAS = "default"
+CACHE_ALIAS = "default"
+STORAGE_ALIAS = "default"
 CACHE_KEY = "readyz:probe"
 STORAGE_PROBE_NAME = "readyz/probe"
 
 
-def check_database(alias: str = "default") -> None:
-    with connections[alias].cursor() as cursor:
+def check_database() -> None:
+    with connections[DATABASE_ALIAS].cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
-def check_cache(alias: str = "default") -> None:
-    cache = caches[alias]
+def check_cache() -> None:
+    cache = caches[CACHE_ALIAS]
     value = os.urandom(8).hex()
     cache.set(CACHE_KEY, value, timeout=30)
     if cache.get(CACHE_KEY) != value:
         raise RuntimeError("the cache did not give back what was set")
 
 
-def check_storage(alias: str = "default") -> None:
-    storages[alias].exists(STORAGE_PROBE_NAME)
+def check_storage() -> None:
+    storages[STORAGE_ALIAS].exists(STORAGE_PROBE_NAME)
 
 
 def check_worker() -> None:
