@@ -34,7 +34,17 @@ from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 PRIMARY_ONLY_APPS = frozenset(
-    {"sessions", "auth", "accounts", "identity", "contenttypes", "admin", "audit", "core", "django_tasks_db"}
+    {
+        "sessions",
+        "auth",
+        "accounts",
+        "identity",
+        "contenttypes",
+        "admin",
+        "audit",
+        "core",
+        "django_tasks_database",
+    }
 )
 
 _reading_from_replica: ContextVar[bool] = ContextVar("read_replica", default=False)
