@@ -38,6 +38,7 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     settings.VAR_DIR = tmp_path / "var"  # e.g. the development signing CA, made on first use
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.METRICS_ALLOWED_IPS = []  # the test client's 127.0.0.1 is an outsider to /metrics
     from django.core.cache import cache
 
     cache.clear()  # the in-process cache outlives each test's rolled-back rows

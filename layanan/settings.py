@@ -9,9 +9,12 @@ checkout. See ``.env.example`` and ``docs/configuration.md``.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import secrets
+import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -560,3 +563,60 @@ if STORAGE_BACKEND == "s3":
             "region_name": env_str("S3_REGION") or None,
         },
     }
+
+# --- Observability (issue 14): JSON logs, request ids, metrics, /readyz, read replica ----------------
+# docs/observability.md. LOG_FORMAT: "json" (one object a line, the default in production) or "text".
+# LOG_ACCESS: one line per request (method, URL name, status, ms; no path, query or form) from
+# layanan.access, the default with JSON logs.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "json" if ENVIRONMENT == "production" else "text")
+LOG_ACCESS = env_bool("LOG_ACCESS", LOG_FORMAT == "json")
+
+
+def _logging_section(name: str) -> dict[str, Any]:
+    section = LOGGING[name]
+    assert isinstance(section, dict)
+    return section
+
+
+_logging_section("filters")["request_context"] = {"()": "layanan.core.logging.RequestContext"}
+_logging_section("formatters")["json"] = {"()": "layanan.core.logging.JsonFormatter"}
+_console = _logging_section("handlers")["console"]
+_console["filters"] = ["request_context", *_console["filters"]]
+if LOG_FORMAT == "json":
+    _console["formatter"] = "json"
+MIDDLEWARE.insert(0, "layanan.core.observability.RequestObservationMiddleware")
+# The load balancer's probes may speak plain HTTP to the app behind the proxy.
+SECURE_REDIRECT_EXEMPT += [r"^readyz$", r"^metrics$"]
+
+# /metrics (Prometheus): callers from these addresses or networks, or with a bearer METRICS_TOKEN.
+# Behind a proxy the address is the one TRUSTED_PROXY_COUNT vouches for (docs/observability.md).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS: {_network!r} is not an address or a network (e.g. 10.0.0.0/24)"
+        ) from None
+METRICS_TOKEN = _optional_secret("METRICS_TOKEN")
+# /readyz fails without a live worker (a heartbeat in the last 3 WORKER_HEARTBEAT_SECONDS).
+READYZ_REQUIRE_WORKER = env_bool("READYZ_REQUIRE_WORKER", ENVIRONMENT == "production")
+# Every task row keeps the id of the request that enqueued it (layanan/core/tasks.py).
+if TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+    TASKS["default"]["BACKEND"] = "layanan.core.tasks.RequestAwareDatabaseBackend"
+
+# Read replica: DATABASE_REPLICA_URL adds the "replica" alias; GETs of READ_REPLICA_VIEWS (URL names,
+# "namespace:*" allowed) read there, outside transactions (layanan/core/dbrouter.py). Under pytest,
+# "replica" is a second connection to the test database, used only by tests that turn routing on.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_REPLICA_VIEWS = env_list("READ_REPLICA_VIEWS", ["monitoring:*"]) if DATABASE_REPLICA_URL else []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env_database("DATABASE_REPLICA_URL", sqlite_path=VAR_DIR / "layanan.sqlite3"),
+        "TEST": {"MIRROR": "default"},
+    }
+elif "pytest" in sys.modules:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+if "replica" in DATABASES:
+    DATABASE_ROUTERS = ["layanan.core.dbrouter.ReadReplicaRouter"]
+    MIDDLEWARE.append("layanan.core.dbrouter.ReadReplicaMiddleware")

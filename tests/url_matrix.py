@@ -56,6 +56,19 @@ MATRIX: list[Row] = [
         page=False,
         notes="Worker and queue figures: a bearer HEALTHZ_TOKEN (monitoring) or the admin site's users.",
     ),
+    Row(
+        "core:readyz",
+        EVERYONE_200,
+        page=False,
+        notes="Readiness: database, cache, storage (and a worker when READYZ_REQUIRE_WORKER), ok/error each.",
+    ),
+    Row(
+        "core:metrics",
+        dict.fromkeys(PERSONAS, 404),
+        page=False,
+        notes="Prometheus only: METRICS_ALLOWED_IPS (none in tests) or a bearer METRICS_TOKEN; signed in or "
+        "not, anyone else gets 404 (layanan/core/tests/test_observability_metrics.py).",
+    ),
     Row("accounts:login", EVERYONE_200),
     Row("accounts:logout", dict.fromkeys(PERSONAS, 405), page=False, notes="Sign-out is POST only."),
     Row(

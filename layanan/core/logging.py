@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import structlog
 
 REPLACEMENT = "[16 digit disamarkan]"
 
@@ -27,6 +33,26 @@ _SIXTEEN_DIGITS = re.compile(
 )
 
 _formatter = logging.Formatter()
+
+# The id of the request being served, or of the request behind the task being run: set by
+# layanan.core.observability's middleware and by the worker (layanan.core.worker), read by
+# RequestContext below and by the task backend (layanan.core.tasks).
+request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def request_id_get() -> str | None:
+    """The id of the request (or of the request behind the task) being served now, if any."""
+    return request_id.get()
+
+
+@contextmanager
+def request_id_bound(value: str | None) -> Iterator[None]:
+    """Hold ``value`` as the current request id inside the block (the worker, around a task)."""
+    token = request_id.set(value)
+    try:
+        yield
+    finally:
+        request_id.reset(token)
 
 
 def redact(text: str) -> str:
@@ -71,3 +97,68 @@ class ClientErrorsInOneLine(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class RequestContext(logging.Filter):
+    """Put the current request id (or ``-``) on every record as ``record.request_id``.
+
+    The id is the one :mod:`layanan.core.observability` holds for the request
+    being served, or the one the worker set for the task it runs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get() or "-"
+        return True
+
+
+# The extras of a record that a JSON line carries (the access line's and the worker's); anything
+# else passed as ``extra`` (Django's ``request`` object, for one) stays out of the log.
+JSON_EXTRA_FIELDS = ("request_id", "view", "method", "status", "duration_ms", "user_id", "task", "task_id")
+
+
+def _redact_values(
+    _logger: object, _name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """The last step before rendering: every text value of the line, the message and the
+    exception's trace included, goes through :func:`redact`."""
+    for key, value in event_dict.items():
+        if isinstance(value, str):
+            event_dict[key] = redact(value)
+    return event_dict
+
+
+def _message_key(
+    _logger: object, _name: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    event_dict["message"] = event_dict.pop("event", "")
+    if event_dict.get("request_id") == "-":
+        event_dict["request_id"] = None
+    return event_dict
+
+
+class JsonFormatter(structlog.stdlib.ProcessorFormatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, request_id, the
+    access line's view, method, status, duration_ms and user_id, and ``exception`` with the trace.
+
+    Used for ``LOG_FORMAT=json`` (the default when ENVIRONMENT=production). The handler's
+    :class:`RedactPersonalData` filter has already cleaned the message; the exception text is
+    rendered here again from the record, so every value is redacted once more at the end.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(
+            foreign_pre_chain=[
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.add_logger_name,
+                structlog.stdlib.ExtraAdder(allow=JSON_EXTRA_FIELDS),
+                structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+            ],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                _message_key,
+                _redact_values,
+                structlog.processors.JSONRenderer(ensure_ascii=False),
+            ],
+        )

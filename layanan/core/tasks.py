@@ -1,14 +1,59 @@
-"""Housekeeping tasks of the task queue itself (scheduled in :mod:`layanan.core.schedule`)."""
+"""The task backend, and housekeeping tasks of the task queue itself (scheduled in
+:mod:`layanan.core.schedule`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus, normalize_json
 from django_tasks_db.models import DBTaskResult
+
+from layanan.core.logging import request_id_get
+
+if TYPE_CHECKING:
+    from django.tasks import Task
+
+# The key beside "args" and "kwargs" in a task row's ``args_kwargs`` that keeps the id of the
+# request (or of the task) that enqueued it. django_tasks_db reads only the other two, so a task's
+# arguments, its result and every caller stay as they were.
+REQUEST_ID_KEY = "request_id"
+
+
+class RequestAwareDatabaseBackend(DatabaseBackend):
+    """django_tasks_db's backend that remembers which request enqueued each task.
+
+    Every task enqueued while a request (or a task) is served keeps that
+    request's id in its row, in the same INSERT; the worker sets it again while
+    running the task (:meth:`layanan.core.worker.Worker.run_task`), so the task's
+    log lines carry the id of the request that caused them. No task changes.
+    """
+
+    def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
+        current = request_id_get()
+        if current is None:
+            return super()._task_to_db_task(task, args, kwargs)
+        row: DBTaskResult = DBTaskResult.objects.create(
+            id=self._get_id(),
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs, REQUEST_ID_KEY: current}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after,  # type: ignore[misc]  # as django_tasks_db passes it
+            backend_name=self.alias,
+        )
+        return row
+
+
+def task_request_id(row: DBTaskResult) -> str | None:
+    """The id of the request that enqueued this task, if one did."""
+    stored = row.args_kwargs.get(REQUEST_ID_KEY) if isinstance(row.args_kwargs, dict) else None
+    return stored if isinstance(stored, str) else None
+
 
 PRUNE_CHUNK = 2000
 FAILED_RETENTION_FACTOR = 6

@@ -8,4 +8,6 @@ urlpatterns = [
     path("tentang-privasi/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/detail", views.healthz_detail, name="healthz_detail"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
 ]

@@ -22,7 +22,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from prometheus_client import CONTENT_TYPE_LATEST
 
+from layanan.core.metrics import metrics_allowed, metrics_render
+from layanan.core.readiness import readiness
 from layanan.core.worker import worker_health
 
 # --- what the apps' views share ------------------------------------------------------------------
@@ -179,3 +182,24 @@ def healthz_detail(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok", "database": "ok", **worker_health()})
     except Exception:
         return JsonResponse({"status": "ok", "database": "ok", **unknown})
+
+
+# --- observability: /readyz and /metrics (docs/observability.md) -----------------------------------
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for load balancers: database, cache, storage and (when required) a live worker,
+    each ``ok`` or ``error``; 200 when all pass, 503 otherwise. Says nothing else to anyone."""
+    ready, checks = readiness()
+    body = {"status": "ok" if ready else "error", "checks": checks}
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' scrape: only from METRICS_ALLOWED_IPS or with ``Authorization: Bearer
+    <METRICS_TOKEN>``; anyone else, signed in or not, gets the same 404 as for no page at all."""
+    if not metrics_allowed(request):
+        raise Http404
+    return HttpResponse(metrics_render(), content_type=CONTENT_TYPE_LATEST)

@@ -45,8 +45,11 @@ from django_tasks_db.management.commands.db_worker import Worker as DatabaseWork
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from layanan.core.logging import request_id_bound
+from layanan.core.metrics import task_observe
 from layanan.core.models import WorkerHeartbeat
 from layanan.core.schedule import schedule_enqueue_due
+from layanan.core.tasks import task_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +117,7 @@ def task_recover(result: DBTaskResult, *, now: datetime | None = None) -> str | 
             exception_class_path=f"{WorkerLostError.__module__}.{WorkerLostError.__qualname__}",
             traceback=_lost_message(result, attempts, max_attempts),
         ):
+            task_observe(task=result.task_path, outcome="lost")
             logger.error(
                 "task %s (%s) abandoned %d times by dead workers: marked failed",
                 result.id,
@@ -351,7 +355,16 @@ class Worker(DatabaseWorker):
             logger.info("Worker %s stopped.", self.worker_id)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
-        """Run a claimed task and record its outcome; on a forced stop, put it back in the queue."""
+        """Run a claimed task and record its outcome; on a forced stop, put it back in the queue.
+
+        While it runs, the id of the request that enqueued it (if any) is the current request id,
+        so its log lines, and the tasks it enqueues, carry it.
+        """
+        with request_id_bound(task_request_id(db_task_result)):
+            self._run_task(db_task_result)
+
+    def _run_task(self, db_task_result: DBTaskResult) -> None:
+        outcome = "failed"
         try:
             self.running_task = True
             task = db_task_result.task
@@ -365,6 +378,7 @@ class Worker(DatabaseWorker):
             else:
                 return_value = task.call(*task_result.args, **task_result.kwargs)
             db_task_result.set_successful(return_value)
+            outcome = "successful"
             task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
         except ForcedStopError:
             try:
@@ -378,8 +392,10 @@ class Worker(DatabaseWorker):
             else:
                 if released:
                     logger.warning("task %s put back in the queue on a forced stop", db_task_result.id)
+            outcome = ""
             raise
         except BaseException as exc:
+            outcome = "failed"
             db_task_result.set_failed(exc)
             try:
                 task_finished.send(
@@ -390,3 +406,5 @@ class Worker(DatabaseWorker):
         finally:
             self.running_task = False
             self._run_tasks += 1
+            if outcome:
+                task_observe(task=db_task_result.task_path, outcome=outcome)

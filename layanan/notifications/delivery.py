@@ -38,6 +38,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from layanan.accounts.models import User
+from layanan.core.metrics import message_observe
 from layanan.notifications.backends import Outgoing, SendResult, backend_for
 from layanan.notifications.models import Message, MessageStatus
 from layanan.notifications.rendering import render
@@ -268,7 +269,9 @@ def message_deliver(*, message_id: int) -> str:
         logger.error("notify message %s not rendered: %s", message.pk, type(error).__name__)
         return _fallback(message, code="render_error", seen_status=MessageStatus.SENDING)
     result = backend_for(message.channel).send(outgoing)
-    return _record(message, result)
+    outcome = _record(message, result)
+    message_observe(channel=message.channel, outcome=outcome)
+    return outcome
 
 
 # --- delivery reports --------------------------------------------------------------------------
