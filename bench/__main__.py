@@ -357,6 +357,10 @@ def _module_table(entries: list[dict[str, Any]], rows: dict[str, check.Row]) -> 
     return [*lines, ""]
 
 
+def _baseline() -> dict[str, Any]:
+    return json.loads(check.BASELINE.read_text()) if check.BASELINE.exists() else {}
+
+
 # The run -----------------------------------------------------------------------------------------
 
 
@@ -364,7 +368,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated module names (pages,complaints,...)")
     parser.add_argument("--quick", action="store_true", help="short runs, to try the harness")
+    parser.add_argument(
+        "--report", action="store_true", help="only rewrite latest.md from latest.json and the baseline"
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        latest = json.loads((results.RESULTS_DIR / "latest.json").read_text())
+        (results.RESULTS_DIR / "latest.md").write_text(markdown(latest, _baseline()))
+        return 0
     modules = discover()
     known = {module.name for module in modules}
     selected = {name.strip() for name in args.only.split(",") if name.strip()} or known
@@ -418,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         "modules": states,
         "results": entries,
     }
-    baseline = json.loads(check.BASELINE.read_text()) if check.BASELINE.exists() else {}
+    baseline = _baseline()
     (results.RESULTS_DIR / "latest.json").write_text(json.dumps(latest, indent=2, ensure_ascii=False) + "\n")
     (results.RESULTS_DIR / "latest.md").write_text(markdown(latest, baseline))
     failed = [name for name, state in states.items() if state["status"] in (check.FAILED, check.TIMEOUT)]

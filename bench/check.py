@@ -236,6 +236,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     if latest.get("quick"):
         print("\nNote: the last run was a --quick one; its figures are rough.")
+    machine = latest.get("machine") or {}
+    if machine.get("load_start") and machine.get("cpus") and machine["load_start"][0] > machine["cpus"]:
+        print(
+            f"\nNote: the run started at a load average of {machine['load_start'][0]:.1f} on "
+            f"{machine['cpus']} CPUs: other work shared the machine, so even the ratios are noisy. "
+            "Run it again on a quiet machine before believing a failure (or a pass)."
+        )
     if failed:
         print(f"\n{len(failed)} of {len(rows)} failed:")
         print(table(failed, only_failed=True))
