@@ -74,28 +74,35 @@ class RequestObservationMiddleware:
         rid = offered if offered and REQUEST_ID_PATTERN.fullmatch(offered) else os.urandom(16).hex()
         token = request_id.set(rid)
         try:
-            response = self.get_response(request)
-            seconds = time.perf_counter() - started
-            match = request.resolver_match
-            view = match.view_name if match is not None else UNRESOLVED
-            status = response.status_code
-            request_observe(view=view, method=request.method or "", status=status, seconds=seconds)
+            try:
+                response = self.get_response(request)
+            except BaseException:
+                # Even the error page failed (Django turns a view's exception into a 500 response
+                # below us, so this is rare): the server will answer 500; count and log it so.
+                self._observe(request, rid, 500, time.perf_counter() - started)
+                raise
+            self._observe(request, rid, response.status_code, time.perf_counter() - started)
             response[REQUEST_ID_HEADER] = rid
-            if self.log_access:
-                access_logger.info(
-                    "%s %s %d %.1fms",
-                    request.method,
-                    view,
-                    status,
-                    seconds * 1000,
-                    extra={
-                        "view": view,
-                        "method": request.method,
-                        "status": status,
-                        "duration_ms": round(seconds * 1000, 2),
-                        "user_id": _user_id(request),
-                    },
-                )
             return response
         finally:
             request_id.reset(token)
+
+    def _observe(self, request: HttpRequest, rid: str, status: int, seconds: float) -> None:
+        match = request.resolver_match
+        view = match.view_name if match is not None else UNRESOLVED
+        request_observe(view=view, method=request.method or "", status=status, seconds=seconds)
+        if self.log_access:
+            access_logger.info(
+                "%s %s %d %.1fms",
+                request.method,
+                view,
+                status,
+                seconds * 1000,
+                extra={
+                    "view": view,
+                    "method": request.method,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "user_id": _user_id(request),
+                },
+            )

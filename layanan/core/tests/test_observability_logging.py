@@ -41,7 +41,20 @@ def probe_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("probe/", probe_view, name="probe"), path("", include("layanan.urls"))]
+def boom_view(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("the view broke")
+
+
+def broken_error_page(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("and so did the 500 page")
+
+
+urlpatterns = [
+    path("probe/", probe_view, name="probe"),
+    path("boom/", boom_view, name="boom"),
+    path("", include("layanan.urls")),
+]
+handler500 = broken_error_page
 
 
 @pytest.fixture
@@ -196,3 +209,16 @@ def test_extras_other_than_the_known_fields_stay_out_of_the_line(json_lines):
     assert "phone" not in line
     assert "request" not in line
     assert line["status"] == 404
+
+
+@pytest.mark.django_db
+def test_a_request_whose_error_page_fails_too_is_still_counted_and_logged_as_a_500(probe_site, json_lines):
+    from prometheus_client import REGISTRY
+
+    labels = {"view": "boom", "method": "GET", "status": "500"}
+    before = REGISTRY.get_sample_value("layanan_http_requests_total", labels) or 0.0
+    with pytest.raises(RuntimeError):
+        Client().get("/boom/", HTTP_X_REQUEST_ID="nginx-req-0500")
+    assert REGISTRY.get_sample_value("layanan_http_requests_total", labels) == before + 1
+    access = [line for line in json_lines() if line["logger"] == "layanan.access"]
+    assert [(line["status"], line["request_id"]) for line in access] == [(500, "nginx-req-0500")]
