@@ -31,20 +31,12 @@ from django.utils.functional import empty
 from layanan.core.logging import request_id, request_id_bound, request_id_get
 from layanan.core.metrics import UNRESOLVED, request_observe
 
-__all__ = ["RequestObservationMiddleware", "request_id_bound", "request_id_get", "request_id_new"]
+__all__ = ["RequestObservationMiddleware", "request_id_bound", "request_id_get"]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 access_logger = logging.getLogger("layanan.access")
-
-
-def request_id_new() -> str:
-    return os.urandom(16).hex()
-
-
-def request_id_valid(value: str) -> bool:
-    return REQUEST_ID_PATTERN.fullmatch(value) is not None
 
 
 def _user_id(request: HttpRequest) -> int | None:
