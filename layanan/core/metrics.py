@@ -68,9 +68,13 @@ MESSAGES = Counter(
 )
 
 
+# A client may send any method name; only these become a label value (others: "other").
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def request_observe(*, view: str, method: str, status: int, seconds: float) -> None:
     """Count one answered request (called by the request middleware: no database, no lock of ours)."""
-    HTTP_REQUESTS.labels(view, method, str(status)).inc()
+    HTTP_REQUESTS.labels(view, method if method in METHODS else "other", str(status)).inc()
     HTTP_LATENCY.labels(view).observe(seconds)
 
 

@@ -31,20 +31,12 @@ from django.utils.functional import empty
 from layanan.core.logging import request_id, request_id_bound, request_id_get
 from layanan.core.metrics import UNRESOLVED, request_observe
 
-__all__ = ["RequestObservationMiddleware", "request_id_bound", "request_id_get", "request_id_new"]
+__all__ = ["RequestObservationMiddleware", "request_id_bound", "request_id_get"]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 access_logger = logging.getLogger("layanan.access")
-
-
-def request_id_new() -> str:
-    return os.urandom(16).hex()
-
-
-def request_id_valid(value: str) -> bool:
-    return REQUEST_ID_PATTERN.fullmatch(value) is not None
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -74,28 +66,35 @@ class RequestObservationMiddleware:
         rid = offered if offered and REQUEST_ID_PATTERN.fullmatch(offered) else os.urandom(16).hex()
         token = request_id.set(rid)
         try:
-            response = self.get_response(request)
-            seconds = time.perf_counter() - started
-            match = request.resolver_match
-            view = match.view_name if match is not None else UNRESOLVED
-            status = response.status_code
-            request_observe(view=view, method=request.method or "", status=status, seconds=seconds)
+            try:
+                response = self.get_response(request)
+            except BaseException:
+                # Even the error page failed (Django turns a view's exception into a 500 response
+                # below us, so this is rare): the server will answer 500; count and log it so.
+                self._observe(request, rid, 500, time.perf_counter() - started)
+                raise
+            self._observe(request, rid, response.status_code, time.perf_counter() - started)
             response[REQUEST_ID_HEADER] = rid
-            if self.log_access:
-                access_logger.info(
-                    "%s %s %d %.1fms",
-                    request.method,
-                    view,
-                    status,
-                    seconds * 1000,
-                    extra={
-                        "view": view,
-                        "method": request.method,
-                        "status": status,
-                        "duration_ms": round(seconds * 1000, 2),
-                        "user_id": _user_id(request),
-                    },
-                )
             return response
         finally:
             request_id.reset(token)
+
+    def _observe(self, request: HttpRequest, rid: str, status: int, seconds: float) -> None:
+        match = request.resolver_match
+        view = match.view_name if match is not None else UNRESOLVED
+        request_observe(view=view, method=request.method or "", status=status, seconds=seconds)
+        if self.log_access:
+            access_logger.info(
+                "%s %s %d %.1fms",
+                request.method,
+                view,
+                status,
+                seconds * 1000,
+                extra={
+                    "view": view,
+                    "method": request.method,
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "user_id": _user_id(request),
+                },
+            )

@@ -5,10 +5,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.http import HttpRequest, HttpResponse
 from django.tasks import task
 from django.test import Client
@@ -41,7 +46,20 @@ def probe_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("probe/", probe_view, name="probe"), path("", include("layanan.urls"))]
+def boom_view(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("the view broke")
+
+
+def broken_error_page(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("and so did the 500 page")
+
+
+urlpatterns = [
+    path("probe/", probe_view, name="probe"),
+    path("boom/", boom_view, name="boom"),
+    path("", include("layanan.urls")),
+]
+handler500 = broken_error_page
 
 
 @pytest.fixture
@@ -196,3 +214,52 @@ def test_extras_other_than_the_known_fields_stay_out_of_the_line(json_lines):
     assert "phone" not in line
     assert "request" not in line
     assert line["status"] == 404
+
+
+@pytest.mark.django_db
+def test_a_request_whose_error_page_fails_too_is_still_counted_and_logged_as_a_500(probe_site, json_lines):
+    from prometheus_client import REGISTRY
+
+    labels = {"view": "boom", "method": "GET", "status": "500"}
+    before = REGISTRY.get_sample_value("layanan_http_requests_total", labels) or 0.0
+    with pytest.raises(RuntimeError):
+        Client().get("/boom/", HTTP_X_REQUEST_ID="nginx-req-0500")
+    assert REGISTRY.get_sample_value("layanan_http_requests_total", labels) == before + 1
+    access = [line for line in json_lines() if line["logger"] == "layanan.access"]
+    assert [(line["status"], line["request_id"]) for line in access] == [(500, "nginx-req-0500")]
+
+
+_LOG_ONE_LINE = """
+import logging
+import django
+django.setup()
+from layanan.core.logging import request_id_bound
+with request_id_bound("req-settings-01"):
+    logging.getLogger("layanan.tests.settings").warning("NIK %s", "1803025708859001")
+"""
+
+
+@pytest.mark.parametrize(("variables", "is_json"), [({"LOG_FORMAT": "json"}, True), ({}, False)])
+def test_the_settings_choose_the_json_lines_by_log_format(tmp_path, variables, is_json):
+    env = {
+        **{key: value for key, value in os.environ.items() if key not in ("LOG_FORMAT", "ENVIRONMENT")},
+        "DJANGO_SETTINGS_MODULE": "layanan.settings",
+        "VAR_DIR": str(tmp_path / "var"),
+        **variables,
+    }
+    stderr = subprocess.run(
+        [sys.executable, "-c", _LOG_ONE_LINE],
+        env=env,
+        cwd=Path(django_settings.BASE_DIR),
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    ).stderr
+    (last,) = [line for line in stderr.splitlines() if "layanan.tests.settings" in line]
+    assert NIK not in last
+    if is_json:
+        line = json.loads(last)
+        assert (line["message"], line["request_id"]) == (f"NIK {REPLACEMENT}", "req-settings-01")
+    else:
+        assert last.endswith(f"WARNING layanan.tests.settings NIK {REPLACEMENT}")

@@ -52,6 +52,22 @@ def test_a_path_that_matches_no_url_is_counted_as_unresolved_never_by_its_path()
 
 
 @pytest.mark.django_db
+def test_a_made_up_method_is_counted_as_other_so_clients_cannot_multiply_the_series():
+    before = requests_counted("core:home", "200", method="other")
+    Client().generic("BREW", "/")
+    after = requests_counted("core:home", "200", method="other") + requests_counted(
+        "core:home", "405", "other"
+    )
+    assert after >= before + 1
+    assert (
+        REGISTRY.get_sample_value(
+            "layanan_http_requests_total", {"view": "core:home", "method": "BREW", "status": "200"}
+        )
+        is None
+    )
+
+
+@pytest.mark.django_db
 def test_a_refused_page_is_counted_with_its_status(cast):
     client = Client()
     sign_in(client, cast.siti)
