@@ -339,11 +339,11 @@ def main() -> int:
         "commits_per_submit": traced["commits"],
         **{f"side_effect_{name}": value for name, value in effects.items() if name != "reports"},
     }
-    key = "complaints.submit_pg" if postgres else "complaints.submit_sqlite"
+    name = "complaints.submit_pg" if postgres else "complaints.submit_sqlite"
     where = "PostgreSQL" if postgres else "SQLite"
     record(
         "complaints",
-        key,
+        name,
         f"Complaint submissions/s on {where} ({args.threads} threads)",
         value=submits.rate,
         unit="per_s",
@@ -354,7 +354,7 @@ def main() -> int:
     )
     record(
         "complaints",
-        f"{key}_ratio",
+        f"{name}_ratio",
         f"Complaint submissions/s on {where} over bare ORM inserts/s, same run",
         value=ratio,
         figures={"reports_per_s": round(submits.rate, 1), "baseline_inserts_per_s": round(baseline.rate, 1)},

@@ -105,7 +105,7 @@ def preference_of(user: User) -> ContactPreference:
 
     No query when ``user`` was read with ``select_related("contact_preference")``.
     """
-    if User.contact_preference.is_cached(user):  # type: ignore[attr-defined]
+    if User.contact_preference.is_cached(user):
         try:
             return user.contact_preference
         except ContactPreference.DoesNotExist:
