@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -245,6 +246,29 @@ def _predict(parameters: dict[str, Any], text: str) -> str | None:
     return ranked[0][0] if ranked else None
 
 
+# The parameters of the model last read, by (id, trained_at): a trained model is never changed, only
+# replaced by a newer one, so each process reads and parses each model's JSON once.
+_loaded: dict[tuple[int, object], dict[str, Any]] = {}
+_loaded_lock = threading.Lock()
+
+
+def _latest_parameters() -> dict[str, Any] | None:
+    """The latest model's parameters: one small query, and the JSON only when the model changed."""
+    latest = RoutingModel.objects.order_by("-trained_at", "-id").values_list("id", "trained_at").first()
+    if latest is None:
+        return None
+    with _loaded_lock:
+        parameters = _loaded.get(latest)
+    if parameters is None:
+        parameters = RoutingModel.objects.filter(pk=latest[0]).values_list("parameters", flat=True).first()
+        if parameters is None:  # deleted meanwhile
+            return None
+        with _loaded_lock:
+            _loaded.clear()
+            _loaded[latest] = parameters
+    return parameters
+
+
 def suggest(*, text: str) -> tuple[Office | None, float]:
     """The office the latest model suggests for ``text`` and its posterior; ``(None, 0.0)`` without one.
 
@@ -252,10 +276,10 @@ def suggest(*, text: str) -> tuple[Office | None, float]:
     suggested, with its own posterior). Without a trained model, or when no
     word of ``text`` is known to the model, there is no suggestion.
     """
-    model = RoutingModel.objects.order_by("-trained_at", "-id").only("parameters").first()
-    if model is None:
+    parameters = _latest_parameters()
+    if parameters is None:
         return None, 0.0
-    ranked = _posteriors(model.parameters, text)
+    ranked = _posteriors(parameters, text)
     if not ranked:
         return None, 0.0
     offices = Office.objects.in_bulk([int(label) for label, _ in ranked])

@@ -209,7 +209,12 @@ class ReportWorkflow(Workflow):
         """The reporter, while their account is active (an SMS/WhatsApp reporter has one too)."""
         if case.reporter_id is None:
             return None
-        return User.objects.filter(pk=case.reporter_id, is_active=True).first()
+        # With their notice preference in the same query (notify() reads it).
+        return (
+            User.objects.select_related("contact_preference")
+            .filter(pk=case.reporter_id, is_active=True)
+            .first()
+        )
 
 
 WORKFLOW = ReportWorkflow()

@@ -25,10 +25,11 @@ from layanan.accounts.models import User
 from layanan.accounts.phone import normalize_phone
 from layanan.audit.services import audit_record
 from layanan.core.crypto import blind_index
+from layanan.core.writes import enqueue_with_transaction, insert_if_new
 from layanan.notifications.delivery import AGAIN, message_report_apply
 from layanan.notifications.events import CHANNELS, PLACEHOLDERS, event_get
 from layanan.notifications.models import ContactPreference, Message, MessageStatus
-from layanan.notifications.tasks import message_enqueue
+from layanan.notifications.tasks import message_enqueue, message_send
 
 logger = logging.getLogger("layanan.notifications")
 
@@ -100,7 +101,15 @@ def _resolve(to: User | str) -> tuple[User | None, str, str]:
 
 
 def preference_of(user: User) -> ContactPreference:
-    """The person's saved preference, or the default (not saved)."""
+    """The person's saved preference, or the default (not saved).
+
+    No query when ``user`` was read with ``select_related("contact_preference")``.
+    """
+    if User.contact_preference.is_cached(user):
+        try:
+            return user.contact_preference
+        except ContactPreference.DoesNotExist:
+            return ContactPreference(user=user)
     found = ContactPreference.objects.filter(user_id=user.pk).first()
     return found or ContactPreference(user=user)
 
@@ -109,12 +118,18 @@ def _reachable(channel: str, phone: str, email: str) -> bool:
     return bool(email) if channel == "email" else bool(phone)
 
 
-def _plan(*, user: User | None, phone: str, email: str, channels: Sequence[str] | None) -> list[str]:
+def _plan(
+    *,
+    user: User | None,
+    preference: ContactPreference | None,
+    phone: str,
+    email: str,
+    channels: Sequence[str] | None,
+) -> list[str]:
     configured = [c for c in settings.NOTIFY_CHANNELS if c in CHANNELS]
     if channels is not None:  # forced by the caller (an inbound reply goes back where it came from)
         wanted = [c for c in channels if c in configured]
-    elif user is not None:
-        preference = preference_of(user)
+    elif user is not None and preference is not None:
         order = [c for c in preference.order if c in CHANNELS]
         order += [c for c in CHANNELS if c not in order]
         wanted = [c for c in order if c in configured and preference.enabled(c)]
@@ -152,17 +167,18 @@ def notify(
     if not key or len(key) > KEY_MAX:
         raise NotifyError(f"notify() needs a key of 1 to {KEY_MAX} characters")
     clean = _clean_data(data)
-    existing = Message.objects.filter(key=key).first()
-    if existing is not None:
-        return None if existing.status == MessageStatus.SKIPPED else existing
     user, phone, email = _resolve(to)
     if user is not None and "first_name" not in clean and definition.audience != "anyone":
         clean["first_name"] = first_name_of(user)
     lang = language or (user.preferred_language if user is not None else "") or settings.LANGUAGE_CODE
     lang = lang if lang in ("id", "en") else "id"
-    plan = _plan(user=user, phone=phone, email=email, channels=channels)
+    # The preference is read once: it chooses the channels (unless forced) and allows optional notices.
+    preference = (
+        preference_of(user) if user is not None and (channels is None or not definition.essential) else None
+    )
+    plan = _plan(user=user, preference=preference, phone=phone, email=email, channels=channels)
     skipped = ""
-    if not definition.essential and user is not None and not preference_of(user).optional_messages:
+    if not definition.essential and preference is not None and not preference.optional_messages:
         skipped = "opted_out"
     elif not plan and isinstance(to, User) and to.phone and not to.phone_is_proven:
         skipped = "phone_unproven"
@@ -188,21 +204,24 @@ def notify(
 
 
 def _store(message: Message) -> Message | None:
-    """Save a new message (or return the one already saved with its key) and enqueue its send."""
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:
+    """Save a new message (or return the one already saved with its key) and enqueue its send.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` (no look-up first, no savepoint): a key already
+    used returns its first message. The send is enqueued with the transaction
+    (:func:`~layanan.core.writes.enqueue_with_transaction`): the worker sees it at the commit,
+    and a rolled-back change leaves no message and no send behind.
+    """
+    if not insert_if_new(message):
         existing = Message.objects.filter(key=message.key).first()
-        if existing is None:
-            raise
+        if existing is None:  # the conflict was on another constraint than the key
+            raise IntegrityError(f"notify() could not save the message of {message.event}")
         return None if existing.status == MessageStatus.SKIPPED else existing
     if message.status == MessageStatus.SKIPPED:
         logger.info(
             "notify %s %s skipped: %s", message.tracking_number or "-", message.event, message.error_code
         )
         return None
-    transaction.on_commit(partial(message_enqueue, message.pk))
+    enqueue_with_transaction(message_send, message.pk)
     return message
 
 
@@ -221,9 +240,6 @@ def notify_foreign_sender(*, phone: str, channel: str, key: str) -> Message | No
         raise NotifyError(f"notify() needs a key of 1 to {KEY_MAX} characters")
     if not phone.startswith("+") or phone.startswith("+62") or not phone[1:].isdigit():
         raise NotifyError("notify_foreign_sender() takes a number of another country in E.164 form")
-    existing = Message.objects.filter(key=key).first()
-    if existing is not None:
-        return None if existing.status == MessageStatus.SKIPPED else existing
     plan = [channel] if channel in settings.NOTIFY_CHANNELS and channel in ("sms", "whatsapp") else []
     message = Message(
         key=key,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
-
+from layanan.core.writes import insert_if_new
 from layanan.tracking import codes
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.models import TrackingNumber
@@ -24,19 +23,17 @@ class TrackingNumberExhaustedError(RuntimeError):
 def tracking_number_new(*, kind: str) -> str:
     """Register and return a new tracking number of ``kind`` (a :class:`TrackingKind` value).
 
-    Each try inserts into the unique registry inside its own savepoint, so a
-    collision, even with a concurrent creator that has not committed yet, costs
-    one retry and never a duplicate; the caller's transaction carries on. Call
+    Each try inserts into the unique registry with ``ON CONFLICT DO NOTHING``
+    (one statement, no savepoint), so a collision, even with a concurrent
+    creator that has not committed yet (the insert waits for it), costs one
+    retry and never a duplicate; the caller's transaction carries on. Call
     it inside the transaction that creates the application or complaint, so
     the number is released again if that rolls back.
     """
     kind = TrackingKind(kind)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         code = codes.compose(kind, codes.random_part())
-        try:
-            with transaction.atomic():
-                TrackingNumber.objects.create(code=code, kind=kind)
-        except IntegrityError:
+        if not insert_if_new(TrackingNumber(code=code, kind=kind)):
             logger.warning("tracking number collision (attempt %d of %d)", attempt, MAX_ATTEMPTS)
             continue
         return code

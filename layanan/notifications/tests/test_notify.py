@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from layanan.notifications import services
@@ -14,19 +15,15 @@ from layanan.notifications.services import NotifyError, notify
 pytestmark = pytest.mark.django_db
 
 
-def test_notify_records_a_queued_message_and_enqueues_its_send_after_commit(
-    cast, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+def test_notify_records_a_queued_message_and_enqueues_its_send_in_the_same_transaction(cast):
+    with transaction.atomic():
         message = notify(
             to=cast.siti, event="application.received", data={"tracking_number": "PMH-1"}, key="k-1"
         )
-    assert message is not None
-    assert not DBTaskResult.objects.exists()
-    for callback in callbacks:
-        callback()
+        # Written with the message (an outbox row): the worker sees both at the commit, or neither.
+        queued = DBTaskResult.objects.get()
 
-    queued = DBTaskResult.objects.get()
+    assert message is not None
     assert queued.task_path == "layanan.notifications.tasks.message_send"
     assert queued.args_kwargs["args"] == [message.pk]
     stored = Message.objects.get()
@@ -36,6 +33,49 @@ def test_notify_records_a_queued_message_and_enqueues_its_send_after_commit(
     assert stored.recipient == cast.siti
     assert stored.phone == cast.siti.phone
     assert json.loads(stored.data) == {"tracking_number": "PMH-1", "first_name": "Siti"}
+
+
+def test_a_rolled_back_notify_leaves_no_message_and_no_send_behind(cast):
+    with pytest.raises(RuntimeError), transaction.atomic():  # noqa: PT012
+        notify(to=cast.siti, event="application.received", data={"tracking_number": "PMH-1"}, key="k-1")
+        raise RuntimeError("the change failed")
+
+    assert not Message.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_with_a_task_broker_the_send_is_enqueued_only_after_the_commit(
+    cast, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = notify(to=cast.siti, event="report.received", data={"tracking_number": "LAP-1"}, key="k")
+    assert message is not None
+    assert default_task_backend.results == []  # type: ignore[attr-defined]
+    for callback in callbacks:
+        callback()
+
+    sent = default_task_backend.results  # type: ignore[attr-defined]
+    assert [(result.task.name, result.args) for result in sent] == [("message_send", [message.pk])]
+
+
+def test_notify_takes_two_queries_for_a_person_read_with_their_preference_and_three_without(
+    cast, django_assert_num_queries
+):
+    from layanan.accounts.models import User
+
+    siti = User.objects.select_related("contact_preference").get(pk=cast.siti.pk)
+    with django_assert_num_queries(2):  # the message (INSERT ... ON CONFLICT DO NOTHING) and its send
+        first = notify(to=siti, event="report.received", data={"tracking_number": "LAP-1"}, key="k-2")
+    with django_assert_num_queries(3):  # the preference, the message and its send
+        notify(to=cast.siti, event="report.received", data={"tracking_number": "LAP-2"}, key="k-3")
+    with django_assert_num_queries(2):  # the same key again: the INSERT does nothing; the first message
+        again = notify(to=siti, event="report.received", data={"tracking_number": "LAP-1"}, key="k-2")
+    assert first is not None
+    assert again == first
+    assert DBTaskResult.objects.count() == 2
 
 
 def test_the_same_key_twice_returns_the_first_message_and_queues_nothing_more(
