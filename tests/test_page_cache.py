@@ -71,8 +71,10 @@ def test_anonymous_english_and_signed_in_readers_of_one_page_each_get_their_own(
     assert cast.bupati.full_name in html
     assert "Keluar" in html
     assert f'href="{reverse("accounts:login")}"' not in html
-    # And back: the next anonymous reader does not see the Bupati's header.
-    assert cast.bupati.full_name not in Client().get(url).content.decode()
+    # And back: the next anonymous Indonesian reader gets neither the Bupati's header nor English.
+    after = Client().get(url).content.decode()
+    assert cast.bupati.full_name not in after
+    assert '<html lang="id">' in after
 
 
 def test_a_cache_hit_makes_no_database_query(client, akta, django_assert_num_queries):
