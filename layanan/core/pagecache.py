@@ -43,7 +43,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf as django_csrf
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, CsrfViewMiddleware, get_token
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -168,9 +168,9 @@ def _receiver(topic: str, when: Callable[[Any], bool] | None) -> Callable[..., N
 
 
 @lru_cache(maxsize=4096)
-def _view_name(urlconf: str, path: str) -> str | None:
+def _resolved(urlconf: str, path: str) -> ResolverMatch | None:
     try:
-        return resolve(path, urlconf).view_name
+        return resolve(path, urlconf)
     except Resolver404:
         return None
 
@@ -238,12 +238,12 @@ class PageCacheMiddleware:
         if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
             return None
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-        view_name = _view_name(str(urlconf), request.path_info)
-        rule = CACHED_PAGES.get(view_name or "")
-        if rule is None or not set(request.GET).issubset(rule.params):
+        match = _resolved(str(urlconf), request.path_info)
+        rule = CACHED_PAGES.get(match.view_name) if match is not None else None
+        if match is None or rule is None or not set(request.GET).issubset(rule.params):
             return None
-        assert view_name is not None
-        return view_name, rule
+        request.resolver_match = match  # for whatever runs outside on a hit (request metrics)
+        return match.view_name, rule
 
     def _key(self, request: HttpRequest, view_name: str) -> str:
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
