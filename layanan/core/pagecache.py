@@ -234,6 +234,8 @@ class PageCacheMiddleware:
     def _candidate(self, request: HttpRequest) -> tuple[str, CachedPage] | None:
         if not getattr(settings, "PAGE_CACHE_ENABLED", True) or request.method not in ("GET", "HEAD"):
             return None
+        if settings.CSRF_USE_SESSIONS:  # the token's secret would be in a session a hit never opens
+            return None
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
             return None
