@@ -620,3 +620,18 @@ elif "pytest" in sys.modules:
 if "replica" in DATABASES:
     DATABASE_ROUTERS = ["layanan.core.dbrouter.ReadReplicaRouter"]
     MIDDLEWARE.append("layanan.core.dbrouter.ReadReplicaMiddleware")
+
+# --- Pages: the full-page cache for anonymous readers of the public pages (issue 14) ----------------
+# layanan/core/pagecache.py, docs/decisions/0009-public-page-speed.md. Before the session middleware,
+# so a hit skips sessions, the user, messages and the database. Off with PAGE_CACHE_ENABLED=false.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# At most this long between a change that sent no signal (a bulk update) and the pages showing it.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60, minimum=1)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "layanan.core.pagecache.PageCacheMiddleware",
+)
+if not REDIS_URL:
+    # The embedded file cache holds the cached pages too (two languages of every public page).
+    _FILE_CACHE: dict[str, object] = {**CACHES["default"], "OPTIONS": {"MAX_ENTRIES": 3000}}
+    CACHES["default"] = _FILE_CACHE  # type: ignore[assignment]

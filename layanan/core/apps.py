@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from layanan.core import checks
+        from layanan.core import checks, pagecache
 
         connection_created.connect(checks.sqlite_make_private, dispatch_uid="core_sqlite_private")
+        pagecache.topics_connect()  # cached public pages go stale when what they show changes
