@@ -16,7 +16,13 @@ from the raw rows of that day only (``services.facts_rebuild_day``):
 - :class:`OfficerDaily`: applications completed per officer (assigned) per day;
 - :class:`OpenItem`: one row per open application or report (the backlog; small,
   indexed), with its status, deadline and whether the clock is paused;
-- :class:`FactDay`: one row per kind and day, locked while that day is rebuilt.
+- :class:`FactDay`: one row per kind and day, locked while that day is rebuilt;
+- the rollups :class:`ApplicationRollup`, :class:`ApplicationLeadTimeRollup`,
+  :class:`ReportRollup`, :class:`ReportLeadTimeRollup`: the same rows summed per
+  month and per year (``grain``; ``day`` is the first day of the month or year),
+  recomputed from the daily rows whenever a day of theirs is (``services``), so a
+  long period reads a few hundred rows instead of a row per day; :class:`FactPeriod`
+  marks a month or year and is locked while it is recomputed.
 
 Only codes and ids are stored: no personal data.
 """
@@ -44,6 +50,28 @@ class FactDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}"
+
+
+class Grain(models.TextChoices):
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+class FactPeriod(models.Model):
+    """A month or a year of one kind, locked while its rollup rows are recomputed."""
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    day = models.DateField()  # the first day of the month or year
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "grain", "day"], name="monitoring_factperiod_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.grain} {self.day}"
 
 
 class _Dimensions(models.Model):
@@ -188,3 +216,111 @@ class OpenItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_id} {self.status}"
+
+
+# --- rollups: the daily rows summed per month and per year ----------------------------------------
+
+
+class _Rollup(_Dimensions):
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+
+    class Meta:
+        abstract = True
+
+
+class ApplicationRollup(_Rollup):
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    received = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "day", "office"], name="monitoring_approllup_day"),
+            models.Index(fields=["office", "grain", "day"], name="monitoring_approllup_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} service {self.service_id}"
+
+
+class ApplicationLeadTimeRollup(_Rollup):
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    days = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["grain", "day", "office"], name="monitoring_applead_day")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.days}d x {self.count}"
+
+
+class ReportRollup(_Rollup):
+    category = models.ForeignKey(
+        "complaints.Category", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    received = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_on_time = models.PositiveIntegerField(default=0)
+    cohort_answered = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "day", "office"], name="monitoring_reprollup_day"),
+            models.Index(fields=["office", "grain", "day"], name="monitoring_reprollup_office"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} category {self.category_id}"
+
+
+class ReportLeadTimeRollup(_Rollup):
+    category = models.ForeignKey(
+        "complaints.Category", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    metric = models.CharField(max_length=6, choices=ReportLeadTime.Metric.choices)
+    days = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["grain", "day", "office"], name="monitoring_replead_day")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.day} {self.metric} {self.days}d x {self.count}"
+
+
+# Each daily model, its rollup model, and the columns summed (the rest are the grouping).
+ROLLUPS: tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...] = (
+    (
+        ApplicationDaily,
+        ApplicationRollup,
+        ("received", "completed", "completed_on_time", "rejected", "withdrawn"),
+    ),
+    (ApplicationLeadTime, ApplicationLeadTimeRollup, ("count",)),
+    (
+        ReportDaily,
+        ReportRollup,
+        (
+            "received",
+            "verified",
+            "answered",
+            "answered_on_time",
+            "cohort_answered",
+            "reopened",
+            "rated",
+            "satisfied",
+        ),
+    ),
+    (ReportLeadTime, ReportLeadTimeRollup, ("count",)),
+)

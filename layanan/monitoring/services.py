@@ -16,6 +16,10 @@ so running anything twice gives the same tables (tasks are safe to repeat).
   (the periodic task), catching anything a signal could not see (a citizen who
   moved desa, a row changed by hand); :func:`facts_rebuild_all` rebuilds every
   day since the first item (``manage.py monitoring_rebuild``).
+- :func:`rollups_refresh` recomputes the monthly and yearly rollups of the months
+  and years holding some days (a month from its daily rows, a year from its
+  monthly rows: sums of sums, and histogram buckets summed, so exact); every
+  function above calls it for the days it rebuilt.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -41,9 +46,12 @@ from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
 from layanan.monitoring.models import (
     LEAD_TIME_OVERFLOW,
+    ROLLUPS,
     ApplicationDaily,
     ApplicationLeadTime,
     FactDay,
+    FactPeriod,
+    Grain,
     Kind,
     OfficerDaily,
     OpenItem,
@@ -65,6 +73,7 @@ __all__ = [
     "public_figures_changed",
     "public_figures_version",
     "region_codes",
+    "rollups_refresh",
     "wib_day",
 ]
 
@@ -476,11 +485,13 @@ def _rebuild_report_day(day: date, group: int | None) -> None:
 # --- the entry points -----------------------------------------------------------------------------
 
 
-def facts_rebuild_day(*, kind: str, day: date, group: int | None = None) -> None:
+def facts_rebuild_day(*, kind: str, day: date, group: int | None = None, rollup: bool = True) -> None:
     """Recompute one kind's summary rows of one WIB day from the raw rows (idempotent).
 
     ``group`` narrows the work to one service (applications) or category (reports): what
     changes when one item changes, since an item never moves to another service or category.
+    ``rollup`` (the default) then recomputes the day's month and year rollups; a caller
+    rebuilding several days passes False and calls :func:`rollups_refresh` once.
     """
     with transaction.atomic():
         marker = _lock_day(kind, day)
@@ -492,6 +503,110 @@ def facts_rebuild_day(*, kind: str, day: date, group: int | None = None) -> None
             raise ValueError(f"unknown kind {kind!r}")
         marker.computed_at = timezone.now()
         marker.save(update_fields=["computed_at"])
+    if rollup:
+        rollups_refresh(kind=kind, days=[day], group=group)
+
+
+# --- rollups --------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def year_start(day: date) -> date:
+    return day.replace(month=1, day=1)
+
+
+def period_after(grain: str, first: date) -> date:
+    """The first day after the month or year starting on ``first``."""
+    if grain == Grain.YEAR:
+        return first.replace(year=first.year + 1)
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+_KIND_ROLLUPS: dict[str, tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...]] = {
+    Kind.APPLICATION: ROLLUPS[:2],
+    Kind.REPORT: ROLLUPS[2:],
+}
+_GROUP_FIELD: dict[str, str] = {Kind.APPLICATION: "service_id", Kind.REPORT: "category_id"}
+
+
+def _rollup_write(kind: str, grain: str, first: date, group: int | None) -> None:
+    """Recompute the rollup rows of one month (from the daily rows) or year (from the monthly rows).
+
+    One ``INSERT ... SELECT ... GROUP BY`` per table: the rows are sums of the finer rows over
+    every other column, so a month equals its days and a year its months, exactly.
+    """
+    after = period_after(grain, first)
+    quote = connection.ops.quote_name
+    for daily, rollup, summed in _KIND_ROLLUPS[kind]:
+        fields = {f.attname: str(f.column) for f in rollup._meta.concrete_fields}
+        dims = [fields[name] for name in fields if name not in ("id", "grain", "day", *summed)]
+        sums = [fields[name] for name in summed]
+        stale = rollup._default_manager.filter(grain=grain, day=first)
+        if group is not None:
+            stale = stale.filter(**{_GROUP_FIELD[kind]: group})
+        stale.delete()
+        params: list[Any]
+        if grain == Grain.MONTH:
+            source, where, params = daily._meta.db_table, "day >= %s AND day < %s", [first, after]
+        else:
+            source = rollup._meta.db_table
+            where, params = "grain = %s AND day >= %s AND day < %s", [Grain.MONTH.value, first, after]
+        if group is not None:
+            where += f" AND {quote(fields[_GROUP_FIELD[kind]])} = %s"
+            params.append(group)
+        columns = ", ".join(quote(c) for c in ("grain", "day", *dims, *sums))
+        grouped = ", ".join(quote(c) for c in dims)
+        totals = ", ".join(f"SUM({quote(c)})" for c in sums)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(rollup._meta.db_table)} ({columns}) "  # noqa: S608  # names from the models
+                f"SELECT %s, %s, {grouped}, {totals} FROM {quote(source)} WHERE {where} GROUP BY {grouped}",
+                [grain, first, *params],
+            )
+
+
+def _lock_periods(kind: str, grain: str, firsts: list[date]) -> None:
+    FactPeriod.objects.bulk_create(
+        [FactPeriod(kind=kind, grain=grain, day=d) for d in firsts], ignore_conflicts=True
+    )
+    list(
+        FactPeriod.objects.select_for_update()
+        .filter(kind=kind, grain=grain, day__in=firsts)
+        .order_by("day")
+        .values_list("pk", flat=True)
+    )
+
+
+def _rollups_write(kind: str, months: list[date], years: list[date], group: int | None) -> None:
+    """Inside a transaction: lock and recompute the months, then the years (which read the months)."""
+    for grain, firsts in ((Grain.MONTH, months), (Grain.YEAR, years)):
+        if not firsts:
+            continue
+        _lock_periods(kind, grain, firsts)
+        for first in firsts:
+            _rollup_write(kind, grain, first, group)
+        FactPeriod.objects.filter(kind=kind, grain=grain, day__in=firsts).update(computed_at=timezone.now())
+
+
+def rollups_refresh(*, kind: str, days: Iterable[date], group: int | None = None) -> int:
+    """Recompute the monthly and yearly rollups holding ``days`` from the daily rows; return months done.
+
+    Called after the days' own transaction committed: each month (then each year) is recomputed in
+    a transaction of its own under its :class:`FactPeriod` lock, reading the committed daily rows, so
+    two workers refreshing different days of one month take turns and the last sees both days.
+    """
+    months = sorted({month_start(d) for d in days})
+    years = sorted({year_start(d) for d in days})
+    for month in months:
+        with transaction.atomic():
+            _rollups_write(kind, [month], [], group)
+    for year in years:
+        with transaction.atomic():
+            _rollups_write(kind, [], [year], group)
+    return len(months)
 
 
 def _application_open_row(application: Application, asking: frozenset[int]) -> OpenItem:
@@ -602,7 +717,8 @@ def item_refresh(*, kind: str, item_id: int) -> int:
     else:
         raise ValueError(f"unknown kind {kind!r}")
     for day in sorted(days):
-        facts_rebuild_day(kind=kind, day=day, group=group)
+        facts_rebuild_day(kind=kind, day=day, group=group, rollup=False)
+    rollups_refresh(kind=kind, days=days, group=group)
     with transaction.atomic():
         _open_item_save(kind, item_id, open_row)
     if days:
@@ -661,6 +777,10 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         _application_facts_write(app_facts)
         _report_facts_write(report_facts)
         FactDay.objects.filter(day__gte=first, day__lte=last).update(computed_at=timezone.now())
+        months = sorted({month_start(d) for d in days})
+        years = sorted({year_start(d) for d in days})
+        for kind in (Kind.APPLICATION, Kind.REPORT):
+            _rollups_write(kind, months, years, None)
     public_figures_changed()
     return len(days)
 
