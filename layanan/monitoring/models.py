@@ -18,11 +18,15 @@ from the raw rows of that day only (``services.facts_rebuild_day``):
   indexed), with its status, deadline and whether the clock is paused;
 - :class:`FactDay`: one row per kind and day, locked while that day is rebuilt;
 - the rollups :class:`ApplicationRollup`, :class:`ApplicationLeadTimeRollup`,
-  :class:`ReportRollup`, :class:`ReportLeadTimeRollup`: the same rows summed per
-  month and per year (``grain``; ``day`` is the first day of the month or year),
-  recomputed from the daily rows whenever a day of theirs is (``services``), so a
-  long period reads a few hundred rows instead of a row per day; :class:`FactPeriod`
-  marks a month or year and is locked while it is recomputed.
+  :class:`ReportRollup`, :class:`ReportLeadTimeRollup`: the daily rows summed
+  per ``grain`` (day, month, year; ``day`` is the first day of the month or year)
+  over ``dims``: ``all`` keeps every dimension (months and years only: the daily
+  tables are that set's days), ``service``/``category``/``office``/``kecamatan``/
+  ``desa`` keep only that one column (the others are NULL or ''), which is all an
+  unfiltered dashboard grouped by it needs: a few dozen rows per day, month or
+  year instead of hundreds. Recomputed from the daily rows whenever a day of
+  theirs is (``services``); :class:`FactPeriod` marks a month or year and is
+  locked while it is recomputed.
 
 Only codes and ids are stored: no personal data.
 """
@@ -53,8 +57,20 @@ class FactDay(models.Model):
 
 
 class Grain(models.TextChoices):
+    DAY = "day", "day"
     MONTH = "month", "month"
     YEAR = "year", "year"
+
+
+class Dims(models.TextChoices):
+    """Which dimensions a rollup row keeps (see the module docstring)."""
+
+    ALL = "all", "all"
+    SERVICE = "service", "service"
+    CATEGORY = "category", "category"
+    OFFICE = "office", "office"
+    KECAMATAN = "kecamatan", "kecamatan"
+    DESA = "desa", "desa"
 
 
 class FactPeriod(models.Model):
@@ -223,6 +239,7 @@ class OpenItem(models.Model):
 
 class _Rollup(_Dimensions):
     grain = models.CharField(max_length=5, choices=Grain.choices)
+    dims = models.CharField(max_length=9, choices=Dims.choices)
 
     class Meta:
         abstract = True
@@ -230,7 +247,12 @@ class _Rollup(_Dimensions):
 
 class ApplicationRollup(_Rollup):
     service = models.ForeignKey(
-        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        "catalogue.Service",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     received = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
@@ -240,7 +262,7 @@ class ApplicationRollup(_Rollup):
 
     class Meta:
         indexes = [
-            models.Index(fields=["grain", "day", "office"], name="monitoring_approllup_day"),
+            models.Index(fields=["dims", "grain", "day"], name="monitoring_approllup_day"),
             models.Index(fields=["office", "grain", "day"], name="monitoring_approllup_office"),
         ]
 
@@ -250,13 +272,21 @@ class ApplicationRollup(_Rollup):
 
 class ApplicationLeadTimeRollup(_Rollup):
     service = models.ForeignKey(
-        "catalogue.Service", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        "catalogue.Service",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     days = models.PositiveSmallIntegerField()
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["grain", "day", "office"], name="monitoring_applead_day")]
+        indexes = [
+            models.Index(fields=["dims", "grain", "day"], name="monitoring_applead_day"),
+            models.Index(fields=["office", "grain", "day"], name="monitoring_applead_office"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} {self.days}d x {self.count}"
@@ -264,7 +294,12 @@ class ApplicationLeadTimeRollup(_Rollup):
 
 class ReportRollup(_Rollup):
     category = models.ForeignKey(
-        "complaints.Category", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        "complaints.Category",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     received = models.PositiveIntegerField(default=0)
     verified = models.PositiveIntegerField(default=0)
@@ -277,7 +312,7 @@ class ReportRollup(_Rollup):
 
     class Meta:
         indexes = [
-            models.Index(fields=["grain", "day", "office"], name="monitoring_reprollup_day"),
+            models.Index(fields=["dims", "grain", "day"], name="monitoring_reprollup_day"),
             models.Index(fields=["office", "grain", "day"], name="monitoring_reprollup_office"),
         ]
 
@@ -287,18 +322,35 @@ class ReportRollup(_Rollup):
 
 class ReportLeadTimeRollup(_Rollup):
     category = models.ForeignKey(
-        "complaints.Category", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        "complaints.Category",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     metric = models.CharField(max_length=6, choices=ReportLeadTime.Metric.choices)
     days = models.PositiveSmallIntegerField()
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["grain", "day", "office"], name="monitoring_replead_day")]
+        indexes = [
+            models.Index(fields=["dims", "grain", "day"], name="monitoring_replead_day"),
+            models.Index(fields=["office", "grain", "day"], name="monitoring_replead_office"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} {self.metric} {self.days}d x {self.count}"
 
+
+# The column each one-dimension set keeps.
+DIMS_COLUMN = {
+    Dims.SERVICE: "service_id",
+    Dims.CATEGORY: "category_id",
+    Dims.OFFICE: "office_id",
+    Dims.KECAMATAN: "kecamatan_code",
+    Dims.DESA: "desa_code",
+}
 
 # Each daily model, its rollup model, and the columns summed (the rest are the grouping).
 ROLLUPS: tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...] = (

@@ -40,17 +40,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
-from layanan.accounts.permissions import Actor, require, scope
+from layanan.accounts.permissions import Actor, jurisdiction, require, scope
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category, Report
 from layanan.monitoring.models import (
+    DIMS_COLUMN,
     LEAD_TIME_OVERFLOW,
     ApplicationDaily,
     ApplicationLeadTime,
     ApplicationLeadTimeRollup,
     ApplicationRollup,
+    Dims,
     Grain,
     Kind,
     OfficerDaily,
@@ -109,6 +111,16 @@ class Filters:
             rows = rows.filter(kecamatan_code=self.kecamatan_code)
         return rows
 
+    def columns(self, kind: str) -> set[str]:
+        """The summary columns :meth:`apply` filters on."""
+        used = {
+            "service_id": kind == Kind.APPLICATION and bool(self.service_id),
+            "category_id": kind == Kind.REPORT and bool(self.category_id),
+            "office_id": bool(self.office_id),
+            "kecamatan_code": bool(self.kecamatan_code),
+        }
+        return {column for column, on in used.items() if on}
+
 
 NO_FILTERS = Filters()
 
@@ -145,11 +157,13 @@ def _any(conditions: list[Q]) -> Q | None:
     return combined
 
 
-def cover(period: Period, *, years: bool = True) -> Cover:
+def cover(period: Period, *, coarsest: str = Grain.YEAR) -> Cover:
     """The whole years, whole months and single days that make up ``period`` exactly.
 
-    ``years=False``: no yearly rows (a series per month needs the months).
+    ``coarsest``: the largest grain to use (a series per month needs months, a weekly one days).
     """
+    years = coarsest == Grain.YEAR
+    whole_months = coarsest in (Grain.YEAR, Grain.MONTH)
     days: list[tuple[date, date]] = []
     months: list[date] = []
     whole_years: list[date] = []
@@ -158,7 +172,7 @@ def cover(period: Period, *, years: bool = True) -> Cover:
         if years and day.month == 1 and day.day == 1 and period_after(Grain.YEAR, day) <= after_end:
             whole_years.append(day)
             day = period_after(Grain.YEAR, day)
-        elif day.day == 1 and period_after(Grain.MONTH, day) <= after_end:
+        elif whole_months and day.day == 1 and period_after(Grain.MONTH, day) <= after_end:
             months.append(day)
             day = period_after(Grain.MONTH, day)
         else:  # the ragged edge: up to the end of this month or of the period
@@ -171,27 +185,69 @@ def cover(period: Period, *, years: bool = True) -> Cover:
     return Cover(tuple(days), tuple(months), tuple(whole_years))
 
 
+_DIMS_OF_COLUMN = {column: dims for dims, column in DIMS_COLUMN.items()}
+
+
 @dataclass(frozen=True)
 class Facts:
-    """One kind of summary row (already scoped and filtered), at day grain and as rollups."""
+    """One kind of summary row, scoped to an actor and filtered: the daily table and its rollups.
 
-    daily: QuerySet[Any]
-    rollup: QuerySet[Any]
+    :meth:`summed` reads the rollup set that keeps only the columns the question needs (the
+    grouping, the filters, and the office when the actor sees only some offices): one column
+    or none, a one-dimension set (a few dozen rows per day, month or year); more, the rows
+    that keep every dimension (the daily table for the ragged days).
+    """
+
+    daily: type[Model]
+    rollup: type[Model]
+    kind: str
+    actor: Actor | None
+    filters: Filters
+
+    def _rows(self, model: type[Model]) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model._default_manager.all()
+        if self.actor is not None:
+            rows = scope(self.actor, rows, via="office")
+        return self.filters.apply(rows, kind=self.kind)
+
+    def dims(self, by: tuple[str, ...]) -> str:
+        """The rollup set to read for a question grouped by ``by``."""
+        needed = {column for column in by if column in _DIMS_OF_COLUMN}
+        needed |= self.filters.columns(self.kind)
+        if self.actor is not None and not jurisdiction(self.actor).everything:
+            needed.add("office_id")
+        if not needed:
+            return Dims.SERVICE if self.kind == Kind.APPLICATION else Dims.CATEGORY
+        if len(needed) == 1:
+            return _DIMS_OF_COLUMN[needed.pop()]
+        return Dims.ALL
 
     def summed(
-        self, period: Period, by: tuple[str, ...], fields: tuple[str, ...], *, years: bool = True
+        self,
+        period: Period,
+        by: tuple[str, ...],
+        fields: tuple[str, ...],
+        *,
+        coarsest: str = Grain.YEAR,
     ) -> dict[Any, list[int]]:
         """{key: [sum of each field]} over ``period``, key = the values of ``by`` (one value: itself)."""
-        spans = cover(period, years=years)
-        parts = []
-        for rows, where in ((self.daily, spans.daily_q()), (self.rollup, spans.rollup_q())):
-            if where is not None:
-                parts.append(
-                    rows.filter(where)
-                    .values_list(*by)
-                    .annotate(**{f"sum_{name}": Sum(name) for name in fields})
-                    .order_by()
-                )
+        spans = cover(period, coarsest=coarsest)
+        dims = self.dims(by)
+        rollup = self._rows(self.rollup)
+        daily_q, rollup_q = spans.daily_q(), spans.rollup_q()
+        if dims == Dims.ALL:
+            sources = [(self._rows(self.daily), daily_q), (rollup.filter(dims=Dims.ALL), rollup_q)]
+        else:  # the ragged days from the same set's day rows: one query
+            days_q = Q(grain=Grain.DAY) & daily_q if daily_q is not None else None
+            sources = [(rollup.filter(dims=dims), _any([q for q in (days_q, rollup_q) if q is not None]))]
+        parts = [
+            rows.filter(where)
+            .values_list(*by)
+            .annotate(**{f"sum_{name}": Sum(name) for name in fields})
+            .order_by()
+            for rows, where in sources
+            if where is not None
+        ]
         result: dict[Any, list[int]] = {}
         if not parts:
             return result
@@ -208,13 +264,7 @@ class Facts:
 def _facts(
     daily: type[Model], rollup: type[Model], actor: Actor | None, filters: Filters, kind: str
 ) -> Facts:
-    def narrowed(model: type[Model]) -> QuerySet[Any]:
-        rows: QuerySet[Any] = model._default_manager.all()
-        if actor is not None:
-            rows = scope(actor, rows, via="office")
-        return filters.apply(rows, kind=kind)
-
-    return Facts(narrowed(daily), narrowed(rollup))
+    return Facts(daily, rollup, kind, actor, filters)
 
 
 def application_facts(actor: Actor | None, filters: Filters = NO_FILTERS) -> tuple[Facts, Facts]:
@@ -464,14 +514,10 @@ def daily_series(
 ) -> list[tuple[date, int]]:
     """Received per day in the period (every day present, zeros included), for a sparkline."""
     require(actor, "dashboard.read")
-    model = ApplicationDaily if kind == Kind.APPLICATION else ReportDaily
-    rows = filters.apply(scope(actor, model.objects.all(), via="office"), kind=kind)
-    found = dict(
-        rows.filter(day__gte=period.start, day__lte=period.end)
-        .values_list("day")
-        .annotate(n=Sum("received"))
-        .order_by()
-    )
+    counts = (application_facts if kind == Kind.APPLICATION else report_facts)(actor, filters)[0]
+    found = {
+        day: n for day, (n,) in counts.summed(period, ("day",), ("received",), coarsest=Grain.DAY).items()
+    }
     return [
         (period.start + timedelta(days=n), found.get(period.start + timedelta(days=n), 0))
         for n in range(period.days)
@@ -495,7 +541,7 @@ def received_series(
     counts = (application_facts if kind == Kind.APPLICATION else report_facts)(actor, filters)[0]
     # One query: daily rows by day and month rollups by their first day (no yearly rows here).
     by_month: dict[date, int] = defaultdict(int)
-    for day, (n,) in counts.summed(period, ("day",), ("received",), years=False).items():
+    for day, (n,) in counts.summed(period, ("day",), ("received",), coarsest=Grain.MONTH).items():
         by_month[month_start(day)] += n
     points = []
     first = period.start
@@ -670,23 +716,16 @@ def workload(
     require(actor, "dashboard.read")
     today = today or wib_day(timezone.now())
     first = today - timedelta(days=7 * weeks - 1)
-    apps = filters.apply(scope(actor, ApplicationDaily.objects.all(), via="office"), kind=Kind.APPLICATION)
-    reports = filters.apply(scope(actor, ReportDaily.objects.all(), via="office"), kind=Kind.REPORT)
+    recent = Period(first, today)
     done: dict[int | None, int] = defaultdict(int)
-    for office_id, n in (
-        apps.filter(day__gte=first, day__lte=today)
-        .values_list("office_id")
-        .annotate(n=Sum("completed"))
-        .order_by()
+    for office_id, (n,) in (
+        application_facts(actor, filters)[0].summed(recent, ("office_id",), ("completed",)).items()
     ):
-        done[office_id] += n or 0
-    for office_id, n in (
-        reports.filter(day__gte=first, day__lte=today)
-        .values_list("office_id")
-        .annotate(n=Sum("answered"))
-        .order_by()
+        done[office_id] += n
+    for office_id, (n,) in (
+        report_facts(actor, filters)[0].summed(recent, ("office_id",), ("answered",)).items()
     ):
-        done[office_id] += n or 0
+        done[office_id] += n
     open_apps = dict(
         _open_items(actor, Kind.APPLICATION, filters)
         .values_list("office_id")
@@ -787,15 +826,16 @@ def emerging_problems(*, actor: Actor, today: date | None = None, links: int = 1
     today = today or wib_day(timezone.now())
     first = today - timedelta(days=7 * 13 - 1)
     recent_start = today - timedelta(days=6)
-    rows = scope(actor, ReportDaily.objects.filter(day__gte=first, day__lte=today), via="office")
+    counts = report_facts(actor)[0]
     flagged: list[Emerging] = []
     for group in ("category", "kecamatan"):
         column = _COLUMN[group]
         weekly: dict[Any, list[int]] = defaultdict(lambda: [0] * 13)
-        for key, day, n in rows.values_list(column, "day").annotate(n=Sum("received")).order_by():
+        found = counts.summed(Period(first, today), (column, "day"), ("received",), coarsest=Grain.DAY)
+        for (key, day), (n,) in found.items():
             if key in (None, ""):
                 continue
-            weekly[key][(today - day).days // 7] += n or 0
+            weekly[key][(today - day).days // 7] += n
         names = labels(group, weekly)
         for key, weeks in weekly.items():
             count, history = weeks[0], weeks[1:]

@@ -45,10 +45,12 @@ from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
 from layanan.monitoring.models import (
+    DIMS_COLUMN,
     LEAD_TIME_OVERFLOW,
     ROLLUPS,
     ApplicationDaily,
     ApplicationLeadTime,
+    Dims,
     FactDay,
     FactPeriod,
     Grain,
@@ -501,6 +503,7 @@ def facts_rebuild_day(*, kind: str, day: date, group: int | None = None, rollup:
             _rebuild_report_day(day, group)
         else:
             raise ValueError(f"unknown kind {kind!r}")
+        _sets_write(kind, Grain.DAY, day, day)
         marker.computed_at = timezone.now()
         marker.save(update_fields=["computed_at"])
     if rollup:
@@ -519,53 +522,131 @@ def year_start(day: date) -> date:
 
 
 def period_after(grain: str, first: date) -> date:
-    """The first day after the month or year starting on ``first``."""
+    """The first day after the day, month or year starting on ``first``."""
     if grain == Grain.YEAR:
         return first.replace(year=first.year + 1)
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if grain == Grain.MONTH:
+        return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first + timedelta(days=1)
 
 
-_KIND_ROLLUPS: dict[str, tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...]] = {
-    Kind.APPLICATION: ROLLUPS[:2],
-    Kind.REPORT: ROLLUPS[2:],
-}
+RollupTables = tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...]
+_KIND_ROLLUPS: dict[str, RollupTables] = {Kind.APPLICATION: ROLLUPS[:2], Kind.REPORT: ROLLUPS[2:]}
 _GROUP_FIELD: dict[str, str] = {Kind.APPLICATION: "service_id", Kind.REPORT: "category_id"}
+# The one-dimension sets of each kind, and what a row of such a set holds in the columns it drops.
+ROLLUP_SETS: dict[str, tuple[Dims, ...]] = {
+    Kind.APPLICATION: (Dims.SERVICE, Dims.OFFICE, Dims.KECAMATAN, Dims.DESA),
+    Kind.REPORT: (Dims.CATEGORY, Dims.OFFICE, Dims.KECAMATAN, Dims.DESA),
+}
+_DROPPED = {
+    "office_id": "CAST(NULL AS INTEGER)",
+    "service_id": "CAST(NULL AS INTEGER)",
+    "category_id": "CAST(NULL AS INTEGER)",
+    "desa_code": "''",
+    "kecamatan_code": "''",
+}
 
 
-def _rollup_write(kind: str, grain: str, first: date, group: int | None) -> None:
-    """Recompute the rollup rows of one month (from the daily rows) or year (from the monthly rows).
+@dataclass(frozen=True)
+class _Table:
+    source: str  # the daily table
+    target: str  # the rollup table
+    dims: tuple[str, ...]  # attnames of the grouping columns (region, office, group, days, metric)
+    columns: dict[str, str]  # attname -> quoted column
+    sums: tuple[str, ...]
 
-    One ``INSERT ... SELECT ... GROUP BY`` per table: the rows are sums of the finer rows over
-    every other column, so a month equals its days and a year its months, exactly.
+    @classmethod
+    def of(cls, daily: type[models.Model], rollup: type[models.Model], summed: tuple[str, ...]) -> _Table:
+        quote = connection.ops.quote_name
+        columns = {f.attname: quote(str(f.column)) for f in rollup._meta.concrete_fields}
+        dims = tuple(name for name in columns if name not in ("id", "grain", "dims", "day", *summed))
+        return cls(quote(daily._meta.db_table), quote(rollup._meta.db_table), dims, columns, tuple(summed))
+
+    def insert(self, select: str) -> str:
+        names = ", ".join(self.columns[c] for c in ("grain", "day", "dims", *self.dims, *self.sums))
+        return f"INSERT INTO {self.target} ({names}) {select}"
+
+    def totals(self) -> str:
+        return ", ".join(f"SUM({self.columns[c]})" for c in self.sums)
+
+
+def _constant(value: str) -> str:
+    if not value.isalpha():  # grains and dims: code constants, never input
+        raise ValueError(value)
+    return f"'{value}'"
+
+
+def _execute(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
+    """Recompute the one-dimension rows of ``grain`` for the periods starting in [first, last].
+
+    Days from the daily tables, months from the days' rows, years from the months' rows: one
+    ``INSERT ... SELECT ... GROUP BY`` per table (a ``UNION ALL`` of the sets for days).
     """
-    after = period_after(grain, first)
-    quote = connection.ops.quote_name
     for daily, rollup, summed in _KIND_ROLLUPS[kind]:
-        fields = {f.attname: str(f.column) for f in rollup._meta.concrete_fields}
-        dims = [fields[name] for name in fields if name not in ("id", "grain", "day", *summed)]
-        sums = [fields[name] for name in summed]
-        stale = rollup._default_manager.filter(grain=grain, day=first)
+        table = _Table.of(daily, rollup, summed)
+        rollup._default_manager.filter(grain=grain, day__gte=first, day__lte=last).exclude(
+            dims=Dims.ALL
+        ).delete()
+        if grain == Grain.DAY:
+            parts = []
+            for dims in ROLLUP_SETS[kind]:
+                kept = DIMS_COLUMN[dims]
+                selected = ", ".join(
+                    table.columns[c] if c == kept or c not in _DROPPED else _DROPPED[c] for c in table.dims
+                )
+                grouped = ", ".join(table.columns[c] for c in table.dims if c == kept or c not in _DROPPED)
+                parts.append(
+                    f"SELECT {_constant(Grain.DAY)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608
+                    f"FROM {table.source} WHERE day >= %s AND day <= %s GROUP BY day, {grouped}"
+                )
+            _execute(table.insert(" UNION ALL ".join(parts)), [first, last] * len(parts))
+            continue
+        finer = Grain.DAY if grain == Grain.MONTH else Grain.MONTH
+        dims_columns = ", ".join(table.columns[c] for c in ("dims", *table.dims))
+        start = first
+        while start <= last:
+            after = period_after(grain, start)
+            _execute(
+                table.insert(
+                    f"SELECT {_constant(grain)}, %s, {dims_columns}, {table.totals()} FROM {table.target} "  # noqa: S608
+                    f"WHERE grain = %s AND dims <> %s AND day >= %s AND day < %s GROUP BY {dims_columns}"
+                ),
+                [start, finer, Dims.ALL.value, start, after],
+            )
+            start = after
+
+
+def _all_write(kind: str, grain: str, first: date, group: int | None) -> None:
+    """Recompute the every-dimension rows of one month (from the daily rows) or year (from the months)."""
+    after = period_after(grain, first)
+    for daily, rollup, summed in _KIND_ROLLUPS[kind]:
+        table = _Table.of(daily, rollup, summed)
+        stale = rollup._default_manager.filter(grain=grain, day=first, dims=Dims.ALL)
+        params: list[Any] = [first]
+        if grain == Grain.MONTH:
+            source, where = table.source, "day >= %s AND day < %s"
+            params += [first, after]
+        else:
+            source, where = table.target, "grain = %s AND dims = %s AND day >= %s AND day < %s"
+            params += [Grain.MONTH.value, Dims.ALL.value, first, after]
         if group is not None:
             stale = stale.filter(**{_GROUP_FIELD[kind]: group})
-        stale.delete()
-        params: list[Any]
-        if grain == Grain.MONTH:
-            source, where, params = daily._meta.db_table, "day >= %s AND day < %s", [first, after]
-        else:
-            source = rollup._meta.db_table
-            where, params = "grain = %s AND day >= %s AND day < %s", [Grain.MONTH.value, first, after]
-        if group is not None:
-            where += f" AND {quote(fields[_GROUP_FIELD[kind]])} = %s"
+            where += f" AND {table.columns[_GROUP_FIELD[kind]]} = %s"
             params.append(group)
-        columns = ", ".join(quote(c) for c in ("grain", "day", *dims, *sums))
-        grouped = ", ".join(quote(c) for c in dims)
-        totals = ", ".join(f"SUM({quote(c)})" for c in sums)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(rollup._meta.db_table)} ({columns}) "  # noqa: S608  # names from the models
-                f"SELECT %s, %s, {grouped}, {totals} FROM {quote(source)} WHERE {where} GROUP BY {grouped}",
-                [grain, first, *params],
-            )
+        stale.delete()
+        grouped = ", ".join(table.columns[c] for c in table.dims)
+        _execute(
+            table.insert(
+                f"SELECT {_constant(grain)}, %s, {_constant(Dims.ALL)}, {grouped}, {table.totals()} "  # noqa: S608
+                f"FROM {source} WHERE {where} GROUP BY {grouped}"
+            ),
+            params,
+        )
 
 
 def _lock_periods(kind: str, grain: str, firsts: list[date]) -> None:
@@ -580,33 +661,64 @@ def _lock_periods(kind: str, grain: str, firsts: list[date]) -> None:
     )
 
 
-def _rollups_write(kind: str, months: list[date], years: list[date], group: int | None) -> None:
-    """Inside a transaction: lock and recompute the months, then the years (which read the months)."""
-    for grain, firsts in ((Grain.MONTH, months), (Grain.YEAR, years)):
-        if not firsts:
-            continue
-        _lock_periods(kind, grain, firsts)
-        for first in firsts:
-            _rollup_write(kind, grain, first, group)
-        FactPeriod.objects.filter(kind=kind, grain=grain, day__in=firsts).update(computed_at=timezone.now())
+def _rollups_write(kind: str, grain: str, firsts: list[date], group: int | None) -> None:
+    """Inside a transaction: lock and recompute the months or years starting on ``firsts``."""
+    if not firsts:
+        return
+    _lock_periods(kind, grain, firsts)
+    for first in firsts:
+        _all_write(kind, grain, first, group)
+        _sets_write(kind, grain, first, first)
+    FactPeriod.objects.filter(kind=kind, grain=grain, day__in=firsts).update(computed_at=timezone.now())
 
 
 def rollups_refresh(*, kind: str, days: Iterable[date], group: int | None = None) -> int:
-    """Recompute the monthly and yearly rollups holding ``days`` from the daily rows; return months done.
+    """Recompute the monthly and yearly rollups holding ``days``; return how many months.
 
-    Called after the days' own transaction committed: each month (then each year) is recomputed in
-    a transaction of its own under its :class:`FactPeriod` lock, reading the committed daily rows, so
-    two workers refreshing different days of one month take turns and the last sees both days.
+    Called after the days' own transaction committed (which rewrote the days' one-dimension
+    rows): each month, then each year, is recomputed in a transaction of its own under its
+    :class:`FactPeriod` lock, reading the committed rows, so two workers refreshing different
+    days of one month take turns and the last one sees both days.
     """
     months = sorted({month_start(d) for d in days})
     years = sorted({year_start(d) for d in days})
-    for month in months:
-        with transaction.atomic():
-            _rollups_write(kind, [month], [], group)
-    for year in years:
-        with transaction.atomic():
-            _rollups_write(kind, [], [year], group)
+    for grain, firsts in ((Grain.MONTH, months), (Grain.YEAR, years)):
+        for first in firsts:
+            with transaction.atomic():
+                _rollups_write(kind, grain, [first], group)
     return len(months)
+
+
+def rollups_rebuild() -> int:
+    """Recompute every rollup row from the daily rows (after a migration); return the months done."""
+    done = 0
+    for kind in (Kind.APPLICATION, Kind.REPORT):
+        found = [
+            daily._default_manager.aggregate(first=Min("day"), last=models.Max("day"))
+            for daily, _, _ in _KIND_ROLLUPS[kind]
+        ]
+        firsts = [f["first"] for f in found if f["first"] is not None]
+        lasts = [f["last"] for f in found if f["last"] is not None]
+        if not firsts:
+            continue
+        first, last = min(firsts), max(lasts)
+        with transaction.atomic():
+            _sets_write(kind, Grain.DAY, first, last)
+            months = _starts(Grain.MONTH, first, last)
+            _rollups_write(kind, Grain.MONTH, months, None)
+            _rollups_write(kind, Grain.YEAR, _starts(Grain.YEAR, first, last), None)
+        done += len(months)
+    return done
+
+
+def _starts(grain: str, first: date, last: date) -> list[date]:
+    """The first days of the months or years overlapping [first, last]."""
+    start = month_start(first) if grain == Grain.MONTH else year_start(first)
+    found = []
+    while start <= last:
+        found.append(start)
+        start = period_after(grain, start)
+    return found
 
 
 def _application_open_row(application: Application, asking: frozenset[int]) -> OpenItem:
@@ -777,10 +889,10 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         _application_facts_write(app_facts)
         _report_facts_write(report_facts)
         FactDay.objects.filter(day__gte=first, day__lte=last).update(computed_at=timezone.now())
-        months = sorted({month_start(d) for d in days})
-        years = sorted({year_start(d) for d in days})
         for kind in (Kind.APPLICATION, Kind.REPORT):
-            _rollups_write(kind, months, years, None)
+            _sets_write(kind, Grain.DAY, first, last)
+            _rollups_write(kind, Grain.MONTH, _starts(Grain.MONTH, first, last), None)
+            _rollups_write(kind, Grain.YEAR, _starts(Grain.YEAR, first, last), None)
     public_figures_changed()
     return len(days)
 
