@@ -62,7 +62,7 @@ from layanan.monitoring.models import (
     ReportLeadTimeRollup,
     ReportRollup,
 )
-from layanan.monitoring.services import month_start, period_after, wib_day
+from layanan.monitoring.services import DAY_SETS, month_start, period_after, wib_day
 from layanan.notifications.selectors import delivery_figures
 from layanan.regions.models import Region
 from layanan.survey.selectors import ikm_by, ikm_by_public
@@ -235,11 +235,11 @@ class Facts:
         dims = self.dims(by)
         rollup = self._rows(self.rollup)
         daily_q, rollup_q = spans.daily_q(), spans.rollup_q()
-        if dims == Dims.ALL:
-            sources = [(self._rows(self.daily), daily_q), (rollup.filter(dims=Dims.ALL), rollup_q)]
-        else:  # the ragged days from the same set's day rows: one query
+        if dims in DAY_SETS[self.kind]:  # the ragged days from the same set's day rows: one query
             days_q = Q(grain=Grain.DAY) & daily_q if daily_q is not None else None
             sources = [(rollup.filter(dims=dims), _any([q for q in (days_q, rollup_q) if q is not None]))]
+        else:  # the ragged days from the daily rows
+            sources = [(self._rows(self.daily), daily_q), (rollup.filter(dims=dims), rollup_q)]
         parts = [
             rows.filter(where)
             .values_list(*by)

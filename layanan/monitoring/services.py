@@ -538,6 +538,11 @@ ROLLUP_SETS: dict[str, tuple[Dims, ...]] = {
     Kind.APPLICATION: (Dims.SERVICE, Dims.OFFICE, Dims.KECAMATAN, Dims.DESA),
     Kind.REPORT: (Dims.CATEGORY, Dims.OFFICE, Dims.KECAMATAN, Dims.DESA),
 }
+# Per day, only the sets much smaller than the daily rows (see _sets_write).
+DAY_SETS: dict[str, tuple[Dims, ...]] = {
+    Kind.APPLICATION: (Dims.SERVICE, Dims.KECAMATAN),
+    Kind.REPORT: (Dims.CATEGORY, Dims.KECAMATAN),
+}
 _DROPPED = {
     "office_id": "CAST(NULL AS INTEGER)",
     "service_id": "CAST(NULL AS INTEGER)",
@@ -584,41 +589,42 @@ def _execute(sql: str, params: list[Any]) -> None:
 def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
     """Recompute the one-dimension rows of ``grain`` for the periods starting in [first, last].
 
-    Days from the daily tables, months from the days' rows, years from the months' rows: one
-    ``INSERT ... SELECT ... GROUP BY`` per table (a ``UNION ALL`` of the sets for days).
+    Days (only the sets of :data:`DAY_SETS`: per day, an office or desa set would hold as many
+    rows as the daily table) from the daily tables; a month or year from its every-dimension
+    rows, just recomputed. One ``INSERT ... SELECT`` per table: a ``UNION ALL`` of the sets.
     """
+    sets = DAY_SETS[kind] if grain == Grain.DAY else ROLLUP_SETS[kind]
+    params: list[Any]
     for daily, rollup, summed in _KIND_ROLLUPS[kind]:
         table = _Table.of(daily, rollup, summed)
-        rollup._default_manager.filter(grain=grain, day__gte=first, day__lte=last).exclude(
-            dims=Dims.ALL
+        rollup._default_manager.filter(
+            grain=grain, day__gte=first, day__lte=last, dims__in=[dims.value for dims in sets]
         ).delete()
         if grain == Grain.DAY:
-            parts = []
-            for dims in ROLLUP_SETS[kind]:
-                kept = DIMS_COLUMN[dims]
-                selected = ", ".join(
-                    table.columns[c] if c == kept or c not in _DROPPED else _DROPPED[c] for c in table.dims
-                )
-                grouped = ", ".join(table.columns[c] for c in table.dims if c == kept or c not in _DROPPED)
-                parts.append(
-                    f"SELECT {_constant(Grain.DAY)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608
-                    f"FROM {table.source} WHERE day >= %s AND day <= %s GROUP BY day, {grouped}"
-                )
-            _execute(table.insert(" UNION ALL ".join(parts)), [first, last] * len(parts))
-            continue
-        finer = Grain.DAY if grain == Grain.MONTH else Grain.MONTH
-        dims_columns = ", ".join(table.columns[c] for c in ("dims", *table.dims))
-        start = first
-        while start <= last:
-            after = period_after(grain, start)
-            _execute(
-                table.insert(
-                    f"SELECT {_constant(grain)}, %s, {dims_columns}, {table.totals()} FROM {table.target} "  # noqa: S608
-                    f"WHERE grain = %s AND dims <> %s AND day >= %s AND day < %s GROUP BY {dims_columns}"
-                ),
-                [start, finer, Dims.ALL.value, start, after],
+            source, where, params = table.source, "day >= %s AND day <= %s", [first, last]
+        else:
+            source = table.target
+            where, params = (
+                "dims = %s AND grain = %s AND day >= %s AND day <= %s",
+                [
+                    Dims.ALL.value,
+                    grain,
+                    first,
+                    last,
+                ],
             )
-            start = after
+        parts = []
+        for dims in sets:
+            kept = DIMS_COLUMN[dims]
+            selected = ", ".join(
+                table.columns[c] if c == kept or c not in _DROPPED else _DROPPED[c] for c in table.dims
+            )
+            grouped = ", ".join(table.columns[c] for c in table.dims if c == kept or c not in _DROPPED)
+            parts.append(
+                f"SELECT {_constant(grain)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608
+                f"FROM {source} WHERE {where} GROUP BY day, {grouped}"
+            )
+        _execute(table.insert(" UNION ALL ".join(parts)), params * len(parts))
 
 
 def _all_write(kind: str, grain: str, first: date, group: int | None) -> None:
