@@ -943,8 +943,8 @@ def main() -> int:
     else:
         print("full rebuild of the summaries (services.facts_rebuild_all):", flush=True)
         rebuild = _timed("facts_rebuild_all", services.facts_rebuild_all)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with connection.cursor() as cursor:  # fresh planner statistics (a migration may have filled tables)
+        cursor.execute("ANALYZE")
     rows_applications = Application.objects.count()
     rows_reports = Report.objects.count()
     print(

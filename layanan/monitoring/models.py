@@ -22,11 +22,11 @@ from the raw rows of that day only (``services.facts_rebuild_day``):
   per ``grain`` (day, month, year; ``day`` is the first day of the month or year)
   over ``dims``: ``all`` keeps every dimension (months and years only: the daily
   tables are that set's days), ``service``/``category``/``office``/``kecamatan``/
-  ``desa`` keep only that one column (the others are NULL or ''), which is all an
-  unfiltered dashboard grouped by it needs: a few dozen rows per day, month or
-  year instead of hundreds. Recomputed from the daily rows whenever a day of
-  theirs is (``services``); :class:`FactPeriod` marks a month or year and is
-  locked while it is recomputed.
+  ``desa`` keep only that one column (``kecsvc``: kecamatan and service; the
+  others are NULL or ''), which is all an unfiltered dashboard grouped by it
+  needs: a few dozen rows per day, month or year instead of thousands.
+  Recomputed from the daily rows whenever a day of theirs is (``services``);
+  :class:`FactPeriod` marks a month or year and is locked while it is recomputed.
 
 Only codes and ids are stored: no personal data.
 """
@@ -71,6 +71,7 @@ class Dims(models.TextChoices):
     OFFICE = "office", "office"
     KECAMATAN = "kecamatan", "kecamatan"
     DESA = "desa", "desa"
+    KECAMATAN_SERVICE = "kecsvc", "kecamatan x service"
 
 
 class FactPeriod(models.Model):
@@ -343,13 +344,14 @@ class ReportLeadTimeRollup(_Rollup):
         return f"{self.grain} {self.day} {self.metric} {self.days}d x {self.count}"
 
 
-# The column each one-dimension set keeps.
-DIMS_COLUMN = {
-    Dims.SERVICE: "service_id",
-    Dims.CATEGORY: "category_id",
-    Dims.OFFICE: "office_id",
-    Dims.KECAMATAN: "kecamatan_code",
-    Dims.DESA: "desa_code",
+# The columns each set keeps, smallest sets first (a reader takes the first that has what it needs).
+DIMS_COLUMNS: dict[str, tuple[str, ...]] = {
+    Dims.SERVICE: ("service_id",),
+    Dims.CATEGORY: ("category_id",),
+    Dims.KECAMATAN: ("kecamatan_code",),
+    Dims.DESA: ("desa_code",),
+    Dims.OFFICE: ("office_id",),
+    Dims.KECAMATAN_SERVICE: ("kecamatan_code", "service_id"),
 }
 
 # Each daily model, its rollup model, and the columns summed (the rest are the grouping).

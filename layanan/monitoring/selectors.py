@@ -46,7 +46,7 @@ from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category, Report
 from layanan.monitoring.models import (
-    DIMS_COLUMN,
+    DIMS_COLUMNS,
     LEAD_TIME_OVERFLOW,
     ApplicationDaily,
     ApplicationLeadTime,
@@ -62,7 +62,7 @@ from layanan.monitoring.models import (
     ReportLeadTimeRollup,
     ReportRollup,
 )
-from layanan.monitoring.services import DAY_SETS, month_start, period_after, wib_day
+from layanan.monitoring.services import DAY_SETS, ROLLUP_SETS, month_start, period_after, wib_day
 from layanan.notifications.selectors import delivery_figures
 from layanan.regions.models import Region
 from layanan.survey.selectors import ikm_by, ikm_by_public
@@ -185,7 +185,7 @@ def cover(period: Period, *, coarsest: str = Grain.YEAR) -> Cover:
     return Cover(tuple(days), tuple(months), tuple(whole_years))
 
 
-_DIMS_OF_COLUMN = {column: dims for dims, column in DIMS_COLUMN.items()}
+_SET_COLUMNS = {column for columns in DIMS_COLUMNS.values() for column in columns}
 
 
 @dataclass(frozen=True)
@@ -212,14 +212,15 @@ class Facts:
 
     def dims(self, by: tuple[str, ...]) -> str:
         """The rollup set to read for a question grouped by ``by``."""
-        needed = {column for column in by if column in _DIMS_OF_COLUMN}
+        needed = {column for column in by if column in _SET_COLUMNS}
         needed |= self.filters.columns(self.kind)
         if self.actor is not None and not jurisdiction(self.actor).everything:
             needed.add("office_id")
         if not needed:
             return Dims.SERVICE if self.kind == Kind.APPLICATION else Dims.CATEGORY
-        if len(needed) == 1:
-            return _DIMS_OF_COLUMN[needed.pop()]
+        for dims, columns in DIMS_COLUMNS.items():  # the smallest set that has them
+            if dims in ROLLUP_SETS[self.kind] and needed <= set(columns):
+                return dims
         return Dims.ALL
 
     def summed(

@@ -45,7 +45,7 @@ from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
 from layanan.monitoring.models import (
-    DIMS_COLUMN,
+    DIMS_COLUMNS,
     LEAD_TIME_OVERFLOW,
     ROLLUPS,
     ApplicationDaily,
@@ -535,8 +535,8 @@ _KIND_ROLLUPS: dict[str, RollupTables] = {Kind.APPLICATION: ROLLUPS[:2], Kind.RE
 _GROUP_FIELD: dict[str, str] = {Kind.APPLICATION: "service_id", Kind.REPORT: "category_id"}
 # The one-dimension sets of each kind, and what a row of such a set holds in the columns it drops.
 ROLLUP_SETS: dict[str, tuple[Dims, ...]] = {
-    Kind.APPLICATION: (Dims.SERVICE, Dims.OFFICE, Dims.KECAMATAN, Dims.DESA),
-    Kind.REPORT: (Dims.CATEGORY, Dims.OFFICE, Dims.KECAMATAN, Dims.DESA),
+    Kind.APPLICATION: (Dims.SERVICE, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE, Dims.KECAMATAN_SERVICE),
+    Kind.REPORT: (Dims.CATEGORY, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
 }
 # Per day, only the sets much smaller than the daily rows (see _sets_write).
 DAY_SETS: dict[str, tuple[Dims, ...]] = {
@@ -615,11 +615,11 @@ def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
             )
         parts = []
         for dims in sets:
-            kept = DIMS_COLUMN[dims]
+            kept = DIMS_COLUMNS[dims]
             selected = ", ".join(
-                table.columns[c] if c == kept or c not in _DROPPED else _DROPPED[c] for c in table.dims
+                table.columns[c] if c in kept or c not in _DROPPED else _DROPPED[c] for c in table.dims
             )
-            grouped = ", ".join(table.columns[c] for c in table.dims if c == kept or c not in _DROPPED)
+            grouped = ", ".join(table.columns[c] for c in table.dims if c in kept or c not in _DROPPED)
             parts.append(
                 f"SELECT {_constant(grain)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608
                 f"FROM {source} WHERE {where} GROUP BY day, {grouped}"

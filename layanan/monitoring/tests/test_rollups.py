@@ -165,10 +165,12 @@ def _figures(actor: Any, period: Period, filters: Filters, cast: Any) -> dict[st
         )
         found[f"apps.{group}"] = sorted((repr(r.key), asdict(r)) for r in board.rows)
         found[f"apps.{group}.total"] = asdict(board.total)
-    for group in selectors.REPORT_GROUPS:
-        board = selectors.report_dashboard(actor=actor, period=period, group=group, filters=filters, now=NOW)
-        found[f"reports.{group}"] = sorted((repr(r.key), asdict(r)) for r in board.rows)
-        found[f"reports.{group}.total"] = asdict(board.total)
+    for report_group in selectors.REPORT_GROUPS:
+        reports = selectors.report_dashboard(
+            actor=actor, period=period, group=report_group, filters=filters, now=NOW
+        )
+        found[f"reports.{report_group}"] = sorted((repr(r.key), asdict(r)) for r in reports.rows)
+        found[f"reports.{report_group}.total"] = asdict(reports.total)
     found["grid"] = selectors.kecamatan_grid(actor=actor, period=period, filters=filters)
     found["top"] = selectors.top_services_by_kecamatan(actor=actor, period=period, filters=filters)
     found["series"] = selectors.received_series(actor=actor, period=period, filters=filters)
