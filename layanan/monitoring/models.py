@@ -119,7 +119,11 @@ class ApplicationDaily(_Dimensions):
     withdrawn = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "office"]), models.Index(fields=["office", "day"])]
+        indexes = [
+            models.Index(fields=["day", "office"]),
+            models.Index(fields=["office", "day"]),
+            models.Index(fields=["service", "day"], name="monitoring_appdaily_service"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} service {self.service_id}"
@@ -133,7 +137,10 @@ class ApplicationLeadTime(_Dimensions):
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day", "office"])]
+        indexes = [
+            models.Index(fields=["day", "office"]),
+            models.Index(fields=["service", "day"], name="monitoring_applead_service"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.days}d x {self.count}"
@@ -154,7 +161,11 @@ class ReportDaily(_Dimensions):
     satisfied = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["day", "office"]), models.Index(fields=["office", "day"])]
+        indexes = [
+            models.Index(fields=["day", "office"]),
+            models.Index(fields=["office", "day"]),
+            models.Index(fields=["category", "day"], name="monitoring_repdaily_category"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} category {self.category_id}"
@@ -173,7 +184,10 @@ class ReportLeadTime(_Dimensions):
     count = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day", "office"])]
+        indexes = [
+            models.Index(fields=["day", "office"]),
+            models.Index(fields=["category", "day"], name="monitoring_replead_category"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric} {self.days}d x {self.count}"
@@ -264,6 +278,7 @@ class ApplicationRollup(_Rollup):
     class Meta:
         indexes = [
             models.Index(fields=["dims", "grain", "day"], name="monitoring_approllup_day"),
+            models.Index(fields=["dims", "grain", "service", "day"], name="monitoring_approllup_group"),
             models.Index(fields=["office", "grain", "day"], name="monitoring_approllup_office"),
         ]
 
@@ -286,6 +301,7 @@ class ApplicationLeadTimeRollup(_Rollup):
     class Meta:
         indexes = [
             models.Index(fields=["dims", "grain", "day"], name="monitoring_applead_day"),
+            models.Index(fields=["dims", "grain", "service", "day"], name="monitoring_applead_group"),
             models.Index(fields=["office", "grain", "day"], name="monitoring_applead_office"),
         ]
 
@@ -314,6 +330,7 @@ class ReportRollup(_Rollup):
     class Meta:
         indexes = [
             models.Index(fields=["dims", "grain", "day"], name="monitoring_reprollup_day"),
+            models.Index(fields=["dims", "grain", "category", "day"], name="monitoring_reprollup_group"),
             models.Index(fields=["office", "grain", "day"], name="monitoring_reprollup_office"),
         ]
 
@@ -337,6 +354,7 @@ class ReportLeadTimeRollup(_Rollup):
     class Meta:
         indexes = [
             models.Index(fields=["dims", "grain", "day"], name="monitoring_replead_day"),
+            models.Index(fields=["dims", "grain", "category", "day"], name="monitoring_replead_group"),
             models.Index(fields=["office", "grain", "day"], name="monitoring_replead_office"),
         ]
 

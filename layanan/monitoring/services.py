@@ -590,8 +590,9 @@ def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
     """Recompute the one-dimension rows of ``grain`` for the periods starting in [first, last].
 
     Days (only the sets of :data:`DAY_SETS`: per day, an office or desa set would hold as many
-    rows as the daily table) from the daily tables; a month or year from its every-dimension
-    rows, just recomputed. One ``INSERT ... SELECT`` per table: a ``UNION ALL`` of the sets.
+    rows as the daily table) from the daily tables; a month from its every-dimension rows, just
+    recomputed; a year from its months' rows of the same sets. One ``INSERT ... SELECT`` per
+    table and period (a ``UNION ALL`` of the sets for days and months).
     """
     sets = DAY_SETS[kind] if grain == Grain.DAY else ROLLUP_SETS[kind]
     params: list[Any]
@@ -600,19 +601,26 @@ def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
         rollup._default_manager.filter(
             grain=grain, day__gte=first, day__lte=last, dims__in=[dims.value for dims in sets]
         ).delete()
+        if grain == Grain.YEAR:  # from the months' rows of the same sets: a few hundred per month
+            dims_columns = ", ".join(table.columns[c] for c in ("dims", *table.dims))
+            names = [dims.value for dims in sets]
+            placeholders = ", ".join(["%s"] * len(names))
+            for start in _starts(Grain.YEAR, first, last):
+                _execute(
+                    table.insert(
+                        f"SELECT {_constant(grain)}, %s, {dims_columns}, {table.totals()} "  # noqa: S608
+                        f"FROM {table.target} WHERE dims IN ({placeholders}) "
+                        f"AND grain = %s AND day >= %s AND day < %s GROUP BY {dims_columns}"
+                    ),
+                    [start, *names, Grain.MONTH.value, start, period_after(Grain.YEAR, start)],
+                )
+            continue
         if grain == Grain.DAY:
             source, where, params = table.source, "day >= %s AND day <= %s", [first, last]
-        else:
+        else:  # a month from its every-dimension rows
             source = table.target
-            where, params = (
-                "dims = %s AND grain = %s AND day >= %s AND day <= %s",
-                [
-                    Dims.ALL.value,
-                    grain,
-                    first,
-                    last,
-                ],
-            )
+            where = "dims = %s AND grain = %s AND day >= %s AND day <= %s"
+            params = [Dims.ALL.value, grain, first, last]
         parts = []
         for dims in sets:
             kept = DIMS_COLUMNS[dims]
