@@ -236,7 +236,7 @@ class Facts:
         dims = self.dims(by)
         rollup = self._rows(self.rollup)
         daily_q, rollup_q = spans.daily_q(), spans.rollup_q()
-        if dims in DAY_SETS[self.kind]:  # the ragged days from the same set's day rows: one query
+        if dims in DAY_SETS[self.rollup]:  # the ragged days from the same set's day rows: one query
             days_q = Q(grain=Grain.DAY) & daily_q if daily_q is not None else None
             sources = [(rollup.filter(dims=dims), _any([q for q in (days_q, rollup_q) if q is not None]))]
         else:  # the ragged days from the daily rows

@@ -50,6 +50,8 @@ from layanan.monitoring.models import (
     ROLLUPS,
     ApplicationDaily,
     ApplicationLeadTime,
+    ApplicationLeadTimeRollup,
+    ApplicationRollup,
     Dims,
     FactDay,
     FactPeriod,
@@ -59,6 +61,8 @@ from layanan.monitoring.models import (
     OpenItem,
     ReportDaily,
     ReportLeadTime,
+    ReportLeadTimeRollup,
+    ReportRollup,
 )
 
 RECONCILE_DAYS = 35
@@ -538,10 +542,13 @@ ROLLUP_SETS: dict[str, tuple[Dims, ...]] = {
     Kind.APPLICATION: (Dims.SERVICE, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE, Dims.KECAMATAN_SERVICE),
     Kind.REPORT: (Dims.CATEGORY, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
 }
-# Per day, only the sets much smaller than the daily rows (see _sets_write).
-DAY_SETS: dict[str, tuple[Dims, ...]] = {
-    Kind.APPLICATION: (Dims.SERVICE, Dims.KECAMATAN),
-    Kind.REPORT: (Dims.CATEGORY, Dims.KECAMATAN),
+# Per day, only the sets much smaller than the daily rows (see _sets_write): a day's ~900 count
+# rows fall to ≤ 280 per desa or office, but its lead-time rows (one per case and bucket) would not.
+DAY_SETS: dict[type[models.Model], tuple[Dims, ...]] = {
+    ApplicationRollup: (Dims.SERVICE, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
+    ApplicationLeadTimeRollup: (Dims.SERVICE, Dims.KECAMATAN),
+    ReportRollup: (Dims.CATEGORY, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
+    ReportLeadTimeRollup: (Dims.CATEGORY, Dims.KECAMATAN),
 }
 _DROPPED = {
     "office_id": "CAST(NULL AS INTEGER)",
@@ -589,14 +596,14 @@ def _execute(sql: str, params: list[Any]) -> None:
 def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
     """Recompute the one-dimension rows of ``grain`` for the periods starting in [first, last].
 
-    Days (only the sets of :data:`DAY_SETS`: per day, an office or desa set would hold as many
-    rows as the daily table) from the daily tables; a month from its every-dimension rows, just
+    Days (only the sets of :data:`DAY_SETS`: per day, a lead-time desa or office set would hold
+    as many rows as the daily table) from the daily tables; a month from its every-dimension rows, just
     recomputed; a year from its months' rows of the same sets. One ``INSERT ... SELECT`` per
     table and period (a ``UNION ALL`` of the sets for days and months).
     """
-    sets = DAY_SETS[kind] if grain == Grain.DAY else ROLLUP_SETS[kind]
     params: list[Any]
     for daily, rollup, summed in _KIND_ROLLUPS[kind]:
+        sets = DAY_SETS[rollup] if grain == Grain.DAY else ROLLUP_SETS[kind]
         table = _Table.of(daily, rollup, summed)
         rollup._default_manager.filter(
             grain=grain, day__gte=first, day__lte=last, dims__in=[dims.value for dims in sets]
