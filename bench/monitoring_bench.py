@@ -39,6 +39,7 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,9 @@ def _timed(label: str, run: Callable[[], Any]) -> float:
     return seconds
 
 
-def _median_ms(run: Callable[[], Any], repeat: int) -> float:
-    run()  # warm up (plans, caches)
+def _median_ms(run: Callable[[], Any], repeat: int, *, warm: bool = True) -> float:
+    if warm:
+        run()  # warm up (plans, caches)
     times = []
     for _ in range(repeat):
         began = time.perf_counter()
@@ -482,7 +484,8 @@ def _actors() -> tuple[Any, Any, Any]:
     return bupati, head, admin
 
 
-def _generate(scale: float, keep: bool) -> None:
+def _generate(scale: float, keep: bool) -> bool:
+    """Generate the rows unless ``keep`` and a run of this scale left them; return whether reused."""
     from django.db import connection, transaction
 
     from layanan.applications.models import Application
@@ -495,8 +498,8 @@ def _generate(scale: float, keep: bool) -> None:
         Report.objects.filter(tracking_number__startswith=REPORT_PREFIX).count(),
     )
     if keep and present == (count, count):
-        print(f"reusing {count:,} applications and {count:,} reports (--keep)")
-        return
+        print(f"reusing {count:,} applications and {count:,} reports (--fresh to generate anew)")
+        return True
     print(
         f"generating {count:,} applications and {count:,} reports over {YEARS} years, {citizens:,} citizens"
     )
@@ -505,7 +508,9 @@ def _generate(scale: float, keep: bool) -> None:
             "TRUNCATE applications_application, applications_timelineevent, complaints_report, "
             "complaints_reportevent, complaints_disposition, monitoring_applicationdaily, "
             "monitoring_applicationleadtime, monitoring_reportdaily, monitoring_reportleadtime, "
-            "monitoring_officerdaily, monitoring_openitem, monitoring_factday CASCADE"
+            "monitoring_officerdaily, monitoring_openitem, monitoring_factday, monitoring_applicationrollup, "
+            "monitoring_applicationleadtimerollup, monitoring_reportrollup, monitoring_reportleadtimerollup, "
+            "monitoring_factperiod CASCADE"
         )
         cursor.execute("DELETE FROM accounts_user WHERE phone LIKE '+6289%%' OR phone LIKE '+6288%%'")
     world = World()
@@ -523,6 +528,7 @@ def _generate(scale: float, keep: bool) -> None:
             "complaints_reportevent, complaints_disposition"
         )
     print(f"  generated in {time.perf_counter() - began:.0f} s", flush=True)
+    return False
 
 
 # --- the raw baseline ------------------------------------------------------------------------------
@@ -627,8 +633,11 @@ def _raw(*queries: tuple[str, dict[str, Any]]) -> Callable[[], None]:
     return run
 
 
-def _measure(repeat: int) -> list[tuple[str, float, float, float]]:
-    """(view, summary ms, raw ms, page ms) for each dashboard view, as the Bupati."""
+PERIODS = (("30d", 30), ("1y", 365), ("5y", 365 * YEARS + 1))
+
+
+def _measure(repeat: int) -> list[tuple[str, str, float, float, float]]:
+    """(key, label, summary ms, raw ms, page ms) for each dashboard view x period, as the Bupati."""
     from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
@@ -642,9 +651,7 @@ def _measure(repeat: int) -> list[tuple[str, float, float, float]]:
 
     bupati, _, _ = _actors()
     today = wib_day(timezone.now())
-    month = Period(today - timedelta(days=29), today)
     quarter = Period(today - timedelta(days=89), today)
-    year = Period(today - timedelta(days=364), today)
 
     def params(period: Period) -> dict[str, Any]:
         return {
@@ -653,18 +660,6 @@ def _measure(repeat: int) -> list[tuple[str, float, float, float]]:
             "before": day_bounds(period.previous().start)[0],
         }
 
-    def overview() -> None:
-        selectors.application_dashboard(actor=bupati, period=month)
-        selectors.report_dashboard(actor=bupati, period=month)
-        selectors.daily_series(actor=bupati, period=month)
-        selectors.kecamatan_grid(actor=bupati, period=month)
-        selectors.emerging_problems(actor=bupati)
-
-    def regions() -> None:
-        selectors.kecamatan_grid(actor=bupati, period=month)
-        selectors.top_services_by_kecamatan(actor=bupati, period=month)
-
-    a_month, a_year, a_quarter = params(month), params(year), params(quarter)
     apps_sql = RAW_APPS.format(group="a.service_id")
     apps_open = RAW_APPS_OPEN.format(group="a.service_id", join="")
     desa_sql = (
@@ -678,66 +673,79 @@ def _measure(repeat: int) -> list[tuple[str, float, float, float]]:
     desa_open = RAW_APPS_OPEN.format(
         group="u.home_region_id", join="JOIN accounts_user AS u ON u.id = a.applicant_id"
     )
-    views: list[tuple[str, Callable[[], Any], Callable[[], None], str]] = [
-        (
-            "overview (30 days)",
-            overview,
-            _raw(
-                (apps_sql, a_month),
-                (apps_open, {}),
-                (RAW_REPORTS, a_month),
-                (RAW_REPORTS_OPEN, {}),
-                (RAW_DAILY, a_month),
-                (RAW_KECAMATAN, a_month),
-                (RAW_EMERGING, {}),
+    views: list[tuple[str, str, Callable[[], Any], Callable[[], None], str]] = []
+    for tag, days in PERIODS:
+        period = Period(today - timedelta(days=days - 1), today)
+        p = params(period)
+        dates = f"?dari={period.start}&sampai={period.end}"
+
+        def overview(period: Period = period) -> None:
+            selectors.application_dashboard(actor=bupati, period=period)
+            selectors.report_dashboard(actor=bupati, period=period)
+            selectors.received_series(actor=bupati, period=period)
+            selectors.kecamatan_grid(actor=bupati, period=period)
+            selectors.emerging_problems(actor=bupati)
+
+        def regions(period: Period = period) -> None:
+            selectors.kecamatan_grid(actor=bupati, period=period)
+            selectors.top_services_by_kecamatan(actor=bupati, period=period)
+
+        views += [
+            (
+                f"overview.{tag}",
+                f"overview ({tag})",
+                overview,
+                _raw(
+                    (apps_sql, p),
+                    (apps_open, {}),
+                    (RAW_REPORTS, p),
+                    (RAW_REPORTS_OPEN, {}),
+                    (RAW_DAILY, p),
+                    (RAW_KECAMATAN, p),
+                    (RAW_EMERGING, {}),
+                ),
+                reverse("monitoring:overview") + dates,
             ),
-            reverse("monitoring:overview"),
-        ),
-        (
-            "layanan by service (30 d)",
-            lambda: selectors.application_dashboard(actor=bupati, period=month),
-            _raw((apps_sql, a_month), (apps_open, {})),
-            reverse("monitoring:applications"),
-        ),
-        (
-            "layanan by service (1 year)",
-            lambda: selectors.application_dashboard(actor=bupati, period=year),
-            _raw((apps_sql, a_year), (apps_open, {})),
-            reverse("monitoring:applications") + f"?dari={year.start}&sampai={year.end}",
-        ),
-        (
-            "layanan by desa (1 year)",
-            lambda: selectors.application_dashboard(actor=bupati, period=year, group="desa"),
-            _raw((desa_sql, a_year), (desa_open, {})),
-            reverse("monitoring:applications") + f"?dari={year.start}&sampai={year.end}&kelompok=desa",
-        ),
-        (
-            "pengaduan by category (30 d)",
-            lambda: selectors.report_dashboard(actor=bupati, period=month),
-            _raw((RAW_REPORTS, a_month), (RAW_REPORTS_OPEN, {})),
-            reverse("monitoring:reports"),
-        ),
-        (
-            "pengaduan by category (1 yr)",
-            lambda: selectors.report_dashboard(actor=bupati, period=year),
-            _raw((RAW_REPORTS, a_year), (RAW_REPORTS_OPEN, {})),
-            reverse("monitoring:reports") + f"?dari={year.start}&sampai={year.end}",
-        ),
-        (
-            "wilayah (30 days)",
-            regions,
-            _raw(
-                (RAW_KECAMATAN, a_month),
+            (
+                f"layanan.{tag}",
+                f"layanan by service ({tag})",
+                partial(selectors.application_dashboard, actor=bupati, period=period),
+                _raw((apps_sql, p), (apps_open, {})),
+                reverse("monitoring:applications") + dates,
             ),
-            reverse("monitoring:regions"),
-        ),
+            (
+                f"layanan_desa.{tag}",
+                f"layanan by desa ({tag})",
+                partial(selectors.application_dashboard, actor=bupati, period=period, group="desa"),
+                _raw((desa_sql, p), (desa_open, {})),
+                reverse("monitoring:applications") + dates + "&kelompok=desa",
+            ),
+            (
+                f"pengaduan.{tag}",
+                f"pengaduan by category ({tag})",
+                partial(selectors.report_dashboard, actor=bupati, period=period),
+                _raw((RAW_REPORTS, p), (RAW_REPORTS_OPEN, {})),
+                reverse("monitoring:reports") + dates,
+            ),
+            (
+                f"wilayah.{tag}",
+                f"wilayah ({tag})",
+                regions,
+                _raw((RAW_KECAMATAN, p)),
+                reverse("monitoring:regions") + dates,
+            ),
+        ]
+    a_quarter = params(quarter)
+    views += [
         (
+            "beban_kerja.4w",
             "beban kerja (4 weeks)",
             lambda: selectors.workload(actor=bupati),
             _raw((RAW_WORKLOAD, {})),
             reverse("monitoring:workload"),
         ),
         (
+            "transparansi.90d",
             "transparansi (90 days)",
             lambda: selectors.public_figures(period=quarter),
             _raw(
@@ -753,7 +761,7 @@ def _measure(repeat: int) -> list[tuple[str, float, float, float]]:
     results = []
     sizes: list[tuple[str, int, int]] = []
     print(f"timing {len(views)} views, median of {repeat} runs each", flush=True)
-    for name, summary, raw, url in views:
+    for key, name, summary, raw, url in views:
 
         def page(url: str = url) -> Any:
             now = timezone.now()  # the transparency page's figures are cached: measure them rendered
@@ -765,11 +773,15 @@ def _measure(repeat: int) -> list[tuple[str, float, float, float]]:
             return response
 
         summary_ms = _median_ms(summary, repeat)
-        raw_ms = _median_ms(raw, max(1, repeat // 2))
+        raw_ms = _median_ms(raw, max(1, repeat // 3), warm=False)
         page_ms = _median_ms(page, repeat)
         body = page().content
         sizes.append((url, len(body), len(gzip.compress(body, 6))))
-        results.append((name, summary_ms, raw_ms, page_ms))
+        results.append((key, name, summary_ms, raw_ms, page_ms))
+        print(
+            f"  {name:<32} summary {summary_ms:7.1f} ms  raw {raw_ms:8.1f} ms  page {page_ms:7.1f} ms",
+            flush=True,
+        )
     print()
     print(f"{'page':<60} {'bytes':>8} {'gzip':>7}")
     for url, plain, packed in sizes:
@@ -837,18 +849,74 @@ def _incremental() -> None:
     )
 
 
+SUITE_SCALE = 0.1  # what ``make bench`` runs: about 1 minute of generation, kept for the next run
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_monitoring"
+# How a view's rendered time grows with the rows, t(full) = t(scale) x (1 / scale) ** k, per view:
+# the largest k over its periods, calibrated from a run at scale 0.1 and one at 1.0 on the same
+# machine (2026-12-07, bench/README.md). Rollup reads are nearly flat; what grows is the ragged
+# days at a period's edges, read from the daily rows (most for the desa grouping).
+GROWTH = {
+    "overview": 0.41,
+    "layanan": 0.33,
+    "layanan_desa": 0.48,
+    "pengaduan": 0.37,
+    "wilayah": 0.35,
+    "beban_kerja": 0.12,
+    "transparansi": 0.24,
+}
+
+
+def _database_url() -> str | None:
+    """BENCH_DATABASE_URL, else a database ``bench_monitoring`` on 127.0.0.1:5432 when PostgreSQL answers.
+
+    Never DATABASE_URL (the run empties the application and report tables); never the development
+    database.
+    """
+    url = os.environ.get("BENCH_DATABASE_URL", "")
+    if url:
+        return url if url.startswith(("postgres://", "postgresql://")) else None
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3, autocommit=True
+        ) as admin:
+            found = admin.execute("SELECT 1 FROM pg_database WHERE datname = 'bench_monitoring'").fetchone()
+            if found is None:
+                admin.execute("CREATE DATABASE bench_monitoring")
+    except Exception as error:  # any failure to reach PostgreSQL means: skip
+        print(f"  (no PostgreSQL at 127.0.0.1:5432: {type(error).__name__})")
+        return None
+    return DEFAULT_URL
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = a million applications and reports")
-    parser.add_argument("--keep", action="store_true", help="reuse the rows of an earlier run of this scale")
+    parser.add_argument(
+        "--scale", type=float, default=SUITE_SCALE, help="1.0 = a million applications and reports"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="generate new rows even when a run of this scale left them"
+    )
+    parser.add_argument("--keep", action="store_true", help="(the default) reuse the rows of an earlier run")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the summaries even when reused")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per view (median)")
     args = parser.parse_args()
-    # Its own variable, never DATABASE_URL: the run empties the application and report tables.
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    from bench.results import record
+
+    url = _database_url()
+    if url is None:
         print(
-            "monitoring_bench needs a throwaway PostgreSQL database: set BENCH_DATABASE_URL=postgres://… "
-            "(it empties the application and report tables there). Skipped."
+            "monitoring_bench skipped: no PostgreSQL (set BENCH_DATABASE_URL=postgres://… to a throwaway one)"
+        )
+        record(
+            "monitoring",
+            "monitoring.skipped",
+            "dashboards: skipped, no PostgreSQL",
+            value=0,
+            unit="ms",
+            higher_is_better=False,
+            note="skipped: no PostgreSQL",
         )
         return 0
     os.environ["DATABASE_URL"] = url
@@ -856,28 +924,68 @@ def main() -> int:
     from django.db import connection
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {os.cpu_count()} CPUs")
-    _generate(args.scale, args.keep)
+    reused = _generate(args.scale, not args.fresh)
 
+    from layanan.applications.models import Application
+    from layanan.complaints.models import Report
     from layanan.monitoring import services
-    from layanan.monitoring.models import ApplicationDaily, ReportDaily
+    from layanan.monitoring.models import (
+        ApplicationDaily,
+        ApplicationRollup,
+        FactDay,
+        ReportDaily,
+        ReportRollup,
+    )
 
-    print("full rebuild of the summaries (services.facts_rebuild_all):", flush=True)
-    rebuild = _timed("facts_rebuild_all", services.facts_rebuild_all)
-    with connection.cursor() as cursor:
+    rebuild: float | None = None
+    if reused and not args.rebuild and FactDay.objects.exists():
+        print("reusing the summaries of the earlier run (--rebuild to time a full rebuild)")
+    else:
+        print("full rebuild of the summaries (services.facts_rebuild_all):", flush=True)
+        rebuild = _timed("facts_rebuild_all", services.facts_rebuild_all)
+    with connection.cursor() as cursor:  # fresh planner statistics (a migration may have filled tables)
         cursor.execute("ANALYZE")
+    rows_applications = Application.objects.count()
+    rows_reports = Report.objects.count()
     print(
         f"  {ApplicationDaily.objects.count():,} application and {ReportDaily.objects.count():,} report "
-        "summary rows",
+        f"daily rows; {ApplicationRollup.objects.count():,} and {ReportRollup.objects.count():,} rollup rows",
         flush=True,
     )
     results = _measure(args.repeat)
     print()
     print("summary = the view's selectors on the summary tables; raw = the same figures by SQL aggregates")
-    print("over the raw tables (lead times in calendar days); page = the rendered page via the test Client")
-    print(f"{'view':<30} {'summary ms':>11} {'raw ms':>9} {'ratio':>7} {'page ms':>9}")
-    for name, summary_ms, raw_ms, page_ms in results:
-        print(f"{name:<30} {summary_ms:11.1f} {raw_ms:9.1f} {raw_ms / summary_ms:6.1f}x {page_ms:9.1f}")
-    print(f"full rebuild: {rebuild:.0f} s")
+    print("over the raw tables (lead times in calendar days); page = the rendered page via the test Client;")
+    print("full = the page time extrapolated to 1M + 1M (t x (1/scale)^k, k per view: GROWTH)")
+    print(f"{'view':<32} {'summary ms':>11} {'raw ms':>9} {'ratio':>7} {'page ms':>9} {'full ms':>8}")
+    for key, name, summary_ms, raw_ms, page_ms in results:
+        growth = GROWTH[key.split(".")[0]]
+        full = page_ms if args.scale >= 1 else page_ms * (1 / args.scale) ** growth
+        print(
+            f"{name:<32} {summary_ms:11.1f} {raw_ms:9.1f} {raw_ms / summary_ms:6.1f}x "
+            f"{page_ms:9.1f} {full:8.1f}"
+        )
+        record(
+            "monitoring",
+            f"monitoring.{key}",
+            f"dashboard {name}, rendered",
+            value=page_ms,
+            unit="ms",
+            higher_is_better=False,
+            target=200,
+            figures={
+                "rows_applications": rows_applications,
+                "rows_reports": rows_reports,
+                "scale": args.scale,
+                "summary_ms": round(summary_ms, 1),
+                "raw_ms": round(raw_ms, 1),
+                "extrapolated_full_ms": round(full, 1),
+                "growth_exponent": growth,
+            },
+            limits={"extrapolated_full_ms": 200},
+        )
+    if rebuild is not None:
+        print(f"full rebuild: {rebuild:.0f} s")
     _incremental()
     return 0
 

@@ -17,6 +17,11 @@ Definitions (also in ``docs/monitoring.md``):
 - *trend*: the same figure in the previous period of equal length;
 - *rank*: by on-time share, only for groups with at least ``MONITORING_MIN_SAMPLE``
   completed cases in the period (fewer: no rank, the counts still shown).
+
+A period is read from the coarsest rows that cover it (:func:`cover`): whole years from
+the yearly rollups, whole months from the monthly ones, the ragged edges from the daily
+rows, in one ``UNION ALL`` query per figure; the rollups are sums of the daily rows
+(histograms included), so the figures are the same as from the daily rows alone.
 """
 
 from __future__ import annotations
@@ -30,27 +35,34 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from layanan.accounts.models import User
-from layanan.accounts.permissions import Actor, require, scope
+from layanan.accounts.permissions import Actor, jurisdiction, require, scope
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category, Report
 from layanan.monitoring.models import (
+    DIMS_COLUMNS,
     LEAD_TIME_OVERFLOW,
     ApplicationDaily,
     ApplicationLeadTime,
+    ApplicationLeadTimeRollup,
+    ApplicationRollup,
+    Dims,
+    Grain,
     Kind,
     OfficerDaily,
     OpenItem,
     ReportDaily,
     ReportLeadTime,
+    ReportLeadTimeRollup,
+    ReportRollup,
 )
-from layanan.monitoring.services import wib_day
+from layanan.monitoring.services import DAY_SETS, ROLLUP_SETS, month_start, period_after, wib_day
 from layanan.notifications.selectors import delivery_figures
 from layanan.regions.models import Region
 from layanan.survey.selectors import ikm_by, ikm_by_public
@@ -99,8 +111,177 @@ class Filters:
             rows = rows.filter(kecamatan_code=self.kecamatan_code)
         return rows
 
+    def columns(self, kind: str) -> set[str]:
+        """The summary columns :meth:`apply` filters on."""
+        used = {
+            "service_id": kind == Kind.APPLICATION and bool(self.service_id),
+            "category_id": kind == Kind.REPORT and bool(self.category_id),
+            "office_id": bool(self.office_id),
+            "kecamatan_code": bool(self.kecamatan_code),
+        }
+        return {column for column, on in used.items() if on}
+
 
 NO_FILTERS = Filters()
+
+
+# --- reading a period from the coarsest rows ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cover:
+    """How a period is read: day ranges from the daily rows, month and year starts from the rollups."""
+
+    days: tuple[tuple[date, date], ...]  # inclusive ranges of days
+    months: tuple[date, ...]  # first days of whole months inside the period
+    years: tuple[date, ...]  # first days of whole years inside the period
+
+    def daily_q(self) -> Q | None:
+        found = [Q(day__gte=first, day__lte=last) for first, last in self.days]
+        return _any(found)
+
+    def rollup_q(self) -> Q | None:
+        found = []
+        for grain, firsts in ((Grain.MONTH, self.months), (Grain.YEAR, self.years)):
+            if firsts:
+                found.append(Q(grain=grain, day__in=firsts))
+        return _any(found)
+
+
+def _any(conditions: list[Q]) -> Q | None:
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
+def cover(period: Period, *, coarsest: str = Grain.YEAR) -> Cover:
+    """The whole years, whole months and single days that make up ``period`` exactly.
+
+    ``coarsest``: the largest grain to use (a series per month needs months, a weekly one days).
+    """
+    years = coarsest == Grain.YEAR
+    whole_months = coarsest in (Grain.YEAR, Grain.MONTH)
+    days: list[tuple[date, date]] = []
+    months: list[date] = []
+    whole_years: list[date] = []
+    day, after_end = period.start, period.end + timedelta(days=1)
+    while day <= period.end:
+        if years and day.month == 1 and day.day == 1 and period_after(Grain.YEAR, day) <= after_end:
+            whole_years.append(day)
+            day = period_after(Grain.YEAR, day)
+        elif whole_months and day.day == 1 and period_after(Grain.MONTH, day) <= after_end:
+            months.append(day)
+            day = period_after(Grain.MONTH, day)
+        else:  # the ragged edge: up to the end of this month or of the period
+            last = min(period_after(Grain.MONTH, month_start(day)) - timedelta(days=1), period.end)
+            if days and days[-1][1] + timedelta(days=1) == day:
+                days[-1] = (days[-1][0], last)
+            else:
+                days.append((day, last))
+            day = last + timedelta(days=1)
+    return Cover(tuple(days), tuple(months), tuple(whole_years))
+
+
+_SET_COLUMNS = {column for columns in DIMS_COLUMNS.values() for column in columns}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One kind of summary row, scoped to an actor and filtered: the daily table and its rollups.
+
+    :meth:`summed` reads the rollup set that keeps only the columns the question needs (the
+    grouping, the filters, and the office when the actor sees only some offices): one column
+    or none, a one-dimension set (a few dozen rows per day, month or year); more, the rows
+    that keep every dimension (the daily table for the ragged days).
+    """
+
+    daily: type[Model]
+    rollup: type[Model]
+    kind: str
+    actor: Actor | None
+    filters: Filters
+
+    def _rows(self, model: type[Model]) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model._default_manager.all()
+        if self.actor is not None:
+            rows = scope(self.actor, rows, via="office")
+        return self.filters.apply(rows, kind=self.kind)
+
+    def dims(self, by: tuple[str, ...]) -> str:
+        """The rollup set to read for a question grouped by ``by``."""
+        needed = {column for column in by if column in _SET_COLUMNS}
+        needed |= self.filters.columns(self.kind)
+        if self.actor is not None and not jurisdiction(self.actor).everything:
+            needed.add("office_id")
+        if not needed:
+            return Dims.SERVICE if self.kind == Kind.APPLICATION else Dims.CATEGORY
+        for dims, columns in DIMS_COLUMNS.items():  # the smallest set that has them
+            if dims in ROLLUP_SETS[self.kind] and needed <= set(columns):
+                return dims
+        return Dims.ALL
+
+    def summed(
+        self,
+        period: Period,
+        by: tuple[str, ...],
+        fields: tuple[str, ...],
+        *,
+        coarsest: str = Grain.YEAR,
+    ) -> dict[Any, list[int]]:
+        """{key: [sum of each field]} over ``period``, key = the values of ``by`` (one value: itself)."""
+        spans = cover(period, coarsest=coarsest)
+        dims = self.dims(by)
+        rollup = self._rows(self.rollup)
+        daily_q, rollup_q = spans.daily_q(), spans.rollup_q()
+        if dims in DAY_SETS[self.rollup]:  # the ragged days from the same set's day rows: one query
+            days_q = Q(grain=Grain.DAY) & daily_q if daily_q is not None else None
+            sources = [(rollup.filter(dims=dims), _any([q for q in (days_q, rollup_q) if q is not None]))]
+        else:  # the ragged days from the daily rows
+            sources = [(self._rows(self.daily), daily_q), (rollup.filter(dims=dims), rollup_q)]
+        parts = [
+            rows.filter(where)
+            .values_list(*by)
+            .annotate(**{f"sum_{name}": Sum(name) for name in fields})
+            .order_by()
+            for rows, where in sources
+            if where is not None
+        ]
+        result: dict[Any, list[int]] = {}
+        if not parts:
+            return result
+        query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+        width = len(by)
+        for row in query:
+            key = row[0] if width == 1 else tuple(row[:width])
+            totals = result.setdefault(key, [0] * len(fields))
+            for position, value in enumerate(row[width:]):
+                totals[position] += value or 0
+        return result
+
+
+def _facts(
+    daily: type[Model], rollup: type[Model], actor: Actor | None, filters: Filters, kind: str
+) -> Facts:
+    return Facts(daily, rollup, kind, actor, filters)
+
+
+def application_facts(actor: Actor | None, filters: Filters = NO_FILTERS) -> tuple[Facts, Facts]:
+    """(counts, lead-time histograms) of applications; ``actor`` None: unscoped (the public page)."""
+    return (
+        _facts(ApplicationDaily, ApplicationRollup, actor, filters, Kind.APPLICATION),
+        _facts(ApplicationLeadTime, ApplicationLeadTimeRollup, actor, filters, Kind.APPLICATION),
+    )
+
+
+def report_facts(actor: Actor | None, filters: Filters = NO_FILTERS) -> tuple[Facts, Facts]:
+    """(counts, verify/answer histograms) of reports; ``actor`` None: unscoped (the public page)."""
+    return (
+        _facts(ReportDaily, ReportRollup, actor, filters, Kind.REPORT),
+        _facts(ReportLeadTime, ReportLeadTimeRollup, actor, filters, Kind.REPORT),
+    )
 
 
 def min_sample() -> int:
@@ -211,25 +392,28 @@ class ApplicationDashboard:
     min_sample: int
 
 
-def _app_sums(rows: QuerySet[Any], column: str | None) -> dict[Any, dict[str, int]]:
-    fields = ("received", "completed", "completed_on_time", "rejected", "withdrawn")
-    query: QuerySet[Any] = rows.values(column) if column else rows.values()
-    if column is None:
-        totals = rows.aggregate(**{name: Sum(name) for name in fields})
-        return {None: {name: totals[name] or 0 for name in fields}}
-    found = query.annotate(**{name: Sum(name) for name in fields}).order_by()
-    return {row[column]: {name: row[name] or 0 for name in fields} for row in found}
+_APP_FIELDS = ("received", "completed", "completed_on_time", "rejected", "withdrawn")
 
 
-def _histograms(rows: QuerySet[Any], column: str | None) -> dict[Any, dict[int, int]]:
+def _app_sums(facts: Facts, period: Period, column: str) -> dict[Any, dict[str, int]]:
+    found = facts.summed(period, (column,), _APP_FIELDS)
+    return {key: dict(zip(_APP_FIELDS, values, strict=True)) for key, values in found.items()}
+
+
+def _histograms(facts: Facts, period: Period, column: str) -> dict[Any, dict[int, int]]:
     result: dict[Any, dict[int, int]] = defaultdict(dict)
-    if column is None:
-        for days, n in rows.values_list("days").annotate(n=Sum("count")).order_by():
-            result[None][days] = n
-        return result
-    for key, days, n in rows.values_list(column, "days").annotate(n=Sum("count")).order_by():
+    for (key, days), (n,) in facts.summed(period, (column, "days"), ("count",)).items():
         result[key][days] = n
     return result
+
+
+def _added(parts: Iterable[Mapping[Any, int]]) -> dict[Any, int]:
+    """The sum of several {name or bucket: count}: the total of the groups, which partition the rows."""
+    total: dict[Any, int] = defaultdict(int)
+    for part in parts:
+        for name, value in part.items():
+            total[name] += value
+    return dict(total)
 
 
 def _app_figures(key: Any, label: str, values: Mapping[str, int]) -> ApplicationFigures:
@@ -274,12 +458,9 @@ def application_dashboard(
     require(actor, "dashboard.read")
     now = now or timezone.now()
     column = _COLUMN[group]
-    base = filters.apply(scope(actor, ApplicationDaily.objects.all(), via="office"), kind=Kind.APPLICATION)
-    lead = filters.apply(scope(actor, ApplicationLeadTime.objects.all(), via="office"), kind=Kind.APPLICATION)
-    current = base.filter(day__gte=period.start, day__lte=period.end)
-    before = base.filter(day__gte=period.previous().start, day__lte=period.previous().end)
-    histograms = _histograms(lead.filter(day__gte=period.start, day__lte=period.end), column)
-    sums, previous = _app_sums(current, column), _app_sums(before, column)
+    counts, lead = application_facts(actor, filters)
+    histograms = _histograms(lead, period, column)
+    sums, previous = _app_sums(counts, period, column), _app_sums(counts, period.previous(), column)
     open_items = _open_items(actor, Kind.APPLICATION, filters)
     open_by = {
         row[column]: (row["n"], row["late"])
@@ -306,17 +487,18 @@ def application_dashboard(
     sample = min_sample()
     _rank(rows, sample)
     rows.sort(key=lambda r: (-r.received, r.label))
-    total = _app_figures(None, "Jumlah", _app_sums(current, None)[None])
-    before_total = _app_sums(before, None)[None]
-    total.previous_received = before_total["received"]
-    total.previous_completed = before_total["completed"]
-    total.previous_on_time_share = share(before_total["completed_on_time"], before_total["completed"])
-    total.histogram = _histograms(lead.filter(day__gte=period.start, day__lte=period.end), None).get(None, {})
+    # The totals are the sums of the groups (every row falls in exactly one group): no more queries.
+    total = _app_figures(None, "Jumlah", _added(sums.values()))
+    before_total = _added(previous.values())
+    total.previous_received = before_total.get("received", 0)
+    total.previous_completed = before_total.get("completed", 0)
+    total.previous_on_time_share = share(before_total.get("completed_on_time", 0), total.previous_completed)
+    total.histogram = _added(histograms.values())
     total.median_days = percentile(total.histogram, 0.5)
     total.p90_days = percentile(total.histogram, 0.9)
     backlog = dict(open_items.values_list("status").annotate(n=Count("pk")).order_by())
     total.open = sum(backlog.values())
-    total.breaches = open_items.filter(_breach_q(now)).count()
+    total.breaches = sum(late for _, late in open_by.values())
     return ApplicationDashboard(
         period=period,
         group=group,
@@ -333,18 +515,41 @@ def daily_series(
 ) -> list[tuple[date, int]]:
     """Received per day in the period (every day present, zeros included), for a sparkline."""
     require(actor, "dashboard.read")
-    model = ApplicationDaily if kind == Kind.APPLICATION else ReportDaily
-    rows = filters.apply(scope(actor, model.objects.all(), via="office"), kind=kind)
-    found = dict(
-        rows.filter(day__gte=period.start, day__lte=period.end)
-        .values_list("day")
-        .annotate(n=Sum("received"))
-        .order_by()
-    )
+    counts = (application_facts if kind == Kind.APPLICATION else report_facts)(actor, filters)[0]
+    found = {
+        day: n for day, (n,) in counts.summed(period, ("day",), ("received",), coarsest=Grain.DAY).items()
+    }
     return [
         (period.start + timedelta(days=n), found.get(period.start + timedelta(days=n), 0))
         for n in range(period.days)
     ]
+
+
+SERIES_DAYS_MAX = 92  # longer periods are drawn per month
+
+
+def received_series(
+    *, actor: Actor, period: Period, kind: str = Kind.APPLICATION, filters: Filters = NO_FILTERS
+) -> tuple[str, list[tuple[date, int]]]:
+    """(step, points): received per day for periods up to ``SERIES_DAYS_MAX`` days, else per month.
+
+    A monthly point is the month's first day (or the period's first day for a month cut by the
+    period) with what was received in the part of the month inside the period.
+    """
+    if period.days <= SERIES_DAYS_MAX:
+        return "day", daily_series(actor=actor, period=period, kind=kind, filters=filters)
+    require(actor, "dashboard.read")
+    counts = (application_facts if kind == Kind.APPLICATION else report_facts)(actor, filters)[0]
+    # One query: daily rows by day and month rollups by their first day (no yearly rows here).
+    by_month: dict[date, int] = defaultdict(int)
+    for day, (n,) in counts.summed(period, ("day",), ("received",), coarsest=Grain.MONTH).items():
+        by_month[month_start(day)] += n
+    points = []
+    first = period.start
+    while first <= period.end:
+        points.append((first, by_month.get(month_start(first), 0)))
+        first = period_after(Grain.MONTH, month_start(first))
+    return "month", points
 
 
 # --- reports ------------------------------------------------------------------------------------------
@@ -408,12 +613,17 @@ _REPORT_FIELDS = (
 )
 
 
-def _report_sums(rows: QuerySet[Any], column: str | None) -> dict[Any, dict[str, int]]:
-    if column is None:
-        totals = rows.aggregate(**{name: Sum(name) for name in _REPORT_FIELDS})
-        return {None: {name: totals[name] or 0 for name in _REPORT_FIELDS}}
-    found = rows.values(column).annotate(**{name: Sum(name) for name in _REPORT_FIELDS}).order_by()
-    return {row[column]: {name: row[name] or 0 for name in _REPORT_FIELDS} for row in found}
+def _report_sums(facts: Facts, period: Period, column: str) -> dict[Any, dict[str, int]]:
+    found = facts.summed(period, (column,), _REPORT_FIELDS)
+    return {key: dict(zip(_REPORT_FIELDS, values, strict=True)) for key, values in found.items()}
+
+
+def _report_histograms(facts: Facts, period: Period, column: str) -> dict[str, dict[Any, dict[int, int]]]:
+    """{"verify"/"answer": {key: {days: count}}} in one query."""
+    result: dict[str, dict[Any, dict[int, int]]] = {"verify": defaultdict(dict), "answer": defaultdict(dict)}
+    for (key, metric, days), (n,) in facts.summed(period, (column, "metric", "days"), ("count",)).items():
+        result.setdefault(metric, defaultdict(dict))[key][days] = n
+    return result
 
 
 def report_dashboard(
@@ -428,14 +638,10 @@ def report_dashboard(
     require(actor, "dashboard.read")
     now = now or timezone.now()
     column = _COLUMN[group]
-    base = filters.apply(scope(actor, ReportDaily.objects.all(), via="office"), kind=Kind.REPORT)
-    lead = filters.apply(scope(actor, ReportLeadTime.objects.all(), via="office"), kind=Kind.REPORT)
-    lead = lead.filter(day__gte=period.start, day__lte=period.end)
-    current = base.filter(day__gte=period.start, day__lte=period.end)
-    before = base.filter(day__gte=period.previous().start, day__lte=period.previous().end)
-    sums, previous = _report_sums(current, column), _report_sums(before, column)
-    verify = _histograms(lead.filter(metric="verify"), column)
-    answer = _histograms(lead.filter(metric="answer"), column)
+    counts, lead = report_facts(actor, filters)
+    sums, previous = _report_sums(counts, period, column), _report_sums(counts, period.previous(), column)
+    histograms = _report_histograms(lead, period, column)
+    verify, answer = histograms["verify"], histograms["answer"]
     open_items = _open_items(actor, Kind.REPORT, filters)
     open_by = {
         row[column]: (row["n"], row["late"])
@@ -462,17 +668,18 @@ def report_dashboard(
         figures.open, figures.breaches = open_by.get(key, (0, 0))
         rows.append(figures)
     rows.sort(key=lambda r: (-r.received, r.label))
+    # The totals are the sums of the groups (every row falls in exactly one group): no more queries.
     total = figures_for(
         None,
-        _report_sums(current, None)[None],
-        _histograms(lead.filter(metric="verify"), None).get(None, {}),
-        _histograms(lead.filter(metric="answer"), None).get(None, {}),
+        {name: 0 for name in _REPORT_FIELDS} | _added(sums.values()),
+        _added(verify.values()),
+        _added(answer.values()),
     )
     total.label = "Jumlah"
-    total.previous_received = _report_sums(before, None)[None]["received"]
+    total.previous_received = _added(previous.values()).get("received", 0)
     backlog = dict(open_items.values_list("status").annotate(n=Count("pk")).order_by())
     total.open = sum(backlog.values())
-    total.breaches = open_items.filter(_breach_q(now)).count()
+    total.breaches = sum(late for _, late in open_by.values())
     return ReportDashboard(
         period=period, group=group, rows=rows, total=total, backlog=backlog, breaches=total.breaches
     )
@@ -510,23 +717,16 @@ def workload(
     require(actor, "dashboard.read")
     today = today or wib_day(timezone.now())
     first = today - timedelta(days=7 * weeks - 1)
-    apps = filters.apply(scope(actor, ApplicationDaily.objects.all(), via="office"), kind=Kind.APPLICATION)
-    reports = filters.apply(scope(actor, ReportDaily.objects.all(), via="office"), kind=Kind.REPORT)
+    recent = Period(first, today)
     done: dict[int | None, int] = defaultdict(int)
-    for office_id, n in (
-        apps.filter(day__gte=first, day__lte=today)
-        .values_list("office_id")
-        .annotate(n=Sum("completed"))
-        .order_by()
+    for office_id, (n,) in (
+        application_facts(actor, filters)[0].summed(recent, ("office_id",), ("completed",)).items()
     ):
-        done[office_id] += n or 0
-    for office_id, n in (
-        reports.filter(day__gte=first, day__lte=today)
-        .values_list("office_id")
-        .annotate(n=Sum("answered"))
-        .order_by()
+        done[office_id] += n
+    for office_id, (n,) in (
+        report_facts(actor, filters)[0].summed(recent, ("office_id",), ("answered",)).items()
     ):
-        done[office_id] += n or 0
+        done[office_id] += n
     open_apps = dict(
         _open_items(actor, Kind.APPLICATION, filters)
         .values_list("office_id")
@@ -586,15 +786,10 @@ def top_services_by_kecamatan(
 ) -> list[tuple[str, str, list[tuple[str, int]]]]:
     """[(kecamatan code, name, [(service name, received), ...])], the most used services first."""
     require(actor, "dashboard.read")
-    rows = filters.apply(scope(actor, ApplicationDaily.objects.all(), via="office"), kind=Kind.APPLICATION)
-    found = (
-        rows.filter(day__gte=period.start, day__lte=period.end)
-        .values_list("kecamatan_code", "service_id")
-        .annotate(n=Sum("received"))
-        .order_by()
-    )
+    counts = application_facts(actor, filters)[0]
+    found = counts.summed(period, ("kecamatan_code", "service_id"), ("received",))
     per: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for code, service_id, n in found:
+    for (code, service_id), (n,) in found.items():
         if n:
             per[code].append((service_id, n))
     services = labels("service", {s for items in per.values() for s, _ in items})
@@ -632,15 +827,16 @@ def emerging_problems(*, actor: Actor, today: date | None = None, links: int = 1
     today = today or wib_day(timezone.now())
     first = today - timedelta(days=7 * 13 - 1)
     recent_start = today - timedelta(days=6)
-    rows = scope(actor, ReportDaily.objects.filter(day__gte=first, day__lte=today), via="office")
+    counts = report_facts(actor)[0]
     flagged: list[Emerging] = []
     for group in ("category", "kecamatan"):
         column = _COLUMN[group]
         weekly: dict[Any, list[int]] = defaultdict(lambda: [0] * 13)
-        for key, day, n in rows.values_list(column, "day").annotate(n=Sum("received")).order_by():
+        found = counts.summed(Period(first, today), (column, "day"), ("received",), coarsest=Grain.DAY)
+        for (key, day), (n,) in found.items():
             if key in (None, ""):
                 continue
-            weekly[key][(today - day).days // 7] += n or 0
+            weekly[key][(today - day).days // 7] += n
         names = labels(group, weekly)
         for key, weeks in weekly.items():
             count, history = weeks[0], weeks[1:]
@@ -691,13 +887,8 @@ def kecamatan_grid(*, actor: Actor, period: Period, filters: Filters = NO_FILTER
             "code", "name"
         )
     )
-    rows = filters.apply(scope(actor, ApplicationDaily.objects.all(), via="office"), kind=Kind.APPLICATION)
-    found = dict(
-        rows.filter(day__gte=period.start, day__lte=period.end)
-        .values_list("kecamatan_code")
-        .annotate(n=Sum("received"))
-        .order_by()
-    )
+    counts = application_facts(actor, filters)[0]
+    found = {code: n for code, (n,) in counts.summed(period, ("kecamatan_code",), ("received",)).items()}
     values = sorted(v for v in found.values() if v)
     cuts = (
         [values[min(len(values) - 1, math.ceil(len(values) * q) - 1)] for q in (0.25, 0.5, 0.75)]
@@ -741,13 +932,11 @@ def _public_ikm(period: Period, group: str) -> dict[int, Any]:
 def public_figures(*, period: Period) -> PublicFigures:
     """Regency-wide aggregates for the transparency page: counts and times only, no personal data."""
     result: dict[str, list[ApplicationFigures]] = {}
+    counts, lead = application_facts(None)
     for group in ("service", "office"):
         column = _COLUMN[group]
-        current = ApplicationDaily.objects.filter(day__gte=period.start, day__lte=period.end)
-        sums = _app_sums(current, column)
-        histograms = _histograms(
-            ApplicationLeadTime.objects.filter(day__gte=period.start, day__lte=period.end), column
-        )
+        sums = _app_sums(counts, period, column)
+        histograms = _histograms(lead, period, column)
         names = labels(group, sums)
         rows = []
         for key, values in sums.items():
@@ -758,13 +947,14 @@ def public_figures(*, period: Period) -> PublicFigures:
             rows.append(figures)
         rows.sort(key=lambda r: r.label)
         result[group] = rows
-    reports = ReportDaily.objects.filter(day__gte=period.start, day__lte=period.end)
-    report_sums = _report_sums(reports, "category_id")
+    report_sums = _report_sums(report_facts(None)[0], period, "category_id")
     names = labels("category", report_sums)
     report_rows = sorted(
         (ReportFigures(key=k, label=names[k], **v) for k, v in report_sums.items()), key=lambda r: r.label
     )
-    total = ReportFigures(key=None, label="Jumlah", **_report_sums(reports, None)[None])
+    total = ReportFigures(
+        key=None, label="Jumlah", **({name: 0 for name in _REPORT_FIELDS} | _added(report_sums.values()))
+    )
     return PublicFigures(
         period=period,
         services=result["service"],

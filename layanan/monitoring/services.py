@@ -16,6 +16,10 @@ so running anything twice gives the same tables (tasks are safe to repeat).
   (the periodic task), catching anything a signal could not see (a citizen who
   moved desa, a row changed by hand); :func:`facts_rebuild_all` rebuilds every
   day since the first item (``manage.py monitoring_rebuild``).
+- :func:`rollups_refresh` recomputes the monthly and yearly rollups of the months
+  and years holding some days (a month from its daily rows, a year from its
+  monthly rows: sums of sums, and histogram buckets summed, so exact); every
+  function above calls it for the days it rebuilt.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -40,15 +45,24 @@ from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
 from layanan.monitoring.models import (
+    DIMS_COLUMNS,
     LEAD_TIME_OVERFLOW,
+    ROLLUPS,
     ApplicationDaily,
     ApplicationLeadTime,
+    ApplicationLeadTimeRollup,
+    ApplicationRollup,
+    Dims,
     FactDay,
+    FactPeriod,
+    Grain,
     Kind,
     OfficerDaily,
     OpenItem,
     ReportDaily,
     ReportLeadTime,
+    ReportLeadTimeRollup,
+    ReportRollup,
 )
 
 RECONCILE_DAYS = 35
@@ -65,6 +79,7 @@ __all__ = [
     "public_figures_changed",
     "public_figures_version",
     "region_codes",
+    "rollups_refresh",
     "wib_day",
 ]
 
@@ -476,11 +491,13 @@ def _rebuild_report_day(day: date, group: int | None) -> None:
 # --- the entry points -----------------------------------------------------------------------------
 
 
-def facts_rebuild_day(*, kind: str, day: date, group: int | None = None) -> None:
+def facts_rebuild_day(*, kind: str, day: date, group: int | None = None, rollup: bool = True) -> None:
     """Recompute one kind's summary rows of one WIB day from the raw rows (idempotent).
 
     ``group`` narrows the work to one service (applications) or category (reports): what
     changes when one item changes, since an item never moves to another service or category.
+    ``rollup`` (the default) then recomputes the day's month and year rollups; a caller
+    rebuilding several days passes False and calls :func:`rollups_refresh` once.
     """
     with transaction.atomic():
         marker = _lock_day(kind, day)
@@ -490,8 +507,239 @@ def facts_rebuild_day(*, kind: str, day: date, group: int | None = None) -> None
             _rebuild_report_day(day, group)
         else:
             raise ValueError(f"unknown kind {kind!r}")
+        _sets_write(kind, Grain.DAY, day, day)
         marker.computed_at = timezone.now()
         marker.save(update_fields=["computed_at"])
+    if rollup:
+        rollups_refresh(kind=kind, days=[day], group=group)
+
+
+# --- rollups --------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def year_start(day: date) -> date:
+    return day.replace(month=1, day=1)
+
+
+def period_after(grain: str, first: date) -> date:
+    """The first day after the day, month or year starting on ``first``."""
+    if grain == Grain.YEAR:
+        return first.replace(year=first.year + 1)
+    if grain == Grain.MONTH:
+        return (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first + timedelta(days=1)
+
+
+RollupTables = tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...]
+_KIND_ROLLUPS: dict[str, RollupTables] = {Kind.APPLICATION: ROLLUPS[:2], Kind.REPORT: ROLLUPS[2:]}
+_GROUP_FIELD: dict[str, str] = {Kind.APPLICATION: "service_id", Kind.REPORT: "category_id"}
+# The one-dimension sets of each kind, and what a row of such a set holds in the columns it drops.
+ROLLUP_SETS: dict[str, tuple[Dims, ...]] = {
+    Kind.APPLICATION: (Dims.SERVICE, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE, Dims.KECAMATAN_SERVICE),
+    Kind.REPORT: (Dims.CATEGORY, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
+}
+# Per day, only the sets much smaller than the daily rows (see _sets_write): a day's ~900 count
+# rows fall to ≤ 280 per desa or office, but its lead-time rows (one per case and bucket) would not.
+DAY_SETS: dict[type[models.Model], tuple[Dims, ...]] = {
+    ApplicationRollup: (Dims.SERVICE, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
+    ApplicationLeadTimeRollup: (Dims.SERVICE, Dims.KECAMATAN),
+    ReportRollup: (Dims.CATEGORY, Dims.KECAMATAN, Dims.DESA, Dims.OFFICE),
+    ReportLeadTimeRollup: (Dims.CATEGORY, Dims.KECAMATAN),
+}
+_DROPPED = {
+    "office_id": "CAST(NULL AS INTEGER)",
+    "service_id": "CAST(NULL AS INTEGER)",
+    "category_id": "CAST(NULL AS INTEGER)",
+    "desa_code": "''",
+    "kecamatan_code": "''",
+}
+
+
+@dataclass(frozen=True)
+class _Table:
+    source: str  # the daily table
+    target: str  # the rollup table
+    dims: tuple[str, ...]  # attnames of the grouping columns (region, office, group, days, metric)
+    columns: dict[str, str]  # attname -> quoted column
+    sums: tuple[str, ...]
+
+    @classmethod
+    def of(cls, daily: type[models.Model], rollup: type[models.Model], summed: tuple[str, ...]) -> _Table:
+        quote = connection.ops.quote_name
+        columns = {f.attname: quote(str(f.column)) for f in rollup._meta.concrete_fields}
+        dims = tuple(name for name in columns if name not in ("id", "grain", "dims", "day", *summed))
+        return cls(quote(daily._meta.db_table), quote(rollup._meta.db_table), dims, columns, tuple(summed))
+
+    def insert(self, select: str) -> str:
+        names = ", ".join(self.columns[c] for c in ("grain", "day", "dims", *self.dims, *self.sums))
+        return f"INSERT INTO {self.target} ({names}) {select}"
+
+    def totals(self) -> str:
+        return ", ".join(f"SUM({self.columns[c]})" for c in self.sums)
+
+
+def _constant(value: str) -> str:
+    if not value.isalpha():  # grains and dims: code constants, never input
+        raise ValueError(value)
+    return f"'{value}'"
+
+
+def _execute(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
+    """Recompute the one-dimension rows of ``grain`` for the periods starting in [first, last].
+
+    Days (only the sets of :data:`DAY_SETS`: per day, a lead-time desa or office set would hold
+    as many rows as the daily table) from the daily tables; a month from its every-dimension rows, just
+    recomputed; a year from its months' rows of the same sets. One ``INSERT ... SELECT`` per
+    table and period (a ``UNION ALL`` of the sets for days and months).
+    """
+    params: list[Any]
+    for daily, rollup, summed in _KIND_ROLLUPS[kind]:
+        sets = DAY_SETS[rollup] if grain == Grain.DAY else ROLLUP_SETS[kind]
+        table = _Table.of(daily, rollup, summed)
+        rollup._default_manager.filter(
+            grain=grain, day__gte=first, day__lte=last, dims__in=[dims.value for dims in sets]
+        ).delete()
+        if grain == Grain.YEAR:  # from the months' rows of the same sets: a few hundred per month
+            dims_columns = ", ".join(table.columns[c] for c in ("dims", *table.dims))
+            names = [dims.value for dims in sets]
+            placeholders = ", ".join(["%s"] * len(names))
+            for start in _starts(Grain.YEAR, first, last):
+                _execute(
+                    table.insert(
+                        f"SELECT {_constant(grain)}, %s, {dims_columns}, {table.totals()} "  # noqa: S608
+                        f"FROM {table.target} WHERE dims IN ({placeholders}) "
+                        f"AND grain = %s AND day >= %s AND day < %s GROUP BY {dims_columns}"
+                    ),
+                    [start, *names, Grain.MONTH.value, start, period_after(Grain.YEAR, start)],
+                )
+            continue
+        if grain == Grain.DAY:
+            source, where, params = table.source, "day >= %s AND day <= %s", [first, last]
+        else:  # a month from its every-dimension rows
+            source = table.target
+            where = "dims = %s AND grain = %s AND day >= %s AND day <= %s"
+            params = [Dims.ALL.value, grain, first, last]
+        parts = []
+        for dims in sets:
+            kept = DIMS_COLUMNS[dims]
+            selected = ", ".join(
+                table.columns[c] if c in kept or c not in _DROPPED else _DROPPED[c] for c in table.dims
+            )
+            grouped = ", ".join(table.columns[c] for c in table.dims if c in kept or c not in _DROPPED)
+            parts.append(
+                f"SELECT {_constant(grain)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608
+                f"FROM {source} WHERE {where} GROUP BY day, {grouped}"
+            )
+        _execute(table.insert(" UNION ALL ".join(parts)), params * len(parts))
+
+
+def _all_write(kind: str, grain: str, first: date, group: int | None) -> None:
+    """Recompute the every-dimension rows of one month (from the daily rows) or year (from the months)."""
+    after = period_after(grain, first)
+    for daily, rollup, summed in _KIND_ROLLUPS[kind]:
+        table = _Table.of(daily, rollup, summed)
+        stale = rollup._default_manager.filter(grain=grain, day=first, dims=Dims.ALL)
+        params: list[Any] = [first]
+        if grain == Grain.MONTH:
+            source, where = table.source, "day >= %s AND day < %s"
+            params += [first, after]
+        else:
+            source, where = table.target, "grain = %s AND dims = %s AND day >= %s AND day < %s"
+            params += [Grain.MONTH.value, Dims.ALL.value, first, after]
+        if group is not None:
+            stale = stale.filter(**{_GROUP_FIELD[kind]: group})
+            where += f" AND {table.columns[_GROUP_FIELD[kind]]} = %s"
+            params.append(group)
+        stale.delete()
+        grouped = ", ".join(table.columns[c] for c in table.dims)
+        _execute(
+            table.insert(
+                f"SELECT {_constant(grain)}, %s, {_constant(Dims.ALL)}, {grouped}, {table.totals()} "  # noqa: S608
+                f"FROM {source} WHERE {where} GROUP BY {grouped}"
+            ),
+            params,
+        )
+
+
+def _lock_periods(kind: str, grain: str, firsts: list[date]) -> None:
+    FactPeriod.objects.bulk_create(
+        [FactPeriod(kind=kind, grain=grain, day=d) for d in firsts], ignore_conflicts=True
+    )
+    list(
+        FactPeriod.objects.select_for_update()
+        .filter(kind=kind, grain=grain, day__in=firsts)
+        .order_by("day")
+        .values_list("pk", flat=True)
+    )
+
+
+def _rollups_write(kind: str, grain: str, firsts: list[date], group: int | None) -> None:
+    """Inside a transaction: lock and recompute the months or years starting on ``firsts``."""
+    if not firsts:
+        return
+    _lock_periods(kind, grain, firsts)
+    for first in firsts:
+        _all_write(kind, grain, first, group)
+        _sets_write(kind, grain, first, first)
+    FactPeriod.objects.filter(kind=kind, grain=grain, day__in=firsts).update(computed_at=timezone.now())
+
+
+def rollups_refresh(*, kind: str, days: Iterable[date], group: int | None = None) -> int:
+    """Recompute the monthly and yearly rollups holding ``days``; return how many months.
+
+    Called after the days' own transaction committed (which rewrote the days' one-dimension
+    rows): each month, then each year, is recomputed in a transaction of its own under its
+    :class:`FactPeriod` lock, reading the committed rows, so two workers refreshing different
+    days of one month take turns and the last one sees both days.
+    """
+    months = sorted({month_start(d) for d in days})
+    years = sorted({year_start(d) for d in days})
+    for grain, firsts in ((Grain.MONTH, months), (Grain.YEAR, years)):
+        for first in firsts:
+            with transaction.atomic():
+                _rollups_write(kind, grain, [first], group)
+    return len(months)
+
+
+def rollups_rebuild() -> int:
+    """Recompute every rollup row from the daily rows (after a migration); return the months done."""
+    done = 0
+    for kind in (Kind.APPLICATION, Kind.REPORT):
+        found = [
+            daily._default_manager.aggregate(first=Min("day"), last=models.Max("day"))
+            for daily, _, _ in _KIND_ROLLUPS[kind]
+        ]
+        firsts = [f["first"] for f in found if f["first"] is not None]
+        lasts = [f["last"] for f in found if f["last"] is not None]
+        if not firsts:
+            continue
+        first, last = min(firsts), max(lasts)
+        with transaction.atomic():
+            _sets_write(kind, Grain.DAY, first, last)
+            months = _starts(Grain.MONTH, first, last)
+            _rollups_write(kind, Grain.MONTH, months, None)
+            _rollups_write(kind, Grain.YEAR, _starts(Grain.YEAR, first, last), None)
+        done += len(months)
+    return done
+
+
+def _starts(grain: str, first: date, last: date) -> list[date]:
+    """The first days of the months or years overlapping [first, last]."""
+    start = month_start(first) if grain == Grain.MONTH else year_start(first)
+    found = []
+    while start <= last:
+        found.append(start)
+        start = period_after(grain, start)
+    return found
 
 
 def _application_open_row(application: Application, asking: frozenset[int]) -> OpenItem:
@@ -602,7 +850,8 @@ def item_refresh(*, kind: str, item_id: int) -> int:
     else:
         raise ValueError(f"unknown kind {kind!r}")
     for day in sorted(days):
-        facts_rebuild_day(kind=kind, day=day, group=group)
+        facts_rebuild_day(kind=kind, day=day, group=group, rollup=False)
+    rollups_refresh(kind=kind, days=days, group=group)
     with transaction.atomic():
         _open_item_save(kind, item_id, open_row)
     if days:
@@ -661,6 +910,10 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         _application_facts_write(app_facts)
         _report_facts_write(report_facts)
         FactDay.objects.filter(day__gte=first, day__lte=last).update(computed_at=timezone.now())
+        for kind in (Kind.APPLICATION, Kind.REPORT):
+            _sets_write(kind, Grain.DAY, first, last)
+            _rollups_write(kind, Grain.MONTH, _starts(Grain.MONTH, first, last), None)
+            _rollups_write(kind, Grain.YEAR, _starts(Grain.YEAR, first, last), None)
     public_figures_changed()
     return len(days)
 
