@@ -615,7 +615,7 @@ def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
             for start in _starts(Grain.YEAR, first, last):
                 _execute(
                     table.insert(
-                        f"SELECT {_constant(grain)}, %s, {dims_columns}, {table.totals()} "  # noqa: S608
+                        f"SELECT {_constant(grain)}, %s, {dims_columns}, {table.totals()} "  # noqa: S608  # nosec B608  # model columns and constants only
                         f"FROM {table.target} WHERE dims IN ({placeholders}) "
                         f"AND grain = %s AND day >= %s AND day < %s GROUP BY {dims_columns}"
                     ),
@@ -636,7 +636,7 @@ def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
             )
             grouped = ", ".join(table.columns[c] for c in table.dims if c in kept or c not in _DROPPED)
             parts.append(
-                f"SELECT {_constant(grain)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608
+                f"SELECT {_constant(grain)}, day, {_constant(dims)}, {selected}, {table.totals()} "  # noqa: S608  # nosec B608  # model columns and constants only
                 f"FROM {source} WHERE {where} GROUP BY day, {grouped}"
             )
         _execute(table.insert(" UNION ALL ".join(parts)), params * len(parts))
@@ -663,7 +663,7 @@ def _all_write(kind: str, grain: str, first: date, group: int | None) -> None:
         grouped = ", ".join(table.columns[c] for c in table.dims)
         _execute(
             table.insert(
-                f"SELECT {_constant(grain)}, %s, {_constant(Dims.ALL)}, {grouped}, {table.totals()} "  # noqa: S608
+                f"SELECT {_constant(grain)}, %s, {_constant(Dims.ALL)}, {grouped}, {table.totals()} "  # noqa: S608  # nosec B608  # model columns and constants only
                 f"FROM {source} WHERE {where} GROUP BY {grouped}"
             ),
             params,

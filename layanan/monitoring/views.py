@@ -58,7 +58,7 @@ class QuickSelect(forms.Select):
             (
                 (
                     "" if key is None else str(key),
-                    mark_safe(" selected") if str(key or "") in chosen else "",
+                    " selected" if str(key or "") in chosen else "",
                     label,
                 )
                 for key, label in self.choices
