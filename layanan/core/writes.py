@@ -106,7 +106,11 @@ def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | 
     plan = _insert_plan(model, connection, fields, ignore_conflicts)
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, (*values, *plan.returning_params))
-        rows = connection.ops.fetch_returned_rows(cursor, plan.returning_params)
+        if not plan.returning:  # nothing made by the database (a primary key set here): the row count
+            inserted = cursor.rowcount > 0
+            rows = [()] if inserted else []
+        else:
+            rows = connection.ops.fetch_returned_rows(cursor, plan.returning_params)
     if not rows:
         return False
     for value, (attname, column, converters) in zip(rows[0], plan.returning, strict=True):
@@ -121,23 +125,26 @@ def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | 
 def insert_new(obj: models.Model) -> None:
     """Save the new ``obj`` as ``save(force_insert=True)`` does, with a statement built once.
 
-    ``post_save`` is sent as by ``save()``; a model with its own ``save()`` or a ``pre_save``
-    receiver, a parent model, an expression as a value go through ``save()`` itself.
+    ``pre_save`` and ``post_save`` are sent as by ``save()``. A model with its own ``save()``, a
+    proxy or a child model goes through ``save()``; an expression as a value through the ORM's
+    compiler (``Model._save_table``, what ``save()`` calls between its signals).
     """
     model = type(obj)
     meta = model._meta
-    if model.save is not models.Model.save or meta.proxy or pre_save.has_listeners(model):
+    if model.save is not models.Model.save or meta.proxy or meta.parents or meta.auto_created:
         obj.save(force_insert=True)
         return
     using = router.db_for_write(model, instance=obj)
     obj._prepare_related_fields_for_save(operation_name="save")
+    if pre_save.has_listeners(model):
+        pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     if getattr(obj, meta.pk.attname) is None:
         setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))
     with transaction.mark_for_rollback_on_error(using=using):
-        inserted = _insert(obj, using, ignore_conflicts=False)
-    if inserted is None:
-        obj.save_base(force_insert=True, using=using)  # no pre_save receiver: nothing sent twice
-        return
+        if _insert(obj, using, ignore_conflicts=False) is None:
+            obj._save_table(cls=model, force_insert=True, using=using)  # type: ignore[attr-defined]
+    obj._state.db = using
+    obj._state.adding = False
     if post_save.has_listeners(model):
         post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
 
