@@ -39,7 +39,7 @@ class RequestAwareDatabaseBackend(DatabaseBackend):
         stored: dict[str, Any] = {"args": args, "kwargs": kwargs}
         if current is not None:
             stored[REQUEST_ID_KEY] = current
-        row = DBTaskResult(
+        row: DBTaskResult = DBTaskResult(
             id=self._get_id(),
             args_kwargs=normalize_json(stored),
             priority=task.priority,

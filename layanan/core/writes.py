@@ -68,7 +68,7 @@ def _insert_plan(
         returning_sql, returning_params = ops.returning_columns(returning_fields)
         parts = [
             f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(meta.db_table)}",
-            "(" + ", ".join(ops.quote_name(field.column) for field in fields) + ")",
+            "(" + ", ".join(ops.quote_name(str(field.column)) for field in fields) + ")",
             "VALUES (" + ", ".join(["%s"] * len(fields)) + ")",
             ops.on_conflict_suffix_sql(fields, on_conflict, (), ()),
             returning_sql,
@@ -135,7 +135,7 @@ def insert_new(obj: models.Model) -> None:
         obj.save(force_insert=True)
         return
     using = router.db_for_write(model, instance=obj)
-    obj._prepare_related_fields_for_save(operation_name="save")
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
     if pre_save.has_listeners(model):
         pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     if getattr(obj, meta.pk.attname) is None:
