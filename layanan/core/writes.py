@@ -83,22 +83,38 @@ def _insert_plan(
     return plan
 
 
+_columns: dict[type[models.Model], tuple[models.Field[Any, Any], ...] | None] = {}
+
+
+def _candidate_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...] | None:
+    """The fields an INSERT of ``model`` may name; None when a prebuilt INSERT cannot take it."""
+    if model not in _columns:
+        meta = model._meta
+        fields = tuple(field for field in meta.local_concrete_fields if not field.generated)
+        takes = not (meta.parents or meta.order_with_respect_to) and not any(
+            hasattr(field, "get_placeholder_sql")
+            for field in fields  # e.g. geometry: the compiler's job
+        )
+        _columns[model] = fields if takes else None
+    return _columns[model]
+
+
 def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | None:
     """INSERT ``obj`` with a prebuilt statement: True/False (inserted or not), None if it cannot."""
     model = type(obj)
-    meta = model._meta
     connection = connections[using]
-    if meta.parents or meta.order_with_respect_to or not connection.features.can_return_columns_from_insert:
+    candidates = _candidate_fields(model)
+    if candidates is None or not connection.features.can_return_columns_from_insert:
         return None
     fields, values = [], []
-    for field in meta.local_concrete_fields:
-        if field.generated or (field.primary_key and getattr(obj, field.attname) is None):
+    for field in candidates:
+        if field.primary_key and getattr(obj, field.attname) is None:
             continue
         value = field.pre_save(obj, add=True)
         if isinstance(value, DatabaseDefault):
             continue  # the column's default, as the compiler leaves out an all-default column
-        if hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder_sql"):
-            return None  # an expression or a field that needs its own placeholder: the compiler's job
+        if hasattr(value, "resolve_expression"):
+            return None  # an expression: the compiler's job
         fields.append(field)
         values.append(field.get_db_prep_save(value, connection=connection))
     if not fields:
