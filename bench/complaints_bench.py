@@ -1,8 +1,8 @@
 """Complaint submissions per second on PostgreSQL, every side effect on, nothing lost or doubled.
 
 Run with ``DATABASE_URL=postgres://.../bench_submit .venv/bin/python -m bench.complaints_bench
-[--seconds S] [--threads T]`` against a throwaway PostgreSQL database (the reports it writes stay
-there). Without a PostgreSQL ``DATABASE_URL`` it runs on a fresh SQLite file under
+[--seconds S] [--threads T] [--processes P]`` against a throwaway PostgreSQL database (the
+reports it writes stay there). Without a PostgreSQL ``DATABASE_URL`` it runs on a fresh SQLite file under
 ``var/bench-complaints/`` and records ``complaints.submit_sqlite`` instead (SQLite takes one writer
 at a time: that figure is not the issue's target).
 
@@ -10,7 +10,9 @@ at a time: that figure is not the issue's target).
 every side effect on: the audit row, the learned routing suggestion (a model is trained first),
 the "received" notice to the reporter (whose phone is proven, so it is queued with its send task)
 and the summary refresh (the monitoring signals' task). Each call has a new ``submit_key``; at the
-end each thread sends its last key once more (a double submit).
+end each thread sends its last key once more (a double submit). With ``--processes P`` (> 1) one
+more round runs the same ``T`` threads split over ``P`` forked processes, as gunicorn runs its
+workers: recorded as ``complaints.submit_pg_<P>proc`` (no target), its reports checked with the rest.
 
 The baseline, measured in the same run from the same threads on the same database, is a bare
 ORM insert of a minimal row (a tracking number) in its own transaction: what the database and
@@ -167,6 +169,40 @@ def _run(threads: int, seconds: float, work: Any) -> Round:
     return result
 
 
+def _run_processes(processes: int, threads: int, seconds: float, work: Any) -> Round:
+    """As :func:`_run`, with ``threads`` threads split over ``processes`` forked processes.
+
+    Gunicorn's shape: each worker its own interpreter (its own GIL) and its own connections. The
+    parent closes its connections before forking; each child runs its share of the threads for
+    ``seconds`` and reports its count.
+    """
+    import multiprocessing
+
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    per = [threads // processes + (1 if n < threads % processes else 0) for n in range(processes)]
+
+    def child(index: int, count: int) -> None:
+        done = _run(count, seconds, lambda t, n: work(index * threads + t, n))
+        results.put((done.calls, done.seconds, [repr(error) for error in done.failures]))
+
+    connections.close_all()
+    children = [context.Process(target=child, args=(n, count)) for n, count in enumerate(per) if count]
+    for process in children:
+        process.start()
+    total = Round()
+    for _process in children:
+        calls, took, failures = results.get(timeout=seconds * 10 + 120)
+        total.calls += calls
+        total.seconds = max(total.seconds, took)
+        total.failures += [RuntimeError(failure) for failure in failures]
+    for process in children:
+        process.join()
+    return total
+
+
 def _traced_submit(reporter: Any, category: Any, region: Any) -> dict[str, int]:
     """One submit with its statements captured: queries, and commits (each autocommit write is one)."""
     from django.db import connection
@@ -234,6 +270,12 @@ def main() -> int:
         "--seconds", type=float, default=10.0, help="seconds of submissions (and of baseline)"
     )
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="also run the submits with the threads split over this many processes (as gunicorn's workers)",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -283,7 +325,12 @@ def main() -> int:
             total.calls += done.calls
             total.seconds += done.seconds
             total.failures += done.failures
-    made = submits.calls
+    split = Round()
+    if args.processes > 1:
+        split = _run_processes(
+            args.processes, args.threads, args.seconds / 2, lambda t, n: submit(t % args.threads, n)
+        )
+    made = submits.calls + split.calls
 
     # The same submit sent twice (a double tap, a retried SMS): no new report.
     for thread, key in enumerate(last_keys):
@@ -303,15 +350,20 @@ def main() -> int:
     lost, doubled = max(made - new, 0), max(new - made, 0)
     exact = all(effects[name] == new for name in effects if name != "reports")
     traced = _traced_submit(reporters[0], category, region)
-    failures = baseline.failures + submits.failures
+    failures = baseline.failures + submits.failures + split.failures
     ok = not failures and lost == 0 and doubled == 0 and exact
 
     ratio = submits.rate / baseline.rate if baseline.rate else 0.0
     print(f"baseline (bare ORM insert, own transaction): {baseline.rate:.0f}/s from {args.threads} threads")
     print(
-        f"report_submit: {made} reports in {submits.seconds:.1f} s = {submits.rate:.0f}/s "
+        f"report_submit: {submits.calls} reports in {submits.seconds:.1f} s = {submits.rate:.0f}/s "
         f"(ratio {ratio:.2f} to the baseline" + (f"; target {TARGET_PER_S}/s)" if postgres else ")")
     )
+    if args.processes > 1:
+        print(
+            f"report_submit over {args.processes} processes: {split.calls} reports in {split.seconds:.1f} s "
+            f"= {split.rate:.0f}/s (ratio {split.rate / baseline.rate if baseline.rate else 0.0:.2f})"
+        )
     print(
         f"new reports {new} for {made} successful calls (+{args.threads} repeated keys): "
         f"lost {lost}, doubled {doubled}"
@@ -328,7 +380,7 @@ def main() -> int:
 
     figures = {
         "reports_per_s": round(submits.rate, 1),
-        "reports": made,
+        "reports": submits.calls,
         "threads": args.threads,
         "seconds": round(submits.seconds, 1),
         "lost": lost,
@@ -360,6 +412,26 @@ def main() -> int:
         figures={"reports_per_s": round(submits.rate, 1), "baseline_inserts_per_s": round(baseline.rate, 1)},
         ok=ok,
     )
+    if args.processes > 1:
+        record(
+            "complaints",
+            f"{name}_{args.processes}proc",
+            f"Complaint submissions/s on {where} ({args.threads} threads over {args.processes} processes)",
+            value=split.rate,
+            unit="per_s",
+            figures={
+                "reports_per_s": round(split.rate, 1),
+                "reports": split.calls,
+                "processes": args.processes,
+                "threads": args.threads,
+                "seconds": round(split.seconds, 1),
+                "ratio_to_baseline": round(split.rate / baseline.rate, 3) if baseline.rate else 0.0,
+                "baseline_inserts_per_s": round(baseline.rate, 1),
+                "one_process_reports_per_s": round(submits.rate, 1),
+            },
+            ok=ok,
+            note="gunicorn's shape: no target of its own; the side effects are checked with the others",
+        )
     return 0 if ok else 1
 
 

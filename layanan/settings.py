@@ -635,3 +635,10 @@ if not REDIS_URL:
     # The embedded file cache holds the cached pages too (two languages of every public page).
     _FILE_CACHE: dict[str, object] = {**CACHES["default"], "OPTIONS": {"MAX_ENTRIES": 3000}}
     CACHES["default"] = _FILE_CACHE  # type: ignore[assignment]
+
+# --- Submit: complaint submission speed (issue 14) ---------------------------------------------------
+# layanan/complaints/routing.py: each process looks for a newer routing model (and at its offices) at
+# most this often; a suggestion is advice to the verifier. 0 under pytest: every test sees its own.
+ROUTING_MODEL_CHECK_SECONDS = env_int(
+    "ROUTING_MODEL_CHECK_SECONDS", 0 if "pytest" in sys.modules else 30, minimum=0
+)

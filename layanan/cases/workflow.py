@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from layanan.audit.services import audit_record
+from layanan.core.writes import insert_new
 from layanan.notifications.services import notify
 
 
@@ -327,7 +328,7 @@ class Workflow:
         The statuses default to the case's own: an event beside the table (a reviewed item,
         an issued letter). A case's first event says ``from_status=""``.
         """
-        return self.events._default_manager.create(
+        event = self.events(
             **{self.event_case_field: case},
             actor=self.event_actor(actor, case),
             action=action,
@@ -336,6 +337,8 @@ class Workflow:
             message=message,
             internal=internal,
         )
+        insert_new(event)  # as create(), with post_save, the INSERT prebuilt: an event is on every step
+        return event
 
     def audit(self, case: Any, *, actor: Any, action: str, **details: Any) -> None:
         """The audit row of ``action`` (``<prefix>.<action>``), with the workflow's details."""

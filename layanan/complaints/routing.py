@@ -23,11 +23,13 @@ import hashlib
 import math
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from layanan.agencies.models import Office
@@ -246,27 +248,61 @@ def _predict(parameters: dict[str, Any], text: str) -> str | None:
     return ranked[0][0] if ranked else None
 
 
-# The parameters of the model last read, by (id, trained_at): a trained model is never changed, only
-# replaced by a newer one, so each process reads and parses each model's JSON once.
-_loaded: dict[tuple[int, object], dict[str, Any]] = {}
-_loaded_lock = threading.Lock()
+@dataclass(frozen=True, slots=True)
+class _Latest:
+    """The latest model as this process last read it, with its active offices by id."""
+
+    key: tuple[int, object] | None  # (id, trained_at); None: no model
+    parameters: dict[str, Any] | None
+    offices: dict[int, Office]
+    checked_at: float
+
+
+# A trained model is never changed, only replaced by a newer one: each process reads and parses each
+# model's JSON once, and looks for a newer model (and at its offices' ``is_active``) at most every
+# ``ROUTING_MODEL_CHECK_SECONDS`` (0: on every suggestion). A suggestion is advice to the verifier:
+# a new model or a closed office is seen by every process within that time.
+_latest: _Latest | None = None
+_latest_lock = threading.Lock()
+
+
+def _current() -> _Latest:
+    global _latest
+    interval = float(getattr(settings, "ROUTING_MODEL_CHECK_SECONDS", 0))
+    cached = _latest
+    now = time.monotonic()
+    if cached is not None and interval > 0 and now - cached.checked_at < interval:
+        return cached
+    latest = RoutingModel.objects.order_by("-trained_at", "-id").values_list("id", "trained_at").first()
+    if latest is None:
+        fresh = _Latest(None, None, {}, now)
+    elif cached is not None and cached.key == latest:
+        fresh = _Latest(latest, cached.parameters, _active_offices(cached.parameters), now)
+    else:
+        parameters = RoutingModel.objects.filter(pk=latest[0]).values_list("parameters", flat=True).first()
+        fresh = _Latest(
+            latest if parameters is not None else None, parameters, _active_offices(parameters), now
+        )
+    with _latest_lock:
+        _latest = fresh
+    return fresh
+
+
+def _active_offices(parameters: dict[str, Any] | None) -> dict[int, Office]:
+    labels = [int(label) for label in (parameters or {}).get("classes", {})]
+    return {pk: office for pk, office in Office.objects.in_bulk(labels).items() if office.is_active}
 
 
 def _latest_parameters() -> dict[str, Any] | None:
-    """The latest model's parameters: one small query, and the JSON only when the model changed."""
-    latest = RoutingModel.objects.order_by("-trained_at", "-id").values_list("id", "trained_at").first()
-    if latest is None:
-        return None
-    with _loaded_lock:
-        parameters = _loaded.get(latest)
-    if parameters is None:
-        parameters = RoutingModel.objects.filter(pk=latest[0]).values_list("parameters", flat=True).first()
-        if parameters is None:  # deleted meanwhile
-            return None
-        with _loaded_lock:
-            _loaded.clear()
-            _loaded[latest] = parameters
-    return parameters
+    """The latest model's parameters (see :func:`_current`)."""
+    return _current().parameters
+
+
+def routing_forget() -> None:
+    """Drop this process's copy of the latest model (a new one was trained here)."""
+    global _latest
+    with _latest_lock:
+        _latest = None
 
 
 def suggest(*, text: str) -> tuple[Office | None, float]:
@@ -274,18 +310,15 @@ def suggest(*, text: str) -> tuple[Office | None, float]:
 
     Offices no longer active are passed over (the next best active office is
     suggested, with its own posterior). Without a trained model, or when no
-    word of ``text`` is known to the model, there is no suggestion.
+    word of ``text`` is known to the model, there is no suggestion. No query
+    but once every ``ROUTING_MODEL_CHECK_SECONDS`` (see :func:`_current`).
     """
-    parameters = _latest_parameters()
-    if parameters is None:
+    latest = _current()
+    if latest.parameters is None:
         return None, 0.0
-    ranked = _posteriors(parameters, text)
-    if not ranked:
-        return None, 0.0
-    offices = Office.objects.in_bulk([int(label) for label, _ in ranked])
-    for label, probability in ranked:
-        office = offices.get(int(label))
-        if office is not None and office.is_active:
+    for label, probability in _posteriors(latest.parameters, text):
+        office = latest.offices.get(int(label))
+        if office is not None:
             return office, probability
     return None, 0.0
 
@@ -367,4 +400,5 @@ def routing_train(*, min_samples: int = 20) -> RoutingModel | None:
                 "classes": len(parameters["classes"]),
             },
         )
+    transaction.on_commit(routing_forget)
     return model

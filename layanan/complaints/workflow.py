@@ -209,6 +209,9 @@ class ReportWorkflow(Workflow):
         """The reporter, while their account is active (an SMS/WhatsApp reporter has one too)."""
         if case.reporter_id is None:
             return None
+        if Report.reporter.is_cached(case):  # the submit: the reporter the caller just checked
+            reporter = case.reporter
+            return reporter if reporter is not None and reporter.is_active else None
         # With their notice preference in the same query (notify() reads it).
         return (
             User.objects.select_related("contact_preference")

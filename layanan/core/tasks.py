@@ -14,6 +14,7 @@ from django_tasks_db.compat import TaskResultStatus, normalize_json
 from django_tasks_db.models import DBTaskResult
 
 from layanan.core.logging import request_id_get
+from layanan.core.writes import insert_new
 
 if TYPE_CHECKING:
     from django.tasks import Task
@@ -35,17 +36,19 @@ class RequestAwareDatabaseBackend(DatabaseBackend):
 
     def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
         current = request_id_get()
-        if current is None:
-            return super()._task_to_db_task(task, args, kwargs)
-        row: DBTaskResult = DBTaskResult.objects.create(
+        stored: dict[str, Any] = {"args": args, "kwargs": kwargs}
+        if current is not None:
+            stored[REQUEST_ID_KEY] = current
+        row: DBTaskResult = DBTaskResult(
             id=self._get_id(),
-            args_kwargs=normalize_json({"args": args, "kwargs": kwargs, REQUEST_ID_KEY: current}),
+            args_kwargs=normalize_json(stored),
             priority=task.priority,
             task_path=task.module_path,
             queue_name=task.queue_name,
             run_after=task.run_after,  # type: ignore[misc]  # as django_tasks_db passes it
             backend_name=self.alias,
         )
+        insert_new(row)  # the INSERT built once per process: a task row is on every hot path
         return row
 
 

@@ -4,6 +4,11 @@
   statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING id``) instead of a look-up, a
   savepoint, the INSERT and the savepoint's release. It does not break the caller's transaction
   on a duplicate: there is no error to roll back.
+- :func:`insert_new` is ``Model.objects.create()`` for a plain model (no custom ``save()``, no
+  parent model) without the ORM's statement compiler: the ``INSERT`` of each model and column set
+  is built once per process (from ``_meta``), each call only prepares the values (``pre_save``,
+  ``get_db_prep_save``, as ``save()`` does) and sends ``pre_save``/``post_save``. A model it cannot
+  take (an expression as a value, a custom ``save()``...) goes through ``save()`` instead.
 - :func:`enqueue_with_transaction` enqueues a task for the transaction that calls for it, at most
   once per ``key`` in that transaction. With the database task backend on the same database the
   task row is written inside the transaction (an outbox): it exists exactly when the change
@@ -17,16 +22,147 @@ is one more commit per change, which on a busy machine costs more than the chang
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, models, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import DatabaseDefault
+from django.db.models.signals import post_save, pre_save
 from django.tasks import Task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-__all__ = ["enqueue_with_transaction", "insert_if_new", "pending_in_transaction"]
+__all__ = ["enqueue_with_transaction", "insert_if_new", "insert_new", "pending_in_transaction"]
+
+Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Insert:
+    """One model's ``INSERT`` for one set of columns, built once per process."""
+
+    sql: str
+    returning_params: tuple[Any, ...]
+    returning: tuple[tuple[str, Any, tuple[Converter, ...]], ...]  # attname, column, converters
+
+
+_inserts: dict[tuple[type[models.Model], str, tuple[str, ...], bool], _Insert] = {}
+
+
+def _insert_plan(
+    model: type[models.Model],
+    connection: BaseDatabaseWrapper,
+    fields: list[models.Field[Any, Any]],
+    ignore_conflicts: bool,
+) -> _Insert:
+    key = (model, connection.alias, tuple(field.attname for field in fields), ignore_conflicts)
+    plan = _inserts.get(key)
+    if plan is None:
+        meta = model._meta
+        ops = connection.ops
+        on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+        returning_fields = list(meta.db_returning_fields)
+        returning_sql, returning_params = ops.returning_columns(returning_fields)
+        parts = [
+            f"{ops.insert_statement(on_conflict=on_conflict)} {ops.quote_name(meta.db_table)}",
+            "(" + ", ".join(ops.quote_name(str(field.column)) for field in fields) + ")",
+            "VALUES (" + ", ".join(["%s"] * len(fields)) + ")",
+            ops.on_conflict_suffix_sql(fields, on_conflict, (), ()),
+            returning_sql,
+        ]
+        returning = []
+        for field in returning_fields:
+            column = field.get_col(meta.db_table)
+            converters = ops.get_db_converters(column) + column.get_db_converters(connection)
+            returning.append((field.attname, column, tuple(converters)))
+        plan = _Insert(" ".join(part for part in parts if part), tuple(returning_params), tuple(returning))
+        _inserts[key] = plan
+    return plan
+
+
+_columns: dict[type[models.Model], tuple[models.Field[Any, Any], ...] | None] = {}
+
+
+def _candidate_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...] | None:
+    """The fields an INSERT of ``model`` may name; None when a prebuilt INSERT cannot take it."""
+    if model not in _columns:
+        meta = model._meta
+        fields = tuple(field for field in meta.local_concrete_fields if not field.generated)
+        takes = not (meta.parents or meta.order_with_respect_to) and not any(
+            hasattr(field, "get_placeholder_sql")
+            for field in fields  # e.g. geometry: the compiler's job
+        )
+        _columns[model] = fields if takes else None
+    return _columns[model]
+
+
+def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | None:
+    """INSERT ``obj`` with a prebuilt statement: True/False (inserted or not), None if it cannot."""
+    model = type(obj)
+    connection = connections[using]
+    candidates = _candidate_fields(model)
+    if candidates is None or not connection.features.can_return_columns_from_insert:
+        return None
+    fields, values = [], []
+    for field in candidates:
+        if field.primary_key and getattr(obj, field.attname) is None:
+            continue
+        value = field.pre_save(obj, add=True)
+        if isinstance(value, DatabaseDefault):
+            continue  # the column's default, as the compiler leaves out an all-default column
+        if hasattr(value, "resolve_expression"):
+            return None  # an expression: the compiler's job
+        fields.append(field)
+        values.append(field.get_db_prep_save(value, connection=connection))
+    if not fields:
+        return None
+    plan = _insert_plan(model, connection, fields, ignore_conflicts)
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, (*values, *plan.returning_params))
+        if not plan.returning:  # nothing made by the database (a primary key set here): the row count
+            inserted = cursor.rowcount > 0
+            rows = [()] if inserted else []
+        else:
+            rows = connection.ops.fetch_returned_rows(cursor, plan.returning_params)
+    if not rows:
+        return False
+    for value, (attname, column, converters) in zip(rows[0], plan.returning, strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        setattr(obj, attname, value)
+    obj._state.adding = False
+    obj._state.db = using
+    return True
+
+
+def insert_new(obj: models.Model) -> None:
+    """Save the new ``obj`` as ``save(force_insert=True)`` does, with a statement built once.
+
+    ``pre_save`` and ``post_save`` are sent as by ``save()``. A model with its own ``save()``, a
+    proxy or a child model goes through ``save()``; an expression as a value through the ORM's
+    compiler (``Model._save_table``, what ``save()`` calls between its signals).
+    """
+    model = type(obj)
+    meta = model._meta
+    if model.save is not models.Model.save or meta.proxy or meta.parents or meta.auto_created:
+        obj.save(force_insert=True)
+        return
+    using = router.db_for_write(model, instance=obj)
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+    if pre_save.has_listeners(model):
+        pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    if getattr(obj, meta.pk.attname) is None:
+        setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))
+    with transaction.mark_for_rollback_on_error(using=using):
+        if _insert(obj, using, ignore_conflicts=False) is None:
+            obj._save_table(cls=model, force_insert=True, using=using)  # type: ignore[attr-defined]
+    obj._state.db = using
+    obj._state.adding = False
+    if post_save.has_listeners(model):
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
 
 
 def insert_if_new(obj: models.Model) -> bool:
@@ -37,13 +173,17 @@ def insert_if_new(obj: models.Model) -> bool:
     defaults are applied as by ``save()``.
     """
     model = type(obj)
+    using = router.db_for_write(model, instance=obj)
+    with transaction.mark_for_rollback_on_error(using=using):
+        inserted = _insert(obj, using, ignore_conflicts=True)
+    if inserted is not None:
+        return inserted
     meta = model._meta
     fields = [
         field
         for field in meta.local_concrete_fields
         if not field.generated and not (field.primary_key and getattr(obj, field.attname) is None)
     ]
-    using = router.db_for_write(model, instance=obj)
     rows = model._base_manager._insert(  # type: ignore[attr-defined]  # what save() itself calls
         [obj],
         fields=fields,

@@ -35,6 +35,7 @@ from layanan.complaints.services.common import (
     save_photos,
 )
 from layanan.complaints.workflow import OPEN_STATUSES, WORKFLOW, ReportError
+from layanan.core.writes import insert_new
 from layanan.regions.models import Region
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.services import tracking_number_new
@@ -127,7 +128,7 @@ def report_submit(
     try:
         with transaction.atomic():
             now = timezone.now()
-            report = Report.objects.create(
+            report = Report(
                 tracking_number=tracking_number_new(kind=TrackingKind.ADUAN),
                 kind=kind,
                 category=category,
@@ -146,6 +147,7 @@ def report_submit(
                 suggested_office=suggested,
                 suggestion_confidence=confidence,
             )
+            insert_new(report)  # as create(), with post_save (the summary refresh), the INSERT prebuilt
             save_photos(report, cleaned_photos, by=reporter, evidence=False)
             words = _("Pelapor mengirim laporan dengan nomor pelacakan %(tracking)s.")
             WORKFLOW.event(

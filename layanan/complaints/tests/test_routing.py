@@ -232,3 +232,36 @@ def test_the_held_out_split_is_a_fixed_fifth_of_tracking_numbers():
     held = [key for key in keys if routing._is_held_out(key)]
     assert 0.17 < len(held) / len(keys) < 0.23
     assert held == [key for key in keys if routing._is_held_out(key)]
+
+
+@pytest.fixture
+def checked_hourly(settings):
+    """The production shape: a process looks for a newer model at most once per interval."""
+    settings.ROUTING_MODEL_CHECK_SECONDS = 3600
+    routing.routing_forget()  # no other test's model
+    yield
+    routing.routing_forget()
+
+
+def test_a_process_reads_the_model_and_its_offices_once_per_interval(history, checked_hourly):
+    offices, _ = history
+    routing_train()
+    text = "Sampah menumpuk dan bau di dekat pasar"
+    assert suggest(text=text)[0] == offices["dlh"]
+    Office.objects.filter(pk=offices["dlh"].pk).update(is_active=False)
+    assert suggest(text=text)[0] == offices["dlh"]  # within the interval: the copy read before
+
+    routing.routing_forget()  # the interval is over (or a model was trained in this process)
+    office, _confidence = suggest(text=text)
+    assert office is not None
+    assert office != offices["dlh"]
+
+
+def test_training_in_this_process_forgets_the_model_read_before(
+    history, checked_hourly, django_capture_on_commit_callbacks
+):
+    assert suggest(text="Sampah menumpuk dan bau di dekat pasar") == (None, 0.0)  # no model yet, remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        routing_train()
+    office, _confidence = suggest(text="Sampah menumpuk dan bau di dekat pasar")
+    assert office == history[0]["dlh"]

@@ -280,3 +280,21 @@ def test_with_two_offices_it_is_answered_when_both_have_answered(cast):
     )
     assert report.status == Status.ANSWERED
     assert cast.world.pupr.name in reloaded(report).public_answer
+
+
+def test_a_submit_tells_the_reporter_it_was_given_without_reading_the_account_again(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from layanan.notifications.models import Message
+
+    with CaptureQueriesContext(connection) as captured:
+        report = submitted(cast)
+
+    assert not [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and "accounts_user" in q["sql"]
+    ]
+    notice = Message.objects.get(event="report.received", tracking_number=report.tracking_number)
+    assert notice.recipient_id == cast.siti.pk
