@@ -372,27 +372,23 @@ DIMS_COLUMNS: dict[str, tuple[str, ...]] = {
     Dims.KECAMATAN_SERVICE: ("kecamatan_code", "service_id"),
 }
 
+# The counts of the daily and rollup rows of each kind (the rest of a row is its grouping).
+APPLICATION_COUNTS = ("received", "completed", "completed_on_time", "rejected", "withdrawn")
+REPORT_COUNTS = (
+    "received",
+    "verified",
+    "answered",
+    "answered_on_time",
+    "cohort_answered",
+    "reopened",
+    "rated",
+    "satisfied",
+)
+
 # Each daily model, its rollup model, and the columns summed (the rest are the grouping).
 ROLLUPS: tuple[tuple[type[models.Model], type[models.Model], tuple[str, ...]], ...] = (
-    (
-        ApplicationDaily,
-        ApplicationRollup,
-        ("received", "completed", "completed_on_time", "rejected", "withdrawn"),
-    ),
+    (ApplicationDaily, ApplicationRollup, APPLICATION_COUNTS),
     (ApplicationLeadTime, ApplicationLeadTimeRollup, ("count",)),
-    (
-        ReportDaily,
-        ReportRollup,
-        (
-            "received",
-            "verified",
-            "answered",
-            "answered_on_time",
-            "cohort_answered",
-            "reopened",
-            "rated",
-            "satisfied",
-        ),
-    ),
+    (ReportDaily, ReportRollup, REPORT_COUNTS),
     (ReportLeadTime, ReportLeadTimeRollup, ("count",)),
 )

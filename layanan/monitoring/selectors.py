@@ -46,8 +46,10 @@ from layanan.calendars.selectors import WIB
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category, Report
 from layanan.monitoring.models import (
+    APPLICATION_COUNTS,
     DIMS_COLUMNS,
     LEAD_TIME_OVERFLOW,
+    REPORT_COUNTS,
     ApplicationDaily,
     ApplicationLeadTime,
     ApplicationLeadTimeRollup,
@@ -392,7 +394,7 @@ class ApplicationDashboard:
     min_sample: int
 
 
-_APP_FIELDS = ("received", "completed", "completed_on_time", "rejected", "withdrawn")
+_APP_FIELDS = APPLICATION_COUNTS
 
 
 def _app_sums(facts: Facts, period: Period, column: str) -> dict[Any, dict[str, int]]:
@@ -601,16 +603,7 @@ class ReportDashboard:
     breaches: int
 
 
-_REPORT_FIELDS = (
-    "received",
-    "verified",
-    "answered",
-    "answered_on_time",
-    "cohort_answered",
-    "reopened",
-    "rated",
-    "satisfied",
-)
+_REPORT_FIELDS = REPORT_COUNTS
 
 
 def _report_sums(facts: Facts, period: Period, column: str) -> dict[Any, dict[str, int]]:

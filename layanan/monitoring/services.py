@@ -45,8 +45,10 @@ from layanan.complaints.models import Disposition, Report, ReportEvent
 from layanan.complaints.models import Status as ReportStatus
 from layanan.complaints.workflow import OPEN_STATUSES as REPORT_OPEN_STATUSES
 from layanan.monitoring.models import (
+    APPLICATION_COUNTS,
     DIMS_COLUMNS,
     LEAD_TIME_OVERFLOW,
+    REPORT_COUNTS,
     ROLLUPS,
     ApplicationDaily,
     ApplicationLeadTime,
@@ -307,7 +309,7 @@ def _application_facts_write(facts: _AppFacts) -> None:
         lead.extend((*dims, d, n) for d, n in counts.lead.items())
     _rows_write(
         ApplicationDaily,
-        (*_DIMS, "service_id", "received", "completed", "completed_on_time", "rejected", "withdrawn"),
+        (*_DIMS, "service_id", *APPLICATION_COUNTS),
         daily,
     )
     _rows_write(ApplicationLeadTime, (*_DIMS, "service_id", "days", "count"), lead)
@@ -452,16 +454,7 @@ def _report_facts_write(groups: dict[DayKey, _ReportCounts]) -> None:
     _rows_write(ReportLeadTime, (*_DIMS, "category_id", "metric", "days", "count"), lead)
 
 
-_REPORT_DAILY_FIELDS = (
-    "received",
-    "verified",
-    "answered",
-    "answered_on_time",
-    "cohort_answered",
-    "reopened",
-    "rated",
-    "satisfied",
-)
+_REPORT_DAILY_FIELDS = REPORT_COUNTS
 
 
 def _report_rows() -> QuerySet[Report]:
