@@ -642,3 +642,6 @@ if not REDIS_URL:
 ROUTING_MODEL_CHECK_SECONDS = env_int(
     "ROUTING_MODEL_CHECK_SECONDS", 0 if "pytest" in sys.modules else 30, minimum=0
 )
+# layanan/calendars/selectors.py: each process keeps the days off it read and looks whether an
+# administrator changed them (in another process) at most this often. 0 under pytest.
+CALENDAR_CHECK_SECONDS = env_int("CALENDAR_CHECK_SECONDS", 0 if "pytest" in sys.modules else 10, minimum=0)

@@ -23,20 +23,22 @@ the *effective start* of an instant:
 
 So a submission on Saturday (or on Friday evening) counts from Monday 08:00,
 and a submission on Tuesday at 10:15 with 3 working days is due on Friday at
-10:15. The holiday sets are cached per year (see
-:func:`holiday_dates`); one call reads the cache once per year it touches and
-never queries the database per day.
+10:15. The holiday sets are cached per year, in the shared cache and in each
+process (see :class:`_Local`); a call never queries the database per day.
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
+import threading
+import time as clock
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.core.cache import cache
 
 from layanan.calendars.models import DAY_OFF_KINDS, Holiday
@@ -58,7 +60,7 @@ def national_holidays(year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("ID", years=year).items())
 
 
-def _generation() -> str:
+def _shared_generation() -> str:
     token = cache.get(_GENERATION_KEY)
     if token is None:
         cache.add(_GENERATION_KEY, secrets.token_hex(8), None)
@@ -66,14 +68,61 @@ def _generation() -> str:
     return str(token)
 
 
+class _Local:
+    """This process's copy of the days off, per year, under the generation token it was read with.
+
+    Every deadline of every submission reads the calendar: the shared token is looked at again
+    at most every ``CALENDAR_CHECK_SECONDS`` (0: on every call), and the years are kept here
+    until it changes. A change made in this process is seen at once (:func:`holidays_cache_clear`);
+    one made in another process within that many seconds.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.generation = ""
+        self.checked_at = float("-inf")
+        self.years: dict[int, frozenset[date]] = {}
+
+    def generation_now(self) -> str:
+        interval = float(getattr(settings, "CALENDAR_CHECK_SECONDS", 0))
+        now = clock.monotonic()
+        if interval > 0 and self.generation and now - self.checked_at < interval:
+            return self.generation
+        generation = _shared_generation()
+        with self.lock:
+            if generation != self.generation:
+                self.generation, self.years = generation, {}
+            self.checked_at = now
+        return generation
+
+    def forget(self) -> None:
+        with self.lock:
+            self.generation, self.checked_at, self.years = "", float("-inf"), {}
+
+
+_local = _Local()
+
+
 def holidays_cache_clear() -> None:
     """Forget the cached days off everywhere (every process reads the new generation token)."""
+    _local.forget()
     cache.set(_GENERATION_KEY, secrets.token_hex(8), None)
 
 
 def _admin_days_off(years: Iterable[int]) -> dict[int, frozenset[date]]:
     wanted = sorted(set(years))
-    generation = _generation()
+    generation = _local.generation_now()
+    known = _local.years
+    if all(year in known for year in wanted):
+        return {year: known[year] for year in wanted}
+    result = _shared_days_off(generation, wanted)
+    with _local.lock:
+        if _local.generation == generation:
+            _local.years.update(result)
+    return result
+
+
+def _shared_days_off(generation: str, wanted: list[int]) -> dict[int, frozenset[date]]:
     keys = {year: f"calendars:holidays:{generation}:{year}" for year in wanted}
     found = cache.get_many(keys.values())
     result: dict[int, frozenset[date]] = {}

@@ -11,7 +11,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus, normalize_json
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from layanan.core.logging import request_id_get
 from layanan.core.writes import insert_new
@@ -35,6 +35,13 @@ class RequestAwareDatabaseBackend(DatabaseBackend):
     """
 
     def _task_to_db_task(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
+        row = self.task_row(task, args, kwargs)
+        insert_new(row)  # the INSERT built once per process: a task row is on every hot path
+        return row
+
+    def task_row(self, task: Task[Any, Any], args: Any, kwargs: Any) -> DBTaskResult:
+        """The row of ``task(*args, **kwargs)``, not saved (``layanan.core.writes.batched`` writes it)."""
+        self.validate_task(task)
         current = request_id_get()
         stored: dict[str, Any] = {"args": args, "kwargs": kwargs}
         if current is not None:
@@ -45,10 +52,10 @@ class RequestAwareDatabaseBackend(DatabaseBackend):
             priority=task.priority,
             task_path=task.module_path,
             queue_name=task.queue_name,
-            run_after=task.run_after,  # type: ignore[misc]  # as django_tasks_db passes it
+            # As django_tasks_db's pre_save receiver sets it, which a batched row does not pass through.
+            run_after=task.run_after if task.run_after is not None else get_date_max(),
             backend_name=self.alias,
         )
-        insert_new(row)  # the INSERT built once per process: a task row is on every hot path
         return row
 
 

@@ -15,6 +15,13 @@
   committed, is seen by the workers at the commit, costs no commit of its own, and is rolled back
   with a savepoint that is. Any other backend (a broker, the immediate backend) is enqueued after
   the commit, as ``transaction.on_commit`` does. Outside a transaction it is enqueued at once.
+- :func:`batched` holds back, until the end of its block, the rows nobody reads before the commit:
+  the task rows of :func:`enqueue_with_transaction` and the rows given to :func:`insert_later`
+  (audit events). At the end of the block they are written in one statement (several tables at
+  once through a ``WITH`` on PostgreSQL; one multi-row ``INSERT`` per table on SQLite), still
+  inside the transaction: they commit or roll back with it, and a savepoint rolled back inside the
+  block takes its rows with it. Every statement costs the web process about as much as its row;
+  a complaint's submit writes three rows this way in one statement instead of three.
 
 On PostgreSQL every commit waits for the WAL to reach the disk: one task enqueued after the commit
 is one more commit per change, which on a busy machine costs more than the change's own rows.
@@ -22,7 +29,8 @@ is one more commit per change, which on a busy machine costs more than the chang
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +40,18 @@ from django.db.models.constants import OnConflict
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.signals import post_save, pre_save
 from django.tasks import Task
+from django.tasks.signals import task_enqueued
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-__all__ = ["enqueue_with_transaction", "insert_if_new", "insert_new", "pending_in_transaction"]
+__all__ = [
+    "batched",
+    "enqueue_with_transaction",
+    "insert_if_new",
+    "insert_later",
+    "insert_new",
+    "pending_in_transaction",
+]
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
@@ -99,11 +115,12 @@ def _candidate_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any]
     return _columns[model]
 
 
-def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | None:
-    """INSERT ``obj`` with a prebuilt statement: True/False (inserted or not), None if it cannot."""
-    model = type(obj)
-    connection = connections[using]
-    candidates = _candidate_fields(model)
+def _prepared(
+    obj: models.Model, connection: BaseDatabaseWrapper
+) -> tuple[list[models.Field[Any, Any]], list[Any]] | None:
+    """The columns and database values of a new ``obj`` (as ``save()`` prepares them), or None
+    when a prebuilt statement cannot take it."""
+    candidates = _candidate_fields(type(obj))
     if candidates is None or not connection.features.can_return_columns_from_insert:
         return None
     fields, values = [], []
@@ -117,9 +134,19 @@ def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | 
             return None  # an expression: the compiler's job
         fields.append(field)
         values.append(field.get_db_prep_save(value, connection=connection))
-    if not fields:
+    return (fields, values) if fields else None
+
+
+def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | None:
+    """INSERT ``obj`` with a prebuilt statement: True/False (inserted or not), None if it cannot."""
+    model = type(obj)
+    connection = connections[using]
+    prepared = _prepared(obj, connection)
+    if prepared is None:
         return None
+    fields, values = prepared
     plan = _insert_plan(model, connection, fields, ignore_conflicts)
+    rows: list[Any]
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, (*values, *plan.returning_params))
         if not plan.returning:  # nothing made by the database (a primary key set here): the row count
@@ -201,15 +228,21 @@ def insert_if_new(obj: models.Model) -> bool:
 
 
 class _Pending:
-    """An ``on_commit`` entry standing for one enqueue of this transaction (savepoint-aware)."""
+    """An ``on_commit`` entry standing for one enqueue of this transaction (savepoint-aware).
 
-    __slots__ = ("args", "key", "sent", "task")
+    ``held``: its row waits for the end of the :func:`batched` block (``sent`` once written).
+    """
 
-    def __init__(self, task: Task[Any, Any], args: tuple[Any, ...], key: Hashable, sent: bool) -> None:
+    __slots__ = ("args", "held", "key", "sent", "task")
+
+    def __init__(
+        self, task: Task[Any, Any], args: tuple[Any, ...], key: Hashable, sent: bool, held: bool = False
+    ) -> None:
         self.task = task
         self.args = args
         self.key = key
         self.sent = sent
+        self.held = held
 
     def __call__(self) -> None:
         if not self.sent:
@@ -247,8 +280,129 @@ def enqueue_with_transaction(
     if key is not None and pending_in_transaction(key, using=using):
         return False
     now = _in_transaction_possible(task, using)
-    if now:
+    held = now and _batch_open(connection) and hasattr(task.get_backend(), "task_row")
+    if now and not held:
         task.enqueue(*args)
     # robust: after the commit, a failed enqueue is logged and the periodic safety nets catch up.
-    transaction.on_commit(_Pending(task, args, key, sent=now), using=using, robust=True)
+    pending = _Pending(task, args, key, sent=now and not held, held=held)
+    transaction.on_commit(pending, using=using, robust=True)
     return True
+
+
+# --- batched rows -----------------------------------------------------------------------------------
+
+_BATCH_ATTRIBUTE = "_layanan_batch_depth"
+
+
+def _batch_open(connection: BaseDatabaseWrapper) -> bool:
+    return getattr(connection, _BATCH_ATTRIBUTE, 0) > 0 and connection.in_atomic_block
+
+
+class _Held:
+    """An ``on_commit`` entry standing for one row of :func:`insert_later` (savepoint-aware)."""
+
+    __slots__ = ("fields", "obj", "values", "written")
+
+    def __init__(self, obj: models.Model, fields: list[models.Field[Any, Any]], values: list[Any]) -> None:
+        self.obj = obj
+        self.fields = fields
+        self.values = values
+        self.written = False
+
+    def __call__(self) -> None:
+        if not self.written:  # the block was left by an exception that the transaction survived
+            self.written = True
+            insert_new(self.obj)
+
+
+def insert_later(obj: models.Model) -> None:
+    """Insert the new ``obj`` at the end of the current :func:`batched` block, or now.
+
+    For rows nobody reads before the commit. Inside a block the row is written with the block's
+    other rows in one statement and ``obj`` gets no primary key from the database (a key it
+    carries, such as a UUID, is written as given). A model that has ``pre_save``/``post_save``
+    receivers, its own ``save()``, a value that is an expression, or no open block, is saved now
+    by :func:`insert_new`.
+    """
+    model = type(obj)
+    using = router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    plain = model.save is models.Model.save and not (model._meta.proxy or model._meta.auto_created)
+    listened = pre_save.has_listeners(model) or post_save.has_listeners(model)
+    if plain and not listened and _batch_open(connection):
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+        prepared = _prepared(obj, connection)
+        if prepared is not None:
+            transaction.on_commit(_Held(obj, *prepared), using=using, robust=True)
+            return
+    insert_new(obj)
+
+
+@contextmanager
+def batched(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Hold back task rows and :func:`insert_later` rows until the end of the block, then write them
+    in one statement (module docstring). Use inside ``transaction.atomic()``; a block inside another
+    leaves the writing to the outer one. A block left by an exception writes nothing: the
+    transaction rolls back with it, or, if it survives, the held rows and tasks are written after
+    its commit."""
+    connection = connections[using]
+    depth = getattr(connection, _BATCH_ATTRIBUTE, 0)
+    setattr(connection, _BATCH_ATTRIBUTE, depth + 1)
+    try:
+        yield
+        if depth == 0:
+            _write_held(connection)
+    finally:
+        setattr(connection, _BATCH_ATTRIBUTE, depth)
+
+
+def _write_held(connection: BaseDatabaseWrapper) -> None:
+    """Write the rows and task rows held by this transaction (those not rolled back with a savepoint)."""
+    held: list[_Held] = []
+    pending: list[tuple[_Pending, models.Model]] = []
+    for on_commit in connection.run_on_commit:
+        callback = on_commit[1]  # (savepoint ids, callback, robust)
+        if isinstance(callback, _Held) and not callback.written:
+            held.append(callback)
+        elif isinstance(callback, _Pending) and callback.held and not callback.sent:
+            row = callback.task.get_backend().task_row(callback.task, list(callback.args), {})  # type: ignore[attr-defined]
+            prepared = _prepared(row, connection)
+            if prepared is None:
+                raise ValueError(f"the task row of {callback.task.module_path} cannot be written in a batch")
+            held.append(_Held(row, *prepared))
+            pending.append((callback, row))
+    if not held:
+        return
+    groups: dict[tuple[type[models.Model], tuple[str, ...]], list[_Held]] = {}
+    for one in held:
+        groups.setdefault((type(one.obj), tuple(f.attname for f in one.fields)), []).append(one)
+    statements = [_many_insert(connection, entries) for entries in groups.values()]
+    with transaction.mark_for_rollback_on_error(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            *first, last = statements
+            ahead = ", ".join(f"w{n} AS ({query})" for n, (query, _p) in enumerate(first))
+            sql = f"WITH {ahead} {last[0]}"  # the statements of _many_insert  # nosec B608
+            cursor.execute(sql, [param for _query, params in statements for param in params])
+        else:
+            for query, params in statements:
+                cursor.execute(query, params)
+    for one in held:
+        one.written = True
+        one.obj._state.db = connection.alias
+    for callback, row in pending:
+        callback.sent = True
+        row._state.adding = False
+        task_enqueued.send(type(callback.task.get_backend()), task_result=row.task_result)  # type: ignore[attr-defined]
+
+
+def _many_insert(connection: BaseDatabaseWrapper, entries: list[_Held]) -> tuple[str, list[Any]]:
+    """One multi-row INSERT of rows of one model and one column set; no RETURNING."""
+    meta = entries[0].obj._meta
+    ops = connection.ops
+    # Names from the models' _meta, quoted; every value is a parameter.
+    table = ops.quote_name(meta.db_table)
+    columns = ", ".join(ops.quote_name(str(field.column)) for field in entries[0].fields)
+    row = "(" + ", ".join(["%s"] * len(entries[0].fields)) + ")"
+    rows = ", ".join([row] * len(entries))
+    query = f"INSERT INTO {table} ({columns}) VALUES {rows}"  # noqa: S608  # nosec B608
+    return query, [value for entry in entries for value in entry.values]

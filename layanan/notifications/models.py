@@ -39,7 +39,7 @@ class Message(models.Model):
     """
 
     key = models.CharField(_("kunci"), max_length=200, unique=True)
-    event = models.CharField(_("peristiwa"), max_length=64, db_index=True)
+    event = models.CharField(_("peristiwa"), max_length=64)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("penerima"),
@@ -49,26 +49,24 @@ class Message(models.Model):
         related_name="+",
     )
     phone = EncryptedTextField(_("nomor HP"), blank=True, default="")
-    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     email = EncryptedTextField(_("email"), blank=True, default="")
     data = EncryptedTextField(_("data"), blank=True, default="{}")
-    tracking_number = models.CharField(_("nomor lacak"), max_length=40, blank=True, default="", db_index=True)
+    tracking_number = models.CharField(_("nomor lacak"), max_length=40, blank=True, default="")
     language = models.CharField(_("bahasa"), max_length=5, default="id")
     reply = models.BooleanField(_("balasan pesan masuk"), default=False)
     channels = models.JSONField(_("urutan saluran"), default=list)
     channel_index = models.PositiveSmallIntegerField(default=0)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, blank=True, default="")
     status = models.CharField(
-        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED, db_index=True
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
     attempts = models.PositiveIntegerField(_("percobaan"), default=0)
     channel_attempts = models.PositiveIntegerField(default=0)
     unconfirmed = models.BooleanField(_("belum dipastikan"), default=False)
     next_attempt_at = models.DateTimeField(_("percobaan berikut"), null=True, blank=True)
     sending_since = models.DateTimeField(null=True, blank=True)
-    gateway_ref = models.CharField(
-        _("referensi gateway"), max_length=128, blank=True, default="", db_index=True
-    )
+    gateway_ref = models.CharField(_("referensi gateway"), max_length=128, blank=True, default="")
     error_code = models.CharField(_("kode galat"), max_length=64, blank=True, default="")
     # The gateway's own words for its last error (numbers and addresses scrubbed, sealed): for
     # whoever debugs the gateway, never shown on a page or logged (pages show ``error_code``).
@@ -84,7 +82,16 @@ class Message(models.Model):
         verbose_name = _("pesan")
         verbose_name_plural = _("pesan")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notif_msg_due")]
+        # Every message (one or more per submission) writes each of these: equality look-ups only,
+        # so plain indexes (no PostgreSQL ``varchar_pattern_ops`` twins, which ``db_index`` adds),
+        # and the status through the due index. ``key`` keeps its twin: the log filters by prefix.
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notif_msg_due"),
+            models.Index(fields=["event"], name="notif_msg_event"),
+            models.Index(fields=["phone_hash"], name="notif_msg_phone_hash"),
+            models.Index(fields=["tracking_number"], name="notif_msg_tracking"),
+            models.Index(fields=["gateway_ref"], name="notif_msg_gateway_ref"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} #{self.pk}"

@@ -35,7 +35,7 @@ from layanan.complaints.services.common import (
     save_photos,
 )
 from layanan.complaints.workflow import OPEN_STATUSES, WORKFLOW, ReportError
-from layanan.core.writes import insert_new
+from layanan.core.writes import batched, insert_new
 from layanan.regions.models import Region
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.services import tracking_number_new
@@ -126,7 +126,8 @@ def report_submit(
     cleaned_photos = clean_photos(photos)  # CPU work before the transaction
     suggested, confidence = _suggestion(cleaned_text)
     try:
-        with transaction.atomic():
+        # batched(): the audit row and the task rows (notice, summary refresh) go in one statement.
+        with transaction.atomic(), batched():
             now = timezone.now()
             report = Report(
                 tracking_number=tracking_number_new(kind=TrackingKind.ADUAN),
