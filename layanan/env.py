@@ -95,6 +95,11 @@ def env_database(name: str, *, sqlite_path: Path) -> dict[str, Any]:
         query = parse_qs(url.query)
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"][0]
+        if env_bool("DATABASE_PREPARED", True):
+            # Parameters bound by the server and statements prepared on their first use: the same
+            # INSERT of every submission is parsed and planned once per connection (decision 0010).
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = int(_raw("DATABASE_PREPARE_THRESHOLD") or 5)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(url.path.lstrip("/")) or "postgres",

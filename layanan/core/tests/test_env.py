@@ -55,7 +55,17 @@ def test_it_parses_a_postgresql_url(monkeypatch, tmp_path):
         "6432",
         "layanan",
     )
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them(monkeypatch, tmp_path):
+    monkeypatch.setenv("LAYANAN_DB", "postgres://app@pgbouncer.internal:6432/layanan")
+    monkeypatch.setenv("DATABASE_PREPARED", "false")
+    assert env_database("LAYANAN_DB", sqlite_path=tmp_path / "x.sqlite3")["OPTIONS"] == {}
+    monkeypatch.setenv("DATABASE_PREPARED", "true")
+    monkeypatch.setenv("DATABASE_PREPARE_THRESHOLD", "1")
+    options = env_database("LAYANAN_DB", sqlite_path=tmp_path / "x.sqlite3")["OPTIONS"]
+    assert options == {"server_side_binding": True, "prepare_threshold": 1}
 
 
 def test_it_falls_back_to_embedded_sqlite_in_wal_mode(monkeypatch, tmp_path):
