@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.models import Model
 
 from layanan.accounts.models import Role
 from layanan.applications.models import Application, Status
@@ -286,7 +287,9 @@ class _Undo(Exception):
 def _state() -> dict[str, list[tuple[Any, ...]]]:
     """Every summary row (daily tables, rollups, open items), without ids."""
     found = _snapshot()
-    for model in (*(daily for daily, _, _ in ROLLUPS), OfficerDaily, OpenItem):
+    models: list[type[Model]] = [daily for daily, _, _ in ROLLUPS]
+    models += [OfficerDaily, OpenItem]
+    for model in models:
         names = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
         found[model.__name__] = sorted(model._default_manager.values_list(*names), key=repr)
     return found
