@@ -790,8 +790,8 @@ def _measure(repeat: int) -> list[tuple[str, str, float, float, float]]:
     return results
 
 
-def _incremental() -> None:
-    """One application completed now, one report answered now: the refresh task's time."""
+def _incremental(burst: int, scale: float) -> None:
+    """One application completed now, one report answered now: the refresh task's time; then a burst."""
     from django.db import connection
     from django.utils import timezone
 
@@ -841,12 +841,146 @@ def _incremental() -> None:
     if report is not None:
         ms = _median_ms(lambda: monitoring_item_refresh.call(Kind.REPORT, report.pk), 5)
         print(f"incremental refresh of one answered report (monitoring_item_refresh): {ms:.0f} ms")
+    _burst(burst, scale)
     began = time.perf_counter()
     services.facts_reconcile()
     print(
         f"hourly reconciliation (last {services.RECONCILE_DAYS} days + open items): "
         f"{time.perf_counter() - began:.1f} s"
     )
+
+
+BURST = 300  # new reports queued at once: what the complaint bench submits in about a second
+BURST_PREFIX = "LB"
+ONE_BY_ONE_SAMPLE = 40  # item by item, the rate is measured on this many of the burst (each costs the same)
+
+
+def _burst_reports(count: int) -> list[int]:
+    """``count`` new reports received in the last minutes (copies of recent generated ones); their ids."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM complaints_report WHERE tracking_number LIKE %s", [f"{BURST_PREFIX}%"])
+    _insert(
+        "complaints_report",
+        {
+            "public_id": "gen_random_uuid()",
+            "tracking_number": f"'{BURST_PREFIX}' || lpad(r.k::text, 12, '0')",
+            "kind": "r.kind",
+            "category_id": "r.category_id",
+            "text": "r.text",
+            "region_id": "r.region_id",
+            "address_text": "''",
+            "reporter_id": "r.reporter_id",
+            "channel": "'web'",
+            "anonymous": "false",
+            "confidential": "false",
+            "status": "'received'",
+            "version": "1",
+            "received_at": "now() - r.k * interval '1 second'",
+            "verify_due_at": "now() + interval '4 days'",
+            "reopened_count": "0",
+            "public_answer": "''",
+            "status_reason": "''",
+            "redirect_to": "''",
+            "rating_comment": "''",
+        },
+        """FROM (SELECT c.*, row_number() OVER (ORDER BY c.id DESC) AS k FROM complaints_report AS c
+WHERE c.tracking_number LIKE %(prefix)s ORDER BY c.id DESC LIMIT %(n)s) AS r""",
+        {"prefix": f"{REPORT_PREFIX}%", "n": count},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM complaints_report WHERE tracking_number LIKE %s ORDER BY id", [f"{BURST_PREFIX}%"]
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def _drain(task_path: str) -> int:
+    """What a worker does: claim the oldest due refresh, run it, until none is left; return the runs."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from layanan.monitoring.tasks import monitoring_item_refresh
+
+    runs = 0
+    while True:
+        row = DBTaskResult.objects.ready().filter(task_path=task_path).order_by("enqueued_at").first()
+        if row is None:
+            return runs
+        if not DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.READY).update(
+            status=TaskResultStatus.RUNNING
+        ):
+            continue
+        monitoring_item_refresh.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        DBTaskResult.objects.filter(pk=row.pk).update(status=TaskResultStatus.SUCCESSFUL)
+        runs += 1
+
+
+def _burst(count: int, scale: float) -> None:
+    """Refreshes per second for a burst of new reports queued at once: item by item against the batch.
+
+    Item by item is ``services.item_refresh`` per report (what each task did before the batch, minus
+    the queue's own work); the batch is the queue drained as a worker does, each refresh taking the
+    others queued. Then checks that every queued refresh finished and that today's summary counts
+    every report received today.
+    """
+    from django.db.models import Sum
+    from django.utils import timezone
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from bench.results import record
+    from layanan.complaints.models import Report
+    from layanan.monitoring import services
+    from layanan.monitoring.models import Kind, ReportDaily
+    from layanan.monitoring.tasks import monitoring_item_refresh
+
+    if count <= 0:
+        return
+    path = monitoring_item_refresh.module_path
+    DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).delete()
+    ids = _burst_reports(count)
+    sample = ids[: min(len(ids), ONE_BY_ONE_SAMPLE)]
+    began = time.perf_counter()
+    for item_id in sample:
+        services.item_refresh(kind=Kind.REPORT, item_id=item_id)
+    one_by_one = len(sample) / (time.perf_counter() - began)
+    queued = [monitoring_item_refresh.enqueue(Kind.REPORT, item_id).id for item_id in ids]
+    began = time.perf_counter()
+    runs = _drain(path)
+    seconds = time.perf_counter() - began
+    batch = len(ids) / seconds
+    finished = DBTaskResult.objects.filter(pk__in=queued, status=TaskResultStatus.SUCCESSFUL).count()
+    today = services.wib_day(timezone.now())
+    start, end = services.day_bounds(today)
+    raw = Report.objects.filter(received_at__gte=start, received_at__lt=end).count()
+    summed = ReportDaily.objects.filter(day=today).aggregate(n=Sum("received"))["n"] or 0
+    ok = finished == len(ids) and summed == raw
+    print(
+        f"refresh burst of {len(ids)} new reports: item by item {one_by_one:.1f}/s (first {len(sample)}), "
+        f"batch {batch:.1f}/s ({runs} task runs, {seconds:.2f} s), {batch / one_by_one:.1f}x; "
+        f"{finished}/{len(ids)} finished, today {summed} summed / {raw} raw"
+    )
+    record(
+        "monitoring",
+        "monitoring.refresh_burst",
+        f"refreshes/s for a burst of {len(ids)} queued reports: batch over item by item",
+        value=batch / one_by_one,
+        unit="ratio",
+        higher_is_better=True,
+        figures={
+            "burst": len(ids),
+            "scale": scale,
+            "batch_per_s": round(batch, 1),
+            "item_by_item_per_s": round(one_by_one, 1),
+            "batch_task_runs": runs,
+            "batch_seconds": round(seconds, 2),
+        },
+        ok=ok,
+    )
+    DBTaskResult.objects.filter(pk__in=queued).delete()
+    Report.objects.filter(pk__in=ids).delete()  # the reconciliation that follows rebuilds their days
 
 
 SUITE_SCALE = 0.1  # what ``make bench`` runs: about 1 minute of generation, kept for the next run
@@ -901,6 +1035,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="(the default) reuse the rows of an earlier run")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the summaries even when reused")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per view (median)")
+    parser.add_argument(
+        "--burst", type=int, default=BURST, help="new reports queued at once for the refresh burst (0: none)"
+    )
     args = parser.parse_args()
     from bench.results import record
 
@@ -986,7 +1123,7 @@ def main() -> int:
         )
     if rebuild is not None:
         print(f"full rebuild: {rebuild:.0f} s")
-    _incremental()
+    _incremental(args.burst, args.scale)
     return 0
 
 

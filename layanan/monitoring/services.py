@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -77,6 +77,7 @@ __all__ = [
     "facts_rebuild_range",
     "facts_reconcile",
     "item_refresh",
+    "items_refresh",
     "open_items_rebuild",
     "public_figures_changed",
     "public_figures_version",
@@ -197,6 +198,12 @@ def _lock_day(kind: str, day: date) -> FactDay:
 # --- applications ---------------------------------------------------------------------------------
 
 DayKey = tuple[date, int, int | None, str, str]  # day, service or category, office, desa, kecamatan
+# The services (applications) or categories (reports) a refresh narrows to; None: all of them.
+Groups = frozenset[int] | None
+
+
+def _groups(group: int | None) -> Groups:
+    return None if group is None else frozenset([group])
 
 
 @dataclass
@@ -320,17 +327,17 @@ def _application_facts_write(facts: _AppFacts) -> None:
     )
 
 
-def _rebuild_application_day(day: date, group: int | None) -> None:
+def _rebuild_application_day(day: date, groups: Groups) -> None:
     start, end = day_bounds(day)
     rows = _with_place(Application.objects.exclude(status=AppStatus.DRAFT)).filter(
         Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
     )
     old = [ApplicationDaily.objects, ApplicationLeadTime.objects, OfficerDaily.objects]
-    if group is not None:
-        rows = rows.filter(service_id=group)
+    if groups is not None:
+        rows = rows.filter(service_id__in=groups)
     for manager in old:
         stale = manager.filter(day=day)
-        (stale.filter(service_id=group) if group is not None else stale).delete()
+        (stale.filter(service_id__in=groups) if groups is not None else stale).delete()
     _application_facts_write(_application_facts(rows.values_list(*_APP_COLUMNS), {day}))
 
 
@@ -461,15 +468,15 @@ def _report_rows() -> QuerySet[Report]:
     return Report.objects.annotate(verified_at=_first_verify(), primary_office=_primary_office())
 
 
-def _rebuild_report_day(day: date, group: int | None) -> None:
+def _rebuild_report_day(day: date, groups: Groups) -> None:
     start, end = day_bounds(day)
     verified_that_day = ReportEvent.objects.filter(
         action="verify", occurred_at__gte=start, occurred_at__lt=end
     )
     base = Report.objects.all()
-    if group is not None:
-        base = base.filter(category_id=group)
-        verified_that_day = verified_that_day.filter(report__category_id=group)
+    if groups is not None:
+        base = base.filter(category_id__in=groups)
+        verified_that_day = verified_that_day.filter(report__category_id__in=groups)
     # Three indexed look-ups, not one OR (which scans the whole table on PostgreSQL).
     ids = set(base.filter(received_at__gte=start, received_at__lt=end).values_list("pk", flat=True))
     ids |= set(base.filter(answered_at__gte=start, answered_at__lt=end).values_list("pk", flat=True))
@@ -477,34 +484,39 @@ def _rebuild_report_day(day: date, group: int | None) -> None:
     rows = _report_rows().filter(pk__in=sorted(ids))
     for manager in (ReportDaily.objects, ReportLeadTime.objects):
         stale = manager.filter(day=day)
-        (stale.filter(category_id=group) if group is not None else stale).delete()
+        (stale.filter(category_id__in=groups) if groups is not None else stale).delete()
     _report_facts_write(_report_facts(rows.values_list(*_REPORT_COLUMNS), {day}))
 
 
 # --- the entry points -----------------------------------------------------------------------------
 
 
-def facts_rebuild_day(*, kind: str, day: date, group: int | None = None, rollup: bool = True) -> None:
+def facts_rebuild_day(
+    *, kind: str, day: date, group: int | None = None, rollup: bool = True, groups: Groups = None
+) -> None:
     """Recompute one kind's summary rows of one WIB day from the raw rows (idempotent).
 
     ``group`` narrows the work to one service (applications) or category (reports): what
-    changes when one item changes, since an item never moves to another service or category.
+    changes when one item changes, since an item never moves to another service or category;
+    ``groups``, to several (what a batch of items touched on that day).
     ``rollup`` (the default) then recomputes the day's month and year rollups; a caller
     rebuilding several days passes False and calls :func:`rollups_refresh` once.
     """
+    if group is not None:
+        groups = _groups(group) if groups is None else groups | {group}
     with transaction.atomic():
         marker = _lock_day(kind, day)
         if kind == Kind.APPLICATION:
-            _rebuild_application_day(day, group)
+            _rebuild_application_day(day, groups)
         elif kind == Kind.REPORT:
-            _rebuild_report_day(day, group)
+            _rebuild_report_day(day, groups)
         else:
             raise ValueError(f"unknown kind {kind!r}")
         _sets_write(kind, Grain.DAY, day, day)
         marker.computed_at = timezone.now()
         marker.save(update_fields=["computed_at"])
     if rollup:
-        rollups_refresh(kind=kind, days=[day], group=group)
+        rollups_refresh(kind=kind, days=[day], groups=groups)
 
 
 # --- rollups --------------------------------------------------------------------------------------
@@ -635,7 +647,7 @@ def _sets_write(kind: str, grain: str, first: date, last: date) -> None:
         _execute(table.insert(" UNION ALL ".join(parts)), params * len(parts))
 
 
-def _all_write(kind: str, grain: str, first: date, group: int | None) -> None:
+def _all_write(kind: str, grain: str, first: date, groups: Groups) -> None:
     """Recompute the every-dimension rows of one month (from the daily rows) or year (from the months)."""
     after = period_after(grain, first)
     for daily, rollup, summed in _KIND_ROLLUPS[kind]:
@@ -648,10 +660,14 @@ def _all_write(kind: str, grain: str, first: date, group: int | None) -> None:
         else:
             source, where = table.target, "grain = %s AND dims = %s AND day >= %s AND day < %s"
             params += [Grain.MONTH.value, Dims.ALL.value, first, after]
-        if group is not None:
-            stale = stale.filter(**{_GROUP_FIELD[kind]: group})
-            where += f" AND {table.columns[_GROUP_FIELD[kind]]} = %s"
-            params.append(group)
+        if groups is not None:
+            if not groups:
+                continue
+            chosen = sorted(groups)
+            stale = stale.filter(**{f"{_GROUP_FIELD[kind]}__in": chosen})
+            placeholders = ", ".join(["%s"] * len(chosen))
+            where += f" AND {table.columns[_GROUP_FIELD[kind]]} IN ({placeholders})"
+            params += chosen
         stale.delete()
         grouped = ", ".join(table.columns[c] for c in table.dims)
         _execute(
@@ -675,32 +691,55 @@ def _lock_periods(kind: str, grain: str, firsts: list[date]) -> None:
     )
 
 
-def _rollups_write(kind: str, grain: str, firsts: list[date], group: int | None) -> None:
-    """Inside a transaction: lock and recompute the months or years starting on ``firsts``."""
+def _rollups_write(kind: str, grain: str, firsts: list[date], groups: Groups | Mapping[date, Groups]) -> None:
+    """Inside a transaction: lock and recompute the months or years starting on ``firsts``.
+
+    ``groups``: the services or categories whose every-dimension rows to recompute (None: all),
+    or per first day.
+    """
     if not firsts:
         return
     _lock_periods(kind, grain, firsts)
     for first in firsts:
-        _all_write(kind, grain, first, group)
+        _all_write(kind, grain, first, groups.get(first) if isinstance(groups, Mapping) else groups)
         _sets_write(kind, grain, first, first)
     FactPeriod.objects.filter(kind=kind, grain=grain, day__in=firsts).update(computed_at=timezone.now())
 
 
-def rollups_refresh(*, kind: str, days: Iterable[date], group: int | None = None) -> int:
+def rollups_refresh(
+    *,
+    kind: str,
+    days: Iterable[date] | Mapping[date, Groups],
+    group: int | None = None,
+    groups: Groups = None,
+) -> int:
     """Recompute the monthly and yearly rollups holding ``days``; return how many months.
 
     Called after the days' own transaction committed (which rewrote the days' one-dimension
     rows): each month, then each year, is recomputed in a transaction of its own under its
     :class:`FactPeriod` lock, reading the committed rows, so two workers refreshing different
     days of one month take turns and the last one sees both days.
+
+    ``group``/``groups`` narrow the every-dimension rows recomputed to the services or
+    categories changed; ``days`` may instead map each day to its own groups (a batch), and a
+    month or year then recomputes the union of its days' groups, once.
     """
-    months = sorted({month_start(d) for d in days})
-    years = sorted({year_start(d) for d in days})
-    for grain, firsts in ((Grain.MONTH, months), (Grain.YEAR, years)):
-        for first in firsts:
+    if group is not None:
+        groups = _groups(group) if groups is None else groups | {group}
+    touched: dict[date, Groups] = dict(days) if isinstance(days, Mapping) else dict.fromkeys(days, groups)
+    for grain, start_of in ((Grain.MONTH, month_start), (Grain.YEAR, year_start)):
+        periods: dict[date, Groups] = {}
+        for day, day_groups in touched.items():
+            first = start_of(day)
+            periods[first] = _union(periods[first], day_groups) if first in periods else day_groups
+        for first in sorted(periods):
             with transaction.atomic():
-                _rollups_write(kind, grain, [first], group)
-    return len(months)
+                _rollups_write(kind, grain, [first], periods[first])
+    return len({month_start(d) for d in touched})
+
+
+def _union(a: Groups, b: Groups) -> Groups:
+    return None if a is None or b is None else a | b
 
 
 def rollups_rebuild() -> int:
@@ -806,50 +845,100 @@ def _open_item_save(kind: str, item_id: int, row: OpenItem | None) -> None:
     )
 
 
-def _application_days(application: Application) -> set[date]:
-    days = {wib_day(at) for at in (application.submitted_at, application.decided_at) if at is not None}
-    events = TimelineEvent.objects.filter(application_id=application.pk).values_list("occurred_at", flat=True)
-    return days | {wib_day(at) for at in events}
+def _event_days(model: type[models.Model], column: str, ids: Collection[int]) -> dict[int, set[date]]:
+    """{item id: the WIB days of its timeline events} for the items ``ids`` (one query)."""
+    found: dict[int, set[date]] = defaultdict(set)
+    if ids:
+        events = model._default_manager.filter(**{f"{column}__in": sorted(ids)})
+        for item_id, at in events.values_list(column, "occurred_at"):
+            found[item_id].add(wib_day(at))
+    return found
 
 
-def _report_days(report: Report) -> set[date]:
-    days = {wib_day(at) for at in (report.received_at, report.answered_at) if at is not None}
-    events = ReportEvent.objects.filter(report_id=report.pk).values_list("occurred_at", flat=True)
-    return days | {wib_day(at) for at in events}
+def _touched(kind: str, ids: Collection[int]) -> tuple[dict[date, set[int]], dict[int, OpenItem | None]]:
+    """(the days the items touched, each with the items' services or categories; each item's open row).
+
+    An item touches its received and decided (answered) days and the day of each of its timeline
+    events (which covers an answer undone by a reopen, or a forward to another office). A missing
+    item (deleted) or a draft touches nothing and has no open row.
+    """
+    touched: dict[date, set[int]] = defaultdict(set)
+    open_rows: dict[int, OpenItem | None] = dict.fromkeys(ids)
+    if kind == Kind.APPLICATION:
+        applications = list(
+            Application.objects.select_related("applicant", "office")
+            .filter(pk__in=sorted(ids))
+            .exclude(status=AppStatus.DRAFT)
+        )
+        events = _event_days(TimelineEvent, "application_id", [a.pk for a in applications])
+        asking = _services_asking_for_desa() if applications else frozenset()
+        for application in applications:
+            instants = (application.submitted_at, application.decided_at)
+            days = {wib_day(at) for at in instants if at is not None} | events[application.pk]
+            for day in days:
+                touched[day].add(application.service_id)
+            if application.status in OPEN_STATUSES:
+                open_rows[application.pk] = _application_open_row(application, asking)
+    elif kind == Kind.REPORT:
+        reports = list(Report.objects.filter(pk__in=sorted(ids)).annotate(primary_office=_primary_office()))
+        events = _event_days(ReportEvent, "report_id", [r.pk for r in reports])
+        for report in reports:
+            instants = (report.received_at, report.answered_at)
+            days = {wib_day(at) for at in instants if at is not None} | events[report.pk]
+            for day in days:
+                touched[day].add(report.category_id)
+            if report.status in REPORT_OPEN_STATUSES:
+                open_rows[report.pk] = _report_open_row(report, report.primary_office)
+    else:
+        raise ValueError(f"unknown kind {kind!r}")
+    return touched, open_rows
+
+
+def _open_items_save(kind: str, rows: Mapping[int, OpenItem | None]) -> None:
+    """Rewrite the open-item rows of the items in ``rows`` (None: the item is not open)."""
+    if len(rows) == 1:
+        ((item_id, row),) = rows.items()
+        _open_item_save(kind, item_id, row)
+        return
+    closed = sorted(item_id for item_id, row in rows.items() if row is None)
+    if closed:
+        OpenItem.objects.filter(kind=kind, item_id__in=closed).delete()
+    OpenItem.objects.bulk_create(
+        [row for _, row in sorted(rows.items()) if row is not None],
+        update_conflicts=True,
+        unique_fields=["kind", "item_id"],
+        update_fields=_OPEN_FIELDS,
+    )
+
+
+def items_refresh(*, kind: str, ids: Iterable[int]) -> int:
+    """Bring the summaries up to date after the items ``ids`` of one kind changed; return the days rebuilt.
+
+    The batch form of :func:`item_refresh`, with the same result as refreshing the items one by
+    one: each day any of them touched is rebuilt once for all the services (categories) the
+    items have on that day, then each touched month and year is recomputed once for the whole
+    batch (not once per item), then the items' open rows are rewritten. Each day, month and year
+    is its own transaction, as for one item: a batch cut short leaves committed days and periods
+    exact, and running it again (the tasks stay queued until it finished) completes it.
+    """
+    wanted = set(ids)
+    if not wanted:
+        return 0
+    touched, open_rows = _touched(kind, wanted)
+    day_groups: dict[date, Groups] = {day: frozenset(groups) for day, groups in touched.items()}
+    for day in sorted(day_groups):
+        facts_rebuild_day(kind=kind, day=day, groups=day_groups[day], rollup=False)
+    rollups_refresh(kind=kind, days=day_groups)
+    with transaction.atomic():
+        _open_items_save(kind, open_rows)
+    if touched:
+        public_figures_changed()
+    return len(touched)
 
 
 def item_refresh(*, kind: str, item_id: int) -> int:
     """Bring the summaries up to date after one item changed; return how many days were rebuilt."""
-    days: set[date] = set()
-    group: int | None = None
-    if kind == Kind.APPLICATION:
-        application = Application.objects.select_related("applicant", "office").filter(pk=item_id).first()
-        if application is not None and application.status != AppStatus.DRAFT:
-            days, group = _application_days(application), application.service_id
-        open_row = (
-            _application_open_row(application, _services_asking_for_desa())
-            if application is not None and application.status in OPEN_STATUSES
-            else None
-        )
-    elif kind == Kind.REPORT:
-        report = Report.objects.filter(pk=item_id).annotate(primary_office=_primary_office()).first()
-        if report is not None:
-            days, group = _report_days(report), report.category_id
-        open_row = (
-            _report_open_row(report, report.primary_office)
-            if report is not None and report.status in REPORT_OPEN_STATUSES
-            else None
-        )
-    else:
-        raise ValueError(f"unknown kind {kind!r}")
-    for day in sorted(days):
-        facts_rebuild_day(kind=kind, day=day, group=group, rollup=False)
-    rollups_refresh(kind=kind, days=days, group=group)
-    with transaction.atomic():
-        _open_item_save(kind, item_id, open_row)
-    if days:
-        public_figures_changed()
-    return len(days)
+    return items_refresh(kind=kind, ids=[item_id])
 
 
 def open_items_rebuild() -> int:

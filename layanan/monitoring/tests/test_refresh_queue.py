@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -13,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from layanan.complaints.models import Report
 from layanan.complaints.tests import domain_builders as d
 from layanan.complaints.workflow import WORKFLOW
-from layanan.monitoring import services
+from layanan.monitoring import services, tasks
 from layanan.monitoring.models import Kind, OpenItem, ReportDaily
 from layanan.monitoring.tasks import COALESCED, RETRY_DELAYS, monitoring_item_refresh
 
@@ -90,21 +91,101 @@ def test_the_summary_is_right_once_the_queued_refresh_ran(cast):
 
 
 def test_a_refresh_covers_the_refreshes_of_the_same_item_queued_before_it(cast):
-    report, other = d.submitted(cast), d.submitted(cast)
+    report = d.submitted(cast)
     monitoring_item_refresh.enqueue(Kind.REPORT, report.pk)  # a later change of the same report
-    before = {r.pk: r.args_kwargs["args"][1] for r in refreshes()}
-    assert sorted(before.values()) == sorted([report.pk, report.pk, other.pk])
+    before = [r.pk for r in refreshes()]
+    assert len(before) == 2
 
     assert monitoring_item_refresh.call(Kind.REPORT, report.pk) == 1
 
+    assert [(r.status, r.return_value) for r in refreshes()] == [(TaskResultStatus.SUCCESSFUL, COALESCED)] * 2
+    assert ReportDaily.objects.get().received == 1
+
+
+def test_a_refresh_takes_the_queued_refreshes_of_other_items_of_its_kind_in_one_batch(cast):
+    reports = [d.submitted(cast) for _ in range(3)]
+    monitoring_item_refresh.enqueue(Kind.REPORT, reports[0].pk)  # a twin of the first
+    monitoring_item_refresh.enqueue(Kind.APPLICATION, 999_999)  # another kind: not in the batch
+    later = monitoring_item_refresh.using(run_after=timezone.now() + timedelta(hours=1))
+    deferred = later.enqueue(Kind.REPORT, reports[1].pk).id  # not due yet: left for its time
+    queued = {r.pk: r.args_kwargs["args"] for r in refreshes()}
+
+    with mock.patch.object(services, "items_refresh", wraps=services.items_refresh) as batch:
+        monitoring_item_refresh.call(Kind.REPORT, reports[2].pk)
+
+    assert batch.call_count == 1
+    assert sorted(batch.call_args.kwargs["ids"]) == sorted(r.pk for r in reports)
+    assert batch.call_args.kwargs["ids"][0] == reports[2].pk  # its own item first
     statuses = {r.pk: (r.status, r.return_value) for r in refreshes()}
-    for pk, item in before.items():
-        if item == report.pk:
+    for pk, (kind, _item) in queued.items():
+        if kind == Kind.REPORT and str(pk) != str(deferred):
             assert statuses[pk] == (TaskResultStatus.SUCCESSFUL, COALESCED)
         else:
-            assert statuses[pk] == (TaskResultStatus.READY, None)  # another item: still to run
-    assert run_queued() == 1
+            assert statuses[pk] == (TaskResultStatus.READY, None)
+    assert sum(ReportDaily.objects.values_list("received", flat=True)) == 3
+    assert OpenItem.objects.filter(kind=Kind.REPORT).count() == 3
+
+
+def test_a_batch_takes_at_most_its_bound_of_items_and_leaves_the_rest_queued(cast, monkeypatch):
+    monkeypatch.setattr(tasks, "BATCH_ITEMS", 2)
+    reports = [d.submitted(cast) for _ in range(4)]
+
+    monitoring_item_refresh.call(Kind.REPORT, reports[0].pk)
+
+    done = [r.args_kwargs["args"][1] for r in refreshes() if r.status == TaskResultStatus.SUCCESSFUL]
+    waiting = [r.args_kwargs["args"][1] for r in refreshes() if r.status == TaskResultStatus.READY]
+    assert done == [reports[0].pk, reports[1].pk]  # its own item and the oldest other one
+    assert waiting == [reports[2].pk, reports[3].pk]
     assert sum(ReportDaily.objects.values_list("received", flat=True)) == 2
+    assert run_queued() == 1  # the next refresh takes the two left
+    assert sum(ReportDaily.objects.values_list("received", flat=True)) == 4
+
+
+def test_a_retry_refreshes_its_own_item_alone(cast):
+    reports = [d.submitted(cast) for _ in range(2)]
+
+    with mock.patch.object(services, "items_refresh", wraps=services.items_refresh) as batch:
+        monitoring_item_refresh.call(Kind.REPORT, reports[0].pk, attempt=1)
+
+    assert batch.call_args.kwargs["ids"] == [reports[0].pk]
+    assert {r.args_kwargs["args"][1]: r.status for r in refreshes()} == {
+        reports[0].pk: TaskResultStatus.SUCCESSFUL,  # its twin, covered
+        reports[1].pk: TaskResultStatus.READY,
+    }
+
+
+def test_a_batch_killed_midway_leaves_every_refresh_it_took_to_run_again(cast):
+    """A batch cut short after some days committed: nothing marked done, each refresh runs again."""
+    old = d.submitted(cast)
+    committed()
+    Report.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=40))
+    reports = [old, *(d.submitted(cast) for _ in range(3))]
+    queued = refreshes()
+    assert len(queued) == 4
+    real = services.facts_rebuild_day
+    calls = []
+
+    def dies_on_the_second_day(**kwargs: object) -> None:
+        calls.append(kwargs["day"])
+        if len(calls) == 2:
+            raise RuntimeError("killed midway")
+        real(**kwargs)  # type: ignore[arg-type]
+
+    with (
+        mock.patch.object(services, "facts_rebuild_day", side_effect=dies_on_the_second_day),
+        pytest.raises(RuntimeError),
+    ):
+        monitoring_item_refresh.call(Kind.REPORT, reports[1].pk)
+
+    assert len(calls) == 2  # the first day was rebuilt and committed, then it died
+    assert all(DBTaskResult.objects.get(pk=r.pk).status == TaskResultStatus.READY for r in queued)
+    retry = DBTaskResult.objects.filter(task_path=REFRESH, args_kwargs__kwargs__attempt=1).get()
+    assert retry.args_kwargs["args"] == [Kind.REPORT, reports[1].pk]  # its own item, later
+    assert retry.run_after > timezone.now()
+
+    assert run_queued() == 1  # one batch takes all four again
+    assert sum(ReportDaily.objects.values_list("received", flat=True)) == 4
+    assert OpenItem.objects.filter(kind=Kind.REPORT).count() == 4
 
 
 def test_a_refresh_that_fails_midway_leaves_the_item_to_be_refreshed_again(cast):
@@ -134,7 +215,7 @@ def test_after_the_last_retry_the_reconciliation_is_left_to_repair(cast):
     DBTaskResult.objects.all().delete()
 
     with (
-        mock.patch.object(services, "item_refresh", side_effect=RuntimeError("always")),
+        mock.patch.object(services, "items_refresh", side_effect=RuntimeError("always")),
         pytest.raises(RuntimeError),
     ):
         monitoring_item_refresh.call(Kind.REPORT, report.pk, attempt=len(RETRY_DELAYS))

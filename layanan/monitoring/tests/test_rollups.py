@@ -13,9 +13,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.db.models import Model
 
 from layanan.accounts.models import Role
-from layanan.applications.models import Status
+from layanan.applications.models import Application, Status
+from layanan.catalogue.models import Service
 from layanan.complaints.models import Status as ReportStatus
 from layanan.monitoring import selectors, services
 from layanan.monitoring.models import (
@@ -25,6 +28,8 @@ from layanan.monitoring.models import (
     Dims,
     Grain,
     Kind,
+    OfficerDaily,
+    OpenItem,
     ReportLeadTimeRollup,
 )
 from layanan.monitoring.selectors import Filters, Period, cover
@@ -273,3 +278,101 @@ def test_a_reconcile_keeps_the_rollups_of_the_days_it_rebuilds(data):
     before = _snapshot()
     services.facts_reconcile(days=40, today=TODAY)
     assert _snapshot() == before
+
+
+class _Undo(Exception):
+    """Raised to roll a block back to its savepoint."""
+
+
+def _state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every summary row (daily tables, rollups, open items), without ids."""
+    found = _snapshot()
+    models: list[type[Model]] = [daily for daily, _, _ in ROLLUPS]
+    models += [OfficerDaily, OpenItem]
+    for model in models:
+        names = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        found[model.__name__] = sorted(model._default_manager.values_list(*names), key=repr)
+    return found
+
+
+def test_a_batch_refresh_gives_the_figures_of_refreshing_item_by_item(data, cast):
+    """Items of several services changed across day, month and year edges in WIB, refreshed at once."""
+    w = cast.world
+    jalan = Service.objects.get(name="Izin jalan")
+    camat = Service.objects.get(name="Surat camat")
+    made = [
+        (data["ktp"], w.disdukcapil, b.wib(2024, 12, 31, 23, 30), b.wib(2025, 1, 1, 0, 30)),
+        (jalan, w.pupr, b.wib(2024, 12, 31, 23, 55), b.wib(2025, 2, 1, 0, 5)),
+        (camat, w.kec_tanjung_raja, b.wib(2025, 1, 31, 23, 59), None),  # still open
+        (data["ktp"], w.disdukcapil, b.wib(2023, 12, 31, 23, 45), b.wib(2024, 1, 2, 9)),
+    ]
+    applications = [
+        b.application(
+            of=of,
+            applicant=cast.siti,
+            office=office,
+            submitted_at=submitted,
+            due_at=submitted + timedelta(days=3),
+            status=Status.COMPLETED if decided else Status.PROCESSING,
+            decided_at=decided,
+            assigned_to=cast.budi if of == data["ktp"] else None,
+        ).pk
+        for of, office, submitted, decided in made
+    ]
+    # An old one decided now, across the year's edge from its submission.
+    old = Application.objects.filter(status=Status.PROCESSING).order_by("submitted_at").first()
+    assert old is not None
+    Application.objects.filter(pk=old.pk).update(status=Status.COMPLETED, decided_at=b.wib(2025, 3, 1, 0, 15))
+    applications.append(old.pk)
+    reports = [
+        b.report(
+            category=category,
+            region=region,
+            received_at=received,
+            office=category.default_office,
+            creator=cast.admin,
+            verified_at=received + timedelta(hours=2),
+            answered_at=answered,
+            followup_due_at=received + timedelta(days=14),
+            status=ReportStatus.ANSWERED if answered else ReportStatus.VERIFIED,
+        ).pk
+        for category, region, received, answered in [
+            (
+                data["categories"][0],
+                w.kotabumi_pasar,
+                b.wib(2024, 12, 31, 23, 10),
+                b.wib(2025, 1, 31, 23, 50),
+            ),
+            (data["categories"][1], w.tanjung_raja_desa, b.wib(2024, 12, 31, 22, 0), None),
+            (data["categories"][1], w.kotabumi_pasar, b.wib(2025, 2, 28, 23, 59), b.wib(2025, 3, 1, 0, 1)),
+        ]
+    ]
+    before = _state()
+    try:
+        with transaction.atomic():
+            for pk in applications:
+                services.item_refresh(kind=Kind.APPLICATION, item_id=pk)
+            for pk in reports:
+                services.item_refresh(kind=Kind.REPORT, item_id=pk)
+            one_by_one = _state()
+            figures = {p: _figures(cast.bupati, p, Filters(), cast) for p in PERIODS}
+            raise _Undo
+    except _Undo:
+        pass
+    assert _state() == before
+    assert one_by_one != before
+
+    assert services.items_refresh(kind=Kind.APPLICATION, ids=applications) >= 8
+    assert services.items_refresh(kind=Kind.REPORT, ids=reports) == 5  # 31 Dec … 1 Mar
+
+    assert _state() == one_by_one
+    assert {p: _figures(cast.bupati, p, Filters(), cast) for p in PERIODS} == figures
+    services.facts_rebuild_all(today=TODAY)
+    assert _state() == one_by_one
+
+
+def test_a_batch_of_nothing_or_of_gone_items_changes_nothing(data):
+    before = _state()
+    assert services.items_refresh(kind=Kind.APPLICATION, ids=[]) == 0
+    assert services.items_refresh(kind=Kind.REPORT, ids=[10**9, 10**9 + 1]) == 0
+    assert _state() == before
