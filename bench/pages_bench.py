@@ -12,8 +12,10 @@ every page alike).
 
 For each page it records (``bench/results.py``, module ``pages``) the requests per second as a
 ratio to the hello view of the same run (target 0.30, p99 under 100 ms), with req/s, p50 and p99
-in ms, the gzip-compressed size of the response and the errors (socket errors and answers that
-are neither 2xx nor 3xx), and prints a table. Compare ratios between runs, not absolute rates: the
+in ms, the gzip-compressed size of the response, the errors (socket errors and answers that
+are neither 2xx nor 3xx) and the CPU the gunicorn workers spent per request (``cpu_ms``: user +
+system time of the workers over the requests wrk counted; unlike the rates, it hardly moves when
+other work loads the machine), and prints a table. Compare ratios between runs, not absolute rates: the
 client shares the machine's cores with the server. Everything stops by itself; gunicorn is
 stopped at the end whatever happens.
 
@@ -23,6 +25,7 @@ wrk comes from Debian (``apt-get install -y wrk``); run as root, this installs i
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import http.client
 import os
@@ -254,6 +257,11 @@ class WrkRun:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_seconds: float = 0.0  # the gunicorn workers' user + system time during the run
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds * 1000 / self.requests if self.requests else 0.0
 
     @property
     def rate(self) -> float:
@@ -351,13 +359,31 @@ def wrk_parse(output: str) -> WrkRun:
     )
 
 
-def _wrk(wrk: str, port: int, page: Page, seconds: int, connections: int) -> WrkRun:
+def _workers_cpu(master: int) -> float:
+    """User + system seconds of the gunicorn master's worker processes (Linux /proc), 0 elsewhere."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk(wrk: str, port: int, page: Page, seconds: int, connections: int, master: int) -> WrkRun:
     command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in page.headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://{HOST}:{port}{page.path}")
+    before = _workers_cpu(master)
     done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60)
-    return wrk_parse(done.stdout)
+    run = wrk_parse(done.stdout)
+    return dataclasses.replace(run, cpu_seconds=max(0.0, _workers_cpu(master) - before))
 
 
 def _total(page: Page) -> WrkRun:
@@ -369,6 +395,7 @@ def _total(page: Page) -> WrkRun:
         p50_ms=sorted(run.p50_ms for run in runs)[len(runs) // 2],
         p99_ms=max(run.p99_ms for run in runs),
         errors=sum(run.errors for run in runs),
+        cpu_seconds=sum(run.cpu_seconds for run in runs),
     )
 
 
@@ -407,12 +434,15 @@ def main() -> int:
         )
         for _ in range(args.rounds):
             for page in pages:
-                page.runs.append(_wrk(wrk, port, page, args.seconds, args.connections))
+                page.runs.append(_wrk(wrk, port, page, args.seconds, args.connections, server.pid))
     finally:
         _stop(server)
 
     hello = _total(pages[0])
-    print(f"{'page':<44} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'gzip B':>7} {'err':>5}")
+    print(
+        f"{'page':<44} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'cpu ms':>6} "
+        f"{'gzip B':>7} {'err':>5}"
+    )
     failed = 0
     for page in pages:
         total = _total(page)
@@ -423,6 +453,7 @@ def main() -> int:
             "p99_ms": round(total.p99_ms, 2),
             "gzip_bytes": page.gzip_bytes,
             "errors": total.errors,
+            "cpu_ms": round(total.cpu_ms, 2),
         }
         if page.slug == "hello":
             record("pages", "pages.hello", page.label, value=1.0, figures=figures)
@@ -448,7 +479,8 @@ def main() -> int:
         failed += total.errors
         print(
             f"{page.label[:44]:<44} {total.rate:7.0f} {ratio:6.2f} {total.p50_ms:7.1f} {total.p99_ms:7.1f} "
-            f"{page.gzip_bytes:7d} {total.errors:5d}{'  ' + ', '.join(short) if short else ''}"
+            f"{total.cpu_ms:6.2f} {page.gzip_bytes:7d} {total.errors:5d}"
+            f"{'  ' + ', '.join(short) if short else ''}"
         )
     print(f"whole run {time.monotonic() - began:.0f} s")
     return 1 if failed else 0

@@ -5,11 +5,17 @@ flashed is ever stored; a hit touches no database."""
 from __future__ import annotations
 
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from layanan.accounts.testing import sign_in
@@ -38,7 +44,11 @@ def akta(world) -> Service:
 def stored_pages() -> list[str]:
     """The keys of the cached pages in the test's in-memory cache (without the version prefix)."""
     keys = [key.split(":", 2)[2] for key in cache._cache]  # type: ignore[attr-defined]
-    return [key for key in keys if key.startswith("pagecache:") and not key.startswith("pagecache:topic:")]
+    return [
+        key
+        for key in keys
+        if key.startswith("pagecache:") and not key.startswith(("pagecache:topic:", pagecache.LOCK_PREFIX))
+    ]
 
 
 def english(client: Client) -> Client:
@@ -211,3 +221,111 @@ def test_the_page_cache_can_be_switched_off(client, settings):
     settings.PAGE_CACHE_ENABLED = False
     client.get("/")
     assert stored_pages() == []
+
+
+# --- one reader renders a page at a time --------------------------------------------------------------
+
+
+class CountedPage:
+    """Stands in for everything under the page cache: an anonymous reader's page, rendered in
+    ``seconds``, each rendering counted and numbered in its content."""
+
+    def __init__(self, seconds: float = 0.0, status: int = 200) -> None:
+        self.seconds = seconds
+        self.status = status
+        self.renders = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with self._lock:
+            self.renders += 1
+            number = self.renders
+        time.sleep(self.seconds)
+        request.user = AnonymousUser()
+        request.session = SessionStore()
+        return HttpResponse(f"<p>rendering {number}</p>", status=self.status)
+
+
+def _key(middleware: pagecache.PageCacheMiddleware, path: str = "/") -> str:
+    request = RequestFactory().get(path)
+    page = middleware._candidate(request)
+    assert page is not None
+    return middleware._key(request, page[0])
+
+
+def test_readers_of_a_page_being_rendered_wait_for_that_copy_instead_of_all_rendering_it():
+    page = CountedPage(seconds=0.3)
+    middleware = pagecache.PageCacheMiddleware(page)
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(lambda _: middleware(RequestFactory().get("/")), range(6)))
+    assert page.renders == 1
+    assert {response.content for response in responses} == {b"<p>rendering 1</p>"}
+    assert pagecache._rendering == {}
+
+
+def test_an_answer_that_may_not_be_stored_is_never_handed_to_the_readers_who_waited():
+    page = CountedPage(seconds=0.2, status=404)
+    middleware = pagecache.PageCacheMiddleware(page)
+    with ThreadPoolExecutor(3) as pool:
+        responses = list(pool.map(lambda _: middleware(RequestFactory().get("/")), range(3)))
+    assert page.renders == 3  # each waiting reader rendered its own
+    assert sorted(response.content for response in responses) == [
+        f"<p>rendering {n}</p>".encode() for n in (1, 2, 3)
+    ]
+    assert stored_pages() == []
+
+
+def test_a_reader_waits_for_the_copy_another_process_is_rendering():
+    middleware = pagecache.PageCacheMiddleware(CountedPage())
+    key = _key(middleware)
+    assert cache.add(pagecache.LOCK_PREFIX + key, True, 5)  # another process renders the page
+
+    def other_process_stores() -> None:
+        time.sleep(0.2)
+        request = RequestFactory().get("/")
+        request.user = AnonymousUser()
+        request.session = SessionStore()
+        middleware._store(request, HttpResponse(b"<p>theirs</p>"), cache, key, ())
+        cache.delete(pagecache.LOCK_PREFIX + key)
+
+    other = threading.Thread(target=other_process_stores)
+    other.start()
+    response = middleware(RequestFactory().get("/"))
+    other.join()
+    assert response.content == b"<p>theirs</p>"
+    assert middleware.get_response.renders == 0  # type: ignore[attr-defined]
+
+
+def test_a_reader_renders_the_page_itself_when_the_other_process_stored_nothing():
+    page = CountedPage()
+    middleware = pagecache.PageCacheMiddleware(page)
+    key = _key(middleware)
+    cache.add(pagecache.LOCK_PREFIX + key, True, 5)
+    threading.Timer(0.1, cache.delete, args=[pagecache.LOCK_PREFIX + key]).start()
+    response = middleware(RequestFactory().get("/"))
+    assert response.content == b"<p>rendering 1</p>"
+    assert page.renders == 1
+    assert stored_pages() == [key]
+
+
+def test_near_the_end_of_its_life_one_reader_renders_a_copy_afresh_while_the_others_get_the_copy():
+    page = CountedPage()
+    middleware = pagecache.PageCacheMiddleware(page)
+    middleware(RequestFactory().get("/"))
+    key = _key(middleware)
+    assert middleware(RequestFactory().get("/")).content == b"<p>rendering 1</p>"  # a hit, young
+    assert page.renders == 1
+
+    entry = cache.get(key)
+    entry["stored"] -= 55  # of 60 seconds: in the last sixth of its life, still valid
+    cache.set(key, entry, 5)
+    cache.add(pagecache.LOCK_PREFIX + key, True, 5)  # another reader is rendering it afresh
+    assert middleware(RequestFactory().get("/")).content == b"<p>rendering 1</p>"
+    assert page.renders == 1
+
+    cache.delete(pagecache.LOCK_PREFIX + key)
+    assert middleware(RequestFactory().get("/")).content == b"<p>rendering 2</p>"  # this reader renders
+    assert middleware(RequestFactory().get("/")).content == b"<p>rendering 2</p>"  # the new copy
+    assert page.renders == 2
+    assert cache.get(key)["stored"] > time.time() - 5
+    assert pagecache.LOCK_PREFIX + key not in cache

@@ -19,7 +19,13 @@ data it shows. A page is stored and served only for an anonymous GET (HEAD is se
   so no shared proxy may keep it;
 - a copy is stale when a topic it depends on changed (a generation per topic, bumped by
   ``post_save``/``post_delete`` of the models in :data:`TOPICS`, and the monitoring summaries'
-  own version for the figures) and at the latest ``PAGE_CACHE_SECONDS`` after it was stored.
+  own version for the figures) and at the latest ``PAGE_CACHE_SECONDS`` after it was stored;
+- one reader renders a page at a time: while it renders, the other readers of the same page wait
+  for its copy (in this process on an event, in the others by polling the cache behind a lock key)
+  instead of all rendering it at once; and in the last sixth of a copy's life, one reader renders
+  it afresh while the others are still served the copy, which is still valid (it is never served
+  past ``PAGE_CACHE_SECONDS``). Without this, every copy's expiry and every change made all of the
+  server's threads render the page at once (docs/decisions/0009-public-page-speed.md).
 
 The middleware sits before the session middleware, so a hit costs no session, user, messages or
 database work: one ``get_many`` on the cache and a string replacement.
@@ -29,6 +35,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +60,16 @@ TOKEN_FIELD = b'name="csrfmiddlewaretoken" value="'
 _TOKEN_SHAPED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
 ALLOWED_VARY = frozenset({"cookie", "accept-encoding"})
 MESSAGES_COOKIE = CookieStorage.cookie_name  # a flash message waits for this reader
+# A reader waits at most this long for another reader's rendering of the same page, then renders it
+# itself; the lock key that tells the other processes "being rendered" lasts as long.
+RENDER_WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.01  # how often a reader in another process looks for the copy being rendered
+REFRESH_SHARE = 6  # a copy is rendered afresh by one reader in the last 1/REFRESH_SHARE of its life
+LOCK_PREFIX = "pagecache:rendering:"
+
+# The pages being rendered by a thread of this process (cache key -> set when it is done).
+_rendering: dict[str, threading.Event] = {}
+_rendering_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -213,21 +231,112 @@ class PageCacheMiddleware:
         cache = page_cache()
         key = self._key(request, view_name)
         topic_keys = [TOPIC_KEYS[topic] for topic in rule.topics]
-        found = cache.get_many([key, *topic_keys])
-        generations = tuple(found.get(topic_key) for topic_key in topic_keys)
-        entry = found.get(key)
-        if entry is not None and entry["generations"] == generations and None not in generations:
+        entry, generations = self._lookup(cache, key, topic_keys)
+        if entry is not None:
+            if request.method == "GET" and self._due(entry) and self._claim(cache, key):
+                # Near the end of its life: this reader renders it afresh (the generations read
+                # with the copy are current), the others keep getting the copy meanwhile.
+                try:
+                    return self._render(request, cache, key, generations)
+                finally:
+                    self._release(cache, key)
             return self._serve(request, entry)
         if None in generations:  # first use, or evicted: start a generation before rendering
             for topic_key in topic_keys:
                 cache.add(topic_key, uuid.uuid4().hex, None)
             generations = tuple(cache.get_many(topic_keys).get(topic_key) for topic_key in topic_keys)
-        # Read before rendering: a change while the page renders bumps a generation, and this copy
-        # is then never served.
+        if request.method != "GET":  # HEAD: rendered, never stored, so nobody waits for it
+            return self._render(request, cache, key, generations)
+        return self._render_once(request, cache, key, topic_keys, generations)
+
+    def _lookup(
+        self, cache: BaseCache, key: str, topic_keys: list[str]
+    ) -> tuple[dict[str, Any] | None, tuple[Any, ...]]:
+        """The copy when it is valid (else None), and the topics' generations, in one read."""
+        found = cache.get_many([key, *topic_keys])
+        generations = tuple(found.get(topic_key) for topic_key in topic_keys)
+        entry = found.get(key)
+        if entry is not None and entry["generations"] == generations and None not in generations:
+            return entry, generations
+        return None, generations
+
+    def _render(
+        self, request: HttpRequest, cache: BaseCache, key: str, generations: tuple[Any, ...]
+    ) -> HttpResponse:
+        """The view's answer, stored when it may be. The generations were read before rendering: a
+        change while the page renders bumps one, and this copy is then never served."""
         response = self.get_response(request)
         if request.method == "GET" and None not in generations and self._storable(request, response):
             self._store(request, response, cache, key, generations)
         return response
+
+    def _render_once(
+        self,
+        request: HttpRequest,
+        cache: BaseCache,
+        key: str,
+        topic_keys: list[str],
+        generations: tuple[Any, ...],
+    ) -> HttpResponse:
+        """A miss: render the page unless another reader is rendering it, then serve theirs."""
+        with _rendering_lock:
+            event = _rendering.get(key)
+            leader = event is None
+            if event is None:
+                event = _rendering[key] = threading.Event()
+        if not leader:  # a thread of this process renders it: wait for its copy
+            event.wait(RENDER_WAIT_SECONDS)
+            entry, generations = self._lookup(cache, key, topic_keys)
+            if entry is not None:
+                return self._serve(request, entry)
+            return self._render(request, cache, key, generations)  # not storable, or too slow
+        try:
+            lock = LOCK_PREFIX + key
+            if cache.add(lock, True, int(RENDER_WAIT_SECONDS)):
+                try:
+                    return self._render(request, cache, key, generations)
+                finally:
+                    cache.delete(lock)
+            # Another process renders it: look for its copy until it is there or the lock is gone.
+            deadline = time.monotonic() + RENDER_WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(POLL_SECONDS)
+                found = cache.get_many([key, lock, *topic_keys])
+                generations = tuple(found.get(topic_key) for topic_key in topic_keys)
+                entry = found.get(key)
+                if entry is not None and entry["generations"] == generations and None not in generations:
+                    return self._serve(request, entry)
+                if lock not in found:
+                    break
+            return self._render(request, cache, key, generations)
+        finally:
+            with _rendering_lock:
+                del _rendering[key]
+            event.set()
+
+    def _due(self, entry: dict[str, Any]) -> bool:
+        """Whether the copy is in the last part of its life, when one reader renders it afresh."""
+        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 60)
+        stored = entry.get("stored")
+        return stored is not None and time.time() >= stored + seconds - seconds / REFRESH_SHARE
+
+    def _claim(self, cache: BaseCache, key: str) -> bool:
+        """Become the one reader, in every process, that renders the page afresh; False when another is."""
+        with _rendering_lock:
+            if key in _rendering:
+                return False
+            _rendering[key] = threading.Event()
+        if cache.add(LOCK_PREFIX + key, True, int(RENDER_WAIT_SECONDS)):
+            return True
+        self._release(cache, key, locked=False)
+        return False
+
+    def _release(self, cache: BaseCache, key: str, *, locked: bool = True) -> None:
+        if locked:
+            cache.delete(LOCK_PREFIX + key)
+        with _rendering_lock:
+            event = _rendering.pop(key)
+        event.set()
 
     # --- which requests and responses ---------------------------------------------------------------
 
@@ -291,7 +400,7 @@ class PageCacheMiddleware:
             for name, value in response.headers.items()
             if name.lower() not in ("set-cookie", "content-length")
         ]
-        entry = {"content": content, "headers": headers, "generations": generations}
+        entry = {"content": content, "headers": headers, "generations": generations, "stored": time.time()}
         cache.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", 60))
 
     def _serve(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
