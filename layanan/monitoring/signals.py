@@ -13,8 +13,8 @@ With the database task backend the task row is written inside the transaction, s
 exists exactly when the change committed (nothing for a rolled-back change, nothing lost
 between the commit and the enqueue) and costs no commit of its own; with another backend
 it is enqueued after the commit. Refreshes of one item queued by several transactions
-collapse when the worker is behind: a refresh that sees a newer one of the same item
-still queued leaves the work to it (:mod:`layanan.monitoring.tasks`). The task
+collapse when the worker is behind, and a burst of refreshes of many items is refreshed in one
+batch (:mod:`layanan.monitoring.tasks`). The task
 recomputes from the raw rows, so an extra refresh is harmless, and one missed is caught
 by the periodic reconciliation (``monitoring_reconcile``).
 """
