@@ -79,6 +79,9 @@ bench-baseline: install
 # proves nothing was lost or doubled. Heavy (about 4 minutes), so not part of make test.
 .PHONY: deploy-check
 deploy-check: install
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "Installing nginx (Debian package)"; \
+	  apt-get install -y --no-install-recommends nginx >/dev/null 2>&1 || \
+	  { apt-get update >/dev/null && apt-get install -y --no-install-recommends nginx >/dev/null; }; }
 	$(PY) -m deploy.kill_under_load $(DEPLOY_CHECK_ARGS)
 
 # Regenerate the lock files after editing requirements/*.in (needs network to PyPI).

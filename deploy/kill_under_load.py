@@ -429,6 +429,9 @@ class Run:
             "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(24),
             # A worker killed mid-task is taken over after 10 s (the least allowed), not 5 minutes.
             "TASK_STALE_AFTER": "10",
+            # ...and a message its send was cut short in is sent again by that taken-over task: as in
+            # production (300 s against 120 s), a send is stale before its task is taken over.
+            "NOTIFY_SENDING_STALE_SECONDS": "5",
             "WORKER_HEARTBEAT_SECONDS": "2",
             "PYTHONUNBUFFERED": "1",
         }
