@@ -96,10 +96,11 @@ def env_database(name: str, *, sqlite_path: Path) -> dict[str, Any]:
         if "sslmode" in query:
             options["sslmode"] = query["sslmode"][0]
         if env_bool("DATABASE_PREPARED", True):
-            # Parameters bound by the server and statements prepared on their first use: the same
-            # INSERT of every submission is parsed and planned once per connection (decision 0010).
+            # Parameters bound by the server, and a statement prepared once it has run this many
+            # times on a connection: the INSERTs of every submission are parsed and planned once per
+            # connection (decision 0010).
             options["server_side_binding"] = True
-            options["prepare_threshold"] = int(_raw("DATABASE_PREPARE_THRESHOLD") or 5)
+            options["prepare_threshold"] = env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=0)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(url.path.lstrip("/")) or "postgres",
