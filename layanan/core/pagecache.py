@@ -231,7 +231,7 @@ class PageCacheMiddleware:
         cache = page_cache()
         key = self._key(request, view_name)
         topic_keys = [TOPIC_KEYS[topic] for topic in rule.topics]
-        entry, generations = self._lookup(cache, key, topic_keys)
+        entry, generations, _found = self._lookup(cache, key, topic_keys)
         if entry is not None:
             if request.method == "GET" and self._due(entry) and self._claim(cache, key):
                 # Near the end of its life: this reader renders it afresh (the generations read
@@ -250,15 +250,16 @@ class PageCacheMiddleware:
         return self._render_once(request, cache, key, topic_keys, generations)
 
     def _lookup(
-        self, cache: BaseCache, key: str, topic_keys: list[str]
-    ) -> tuple[dict[str, Any] | None, tuple[Any, ...]]:
-        """The copy when it is valid (else None), and the topics' generations, in one read."""
-        found = cache.get_many([key, *topic_keys])
+        self, cache: BaseCache, key: str, topic_keys: list[str], *also: str
+    ) -> tuple[dict[str, Any] | None, tuple[Any, ...], dict[str, Any]]:
+        """The copy when it is valid (else None), the topics' generations, and everything read
+        (``also``: more keys read in the same round trip)."""
+        found = cache.get_many([key, *also, *topic_keys])
         generations = tuple(found.get(topic_key) for topic_key in topic_keys)
         entry = found.get(key)
         if entry is not None and entry["generations"] == generations and None not in generations:
-            return entry, generations
-        return None, generations
+            return entry, generations, found
+        return None, generations, found
 
     def _render(
         self, request: HttpRequest, cache: BaseCache, key: str, generations: tuple[Any, ...]
@@ -286,7 +287,7 @@ class PageCacheMiddleware:
                 event = _rendering[key] = threading.Event()
         if not leader:  # a thread of this process renders it: wait for its copy
             event.wait(RENDER_WAIT_SECONDS)
-            entry, generations = self._lookup(cache, key, topic_keys)
+            entry, generations, _found = self._lookup(cache, key, topic_keys)
             if entry is not None:
                 return self._serve(request, entry)
             return self._render(request, cache, key, generations)  # not storable, or too slow
@@ -301,10 +302,8 @@ class PageCacheMiddleware:
             deadline = time.monotonic() + RENDER_WAIT_SECONDS
             while time.monotonic() < deadline:
                 time.sleep(POLL_SECONDS)
-                found = cache.get_many([key, lock, *topic_keys])
-                generations = tuple(found.get(topic_key) for topic_key in topic_keys)
-                entry = found.get(key)
-                if entry is not None and entry["generations"] == generations and None not in generations:
+                entry, generations, found = self._lookup(cache, key, topic_keys, lock)
+                if entry is not None:
                     return self._serve(request, entry)
                 if lock not in found:
                     break

@@ -165,6 +165,12 @@ def _insert(obj: models.Model, using: str, *, ignore_conflicts: bool) -> bool | 
     return True
 
 
+def _saves_plainly(model: type[models.Model]) -> bool:
+    """Whether ``model`` is saved by ``Model.save()`` itself: no own ``save()``, proxy or parent."""
+    meta = model._meta
+    return model.save is models.Model.save and not (meta.proxy or meta.parents or meta.auto_created)
+
+
 def insert_new(obj: models.Model) -> None:
     """Save the new ``obj`` as ``save(force_insert=True)`` does, with a statement built once.
 
@@ -174,7 +180,7 @@ def insert_new(obj: models.Model) -> None:
     """
     model = type(obj)
     meta = model._meta
-    if model.save is not models.Model.save or meta.proxy or meta.parents or meta.auto_created:
+    if not _saves_plainly(model):
         obj.save(force_insert=True)
         return
     using = router.db_for_write(model, instance=obj)
@@ -327,9 +333,8 @@ def insert_later(obj: models.Model) -> None:
     model = type(obj)
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
-    plain = model.save is models.Model.save and not (model._meta.proxy or model._meta.auto_created)
     listened = pre_save.has_listeners(model) or post_save.has_listeners(model)
-    if plain and not listened and _batch_open(connection):
+    if _saves_plainly(model) and not listened and _batch_open(connection):
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
         prepared = _prepared(obj, connection)
         if prepared is not None:
