@@ -92,7 +92,7 @@ MODULES: tuple[Module, ...] = (
     Module(
         "tasks",
         budget=180,
-        args=("--tasks", "300"),
+        args=("--tasks", "1000"),
         quick_args=("--tasks", "100", "--depth", "2000"),
         database_variable="DATABASE_URL",
         needs_postgres=True,

@@ -4,7 +4,10 @@
 
 - a higher-is-better value (a ratio) falls more than 20 % below its baseline, or below its target;
 - a lower-is-better value (ms) rises more than 25 % above its baseline (20 % worse as a rate), or
-  above its target;
+  above its target. When the run and the baseline both measured the yardstick (``yardstick_ms`` in
+  the figures: a fixed piece of work timed in the same run, ``bench.results.yardstick_ms``), the
+  time per yardstick is compared, so a slower day of the machine is not taken for a regression; the
+  target stays in milliseconds;
 - a raw figure exceeds its limit (``limits``: ``{"p99_ms": 100}``), or is missing;
 - a yes/no check (``ok``) is false (something lost or doubled);
 - a key of the baseline is missing from the run, unless the run says its module was skipped and why;
@@ -61,18 +64,30 @@ def _fmt(number: float | None) -> str:
     return f"{number:.3g}" if abs(number) < 1000 else f"{number:,.0f}"
 
 
-def entry_reasons(entry: dict[str, Any], baseline: float | None) -> list[str]:
-    """Why one recorded figure fails (empty: it passes), against its baseline value if any."""
+def entry_reasons(
+    entry: dict[str, Any], baseline: float | None, baseline_yardstick: float | None = None
+) -> list[str]:
+    """Why one recorded figure fails (empty: it passes), against its baseline value if any (and the
+    yardstick measured with that baseline, if any)."""
     reasons: list[str] = []
     value = float(entry["value"])
     unit = entry.get("unit", "ratio")
     higher = entry.get("higher_is_better", True)
     target = entry.get("target")
+    yardstick = (entry.get("figures") or {}).get("yardstick_ms")
     if baseline is not None and baseline > 0:
         if higher and value < baseline * (1 - HIGHER_TOLERANCE):
             drop = 1 - value / baseline
             reasons.append(f"{_fmt(value)} is {drop:.0%} below the baseline {_fmt(baseline)} (at most 20 %)")
-        if not higher and value > baseline * (1 + LOWER_TOLERANCE):
+        if not higher and yardstick and baseline_yardstick:
+            now, then = value / float(yardstick), baseline / float(baseline_yardstick)
+            if now > then * (1 + LOWER_TOLERANCE):
+                reasons.append(
+                    f"{_fmt(value)} {unit} is {now / then - 1:.0%} above the baseline {_fmt(baseline)} "
+                    f"at the same machine speed (yardstick {_fmt(float(yardstick))} ms now, "
+                    f"{_fmt(float(baseline_yardstick))} then; at most 25 %)"
+                )
+        elif not higher and value > baseline * (1 + LOWER_TOLERANCE):
             rise = value / baseline - 1
             reasons.append(
                 f"{_fmt(value)} {unit} is {rise:.0%} above the baseline {_fmt(baseline)} (at most 25 %)"
@@ -117,6 +132,7 @@ def compare(latest: dict[str, Any], baseline: dict[str, Any]) -> list[Row]:
         key = entry["key"]
         seen.add(key)
         base = values.get(key, {}).get("value")
+        base_yardstick = values.get(key, {}).get("yardstick_ms")
         rows.append(
             Row(
                 key=key,
@@ -125,7 +141,7 @@ def compare(latest: dict[str, Any], baseline: dict[str, Any]) -> list[Row]:
                 unit=entry.get("unit", "ratio"),
                 baseline=base,
                 target=entry.get("target"),
-                reasons=entry_reasons(entry, base),
+                reasons=entry_reasons(entry, base, base_yardstick),
                 note="" if key in values else "new: no baseline yet",
             )
         )
@@ -170,6 +186,9 @@ def baseline_update(latest: dict[str, Any], baseline: dict[str, Any]) -> dict[st
             "higher_is_better": entry.get("higher_is_better", True),
             "target": entry.get("target"),
         }
+        yardstick = (entry.get("figures") or {}).get("yardstick_ms")
+        if yardstick:
+            values[entry["key"]]["yardstick_ms"] = yardstick
     return {
         "updated": datetime.now(UTC).isoformat(timespec="seconds"),
         "from_run": {k: latest.get(k) for k in ("date", "commit", "quick", "machine")},

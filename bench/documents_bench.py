@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.results import record
+from bench.results import record, yardstick_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_SQLITE = ROOT / "var" / "bench.sqlite3"
@@ -190,6 +190,7 @@ def main() -> int:
                     figures={
                         "verify_ms": round(1000 / verify_rate, 2),
                         "sha256_ms": round(1000 / hash_rate, 3),
+                        "yardstick_ms": yardstick_ms(),
                     },
                 )
                 raise _Rollback

@@ -1039,7 +1039,7 @@ def main() -> int:
         "--burst", type=int, default=BURST, help="new reports queued at once for the refresh burst (0: none)"
     )
     args = parser.parse_args()
-    from bench.results import record
+    from bench.results import record, yardstick_ms
 
     url = _database_url()
     if url is None:
@@ -1090,6 +1090,8 @@ def main() -> int:
         flush=True,
     )
     results = _measure(args.repeat)
+    with connection.cursor() as cursor:  # the machine's speed now, for make bench-check
+        yardstick = yardstick_ms(cursor)
     print()
     print("summary = the view's selectors on the summary tables; raw = the same figures by SQL aggregates")
     print("over the raw tables (lead times in calendar days); page = the rendered page via the test Client;")
@@ -1118,6 +1120,7 @@ def main() -> int:
                 "raw_ms": round(raw_ms, 1),
                 "extrapolated_full_ms": round(full, 1),
                 "growth_exponent": growth,
+                "yardstick_ms": yardstick,
             },
             limits={"extrapolated_full_ms": 200},
         )

@@ -17,20 +17,68 @@ A module that cannot measure here (no PostgreSQL, say) calls :func:`skip` with t
 exits 0: the run shows it as skipped, and ``make bench-check`` does not count its figures as
 missing. :func:`quick` tells a module that ``python -m bench --quick`` wants short runs (the
 environment variable ``BENCH_QUICK=1``), to try the harness rather than to measure.
+
+A time in milliseconds has no baseline of its own in the run, and the same code takes twice as long
+on a slower day of a shared machine. So a module that records one also measures
+:func:`yardstick_ms` (a fixed piece of work, in Python and optionally in the database) in the same
+run and puts it in the figures; ``make bench-check`` then compares the time per yardstick, not the
+time (bench/check.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
 SKIPPED_SUFFIX = ".skipped"
 # Files of the run as a whole, not of one module.
 SUITE_FILES = ("latest.json",)
 _started: set[str] = set()
+YARDSTICK_SQL = "SELECT sum(g * g % 7) FROM generate_series(1::bigint, 300000) AS g"
+
+
+class _Cursor(Protocol):
+    def execute(self, sql: str) -> object: ...
+
+    def fetchone(self) -> object: ...
+
+
+def _python_work() -> int:
+    """A fixed mix of what the platform's Python does: dicts, strings, sorting, JSON."""
+    rows = [
+        {"id": n, "name": f"Warga {n}", "code": f"18.03.{n % 23:02d}.{n % 247:04d}"} for n in range(12000)
+    ]
+    text = json.dumps(sorted(rows, key=lambda row: (row["code"], -row["id"])))
+    return len(json.loads(text)) + sum(len(row["name"].upper()) for row in rows)
+
+
+def yardstick_ms(cursor: _Cursor | None = None, *, repeat: int = 5) -> float:
+    """Milliseconds of a fixed piece of work on this machine now (median of ``repeat`` runs each):
+    Python, plus one fixed SQL aggregate when ``cursor`` is given (for figures that the database
+    spends most of). Only comparable between runs with the same arguments."""
+
+    def median_ms(work: Any) -> float:
+        times = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            work()
+            times.append((time.perf_counter() - began) * 1000)
+        return statistics.median(times)
+
+    total = median_ms(_python_work)
+    if cursor is not None:
+
+        def sql() -> None:
+            cursor.execute(YARDSTICK_SQL)
+            cursor.fetchone()
+
+        total += median_ms(sql)
+    return round(total, 2)
 
 
 def quick() -> bool:

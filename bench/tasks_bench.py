@@ -37,7 +37,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.results import record, skip
+from bench.results import record, skip, yardstick_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / "var" / "bench-tasks"
@@ -113,7 +113,7 @@ def _wait(condition: Any, *, seconds: float, what: str, step: float = 0.05) -> N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=300, help="tasks per round")
+    parser.add_argument("--tasks", type=int, default=1000, help="tasks per round")
     parser.add_argument("--workers", default="1,2,4", help="worker processes per round, comma-separated")
     parser.add_argument("--depth", type=int, default=10_000, help="ready tasks when timing the claim")
     args = parser.parse_args()
@@ -288,6 +288,8 @@ def main() -> int:
         enqueue_rate / insert_rate,
         figures={"enqueue_per_s": round(enqueue_rate), "insert_per_s": round(insert_rate)},
     )
+    with connection.cursor() as cursor:
+        yardstick = yardstick_ms(cursor)
     record(
         "tasks",
         "tasks.claim",
@@ -301,6 +303,7 @@ def main() -> int:
             "claim_ms_before_vacuum": round(dirty_ms, 3),
             "select_ms_in_database": select_ms,
             "index": index,
+            "yardstick_ms": yardstick,
         },
     )
     DBTaskResult.objects.all().delete()

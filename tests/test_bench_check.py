@@ -65,6 +65,34 @@ def test_a_time_that_rises_more_than_25_percent_fails_and_less_passes() -> None:
     assert "above the baseline" in _failures(_run(timed(126.0)), baseline)["monitoring.overview"][0]
 
 
+def test_a_time_is_compared_per_yardstick_when_both_runs_measured_it() -> None:
+    def timed(value: float, yardstick: float) -> dict[str, Any]:
+        return _entry(
+            "tasks.claim", value=value, unit="ms", higher_is_better=False, figures={"yardstick_ms": yardstick}
+        )
+
+    baseline = {"values": {"tasks.claim": {"module": "tasks", "value": 10.0, "yardstick_ms": 50.0}}}
+    # Twice the time on a machine twice as slow: the same code, no regression.
+    assert _failures(_run(timed(20.0, 100.0)), baseline) == {}
+    # 30 % more time at the same machine speed: a regression, even though it is under 2x the baseline.
+    reasons = _failures(_run(timed(13.0, 50.0)), baseline)["tasks.claim"]
+    assert "30% above the baseline 10 at the same machine speed" in reasons[0]
+    # A faster machine does not hide a regression: 0.6x the yardstick, 0.9x the time.
+    assert _failures(_run(timed(9.0, 30.0)), baseline) != {}
+    # A baseline without a yardstick: the plain comparison.
+    plain = {"values": {"tasks.claim": {"module": "tasks", "value": 10.0}}}
+    assert "above the baseline" in _failures(_run(timed(20.0, 100.0)), plain)["tasks.claim"][0]
+
+
+def test_the_update_keeps_the_yardstick_with_the_value() -> None:
+    entry = _entry(
+        "tasks.claim", value=3.0, unit="ms", higher_is_better=False, figures={"yardstick_ms": 42.0}
+    )
+    values = check.baseline_update(_run(entry), {})["values"]
+    assert values["tasks.claim"]["yardstick_ms"] == 42.0
+    assert "yardstick_ms" not in check.baseline_update(_run(_entry()), {})["values"]["pages.home"]
+
+
 def test_a_ratio_below_its_target_fails_even_above_its_baseline() -> None:
     failures = _failures(_run(_entry(value=0.25, target=0.30)), _baseline(pages__home=0.2))
     assert failures == {"pages.home": ["0.25 is below the target 0.3"]}
