@@ -42,6 +42,8 @@ def _on_citizen_draft(extra: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
 MATRIX: list[Row] = [
     Row("core:home", EVERYONE_200),
     Row("core:privacy", EVERYONE_200),
+    Row("core:glossary", EVERYONE_200, notes="Every abbreviation of the texts, explained (core/terms.py)."),
+    Row("core:photo_help", EVERYONE_200, notes="How to photograph a document; linked from every upload."),
     Row(
         "set_language",
         dict.fromkeys(PERSONAS, 302),

@@ -26,6 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from layanan.core.metrics import metrics_allowed, metrics_render
 from layanan.core.readiness import readiness
+from layanan.core.terms import TERMS
 from layanan.core.worker import worker_health
 
 # --- what the apps' views share ------------------------------------------------------------------
@@ -104,6 +105,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    """Every abbreviation the platform's texts use, explained in plain words (layanan/core/terms.py)."""
+    return render(request, "core/glossary.html", {"terms": sorted(TERMS, key=lambda term: term.word.lower())})
+
+
+def photo_help(request: HttpRequest) -> HttpResponse:
+    """How to photograph a document so that the office can read it (linked from every upload)."""
+    return render(request, "core/photo_help.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
