@@ -92,7 +92,11 @@ TERMS: tuple[Term, ...] = (
         _("Tanda Tangan Elektronik"),
         _("Tanda tangan pejabat dalam bentuk digital. Surat ber-TTE sah tanpa cap basah."),
     ),
-    Term("QR", _("kode QR"), _("Kotak bergambar titik yang dapat dipindai kamera ponsel untuk memeriksa surat.")),
+    Term(
+        "QR",
+        _("kode QR"),
+        _("Kotak bergambar titik yang dapat dipindai kamera ponsel untuk memeriksa surat."),
+    ),
     Term("SK", _("Surat Keputusan"), _("Keputusan tertulis seorang pejabat.")),
     Term("UU", _("Undang-Undang"), _("Peraturan yang dibuat DPR bersama Presiden.")),
     Term(
@@ -105,7 +109,9 @@ TERMS: tuple[Term, ...] = (
         "",
         _("Kertas putih biasa untuk mencetak dan fotokopi, ukuran A4 atau F4."),
     ),
-    Term("PNBP", _("Penerimaan Negara Bukan Pajak"), _("Biaya resmi yang disetor ke kas negara, bukan pajak.")),
+    Term(
+        "PNBP", _("Penerimaan Negara Bukan Pajak"), _("Biaya resmi yang disetor ke kas negara, bukan pajak.")
+    ),
     Term("TNI", _("Tentara Nasional Indonesia"), _("Angkatan bersenjata Republik Indonesia.")),
     Term("WNI", _("Warga Negara Indonesia"), _("Orang yang berkewarganegaraan Indonesia.")),
     Term("HP", _("telepon genggam"), _("Ponsel Anda. Nomor HP dipakai untuk masuk dan menerima kabar.")),
@@ -122,9 +128,21 @@ TERMS: tuple[Term, ...] = (
     ),
     Term("PKH", _("Program Keluarga Harapan"), _("Bantuan tunai bersyarat untuk keluarga kurang mampu.")),
     Term("BPNT", _("Bantuan Pangan Non Tunai"), _("Bantuan bahan pangan untuk keluarga kurang mampu.")),
-    Term("KIP", _("Kartu Indonesia Pintar"), _("Kartu bantuan biaya sekolah untuk anak dari keluarga kurang mampu.")),
-    Term("KUR", _("Kredit Usaha Rakyat"), _("Pinjaman usaha berbunga rendah dari bank dengan jaminan pemerintah.")),
-    Term("UMKM", _("Usaha Mikro, Kecil, dan Menengah"), _("Usaha kecil milik warga, misalnya warung atau kerajinan.")),
+    Term(
+        "KIP",
+        _("Kartu Indonesia Pintar"),
+        _("Kartu bantuan biaya sekolah untuk anak dari keluarga kurang mampu."),
+    ),
+    Term(
+        "KUR",
+        _("Kredit Usaha Rakyat"),
+        _("Pinjaman usaha berbunga rendah dari bank dengan jaminan pemerintah."),
+    ),
+    Term(
+        "UMKM",
+        _("Usaha Mikro, Kecil, dan Menengah"),
+        _("Usaha kecil milik warga, misalnya warung atau kerajinan."),
+    ),
     Term("RSUD", _("Rumah Sakit Umum Daerah"), _("Rumah sakit milik pemerintah kabupaten.")),
     Term("OPD", _("Organisasi Perangkat Daerah"), _("Dinas atau badan pemerintah kabupaten.")),
     Term(
@@ -148,7 +166,7 @@ def _pattern() -> re.Pattern[str]:
     word, a hyphenated word ("KTP-nya" still counts as KTP) or an HTML entity/tag name."""
     words = sorted(_BY_WORD, key=len, reverse=True)
     alternatives = "|".join(re.escape(word) for word in words)
-    return re.compile(rf"(?<![\w&/<-])({alternatives})(?![\w])")
+    return re.compile(rf"(?<![\w&<-])({alternatives})(?![\w])")
 
 
 def find(text: str) -> list[Term]:

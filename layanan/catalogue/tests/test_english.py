@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from typing import Any
 
@@ -143,7 +144,9 @@ def test_an_english_reader_reads_the_service_page_and_the_catalogue_in_english(w
     assert page.status_code == 200
     html = page.content.decode()
     assert "<h1>Certificate of residence (surat keterangan domisili)</h1>" in html
-    assert "Cover letter from the RT/RW" in html  # a requirement, from its preset's English
+    text = re.sub(r"<abbr [^>]*>|</abbr>", "", html)  # abbreviations are explained in <abbr> (core/terms.py)
+    assert "Cover letter from the RT/RW" in text  # a requirement, from its preset's English
+    assert '<abbr title="neighbourhood unit">RT</abbr>' in html
     assert "At most 2 working days" in html  # the generated time limit
     assert "Tekan tombol" not in html  # the procedure is in English too
     listing = client.get("/layanan/").content.decode()
