@@ -113,6 +113,34 @@ def _load(browser: Any, base: str, page: CitizenPage, network: Network, cookie: 
         context.close()
 
 
+def _measure(browser: Any, base: str, page: CitizenPage, network: Network, cookie: str, repeat: int) -> None:
+    """``repeat`` cold loads of ``page`` on ``network``: print and record the median."""
+    loads = [_load(browser, base, page, network, cookie) for _ in range(repeat)]
+    load_ms = statistics.median(load["load_ms"] for load in loads)
+    first = loads[-1]["first_bytes"] / 1024
+    whole = loads[-1]["total_bytes"] / 1024
+    requests = int(loads[-1]["requests"])
+    print(f"{page.label:<30} {network.label:<14} {load_ms:8.0f} {first:9.1f} {whole:9.1f} {requests:9d}")
+    record(
+        "network",
+        f"network.{page.slug}.{network.slug}",
+        f"{page.label} {page.path}, loaded on {network.label}",
+        load_ms,
+        unit="ms",
+        higher_is_better=False,
+        figures={
+            "load_ms": round(load_ms),
+            "loads_ms": [round(load["load_ms"]) for load in loads],
+            "first_kb": round(first, 1),
+            "whole_kb": round(whole, 1),
+            "requests": requests,
+            "latency_ms": network.latency_ms,
+            "down_kbit_s": round(network.down_bytes_s / KBIT),
+        },
+        limits={"first_kb": 14, "whole_kb": 50},
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="cold loads per page and network (median)")
@@ -138,35 +166,7 @@ def main() -> int:
             )
             for page in _pages(fixture):
                 for network in NETWORKS:
-                    loads = [
-                        _load(browser, base, page, network, fixture.session_cookie)
-                        for _ in range(args.repeat)
-                    ]
-                    load_ms = statistics.median(load["load_ms"] for load in loads)
-                    first = loads[-1]["first_bytes"] / 1024
-                    whole = loads[-1]["total_bytes"] / 1024
-                    requests = int(loads[-1]["requests"])
-                    print(
-                        f"{page.label:<30} {network.label:<14} {load_ms:8.0f} {first:9.1f} {whole:9.1f} {requests:9d}"
-                    )
-                    record(
-                        "network",
-                        f"network.{page.slug}.{network.slug}",
-                        f"{page.label} {page.path}, loaded on {network.label}",
-                        load_ms,
-                        unit="ms",
-                        higher_is_better=False,
-                        figures={
-                            "load_ms": round(load_ms),
-                            "loads_ms": [round(load["load_ms"]) for load in loads],
-                            "first_kb": round(first, 1),
-                            "whole_kb": round(whole, 1),
-                            "requests": requests,
-                            "latency_ms": network.latency_ms,
-                            "down_kbit_s": round(network.down_bytes_s / KBIT),
-                        },
-                        limits={"first_kb": 14, "whole_kb": 50},
-                    )
+                    _measure(browser, base, page, network, fixture.session_cookie, args.repeat)
             browser.close()
     finally:
         pages_bench._stop(server)
