@@ -617,7 +617,6 @@ def _may_hear_voice(user: object, report: Report) -> tuple[bool, bool]:
     return party is not None, True
 
 
-@never_cache
 def voice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     """A report's voice note (Ogg Opus) for whoever may hear it, each staff play audited.
 
