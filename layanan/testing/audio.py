@@ -26,6 +26,7 @@ def tone(*, seconds: float = 2.0, container: str = "wav", rate: int = 48_000, st
     output = io.BytesIO()
     with av.open(output, mode="w", format=container) as target:
         stream = target.add_stream(_CODECS[container], rate=rate)
+        assert isinstance(stream, av.AudioStream)
         stream.layout = layout
         total, step = int(seconds * rate), 960
         for start in range(0, total, step):
@@ -56,7 +57,7 @@ def voice_upload(
 
 def opus_facts(content: bytes) -> tuple[str, str, str, int, float]:
     """(container, codec, layout, sample rate, seconds) of an encoded sound, read back with PyAV."""
-    with av.open(io.BytesIO(content)) as source:
+    with av.open(io.BytesIO(content), mode="r") as source:
         stream = source.streams.audio[0]
         samples = sum(frame.samples for frame in source.decode(stream))
         return (

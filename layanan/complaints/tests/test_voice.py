@@ -93,7 +93,7 @@ def test_a_citizen_files_a_report_with_a_voice_note_and_no_text(cast: Cast, sett
     assert voice.uploaded_by == cast.siti
     assert voice.seconds == 3
     # Sealed at rest: the bytes on disk are not the sound; the storage opens them.
-    raw = (Path(settings.MEDIA_ROOT) / voice.file.name).read_bytes()
+    raw = (Path(settings.MEDIA_ROOT) / str(voice.file.name)).read_bytes()
     assert not raw.startswith(b"OggS")
     with voice.file.open("rb") as handle:
         content = handle.read()

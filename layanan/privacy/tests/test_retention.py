@@ -231,7 +231,7 @@ def test_a_closed_report_s_voice_note_goes_with_its_reporter_link(cast, monkeypa
     old, recent = spoken(), spoken()
     Report.objects.filter(pk=old.pk).update(status=Status.CLOSED, closed_at=_old(731))
     Report.objects.filter(pk=recent.pk).update(status=Status.CLOSED, closed_at=_old(700))
-    stored = Path(settings.MEDIA_ROOT) / ReportVoice.objects.get(report=old).file.name
+    stored = Path(settings.MEDIA_ROOT) / str(ReportVoice.objects.get(report=old).file.name)
 
     run = retention_apply()
 
