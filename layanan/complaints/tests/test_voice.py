@@ -22,6 +22,7 @@ from layanan.complaints import services
 from layanan.complaints.models import Kind, Report, ReportVoice, Status
 from layanan.complaints.tests import citizen_builders as build
 from layanan.core.uploads import upload_usage
+from layanan.privacy.selectors import access_log
 from layanan.testing import Cast
 from layanan.testing.audio import opus_facts, tone, voice_upload
 
@@ -198,6 +199,9 @@ def test_the_coordinator_plays_the_note_on_the_staff_page_and_each_play_is_audit
     assert plays(report) == 1
     event = AuditEvent.objects.get(action="complaints.voice_play", object_id=str(report.pk))
     assert event.actor == cast.admin
+    # The reporter reads each play in "Data saya" (who else touched my data).
+    played = [row for row in access_log(subject=cast.siti) if row.action == "complaints.voice_play"]
+    assert [row.about for row in played] == [report.tracking_number]
 
 
 def test_the_disposed_office_plays_it_and_others_get_404(cast: Cast) -> None:
