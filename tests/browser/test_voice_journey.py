@@ -31,6 +31,7 @@ from tests.browser.conftest import (
     DESKTOP_WIDTH,
     MOBILE_WIDTH,
     Chromium,
+    assert_no_axe_violations,
     browser_context,
     session_cookies,
     signed_in_client,
@@ -72,6 +73,7 @@ def citizen_sends_a_voice_file(browser: Browser, base_url: str, cookies: list[An
             "#id_voice", files=FilePayload(name="rekaman.wav", mimeType="audio/wav", buffer=tone(seconds=2))
         )
         shots.take(page, "citizen form with a voice file and no text")
+        assert_no_axe_violations(page, "the report form with the recorder shown")
         click_to(page, page.get_by_role("button", name="Kirim laporan", exact=True))
         assert heading(page) == "Laporan terkirim", page.locator("main").inner_text()
         number = page.locator(".tracking-number").inner_text().strip()
@@ -104,6 +106,7 @@ def coordinator_plays(
             "audio => audio.readyState >= 1 && audio.duration > 0", arg=player.element_handle()
         )
         shots.take(page, "coordinator report with the voice note")
+        assert_no_axe_violations(page, "the staff report page with its voice note")
         assert player.evaluate("audio => audio.error") is None
         return float(player.evaluate("audio => audio.duration"))
 
@@ -141,7 +144,9 @@ def citizen_records_in_the_page(browser: Browser, base_url: str, cookies: list[A
             files = "() => document.getElementById('id_voice').files.length"
             for take in ("first", "second"):
                 page.get_by_role("button", name="Rekam", exact=True).click()
-                page.wait_for_function("() => document.getElementById('voice-status').textContent !== ''")
+                page.wait_for_function(
+                    "() => document.getElementById('voice-status').textContent.startsWith('Merekam')"
+                )
                 assert "Merekam" in status.inner_text(), status.inner_text()
                 page.wait_for_timeout(1500)
                 page.get_by_role("button", name="Berhenti", exact=True).click()

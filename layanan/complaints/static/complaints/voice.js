@@ -65,6 +65,7 @@
   });
   buttons.record.addEventListener("click", function () {
     clear();
+    status.textContent = "";
     navigator.mediaDevices.getUserMedia({ audio: true }).then(function (media) {
       var type = types.filter(function (t) { return MediaRecorder.isTypeSupported(t); })[0];
       var chunks = [];
