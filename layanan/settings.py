@@ -501,6 +501,8 @@ BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendar
 # Each foreign number is answered once a day at most; this caps all such answers (international SMS
 # cost money). 0 answers none.
 INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200, minimum=0)
+# A WhatsApp voice message joins the sender's ADUAN report filed within this many seconds (docs/inbound.md).
+INBOUND_VOICE_WINDOW_SECONDS = env_int("INBOUND_VOICE_WINDOW_SECONDS", 1800, minimum=60)
 
 # --- Accounts: one-time codes, sign-in throttling (docs/accounts.md) --------------------------------
 # The key of the codes' HMAC; empty: derived from SECRET_KEY.

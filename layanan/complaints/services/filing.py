@@ -23,7 +23,7 @@ from layanan.accounts.models import User
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints import routing
-from layanan.complaints.models import Category, Kind, Report, Support
+from layanan.complaints.models import Category, Kind, Report, ReportVoice, Status, Support
 from layanan.complaints.services.common import (
     MESSAGE_CHANNELS,
     PHOTOS_MAX,
@@ -43,7 +43,7 @@ from layanan.regions.models import Region
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.services import tracking_number_new
 
-__all__ = ["PHOTOS_MAX", "report_submit", "report_support", "voice_anonymous_message"]
+__all__ = ["PHOTOS_MAX", "report_submit", "report_support", "report_voice_add", "voice_anonymous_message"]
 
 
 def _suggestion(text: str) -> tuple[Office | None, float | None]:
@@ -193,6 +193,30 @@ def voice_anonymous_message() -> str:
         "Pesan suara tidak dapat dikirim secara anonim, karena suara Anda dapat dikenali. "
         "Tulis laporan Anda, atau hapus pilihan Anonim."
     )
+
+
+def report_voice_add(*, report: Report, voice: UploadedFile | CleanAudio, actor: User) -> ReportVoice:
+    """The reporter adds a voice note to their report while it waits for verification, once.
+
+    For a channel that sends the words and the voice apart (a WhatsApp voice message after
+    ``ADUAN``). The same checks as at filing (``core.audio``); never on an anonymous report.
+    """
+    cleaned = voice_clean(voice)
+    assert cleaned is not None
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+        if not actor.is_active or fresh.reporter_id != actor.pk:
+            raise PermissionDenied("report.voice_add")
+        if fresh.anonymous:
+            raise ReportError(voice_anonymous_message())
+        if fresh.status != Status.RECEIVED:
+            raise ReportError(_("Laporan ini sudah diperiksa petugas; pesan suara tidak dapat ditambahkan."))
+        if ReportVoice.objects.filter(report=fresh).exists():
+            raise ReportError(_("Laporan ini sudah punya pesan suara."))
+        stored = voice_save(fresh, cleaned, by=actor)
+        WORKFLOW.event(fresh, "voice_add", None, _("Pelapor menambahkan pesan suara."))
+        WORKFLOW.audit(fresh, actor=actor, action="voice_add")
+    return stored
 
 
 def _repeat(existing: Report, reporter: User | None) -> Report:
