@@ -131,7 +131,8 @@ def _inbound_payloads(cutoff: datetime) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)[:BATCH]
     )
-    return InboundMessage.objects.filter(pk__in=ids).update(sender="", text="", sender_hash="")
+    # The media id of a voice message goes too: with the token it would fetch the voice from Meta.
+    return InboundMessage.objects.filter(pk__in=ids).update(sender="", text="", sender_hash="", audio_id="")
 
 
 def _closed_report_contacts(cutoff: datetime) -> int:
