@@ -254,6 +254,11 @@ MEDIA_URL = "/media-not-served/"  # files are served only through permission-che
 # request bodies a little above UPLOAD_MAX_BYTES (nginx client_max_body_size).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_IMAGE_SIDE = env_int("UPLOAD_MAX_IMAGE_SIDE", 2000, minimum=200)
+# A report's voice note (layanan/core/audio.py): the largest upload, the longest recording, and the
+# bit rate of the Opus it is re-encoded to (mono).
+VOICE_MAX_BYTES = env_int("VOICE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+VOICE_MAX_SECONDS = env_int("VOICE_MAX_SECONDS", 180, minimum=5)
+VOICE_BITRATE = env_int("VOICE_BITRATE", 24_000, minimum=6_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file, not memory
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the non-file part of a request body
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
@@ -363,6 +368,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF, "blob:"],  # blob: plays back a voice note recorded in the page
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
@@ -495,6 +501,8 @@ BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendar
 # Each foreign number is answered once a day at most; this caps all such answers (international SMS
 # cost money). 0 answers none.
 INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200, minimum=0)
+# A WhatsApp voice message joins the sender's ADUAN report filed within this many seconds (docs/inbound.md).
+INBOUND_VOICE_WINDOW_SECONDS = env_int("INBOUND_VOICE_WINDOW_SECONDS", 1800, minimum=60)
 
 # --- Accounts: one-time codes, sign-in throttling (docs/accounts.md) --------------------------------
 # The key of the codes' HMAC; empty: derived from SECRET_KEY.

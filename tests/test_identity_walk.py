@@ -42,6 +42,7 @@ from layanan.identity.services import citizen_identity_set
 from layanan.survey.models import Invitation
 from layanan.survey.services import invitation_for_report, response_submit
 from layanan.testing import Cast, make_user
+from layanan.testing.audio import voice_upload
 from tests.url_matrix import EXCLUDED_NAMESPACES, MATRIX
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +135,7 @@ def _reporter(cast: Cast, *, name: str, phone: str, email: str, nik: str) -> Rep
 def _file(
     cast: Cast, reporter: Reporter, text: str, *, anonymous: bool = False, confidential: bool = False
 ) -> Report:
+    """A report through the one entry point; a named one carries a voice note (an anonymous one cannot)."""
     category, _created = Category.objects.get_or_create(
         slug="jalan-walk", defaults={"name": "Jalan rusak", "default_office": cast.world.disdukcapil}
     )
@@ -144,6 +146,7 @@ def _file(
         text=text,
         region=cast.world.kotabumi_pasar,
         photos=[],
+        voice=None if anonymous else voice_upload(),
         submit_key=uuid.uuid4(),
         anonymous=anonymous,
         confidential=confidential,

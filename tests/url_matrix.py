@@ -580,6 +580,32 @@ MATRIX += [
 # --- complaints: the staff's pages (layanan/complaints/views_staff.py) --------------------------------
 
 
+def voice_report(cast: Any) -> Any:
+    """Siti's report told as a voice note, verified by the administrator and disposed to Disdukcapil."""
+    import uuid
+
+    from layanan.complaints import services
+    from layanan.complaints.models import Category, Kind
+    from layanan.testing.audio import voice_upload
+
+    category, _ = Category.objects.get_or_create(
+        slug="matriks-petugas",
+        defaults={"name": "Dokumen kependudukan", "default_office": cast.world.disdukcapil},
+    )
+    report = services.report_submit(
+        reporter=cast.siti,
+        kind=Kind.COMPLAINT,
+        category=category,
+        text="",
+        region=cast.world.kotabumi_pasar,
+        voice=voice_upload(),
+        submit_key=uuid.uuid4(),
+    )
+    return services.report_verify(
+        report=report, actor=cast.admin, expected_version=report.version, office=cast.world.disdukcapil
+    )
+
+
 def staff_report(cast: Any) -> Any:
     """Siti's report with a photo, verified by the administrator and disposed to Disdukcapil."""
     import io
@@ -662,6 +688,21 @@ MATRIX += [
         kwargs=lambda cast: {"photo_id": staff_report(cast).photos.get().pk},
         notes="The reporter's photo: the reporter and whoever may open the report's staff page; "
         "anyone else signed in gets 404, as for a photo that does not exist.",
+    ),
+    Row(
+        "complaints:voice",
+        {
+            **dict.fromkeys(PERSONAS, 404),
+            "anonymous": 302,
+            "siti": 200,
+            "budi": 200,
+            "sekar": 200,
+            "admin": 200,
+        },
+        page=False,
+        kwargs=lambda cast: {"public_id": voice_report(cast).public_id},
+        notes="A report's voice note: the reporter, the coordinator and the staff of an office it was "
+        "disposed to (each staff play audited); readers (leader, auditor) and anyone else get 404.",
     ),
     Row(
         "notifications:preferences",

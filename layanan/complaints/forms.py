@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -26,7 +27,8 @@ from PIL import ExifTags, Image
 
 from layanan.complaints.models import Category, Kind
 from layanan.complaints.selectors import PUBLIC_STATUSES
-from layanan.complaints.services import PHOTOS_MAX, TEXT_MAX, TEXT_MIN
+from layanan.complaints.services import PHOTOS_MAX, TEXT_MAX, TEXT_MIN, voice_anonymous_message
+from layanan.core.audio import CleanAudio, clean_voice, length_words
 from layanan.core.forms import FlexibleDateField, input_attrs
 from layanan.core.uploads import UploadRefused, clean_upload
 from layanan.regions.forms import village_choices
@@ -137,6 +139,31 @@ class PhotosField(forms.FileField):
         return files
 
 
+class VoiceField(forms.FileField):
+    """One voice note, checked by content and re-encoded as Opus (:func:`layanan.core.audio.clean_voice`).
+
+    ``accept="audio/*"`` with ``capture`` lets a phone record straight into the field without
+    JavaScript; where the browser has MediaRecorder, ``complaints/voice.js`` records in the page
+    and puts the recording into this same field. Cleaned once, here: the service takes the result.
+    """
+
+    widget = forms.ClearableFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"accept": "audio/*", "capture": True, "class": "input"})
+
+    def clean(self, data: Any, initial: Any = None) -> CleanAudio | None:
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        try:
+            return clean_voice(upload)
+        except UploadRefused as refused:
+            raise ValidationError(str(refused), code="refused") from None
+
+
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Jenis laporan"),
@@ -157,15 +184,12 @@ class ReportForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Apa yang terjadi?"),
         help_text=gettext_lazy(
-            "Ceritakan apa, di mana, dan sejak kapan. Paling sedikit 10 dan paling banyak 4000 huruf."
+            "Ceritakan apa, di mana, dan sejak kapan. Paling sedikit 10 dan paling banyak 4000 huruf. "
+            "Boleh dikosongkan bila Anda mengirim pesan suara."
         ),
-        min_length=TEXT_MIN,
+        required=False,
         max_length=TEXT_MAX,
         error_messages={
-            "required": gettext_lazy("Tuliskan apa yang terjadi."),
-            "min_length": gettext_lazy(
-                "Ceritakan sedikit lebih lengkap (paling sedikit %(limit_value)s huruf)."
-            ),
             "max_length": gettext_lazy(
                 "Laporan terlalu panjang (paling banyak %(limit_value)s huruf, sekarang %(show_value)s)."
             ),
@@ -218,6 +242,7 @@ class ReportForm(forms.Form):
         label=gettext_lazy("Foto (tidak wajib)"),
         help_text=gettext_lazy("Paling banyak 3 foto. Data tersembunyi di dalam foto kami hapus."),
     )
+    voice = VoiceField(label=gettext_lazy("Pesan suara (tidak wajib)"))  # help text: __init__ (the limit)
     use_photo_location = forms.BooleanField(
         label=gettext_lazy("Gunakan lokasi dari foto"),
         help_text=gettext_lazy(
@@ -244,6 +269,11 @@ class ReportForm(forms.Form):
         assert isinstance(region, forms.ChoiceField)
         region.choices = village_choices()
         self.photo_location_used = False
+        self.voice_max_seconds = int(settings.VOICE_MAX_SECONDS)
+        self.fields["voice"].help_text = _(
+            "Ceritakan dengan suara bila lebih mudah daripada menulis. Paling lama %(longest)s. "
+            "Pesan suara hanya didengar petugas yang menangani laporan, tidak pernah diumumkan."
+        ) % {"longest": length_words(self.voice_max_seconds)}
 
     def clean_region(self) -> Region:
         region = region_get(self.cleaned_data["region"])
@@ -259,6 +289,7 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._check_text_or_voice(cleaned)
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and not self.errors.get("latitude"):
             missing = "longitude" if longitude is None else "latitude"
@@ -271,6 +302,24 @@ class ReportForm(forms.Form):
                     self.photo_location_used = True
                     break
         return cleaned
+
+    def _check_text_or_voice(self, cleaned: dict[str, Any]) -> None:
+        """A text of at least ``TEXT_MIN`` letters, or a voice note (then the text is optional)."""
+        if self.errors.get("voice") or self.errors.get("text"):
+            return
+        text = (cleaned.get("text") or "").strip()
+        if cleaned.get("voice") is not None:
+            if cleaned.get("anonymous"):
+                self.add_error("voice", voice_anonymous_message())
+            return
+        if not text:
+            self.add_error("text", _("Tuliskan apa yang terjadi, atau kirim pesan suara."))
+        elif len(text) < TEXT_MIN:
+            self.add_error(
+                "text",
+                _("Ceritakan sedikit lebih lengkap (paling sedikit %(count)s huruf), atau kirim pesan suara.")
+                % {"count": TEXT_MIN},
+            )
 
     @property
     def kind_options(self) -> list[tuple[Any, str]]:

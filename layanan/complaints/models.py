@@ -174,6 +174,36 @@ class ReportPhoto(models.Model):
         return f"photo {self.pk}"
 
 
+def _voice_path(instance: ReportVoice, filename: str) -> str:
+    return f"reports/{instance.report.public_id}/{uuid.uuid4().hex}.ogg"
+
+
+class ReportVoice(models.Model):
+    """The reporter's voice note: Opus in Ogg, mono, re-encoded on upload (``core.audio``).
+
+    A voice identifies a person: it is never published, never kept for an anonymous report, and
+    played only to those who may open the report's staff page (each play audited) and to the
+    reporter (``docs/complaints.md``, "Voice notes").
+    """
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="voice")
+    file = models.FileField(upload_to=_voice_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()  # bytes of the stored (re-encoded) note, for the upload quota
+    seconds = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pesan suara laporan")
+        verbose_name_plural = _("pesan suara laporan")
+
+    def __str__(self) -> str:
+        return f"voice {self.pk}"
+
+
 class Support(models.Model):
     """ "Saya juga mengalami ini": another person follows and supports the report."""
 

@@ -36,6 +36,7 @@ PRIME, DOUBLE_PRIME = "\u2032", "\u2033"  # minutes and seconds of arc
 _EXTRA_WORDS = {
     "submit": gettext_lazy("dikirim"),
     "support": gettext_lazy("didukung warga lain"),
+    "voice_add": gettext_lazy("pesan suara ditambahkan"),
 }
 
 

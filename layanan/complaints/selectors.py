@@ -33,7 +33,16 @@ from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can, jurisdiction, require
 from layanan.agencies.models import Office
 from layanan.complaints.disclosure import may_see_reporter
-from layanan.complaints.models import Category, Kind, Report, ReportEvent, ReportPhoto, Status, Support
+from layanan.complaints.models import (
+    Category,
+    Kind,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ReportVoice,
+    Status,
+    Support,
+)
 from layanan.complaints.routing import tokenize
 from layanan.complaints.workflow import OPEN_STATUSES
 from layanan.core.queues import Queue, queue_bucket_check, queue_counts
@@ -115,6 +124,11 @@ def report_get(*, actor: User | AnonymousUser, public_id: uuid.UUID) -> Report:
     require(actor, "report.read", report)
     _masked([report], actor)
     return report
+
+
+def report_voice(report: Report) -> ReportVoice | None:
+    """The report's voice note, if it has one; whoever asks must already be allowed to hear it."""
+    return ReportVoice.objects.filter(report_id=report.pk).first()
 
 
 def reports_of_reporter(*, actor: User) -> QuerySet[Report]:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("petugas/<uuid:public_id>/", views_staff.report_page, name="staff_report"),
     path("petugas/<uuid:public_id>/<slug:action>/", views_staff.act, name="staff_act"),
     path("foto/<int:photo_id>/", views_staff.photo, name="photo"),
+    path("suara/<uuid:public_id>/", views_staff.voice, name="voice"),
 ]

@@ -106,7 +106,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "complaints/citizen/new.html", {"form": form})
     data = form.cleaned_data
-    if request.POST.get("confirm") != "1":
+    # A voice note cannot travel in a hidden field either, and one who spoke rather than wrote is not
+    # asked to record again: with a voice note, the similar reports are not shown first.
+    if request.POST.get("confirm") != "1" and data.get("voice") is None:
         similar = selectors.similar_open_reports(
             category=data["category"],
             region=data["region"],
@@ -149,6 +151,7 @@ def new(request: HttpRequest) -> HttpResponse:
             anonymous=bool(data.get("anonymous")),
             confidential=bool(data.get("confidential")),
             photos=data.get("photos") or [],
+            voice=data.get("voice"),
             submit_key=data["submit_key"],
         )
     except services.ReportError as refused:
@@ -232,6 +235,7 @@ def _render_detail(
         "can_reopen": answered and report.reopened_count == 0,
         "rate_form": rate_form or RateForm(),
         "own_photos": list(report.photos.filter(is_evidence=False).order_by("uploaded_at", "pk")),
+        "voice": selectors.report_voice(report),
     }
     return render(request, "complaints/citizen/detail.html", context, status=status)
 

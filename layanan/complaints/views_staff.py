@@ -31,7 +31,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,12 +44,14 @@ from layanan.accounts.permissions import can
 from layanan.agencies.models import Office
 from layanan.calendars.due import NO_DUE, Due, due_of
 from layanan.complaints import presentation, selectors, services, workflow
-from layanan.complaints.models import Report, ReportPhoto, Status
+from layanan.complaints.models import Report, ReportPhoto, ReportVoice, Status
 from layanan.complaints.photos import photo_response
 from layanan.complaints.routing import route
 from layanan.complaints.workflow import Party
 from layanan.core import staff_views
+from layanan.core.audio import VOICE_CONTENT_TYPE
 from layanan.core.tags import tags_by_status
+from layanan.core.views import harden_file_response
 
 PAGE_ACTIONS = frozenset(
     {
@@ -277,6 +279,7 @@ def _render(
         routed = route(category=report.category, region=report.region)
     active = _active_offices(report)
     photos = list(report.photos.order_by("uploaded_at", "pk"))
+    voice = selectors.report_voice(report) if party is not None else None
     verifying, redisposing = posted.action == "verify", posted.action == "redispose"
     verify_office = posted.values.get("office", "") if verifying else (routed.code if routed else "")
     context = {
@@ -288,6 +291,7 @@ def _render(
         "point": presentation.point_of(report),
         "photos": [photo for photo in photos if not photo.is_evidence],
         "evidence": [photo for photo in photos if photo.is_evidence],
+        "voice": voice,
         "routed": routed,
         "active_offices": active,
         "redispose_from": [(office.code, presentation.office_label(office)) for office in active],
@@ -591,3 +595,50 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
             return redirect_to_login(request.get_full_path())
         raise Http404
     return photo_response(request, found, private=True)
+
+
+# --- the voice note ------------------------------------------------------------------------------
+
+
+def _may_hear_voice(user: object, report: Report) -> tuple[bool, bool]:
+    """(may hear, is staff): the reporter, and the parties working the report (the coordinator and
+    the staff of an office it is or was disposed to). A leader or auditor reads the report but does
+    not hear who spoke; no one else does, and nothing of it is ever public."""
+    if not isinstance(user, User) or not user.is_active:
+        return False, False
+    if report.reporter_id == user.pk:
+        return True, False
+    if user.role == Role.CITIZEN:
+        return False, False
+    try:
+        party = _party(user, report)
+    except PermissionDenied:
+        return False, False
+    return party is not None, True
+
+
+def voice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
+    """A report's voice note (Ogg Opus) for whoever may hear it, each staff play audited.
+
+    "Missing" and "not yours" answer alike: a visitor is sent to sign in, someone signed in gets 404.
+    """
+    found = (
+        ReportVoice.objects.select_related("report", "report__category")
+        .filter(report__public_id=public_id)
+        .first()
+    )
+    allowed, staff = _may_hear_voice(request.user, found.report) if found is not None else (False, False)
+    if found is None or not allowed:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    if staff:
+        assert isinstance(request.user, User)
+        services.report_voice_play(report=found.report, actor=request.user)
+    response = FileResponse(handle, content_type=VOICE_CONTENT_TYPE)
+    response["Content-Disposition"] = 'inline; filename="pesan-suara.ogg"'
+    return harden_file_response(response, private=True)

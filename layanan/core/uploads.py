@@ -345,7 +345,11 @@ def clean_upload(upload: UploadedFile) -> CleanFile:
 _WIB = ZoneInfo("Asia/Jakarta")
 # Where citizens' uploads are kept: (app label, model), each with ``file``, ``uploaded_by`` and
 # ``uploaded_at``. Looked up by name, not imported: core sits below the apps (tests/test_layers.py).
-QUOTA_MODELS: tuple[tuple[str, str], ...] = (("applications", "Attachment"), ("complaints", "ReportPhoto"))
+QUOTA_MODELS: tuple[tuple[str, str], ...] = (
+    ("applications", "Attachment"),
+    ("complaints", "ReportPhoto"),
+    ("complaints", "ReportVoice"),
+)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ class InboundMessage(models.Model):
     received_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
     outcome = models.CharField(_("hasil"), max_length=10, choices=Outcome.choices)
     tracking_number = models.CharField(_("nomor lacak"), max_length=20, blank=True, default="")
+    # A WhatsApp voice message: Meta's media id, fetched by ``tasks.inbound_voice_attach`` (not personal).
+    audio_id = models.CharField(max_length=128, blank=True, default="", editable=False)
     reply = models.ForeignKey(
         "notifications.Message",
         on_delete=models.SET_NULL,

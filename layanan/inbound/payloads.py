@@ -76,6 +76,7 @@ class Incoming:
     text: str
     is_text: bool = True  # False: a photo, voice note, sticker... (answered with the help)
     origin: Sender = field(default_factory=Sender)  # the sender read as a number (accounts.phone)
+    audio_id: str = ""  # WhatsApp: the media id of an audio message (a voice note), fetched later
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,10 @@ def _whatsapp_message(item: Any) -> Incoming:
         text = _text(reply.get("title"))
     elif kind in WHATSAPP_TEXT_TYPES or not isinstance(kind, str):
         raise PayloadError("message body missing")
+    audio = item.get("audio")
+    audio_id = (
+        _string(audio, "id", limit=GATEWAY_ID_MAX) if kind == "audio" and isinstance(audio, dict) else ""
+    )
     sender = _string(item, "from", limit=SENDER_MAX)
     return Incoming(
         channel="whatsapp",
@@ -257,6 +262,7 @@ def _whatsapp_message(item: Any) -> Incoming:
         text=text,
         is_text=kind in WHATSAPP_TEXT_TYPES,
         origin=sender_number(sender, channel="whatsapp"),  # a wa_id: international, without the plus
+        audio_id=audio_id,
     )
 
 

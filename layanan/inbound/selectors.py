@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.utils import translation
+from django.conf import settings
+from django.utils import timezone, translation
 
+from layanan.accounts.models import User
 from layanan.applications.models import Application
 from layanan.applications.models import Status as ApplicationStatus
 from layanan.complaints.models import Report
@@ -85,3 +88,21 @@ def villages_of_regency() -> list[VillageRef]:
         )
         for village in village_list()
     ]
+
+
+def report_awaiting_voice(*, user: User, channel: str) -> Report | None:
+    """The sender's own report a voice message may join: filed on ``channel`` within
+    ``INBOUND_VOICE_WINDOW_SECONDS``, still waiting for verification, named, without a voice note."""
+    since = timezone.now() - timedelta(seconds=int(settings.INBOUND_VOICE_WINDOW_SECONDS))
+    return (
+        Report.objects.filter(
+            reporter=user,
+            channel=channel,
+            status=ReportStatus.RECEIVED,
+            anonymous=False,
+            voice__isnull=True,
+            received_at__gte=since,
+        )
+        .order_by("-received_at", "-pk")
+        .first()
+    )

@@ -42,9 +42,11 @@ from layanan.complaints import routing
 from layanan.complaints.models import Category, Kind
 from layanan.complaints.services import TEXT_MIN, ReportError, report_submit
 from layanan.core.crypto import blind_index
+from layanan.core.writes import enqueue_with_transaction
 from layanan.inbound import selectors
 from layanan.inbound.models import Channel, InboundMessage, Outcome
 from layanan.inbound.parsing import Intent, clean_text, command_parse
+from layanan.inbound.tasks import inbound_voice_attach
 from layanan.inbound.villages import Found, VillageIndex
 from layanan.notifications.services import notify
 
@@ -65,6 +67,7 @@ class _Answer:
     event: str = ""  # "" → no reply
     data: dict[str, str] = field(default_factory=dict)
     tracking_number: str = ""
+    voice_for: int | None = None  # a report the voice message joins (fetched by a task; it replies)
 
 
 def submit_key_for(*, channel: str, gateway_id: str) -> uuid.UUID:
@@ -207,11 +210,33 @@ def _report(*, body: str, kind: str, phone: str, user: User | None, channel: str
     return _Answer(Outcome.REPORT, "inbound.report_received", {"tracking_number": number}, number)
 
 
+def _voice(*, audio_id: str, user: User | None, channel: str) -> _Answer:
+    """A WhatsApp voice message joins the report its sender filed by ``ADUAN`` just before.
+
+    The sender's latest WhatsApp report still waiting for verification, received within
+    ``INBOUND_VOICE_WINDOW_SECONDS`` and without a voice note; anything else gets the help.
+    The note is fetched from Meta and checked by ``tasks.inbound_voice_attach``, which replies.
+    """
+    if not audio_id or channel != Channel.WHATSAPP or user is None or not user.is_active:
+        return _Answer(Outcome.HELP, "inbound.help")
+    report = selectors.report_awaiting_voice(user=user, channel=channel)
+    if report is None:
+        return _Answer(Outcome.HELP, "inbound.help")
+    return _Answer(Outcome.REPORT, tracking_number=report.tracking_number, voice_for=report.pk)
+
+
 def _answer(
-    *, text: str, is_text: bool, phone: str, user: User | None, channel: str, gateway_id: str
+    *,
+    text: str,
+    is_text: bool,
+    phone: str,
+    user: User | None,
+    channel: str,
+    gateway_id: str,
+    audio_id: str = "",
 ) -> _Answer:
     if not is_text:
-        return _Answer(Outcome.HELP, "inbound.help")
+        return _voice(audio_id=audio_id, user=user, channel=channel)
     command = command_parse(text)
     if command.intent == Intent.CHECK:
         if user is None:  # no proven holder: a status goes only to a number its account proved
@@ -247,13 +272,15 @@ def _phone(sender: str) -> str | None:
 
 
 def inbound_receive(
-    *, channel: str, gateway_id: str, sender: str, text: str, is_text: bool = True
+    *, channel: str, gateway_id: str, sender: str, text: str, is_text: bool = True, audio_id: str = ""
 ) -> InboundMessage | None:
     """Record and answer one message; ``None`` when this gateway message was handled before.
 
     ``channel`` is ``sms`` or ``whatsapp``; ``gateway_id`` the gateway's id of the message
     (at most 128 characters); ``sender`` the number as the gateway wrote it; ``is_text``
-    False for a photo, voice note or other message without words (answered with the help).
+    False for a photo, voice note or other message without words (answered with the help,
+    except a WhatsApp voice message, ``audio_id``, right after the sender's ``ADUAN``: it
+    joins that report, see :func:`_voice`).
     """
     channel = Channel(channel).value
     if not gateway_id or len(gateway_id) > 128:
@@ -273,6 +300,7 @@ def inbound_receive(
                     sender_hash=sender_hash,
                     text=clean_text(text),
                     outcome=Outcome.INVALID,
+                    audio_id=audio_id[:128],
                 )
         except IntegrityError:  # the same message, delivered twice at once: the other one answers
             return None
@@ -286,8 +314,16 @@ def inbound_receive(
             answer = _Answer(Outcome.LIMITED, "inbound.refused" if tell else "")
         else:
             answer = _answer(
-                text=text, is_text=is_text, phone=phone, user=user, channel=channel, gateway_id=gateway_id
+                text=text,
+                is_text=is_text,
+                phone=phone,
+                user=user,
+                channel=channel,
+                gateway_id=gateway_id,
+                audio_id=audio_id,
             )
+        if answer.voice_for is not None:
+            enqueue_with_transaction(inbound_voice_attach, message.pk, answer.voice_for)
         if answer.event and phone is not None:
             message.reply = notify(
                 to=phone,

@@ -77,6 +77,7 @@ def _receive(incoming: payloads.Incoming) -> InboundMessage | None:
             sender=origin.phone,
             text=incoming.text,
             is_text=incoming.is_text,
+            audio_id=incoming.audio_id,
         )
     if origin.is_foreign:
         return senders.inbound_foreign_refuse(

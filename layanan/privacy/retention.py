@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from layanan.accounts.models import OneTimeCode, UserSession
 from layanan.applications.models import Application, Attachment
 from layanan.applications.models import Status as ApplicationStatus
-from layanan.complaints.models import Report, Support
+from layanan.complaints.models import Report, ReportVoice, Support
 from layanan.complaints.models import Status as ReportStatus
 from layanan.inbound.models import InboundMessage
 from layanan.notifications.models import FINISHED_STATUSES, Message, MessageStatus
@@ -131,17 +131,22 @@ def _inbound_payloads(cutoff: datetime) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)[:BATCH]
     )
-    return InboundMessage.objects.filter(pk__in=ids).update(sender="", text="", sender_hash="")
+    # The media id of a voice message goes too: with the token it would fetch the voice from Meta.
+    return InboundMessage.objects.filter(pk__in=ids).update(sender="", text="", sender_hash="", audio_id="")
 
 
 def _closed_report_contacts(cutoff: datetime) -> int:
     ids = list(
         Report.objects.filter(status__in=CLOSED_REPORT_STATUSES, closed_at__lt=cutoff)
-        .filter(Q(reporter__isnull=False) | ~Q(rating_comment=""))
+        .filter(Q(reporter__isnull=False) | ~Q(rating_comment="") | Q(voice__isnull=False))
         .order_by("pk")
         .values_list("pk", flat=True)[:BATCH]
     )
     Support.objects.filter(report_id__in=ids).delete()
+    # A voice names its speaker as surely as the account link: it goes with it (file and row).
+    for voice in ReportVoice.objects.filter(report_id__in=ids):
+        voice.file.delete(save=False)
+        voice.delete()
     return Report.objects.filter(pk__in=ids).update(reporter=None, rating_comment="")
 
 

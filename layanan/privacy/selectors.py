@@ -20,7 +20,7 @@ from layanan.accounts.models import User
 from layanan.accounts.phone import mask_phone
 from layanan.applications.models import Application, Attachment
 from layanan.audit.models import AuditEvent
-from layanan.complaints.models import Report, Support
+from layanan.complaints.models import Report, ReportVoice, Support
 from layanan.identity.selectors import mask_nik
 from layanan.notifications.models import ContactPreference, Message
 from layanan.privacy.access import Actor, may_read_requests
@@ -203,6 +203,19 @@ def _sessions_of(subject: User) -> list[dict[str, Any]]:
     return found
 
 
+def _voice_note(report: Report) -> dict[str, Any] | None:
+    """The report's voice note as the export lists it (the sound itself is heard on the report's page)."""
+    voice = ReportVoice.objects.filter(report=report).first()
+    if voice is None:
+        return None
+    return {
+        "content_type": "audio/ogg",
+        "seconds": voice.seconds,
+        "size": voice.size,
+        "uploaded_at": _iso(voice.uploaded_at),
+    }
+
+
 def subject_data(*, subject: User) -> dict[str, Any]:
     """Everything the platform holds about ``subject``, as plain JSON-ready data.
 
@@ -275,6 +288,7 @@ def subject_data(*, subject: User) -> dict[str, Any]:
             "answer": report.public_answer,
             "satisfied": report.satisfied,
             "rating_comment": report.rating_comment,
+            "voice_note": _voice_note(report),
         }
         for report in Report.objects.filter(reporter=subject)
         .select_related("category", "region")

@@ -59,9 +59,14 @@ from layanan.complaints.services.common import (
     deadline_days,
 )
 from layanan.complaints.services.disposition import report_dispose, report_redispose
-from layanan.complaints.services.filing import report_submit, report_support
+from layanan.complaints.services.filing import (
+    report_submit,
+    report_support,
+    report_voice_add,
+    voice_anonymous_message,
+)
 from layanan.complaints.services.followup import report_answer, report_note, report_start
-from layanan.complaints.services.identity import reporter_identity_view
+from layanan.complaints.services.identity import report_voice_play, reporter_identity_view
 from layanan.complaints.services.verification import (
     report_archive,
     report_not_authority,
@@ -97,5 +102,8 @@ __all__ = [
     "report_submit",
     "report_support",
     "report_verify",
+    "report_voice_add",
+    "report_voice_play",
     "reporter_identity_view",
+    "voice_anonymous_message",
 ]

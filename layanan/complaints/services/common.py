@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -11,8 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from layanan.accounts.models import User
-from layanan.complaints.models import Report, ReportPhoto
+from layanan.complaints.models import Report, ReportPhoto, ReportVoice
 from layanan.complaints.workflow import ReportError
+from layanan.core.audio import CleanAudio, clean_voice
 from layanan.core.forms import REASON_MAX
 from layanan.core.uploads import CleanFile, UploadRefused, check_upload_quota, clean_upload
 
@@ -79,3 +81,31 @@ def save_photos(report: Report, photos: list[CleanFile], *, by: User | None, evi
         )
         photo.file.save(f"photo.{clean.extension}", ContentFile(clean.content), save=False)
         photo.save()
+
+
+def voice_clean(voice: UploadedFile | CleanAudio | None) -> CleanAudio | None:
+    """The voice note checked and re-encoded (the web form hands it over already cleaned)."""
+    if voice is None or isinstance(voice, CleanAudio):
+        return voice
+    try:
+        return clean_voice(voice)
+    except UploadRefused as error:
+        raise ReportError(str(error)) from error
+
+
+def voice_save(report: Report, voice: CleanAudio, *, by: User | None) -> ReportVoice:
+    """Store the voice note (sealed at rest like every file); over the quota, :class:`ReportError`."""
+    try:
+        check_upload_quota(by, [voice])
+    except UploadRefused as error:
+        raise ReportError(str(error)) from error
+    stored = ReportVoice(
+        report=report,
+        sha256=voice.sha256,
+        size=voice.size,
+        seconds=max(1, math.ceil(voice.seconds)),
+        uploaded_by=by,
+    )
+    stored.file.save(f"voice.{voice.extension}", ContentFile(voice.content), save=False)
+    stored.save()
+    return stored

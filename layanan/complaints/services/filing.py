@@ -23,7 +23,7 @@ from layanan.accounts.models import User
 from layanan.agencies.models import Office
 from layanan.calendars.selectors import add_working_days
 from layanan.complaints import routing
-from layanan.complaints.models import Category, Kind, Report, Support
+from layanan.complaints.models import Category, Kind, Report, ReportVoice, Status, Support
 from layanan.complaints.services.common import (
     MESSAGE_CHANNELS,
     PHOTOS_MAX,
@@ -33,14 +33,17 @@ from layanan.complaints.services.common import (
     clean_photos,
     deadline_days,
     save_photos,
+    voice_clean,
+    voice_save,
 )
 from layanan.complaints.workflow import OPEN_STATUSES, WORKFLOW, ReportError
+from layanan.core.audio import CleanAudio
 from layanan.core.writes import batched, insert_new
 from layanan.regions.models import Region
 from layanan.tracking.codes import TrackingKind
 from layanan.tracking.services import tracking_number_new
 
-__all__ = ["PHOTOS_MAX", "report_submit", "report_support"]
+__all__ = ["PHOTOS_MAX", "report_submit", "report_support", "report_voice_add", "voice_anonymous_message"]
 
 
 def _suggestion(text: str) -> tuple[Office | None, float | None]:
@@ -93,20 +96,26 @@ def report_submit(
     anonymous: bool = False,
     confidential: bool = False,
     photos: Sequence[UploadedFile] = (),
+    voice: UploadedFile | CleanAudio | None = None,
     submit_key: uuid.UUID | None = None,
 ) -> Report:
     """File a report from any channel: the one entry point. Idempotent on ``submit_key``.
 
-    Checks the text (``TEXT_MIN``..``TEXT_MAX`` characters), that the desa lies in the
-    regency and the category is in use; re-encodes up to ``PHOTOS_MAX`` photos (EXIF
-    removed); stores the learned routing suggestion; starts the verify clock.
+    Checks the text (``TEXT_MIN``..``TEXT_MAX`` characters; optional, up to ``TEXT_MAX``, with a
+    voice note), that the desa lies in the regency and the category is in use; re-encodes up to
+    ``PHOTOS_MAX`` photos (EXIF removed) and the voice note (Opus, ``core.audio``); stores the
+    learned routing suggestion; starts the verify clock. A voice identifies its speaker, so an
+    anonymous report cannot carry one.
     """
     # A repeated ``submit_key`` is found by the unique constraint (the IntegrityError below), not
     # by a look-up first: one query less on every first submit, the common case.
     cleaned_text = (text or "").strip()
-    if len(cleaned_text) < TEXT_MIN:
+    if voice is not None and anonymous:
+        raise ReportError(voice_anonymous_message())
+    if voice is None and len(cleaned_text) < TEXT_MIN:
         raise ReportError(
-            _("Ceritakan apa yang terjadi (paling sedikit %(count)d karakter).") % {"count": TEXT_MIN}
+            _("Ceritakan apa yang terjadi (paling sedikit %(count)d karakter), atau kirim pesan suara.")
+            % {"count": TEXT_MIN}
         )
     if len(cleaned_text) > TEXT_MAX:
         raise ReportError(
@@ -124,6 +133,7 @@ def report_submit(
         occurred_on=occurred_on,
     )
     cleaned_photos = clean_photos(photos)  # CPU work before the transaction
+    cleaned_voice = voice_clean(voice)
     suggested, confidence = _suggestion(cleaned_text)
     try:
         # batched(): the audit row and the task rows (notice, summary refresh) go in one statement.
@@ -150,6 +160,8 @@ def report_submit(
             )
             insert_new(report)  # as create(), with post_save (the summary refresh), the INSERT prebuilt
             save_photos(report, cleaned_photos, by=reporter, evidence=False)
+            if cleaned_voice is not None:
+                voice_save(report, cleaned_voice, by=reporter)
             words = _("Pelapor mengirim laporan dengan nomor pelacakan %(tracking)s.")
             WORKFLOW.event(
                 report, "submit", None, words % {"tracking": report.tracking_number}, from_status=""
@@ -162,6 +174,7 @@ def report_submit(
                 anonymous=anonymous,
                 confidential=confidential,
                 photos=len(cleaned_photos),
+                voice=cleaned_voice is not None,
             )
             if channel not in MESSAGE_CHANNELS:  # an SMS/WhatsApp report's reply already carries the number
                 WORKFLOW.tell(report, "received")
@@ -173,6 +186,37 @@ def report_submit(
             raise
         return _repeat(existing, reporter)
     return report
+
+
+def voice_anonymous_message() -> str:
+    return _(
+        "Pesan suara tidak dapat dikirim secara anonim, karena suara Anda dapat dikenali. "
+        "Tulis laporan Anda, atau hapus pilihan Anonim."
+    )
+
+
+def report_voice_add(*, report: Report, voice: UploadedFile | CleanAudio, actor: User) -> ReportVoice:
+    """The reporter adds a voice note to their report while it waits for verification, once.
+
+    For a channel that sends the words and the voice apart (a WhatsApp voice message after
+    ``ADUAN``). The same checks as at filing (``core.audio``); never on an anonymous report.
+    """
+    cleaned = voice_clean(voice)
+    assert cleaned is not None
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
+        if not actor.is_active or fresh.reporter_id != actor.pk:
+            raise PermissionDenied("report.voice_add")
+        if fresh.anonymous:
+            raise ReportError(voice_anonymous_message())
+        if fresh.status != Status.RECEIVED:
+            raise ReportError(_("Laporan ini sudah diperiksa petugas; pesan suara tidak dapat ditambahkan."))
+        if ReportVoice.objects.filter(report=fresh).exists():
+            raise ReportError(_("Laporan ini sudah punya pesan suara."))
+        stored = voice_save(fresh, cleaned, by=actor)
+        WORKFLOW.event(fresh, "voice_add", None, _("Pelapor menambahkan pesan suara."))
+        WORKFLOW.audit(fresh, actor=actor, action="voice_add")
+    return stored
 
 
 def _repeat(existing: Report, reporter: User | None) -> Report:

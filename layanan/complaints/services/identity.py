@@ -24,3 +24,9 @@ def reporter_identity_view(*, report: Report, actor: User) -> User | None:
             raise ReportError(_("Laporan ini anonim: identitas pelapor tidak dapat dibuka oleh siapa pun."))
         WORKFLOW.audit(fresh, actor=actor, action="identity_view", anonymous=False)
     return fresh.reporter
+
+
+def report_voice_play(*, report: Report, actor: User) -> None:
+    """Audit that ``actor`` (staff working the report) played its voice note: a voice names its speaker."""
+    with transaction.atomic():
+        WORKFLOW.audit(report, actor=actor, action="voice_play")

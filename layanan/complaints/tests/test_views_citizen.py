@@ -72,7 +72,7 @@ def test_it_explains_every_missing_answer_and_files_nothing(cast: Cast) -> None:
     assert "error-summary" in html
     assert "Pilih jenis laporan." in html
     assert "Pilih kategori laporan." in html
-    assert "Tuliskan apa yang terjadi." in html
+    assert "Tuliskan apa yang terjadi, atau kirim pesan suara." in html
     assert "Pilih desa/kelurahan tempat kejadian." in html
     assert Report.objects.count() == 0
 

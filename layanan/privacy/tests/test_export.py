@@ -90,3 +90,32 @@ def test_staff_cannot_download_through_the_citizen_page(cast, client, persona):
 
     assert client.post(EXPORT).status_code == 403
     assert not PrivacyRequest.objects.exists()
+
+
+def test_the_export_lists_my_voice_note_but_not_its_sound(cast, client):
+    import uuid
+
+    from layanan.complaints import services
+    from layanan.complaints.models import Kind
+    from layanan.complaints.tests.citizen_builders import category
+    from layanan.testing.audio import voice_upload
+
+    filed = services.report_submit(
+        reporter=cast.siti,
+        kind=Kind.COMPLAINT,
+        category=category(cast),
+        text="",
+        region=cast.world.kotabumi_pasar,
+        voice=voice_upload(),
+        submit_key=uuid.uuid4(),
+    )
+    sign_in(client, cast.siti)
+
+    data, readme = _download(client)
+
+    (listed,) = data["reports"]
+    assert listed["tracking_number"] == filed.tracking_number
+    assert listed["voice_note"]["seconds"] == 2
+    assert listed["voice_note"]["content_type"] == "audio/ogg"
+    assert listed["voice_note"]["size"] == filed.voice.size
+    assert "voice_note" in readme

@@ -204,3 +204,39 @@ def test_the_retention_page_is_refused_to_others(cast, client, persona):
     sign_in(client, getattr(cast, persona))
 
     assert client.get(reverse("privacy:retention_runs")).status_code == 403
+
+
+def test_a_closed_report_s_voice_note_goes_with_its_reporter_link(cast, monkeypatch, settings):
+    import uuid
+    from pathlib import Path
+
+    from layanan.complaints import services
+    from layanan.complaints.models import Kind, ReportVoice
+    from layanan.complaints.tests.citizen_builders import category
+    from layanan.testing.audio import voice_upload
+
+    Clock(monkeypatch, NOW)
+
+    def spoken() -> Report:
+        return services.report_submit(
+            reporter=cast.siti,
+            kind=Kind.COMPLAINT,
+            category=category(cast),
+            text="",
+            region=cast.world.kotabumi_pasar,
+            voice=voice_upload(),
+            submit_key=uuid.uuid4(),
+        )
+
+    old, recent = spoken(), spoken()
+    Report.objects.filter(pk=old.pk).update(status=Status.CLOSED, closed_at=_old(731))
+    Report.objects.filter(pk=recent.pk).update(status=Status.CLOSED, closed_at=_old(700))
+    stored = Path(settings.MEDIA_ROOT) / str(ReportVoice.objects.get(report=old).file.name)
+
+    run = retention_apply()
+
+    assert run.counts["closed_report_contacts"] == 1
+    assert not ReportVoice.objects.filter(report=old).exists()
+    assert not stored.exists()
+    assert Report.objects.get(pk=old.pk).reporter_id is None
+    assert ReportVoice.objects.filter(report=recent).exists()  # still within its period
