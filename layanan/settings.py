@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "layanan.privacy",
     "layanan.demo",
     "layanan.backup",
+    "layanan.offline",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "layanan.offline.middleware.OfflineMarkMiddleware",  # what the service worker may keep (docs/offline.md)
     "layanan.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
