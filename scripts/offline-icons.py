@@ -16,7 +16,17 @@ GREEN = (11, 93, 59)
 GOLD = (242, 194, 48)
 WHITE = (255, 255, 255)
 OUT = Path(__file__).resolve().parent.parent / "layanan" / "offline" / "static" / "offline"
-CROWN = [(6, 21.5), (7.8, 12), (10.7, 16.8), (13.6, 9), (16, 15), (18.4, 9), (21.3, 16.8), (24.2, 12), (26, 21.5)]
+CROWN = [
+    (6, 21.5),
+    (7.8, 12),
+    (10.7, 16.8),
+    (13.6, 9),
+    (16, 15),
+    (18.4, 9),
+    (21.3, 16.8),
+    (24.2, 12),
+    (26, 21.5),
+]
 
 
 def draw(size: int, *, maskable: bool) -> Image.Image:
@@ -34,7 +44,9 @@ def draw(size: int, *, maskable: bool) -> Image.Image:
     if not maskable:
         image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
         pen = ImageDraw.Draw(image)
-        pen.rounded_rectangle([at(1, 1), at(31, 31)], radius=7 * unit, fill=GREEN, outline=GOLD, width=round(2 * unit))
+        pen.rounded_rectangle(
+            [at(1, 1), at(31, 31)], radius=7 * unit, fill=GREEN, outline=GOLD, width=round(2 * unit)
+        )
     pen.polygon([at(x, y) for x, y in CROWN] + [at(21, 22.9), at(16, 23.3), at(11, 22.9)], fill=GOLD)
     pen.arc([at(7, 19.5), at(25, 26.2)], start=25, end=155, fill=WHITE, width=round(1.6 * unit))
     return image.resize((size, size), Image.Resampling.LANCZOS)

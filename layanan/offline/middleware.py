@@ -1,12 +1,15 @@
 """Tell the service worker which pages it may keep on the phone, and for whom (docs/offline.md).
 
-``X-Offline: public`` marks an anonymous reader's copy of a public page (the page cache's
-:data:`~layanan.core.pagecache.CACHED_PAGES`, with only the query parameters allowed there, and this app's offline and outbox pages): the service
-worker keeps it in the shared ``pages`` cache. ``X-Offline: account`` marks a page of
-:data:`ACCOUNT_PAGES` (a form that may go to the outbox) for a signed-in person: the service worker
-keeps it only in that account's cache. ``X-Account`` carries the signed-in person's
-:func:`~layanan.offline.account.account_tag` on every answer; seeing a different one, or none, the
-service worker drops every other account's cache. Any other page is never kept.
+- ``X-Offline: public`` marks an anonymous reader's copy of a public page (the page cache's
+  :data:`~layanan.core.pagecache.CACHED_PAGES`, with only the query parameters allowed there, and
+  this app's offline and outbox pages): the service worker keeps it in the shared ``pages`` cache.
+- ``X-Offline: account`` marks a page of :data:`ACCOUNT_PAGES` (a form that may go to the outbox)
+  for a signed-in person: the service worker keeps it only in that account's cache.
+- ``X-Account`` carries the signed-in person's :func:`~layanan.offline.account.account_tag` on
+  every answer; seeing a different one, or none, the service worker drops every other account's
+  cache.
+
+Any other page is never kept.
 """
 
 from __future__ import annotations

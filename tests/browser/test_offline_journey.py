@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Route
+from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Request, Route
 
 from layanan.complaints.models import Report, ReportPhoto
 from layanan.complaints.tests.citizen_builders import category
@@ -33,7 +33,7 @@ SENT = '[data-outbox-list="sent"] .outbox__item'
 
 
 def big_photo() -> bytes:
-    """A 2400 × 1800 photo with noise (it does not compress away), as a phone's camera gives."""
+    """A 2400 x 1800 photo with noise (it does not compress away), as a phone's camera gives."""
     image = Image.effect_noise((2400, 1800), 60).convert("RGB")
     out = io.BytesIO()
     image.save(out, "JPEG", quality=92)
@@ -41,7 +41,7 @@ def big_photo() -> bytes:
 
 
 def wait_until(page: Page, script: str, seconds: float = 15) -> None:
-    """Poll ``script`` (an expression, possibly a promise) until true; the CSP forbids wait_for_function's eval."""
+    """Poll ``script`` (an expression, or a promise) until true (the CSP forbids wait_for_function's eval)."""
     deadline = time.monotonic() + seconds
     while not page.evaluate(script):
         assert time.monotonic() < deadline, f"still false after {seconds} s: {script}"
@@ -62,7 +62,7 @@ def keep_the_form(context: BrowserContext) -> Page:
     wait_until(
         page,
         "caches.keys().then(keys => Promise.all(keys.filter(k => k.startsWith('account-'))"
-        ".map(k => caches.open(k).then(c => c.match(location.href))))).then(found => found.some(Boolean))"
+        ".map(k => caches.open(k).then(c => c.match(location.href))))).then(found => found.some(Boolean))",
     )
     return page
 
@@ -79,9 +79,14 @@ def fill_offline(context: BrowserContext, page: Page, chosen: str, photo: bytes 
     page.get_by_label("Apa yang terjadi?").fill(TEXT)
     page.get_by_label("Desa/kelurahan tempat kejadian").select_option(label="Kotabumi Pasar")
     if photo is not None:
-        page.set_input_files("#id_photos", files=FilePayload(name="jembatan.jpg", mimeType="image/jpeg", buffer=photo))
+        page.set_input_files(
+            "#id_photos", files=FilePayload(name="jembatan.jpg", mimeType="image/jpeg", buffer=photo)
+        )
     with page.expect_navigation(url=f"**{OUTBOX}", wait_until="load"):
-        page.evaluate("() => { const f = document.querySelector('form[data-offline]'); f.requestSubmit(); f.requestSubmit(); }")
+        page.evaluate(
+            "() => { const f = document.querySelector('form[data-offline]');"
+            " f.requestSubmit(); f.requestSubmit(); }"
+        )
     page.wait_for_selector(WAITING)
 
 
@@ -120,9 +125,15 @@ def test_a_report_filled_offline_is_sent_once_when_the_connection_returns(
     photo = big_photo()
     posts: list[str] = []
 
+    def note_post(request: Request) -> None:
+        if request.method == "POST":
+            posts.append(request.url)
+
     def journey(browser: Browser) -> tuple[list[dict[str, Any]], str, str]:
-        with browser_context(browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH) as context:
-            context.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+        with browser_context(
+            browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH
+        ) as context:
+            context.on("request", note_post)
             page = keep_the_form(context)
             fill_offline(context, page, chosen, photo)
             waiting = stored_items(page)
@@ -172,7 +183,9 @@ def test_an_upload_cut_after_the_server_received_it_arrives_once(
             route.continue_()
 
     def journey(browser: Browser) -> tuple[str, list[dict[str, Any]]]:
-        with browser_context(browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH) as context:
+        with browser_context(
+            browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH
+        ) as context:
             page = keep_the_form(context)
             fill_offline(context, page, chosen, None)
             context.route(f"**{NEW}", cut_the_first)
@@ -210,7 +223,10 @@ def test_after_sign_out_the_next_person_finds_nothing_of_the_first(
         with browser_context(browser, base_url, cookies=siti, javascript=True, width=MOBILE_WIDTH) as context:
             page = keep_the_form(context)
             fill_offline(context, page, chosen, None)
-            context.route(f"**{NEW}", lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+            context.route(
+                f"**{NEW}",
+                lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+            )
             context.set_offline(False)
             page.goto("/", wait_until="load")
             before = page.evaluate(inventory)
@@ -236,5 +252,6 @@ def test_after_sign_out_the_next_person_finds_nothing_of_the_first(
     assert items == [], "the outbox was emptied at sign-out"
     assert shown == 0
     assert not any("Siti Aminah" in text for text in after.values())
-    assert "Budi Santoso" in offline_form and "Siti Aminah" not in offline_form
+    assert "Budi Santoso" in offline_form
+    assert "Siti Aminah" not in offline_form
     assert Report.objects.count() == 0

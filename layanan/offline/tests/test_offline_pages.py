@@ -51,7 +51,8 @@ def test_the_manifest_names_the_app_in_indonesian_with_its_icons() -> None:
 def test_every_page_links_the_manifest_and_loads_the_registration_after_the_content(cast: Cast) -> None:
     html = Client().get(reverse("core:home")).content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert 'offline/register.js' in html and " defer></script>" in html
+    assert "offline/register.js" in html
+    assert " defer></script>" in html
     assert html.index("offline/register.js") > html.index("</main>")
     assert 'name="account"' not in html
 
