@@ -21,7 +21,15 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Requ
 from layanan.complaints.models import Report, ReportPhoto
 from layanan.complaints.tests.citizen_builders import category
 from layanan.testing import Cast
-from tests.browser.conftest import MOBILE_WIDTH, Chromium, browser_context, session_cookies, signed_in_client
+from tests.browser.conftest import (
+    MOBILE_WIDTH,
+    WHOLE_PAGE_BUDGET,
+    Chromium,
+    browser_context,
+    session_cookies,
+    signed_in_client,
+    visit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -255,3 +263,31 @@ def test_after_sign_out_the_next_person_finds_nothing_of_the_first(
     assert "Budi Santoso" in offline_form
     assert "Siti Aminah" not in offline_form
     assert Report.objects.count() == 0
+
+
+def test_the_report_form_with_the_service_worker_and_the_outbox_fits_the_whole_page_budget(
+    cast: Cast, base_url: str, chromium: Chromium
+) -> None:
+    """The heaviest case: the form loads register.js and outbox.js; the worker and the manifest count too."""
+    category(cast)
+    client = signed_in_client(cast.siti)
+    cookies = session_cookies(client, base_url)
+    extra = 0
+    for path in (reverse("offline:service_worker"), reverse("offline:manifest")):
+        response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200
+        extra += len(response.content) + sum(len(k) + len(v) + 4 for k, v in response.items())
+
+    def load(browser: Browser) -> tuple[int, str, list[str]]:
+        with browser_context(
+            browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH
+        ) as context:
+            seen = visit(context, NEW)
+            controlled(seen.page)
+            urls = [request.url for request in seen.requests]
+            return seen.transferred_bytes(), seen.transfer_report(), urls
+
+    page_bytes, report, urls = chromium.run(load)
+    assert any(url.endswith(".js") and "outbox" in url for url in urls), "the outbox's script is counted"
+    total = page_bytes + extra
+    assert total <= WHOLE_PAGE_BUDGET, f"{total} bytes (worker and manifest {extra}):\n{report}"
