@@ -291,3 +291,47 @@ def test_the_report_form_with_the_service_worker_and_the_outbox_fits_the_whole_p
     assert any(url.endswith(".js") and "outbox" in url for url in urls), "the outbox's script is counted"
     total = page_bytes + extra
     assert total <= WHOLE_PAGE_BUDGET, f"{total} bytes (worker and manifest {extra}):\n{report}"
+
+
+def test_a_visited_public_page_opens_offline_and_any_other_page_says_so_honestly(
+    cast: Cast, base_url: str, chromium: Chromium
+) -> None:
+    cookies = session_cookies(signed_in_client(cast.siti), base_url)
+    services = reverse("catalogue:list")
+
+    def journey(browser: Browser) -> dict[str, tuple[str, bool, bool]]:
+        seen: dict[str, tuple[str, bool, bool]] = {}
+
+        def look(page: Page, path: str) -> None:
+            page.goto(path, wait_until="load")
+            heading = page.locator("h1").inner_text().strip()
+            stored = page.locator("body[data-stored]").count() == 1
+            seen[path] = (heading, stored, page.locator(".offline-banner").is_visible())
+
+        with browser_context(browser, base_url, cookies=[], javascript=True, width=MOBILE_WIDTH) as context:
+            page = context.new_page()
+            page.goto("/", wait_until="load")
+            controlled(page)
+            look(page, services)
+            context.set_offline(True)
+            look(page, services)
+            look(page, reverse("monitoring:transparency"))  # never opened
+            context.set_offline(False)
+        with browser_context(
+            browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH
+        ) as context:
+            page = context.new_page()
+            page.goto("/", wait_until="load")
+            controlled(page)
+            page.goto(reverse("complaints:mine"), wait_until="load")
+            context.set_offline(True)
+            look(page, reverse("complaints:mine"))  # personal: never kept
+            context.set_offline(False)
+        return seen
+
+    seen = chromium.run(journey)
+    heading, stored, banner = seen[services]
+    assert (stored, banner) == (True, True)
+    assert heading
+    assert seen[reverse("monitoring:transparency")] == ("Anda sedang offline", True, True)
+    assert seen[reverse("complaints:mine")] == ("Anda sedang offline", True, True)

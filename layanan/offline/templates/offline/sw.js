@@ -8,6 +8,7 @@ const STATIC = {{ static_prefix }};
 const SHELL_CACHE = "shell-" + VERSION;
 const PAGES_CACHE = "pages";
 const ACCOUNT_PREFIX = "account-";
+const PAGES_KEPT = 60;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -53,7 +54,11 @@ async function keep(request, response) {
   await forgetOtherAccounts(account);
   if (response.status !== 200 || response.type !== "basic" || response.redirected) return;
   if (mark === "public" && !account) {
-    await (await caches.open(PAGES_CACHE)).put(request.url, response);
+    const pages = await caches.open(PAGES_CACHE);
+    await pages.delete(request.url);
+    await pages.put(request.url, response);
+    const kept = await pages.keys();  // oldest first: the phone keeps the last PAGES_KEPT pages
+    await Promise.all(kept.slice(0, Math.max(0, kept.length - PAGES_KEPT)).map((old) => pages.delete(old)));
   } else if (mark === "account" && account) {
     await (await caches.open(ACCOUNT_PREFIX + account)).put(request.url, response);
   } else if (account) {
