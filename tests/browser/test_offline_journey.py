@@ -19,7 +19,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Request, Route
 
 from layanan.complaints.models import Report, ReportPhoto
-from layanan.complaints.tests.citizen_builders import category
+from layanan.complaints.tests.citizen_builders import category, jpeg
 from layanan.testing import Cast
 from tests.browser.conftest import (
     MOBILE_WIDTH,
@@ -38,13 +38,17 @@ NEW = reverse("complaints:new")
 OUTBOX = reverse("offline:outbox")
 WAITING = '[data-outbox-list="waiting"] .outbox__item'
 SENT = '[data-outbox-list="sent"] .outbox__item'
+KOTABUMI = (-4.8301, 104.8806)
 
 
 def big_photo() -> bytes:
-    """A 2400 x 1800 photo with noise (it does not compress away), as a phone's camera gives."""
+    """A 2400 x 1800 photo with noise (it does not compress away) and the GPS point of Kotabumi in its
+    EXIF, as a phone's camera gives."""
+    with Image.open(io.BytesIO(jpeg(gps=KOTABUMI))) as small:
+        exif = small.info["exif"]
     image = Image.effect_noise((2400, 1800), 60).convert("RGB")
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
+    image.save(out, "JPEG", quality=92, exif=exif)
     return out.getvalue()
 
 
@@ -90,6 +94,7 @@ def fill_offline(context: BrowserContext, page: Page, chosen: str, photo: bytes 
         page.set_input_files(
             "#id_photos", files=FilePayload(name="jembatan.jpg", mimeType="image/jpeg", buffer=photo)
         )
+        page.get_by_label("Gunakan lokasi dari foto").check()
     with page.expect_navigation(url=f"**{OUTBOX}", wait_until="load"):
         page.evaluate(
             "() => { const f = document.querySelector('form[data-offline]');"
@@ -169,6 +174,10 @@ def test_a_report_filled_offline_is_sent_once_when_the_connection_returns(
     assert report.tracking_number == number
     assert number in listed
     assert ReportPhoto.objects.filter(report=report).count() == 1
+    # The photo's point was read on the phone before shrinking dropped the EXIF.
+    assert report.latitude is not None
+    assert report.longitude is not None
+    assert (round(float(report.latitude), 3), round(float(report.longitude), 3)) == (-4.83, 104.881)
     assert len([url for url in posts if url.endswith(NEW)]) == 1
 
 

@@ -65,8 +65,55 @@
     }).catch(function () { return file; });
   }
 
+  // The GPS point in a JPEG's EXIF ([latitude, longitude]), read before shrinking drops the EXIF.
+  function gps(file) {
+    return file.slice(0, 131072).arrayBuffer().then(function (buffer) {
+      var v = new DataView(buffer), at = 2, tiff = 0, little, ifd, gpsIfd = 0, found = {};
+      if (v.getUint16(0) !== 0xFFD8) return null;
+      while (at + 4 < v.byteLength) {
+        if (v.getUint16(at) === 0xFFE1 && v.getUint32(at + 4) === 0x45786966) { tiff = at + 10; break; }
+        at += 2 + v.getUint16(at + 2);
+      }
+      if (!tiff) return null;
+      little = v.getUint16(tiff) === 0x4949;
+      var u16 = function (o) { return v.getUint16(o, little); }, u32 = function (o) { return v.getUint32(o, little); };
+      ifd = tiff + u32(tiff + 4);
+      for (var i = 0; i < u16(ifd); i++) if (u16(ifd + 2 + i * 12) === 0x8825) gpsIfd = tiff + u32(ifd + 2 + i * 12 + 8);
+      if (!gpsIfd) return null;
+      for (var j = 0; j < u16(gpsIfd); j++) {
+        var entry = gpsIfd + 2 + j * 12, tag = u16(entry);
+        if (tag === 1 || tag === 3) found[tag] = String.fromCharCode(v.getUint8(entry + 8));
+        if (tag === 2 || tag === 4) {
+          var o = tiff + u32(entry + 8), value = 0;
+          for (var k = 0; k < 3; k++) value += u32(o + 8 * k) / (u32(o + 8 * k + 4) || 1) / Math.pow(60, k);
+          found[tag] = value;
+        }
+      }
+      if (found[2] === undefined || found[4] === undefined) return null;
+      return [(found[1] === "S" ? -1 : 1) * found[2], (found[3] === "W" ? -1 : 1) * found[4]];
+    }).catch(function () { return null; });
+  }
+
+  // "Gunakan lokasi dari foto" on the report form: the point is taken here, as the server would.
+  function photoLocation(form, data) {
+    var wanted = form.querySelector('input[name="use_photo_location"]');
+    if (!wanted || !wanted.checked || data.get("latitude") || data.get("longitude")) return Promise.resolve();
+    var photos = data.getAll("photos").filter(function (f) { return f.size && /jpe?g/.test(f.type); });
+    return photos.reduce(function (chain, photo) {
+      return chain.then(function (point) { return point || gps(photo); });
+    }, Promise.resolve(null)).then(function (point) {
+      if (!point) return;
+      data.set("latitude", point[0].toFixed(6));
+      data.set("longitude", point[1].toFixed(6));
+    });
+  }
+
   function capture(form, submitter) {
     var data = new FormData(form);
+    return photoLocation(form, data).then(function () { return kept(data, form, submitter); });
+  }
+
+  function kept(data, form, submitter) {
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var fields = [], files = [], jobs = [];
     data.forEach(function (value, name) {
