@@ -369,6 +369,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+    # The service worker (/sw.js) and the web app manifest, both from this site (docs/offline.md).
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -117,3 +117,10 @@ def test_sign_out_tells_the_browser_to_clear_what_it_kept(cast: Cast) -> None:
     assert client.get(reverse("accounts:profile")).status_code == 302  # signed out indeed
     # A GET does not sign out (and clears nothing).
     assert "Clear-Site-Data" not in build.client_of(cast.siti).get(reverse("accounts:logout"))
+
+
+def test_the_content_security_policy_allows_the_worker_and_the_manifest_from_this_site_only() -> None:
+    policy = Client().get(reverse("core:home"))["Content-Security-Policy"]
+    assert "worker-src 'self'" in policy
+    assert "manifest-src 'self'" in policy
+    assert "script-src 'self'" in policy  # no inline script: the registration is a file
