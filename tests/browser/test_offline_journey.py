@@ -156,6 +156,8 @@ def test_a_report_filled_offline_is_sent_once_when_the_connection_returns(
             page.wait_for_selector(f"{SENT} .tracking-number")
             number = page.locator(f"{SENT} .tracking-number").inner_text().strip()
             assert page.locator(WAITING).count() == 0
+            assert not page.locator(".offline-banner").is_visible(), "connected again: no banner"
+            assert not page.locator("[data-outbox-send]").is_visible(), "nothing left to send"
             page.reload(wait_until="load")  # still listed after a reload, from the phone's storage
             page.wait_for_selector(f"{SENT} .tracking-number")
             listed = page.locator(SENT).inner_text()

@@ -14,9 +14,11 @@
     else if (!body.hasAttribute("data-stored") && navigator.onLine) localStorage.removeItem(OWNER);
   } catch (e) { /* storage off: no outbox */ }
 
+  // Offline, or a kept copy shown when the connection failed; gone once the connection is back.
   var banner = null;
+  var stored = body.hasAttribute("data-stored");
   function showBanner() {
-    var offline = !navigator.onLine || body.hasAttribute("data-stored");
+    var offline = !navigator.onLine || stored;
     var template = document.getElementById("offline-banner");
     if (offline && !banner && template) {
       banner = template.content.firstElementChild.cloneNode(true);
@@ -28,7 +30,7 @@
   }
   showBanner();
   window.addEventListener("offline", showBanner);
-  window.addEventListener("online", function () { if (!body.hasAttribute("data-stored")) showBanner(); });
+  window.addEventListener("online", function () { stored = false; showBanner(); });
 
   // The outbox's script, only where it is needed: a form that may wait, the outbox page, or a report waiting.
   var waiting = 0;
