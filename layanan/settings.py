@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "layanan.privacy",
     "layanan.demo",
     "layanan.backup",
+    "layanan.offline",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "layanan.offline.middleware.OfflineMarkMiddleware",  # what the service worker may keep (docs/offline.md)
     "layanan.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -373,6 +375,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+    # The service worker (/sw.js) and the web app manifest, both from this site (docs/offline.md).
+    "worker-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("survei/", include("layanan.survey.urls")),
     path("", include("layanan.privacy.urls")),  # akun/data-saya/, petugas/privasi/
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("layanan.offline.urls")),  # sw.js, manifest.webmanifest, luring/, kotak-keluar/
 ]
 
 handler500 = "layanan.core.views.server_error"

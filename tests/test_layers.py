@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "layanan"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("env",),
     ("settings", "core"),
-    ("audit",),
+    ("audit", "offline"),  # offline: the service worker, the manifest and the outbox page
     ("calendars", "tracking"),
     ("regions",),
     ("agencies",),

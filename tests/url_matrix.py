@@ -71,6 +71,15 @@ MATRIX: list[Row] = [
         notes="Prometheus only: METRICS_ALLOWED_IPS (none in tests) or a bearer METRICS_TOKEN; signed in or "
         "not, anyone else gets 404 (layanan/core/tests/test_observability_metrics.py).",
     ),
+    Row(
+        "offline:service_worker",
+        EVERYONE_200,
+        page=False,
+        notes="The service worker script (docs/offline.md): the same for everyone, no personal data.",
+    ),
+    Row("offline:manifest", EVERYONE_200, page=False, notes="The web app manifest."),
+    Row("offline:page", EVERYONE_200, notes="The offline page the service worker keeps."),
+    Row("offline:outbox", EVERYONE_200, notes="The outbox shell; its items live on the phone."),
     Row("accounts:login", EVERYONE_200),
     Row("accounts:logout", dict.fromkeys(PERSONAS, 405), page=False, notes="Sign-out is POST only."),
     Row(

@@ -150,7 +150,11 @@ def _named_account(identifier: str) -> User | None:
 def sign_out(request: HttpRequest) -> HttpResponse:
     services.user_sign_out(request=request)
     messages.success(request, _("Anda sudah keluar."))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # The phone forgets what it kept for this person: cached pages, the outbox, the service worker
+    # (docs/offline.md). Chromium honours it on HTTPS and on localhost.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @sensitive_post_parameters("code")
