@@ -52,7 +52,8 @@ def test_staff_publish_an_announcement_and_the_cached_home_page_shows_it_at_once
     assert response.status_code == 302
     made = Announcement.objects.get()
     assert (made.office, made.created_by, made.published) == (cast.world.desa_tanjung_raja, cast.rini, True)
-    assert made.ends_at is None and timezone.localdate(made.starts_at) == timezone.localdate()
+    assert made.ends_at is None
+    assert timezone.localdate(made.starts_at) == timezone.localdate()
     assert "Jam layanan berubah selama Ramadan" in reader.get(HOME).content.decode()
     assert DBTaskResult.objects.filter(task_path=FAN_OUT).count() == 1
     assert AuditEvent.objects.filter(
@@ -88,7 +89,8 @@ def test_only_current_announcements_are_shown(client, cast):
     for url in (HOME, reverse("servicepoints:announcements")):
         body = client.get(url).content.decode()
         assert "Berlaku sekarang" in body
-        assert "Sudah lewat" not in body and "Belum mulai" not in body and "Masih draf" not in body
+        for hidden in ("Sudah lewat", "Belum mulai", "Masih draf"):
+            assert hidden not in body
 
 
 def test_a_form_sent_twice_makes_one_announcement(client, cast):
