@@ -8,6 +8,8 @@ needs JavaScript: tests/browser/test_page_budgets.py checks every one of these p
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -42,9 +44,9 @@ def test_a_citizen_finds_the_service_point_of_her_desa(cast: Cast, base_url: str
     point(w.kec_kotabumi)
     point(w.kec_tanjung_raja)
 
-    def walk(browser: Browser) -> dict[str, object]:
+    def walk(browser: Browser) -> dict[str, Any]:
         shots = Shots("places-citizen")
-        seen: dict[str, object] = {}
+        seen: dict[str, Any] = {}
         with browser_context(browser, base_url, cookies=[], javascript=False, width=MOBILE_WIDTH) as context:
             page = context.new_page()
             page.goto("/", wait_until="load")
@@ -66,12 +68,12 @@ def test_a_citizen_finds_the_service_point_of_her_desa(cast: Cast, base_url: str
         return seen
 
     seen = chromium.run(walk)
-    assert set(seen["list"]) == set(ServicePoint.objects.values_list("name", flat=True))  # type: ignore[arg-type]
-    assert w.kec_kotabumi.name not in seen["kecamatan"]  # type: ignore[operator]
-    assert set(seen["kecamatan"]) == {w.desa_tanjung_raja.name, w.kec_tanjung_raja.name}  # type: ignore[arg-type]
+    assert set(seen["list"]) == set(ServicePoint.objects.values_list("name", flat=True))
+    assert w.kec_kotabumi.name not in seen["kecamatan"]
+    assert set(seen["kecamatan"]) == {w.desa_tanjung_raja.name, w.kec_tanjung_raja.name}
     assert seen["heading"] == desa.name
-    assert "Jumat 08.00-11.00 WIB" in seen["body"]  # type: ignore[operator]
-    assert "Surat keterangan domisili" in seen["body"]  # type: ignore[operator]
+    assert "Jumat 08.00-11.00 WIB" in seen["body"]
+    assert "Surat keterangan domisili" in seen["body"]
 
 
 def test_an_operator_publishes_an_announcement_and_it_shows_on_the_home_page(
