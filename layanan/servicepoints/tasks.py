@@ -9,9 +9,11 @@ a crash, enqueued twice, or the announcement is withdrawn and published again.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,8 @@ from layanan.servicepoints.selectors import subscribers_of
 logger = logging.getLogger(__name__)
 
 BATCH = 200  # people told per transaction
+# A published announcement whose subscribers were not told this long after it began lost its task.
+LOST_AFTER = timedelta(minutes=10)
 
 
 def announcement_key(announcement_id: int, user_id: int) -> str:
@@ -67,3 +71,19 @@ def announcement_fan_out(announcement_id: int) -> int:
     )
     logger.info("servicepoints: announcement %d told %d subscribers", announcement.pk, queued)
     return queued
+
+
+@task()
+def announcements_fan_out_due() -> int:
+    """Every 15 minutes: enqueue the fan-out of current announcements nobody was told of (a lost task)."""
+    now = timezone.now()
+    due = Announcement.objects.filter(
+        published=True,
+        notified_at__isnull=True,
+        starts_at__lte=now - LOST_AFTER,
+        published_at__lte=now - LOST_AFTER,
+    ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    ids = list(due.values_list("pk", flat=True)[:100])
+    for announcement_id in ids:
+        announcement_fan_out.enqueue(announcement_id)
+    return len(ids)

@@ -18,7 +18,7 @@ from layanan.audit.models import AuditEvent
 from layanan.notifications.models import ContactPreference, Message
 from layanan.servicepoints import services
 from layanan.servicepoints.models import Announcement, Subscription
-from layanan.servicepoints.tasks import announcement_fan_out, announcement_key
+from layanan.servicepoints.tasks import announcement_fan_out, announcement_key, announcements_fan_out_due
 from layanan.servicepoints.tests.builders import announcement
 from layanan.testing.world import make_user
 
@@ -195,6 +195,19 @@ def test_an_announcement_not_yet_shown_waits_and_a_withdrawn_one_is_not_told(cas
     services.announcement_withdraw(announcement=withdrawn, actor=cast.budi)
     assert announcement_fan_out.call(withdrawn.pk) == 0
     assert not Message.objects.filter(event="announcement.published").exists()
+
+
+def test_the_safety_net_enqueues_only_announcements_whose_task_was_lost(cast, subscribers):
+    long_ago = timezone.now() - timedelta(hours=1)
+    lost = announcement(cast.world.disdukcapil, cast.budi, starts_at=long_ago)
+    Announcement.objects.filter(pk=lost.pk).update(published_at=long_ago)
+    told = announcement(cast.world.disdukcapil, cast.budi, starts_at=long_ago)
+    Announcement.objects.filter(pk=told.pk).update(published_at=long_ago)
+    announcement_fan_out.call(told.pk)
+    announcement(cast.world.disdukcapil, cast.budi, title="Baru saja")  # its own task is still waiting
+    DBTaskResult.objects.all().delete()
+    assert announcements_fan_out_due.call() == 1
+    assert [row.args_kwargs["args"] for row in DBTaskResult.objects.filter(task_path=FAN_OUT)] == [[lost.pk]]
 
 
 def test_people_who_stopped_optional_messages_are_not_sent_one(cast, subscribers):
