@@ -817,7 +817,7 @@ MATRIX += [
         {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
         page=False,
         kwargs=lambda cast: {"pk": 1},
-        notes="POST only, one's own subscription; tested in layanan/servicepoints/tests/test_announcements.py.",
+        notes="POST only, one's own subscription; layanan/servicepoints/tests/test_announcements.py.",
     ),
     *[
         Row(
