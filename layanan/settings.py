@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "layanan.inbound",
     "layanan.monitoring",
     "layanan.survey",
+    "layanan.servicepoints",
     "layanan.privacy",
     "layanan.demo",
     "layanan.backup",

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts", "identity"),
     ("catalogue",),
     ("notifications",),
+    ("servicepoints",),  # where to get help: service points, announcements (notify() to subscribers)
     ("documents",),
     ("cases",),  # the case engine: writes audit rows and saves notices, so above both
     ("applications", "complaints"),

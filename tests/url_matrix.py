@@ -298,6 +298,11 @@ def staff_application(cast: Any) -> Any:
     return application
 
 
+def _servicepoints(name: str) -> Callable[[Any], dict[str, Any]]:
+    """A URL-kwargs builder of layanan/servicepoints/tests/builders.py (imported when the row is visited)."""
+    return getattr(__import__("layanan.servicepoints.tests.builders", fromlist=[name]), name)
+
+
 def _catalogue_slug(cast: Any) -> dict[str, Any]:
     from layanan.catalogue.testing import seeded_service
 
@@ -840,4 +845,59 @@ MATRIX += [
         ).matrix_request(cast),
     ),
     Row("privacy:retention_runs", AUDIT_READERS_ONLY, notes="Retention table and the runs' counts per rule."),
+    # -- servicepoints rows --
+    Row(
+        "servicepoints:list",
+        EVERYONE_200,
+        notes="Public: active service points, GET filters kecamatan/desa/q.",
+    ),
+    Row("servicepoints:detail", EVERYONE_200, kwargs=lambda cast: _servicepoints("matrix_point")(cast)),
+    Row("servicepoints:announcements", EVERYONE_200, notes="Public: the announcements shown now."),
+    Row(
+        "servicepoints:announcement_detail",
+        EVERYONE_200,
+        kwargs=lambda cast: _servicepoints("matrix_announcement")(cast),
+        notes="A published announcement that has begun (an ended one stays readable: messages link to it).",
+    ),
+    Row(
+        "servicepoints:subscriptions",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200},
+        notes="can(actor, 'announcement.subscribe'): a citizen's own subscriptions; staff have none.",
+    ),
+    Row(
+        "servicepoints:unsubscribe",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"pk": 1},
+        notes="POST only, one's own subscription; layanan/servicepoints/tests/test_announcements.py.",
+    ),
+    *[
+        Row(
+            f"servicepoints:{name}",
+            {
+                **dict.fromkeys(PERSONAS, 403),
+                "anonymous": 302,
+                **dict.fromkeys(("budi", "andi", "rini", "sekar", "admin"), 200),
+            },
+            notes="can(actor, 'announcement.write'): staff for their own office, administrators for any.",
+        )
+        for name in ("staff_announcements", "staff_announcement_new")
+    ],
+    Row(
+        "servicepoints:staff_announcement_edit",
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "budi": 200, "sekar": 200, "admin": 200},
+        kwargs=lambda cast: _servicepoints("matrix_announcement")(cast),
+        notes="Disdukcapil's announcement: its staff and administrators; anyone else gets 404 (not 403).",
+    ),
+    Row(
+        "servicepoints:staff_points",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        notes="can(actor, 'servicepoint.manage'): an office's operator, or an administrator.",
+    ),
+    Row(
+        "servicepoints:staff_point_edit",
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "rini": 200, "admin": 200},
+        kwargs=lambda cast: _servicepoints("matrix_point")(cast),
+        notes="The point of Rini's desa office: Rini and administrators; anyone else gets 404 (not 403).",
+    ),
 ]

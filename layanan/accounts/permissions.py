@@ -514,6 +514,22 @@ RULES: Final[Mapping[str, Rule]] = {
         "Read the survey's free-text suggestions (never who wrote them): staff of that office only.",
     ),
     # -- survey rules --
+    "servicepoint.manage": Rule(
+        frozenset({Role.OPERATOR, Role.ADMIN}),
+        _own_office_or_admin,
+        "Keep a service point current (address, hours, services, phone): its office's operator, or an "
+        "administrator (every point, those of no office too).",
+    ),
+    "announcement.write": Rule(
+        frozenset({Role.OFFICER, Role.OPERATOR, Role.SIGNER, Role.ADMIN}),
+        _own_office_or_admin,
+        "Write, publish and withdraw an office's announcements: its own staff, or an administrator.",
+    ),
+    "announcement.subscribe": Rule(
+        frozenset({Role.CITIZEN}),
+        description="Subscribe to the offices' announcements by message (one's own subscriptions only).",
+    ),
+    # -- servicepoints rules --
 }
 
 

@@ -83,7 +83,7 @@ class CachedPage:
 # The pages an anonymous visitor reaches from the home page, and nothing personal. A view is cached
 # only when named here; adding one is a decision (the test in tests/test_page_cache.py lists them).
 CACHED_PAGES: dict[str, CachedPage] = {
-    "core:home": CachedPage(),
+    "core:home": CachedPage(topics=("places",)),  # the current announcements
     "core:privacy": CachedPage(),
     "catalogue:list": CachedPage(topics=("site",)),  # a search (?q=) is not cached
     "catalogue:detail": CachedPage(topics=("site",)),
@@ -96,6 +96,13 @@ CACHED_PAGES: dict[str, CachedPage] = {
     "documents:index": CachedPage(),  # the empty form; ?kode= is not cached
     "accounts:login": CachedPage(params=frozenset({"next"})),
     "accounts:register": CachedPage(topics=("site",), params=frozenset({"next"})),
+    # Where to get help (layanan.servicepoints); a search (?q=) is not cached.
+    "servicepoints:list": CachedPage(
+        topics=("site", "places"), params=frozenset({"kecamatan", "desa", "halaman"})
+    ),
+    "servicepoints:detail": CachedPage(topics=("site", "places")),
+    "servicepoints:announcements": CachedPage(topics=("site", "places"), params=frozenset({"halaman"})),
+    "servicepoints:announcement_detail": CachedPage(topics=("site", "places")),
 }
 
 # complaints.selectors.PUBLIC_STATUSES as data (core imports no app; a test keeps them equal).
@@ -145,6 +152,12 @@ TOPICS: dict[str, tuple[TopicModel, ...]] = {
     ),
     # The monitoring summaries: bumped by monitoring.services.public_figures_changed().
     "figures": (),
+    # Service points and the offices' announcements (the home page shows the current ones). Every save
+    # counts: withdrawing an announcement is a save with published=False.
+    "places": (
+        TopicModel("servicepoints.ServicePoint"),
+        TopicModel("servicepoints.Announcement"),
+    ),
 }
 # A topic's generation lives under this key; "figures" shares the monitoring summaries' version key
 # (monitoring.services.PUBLIC_VERSION_KEY; a test keeps them equal).
@@ -152,6 +165,7 @@ TOPIC_KEYS: dict[str, str] = {
     "site": "pagecache:topic:site",
     "reports": "pagecache:topic:reports",
     "figures": "monitoring:transparency:version",
+    "places": "pagecache:topic:places",
 }
 
 

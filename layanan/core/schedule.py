@@ -45,6 +45,7 @@ PERIODIC_TASKS: list[Periodic] = [
     # -- monitoring periodic --
     Periodic("layanan.survey.tasks.survey_invitations_backfill", timedelta(hours=1)),
     # -- survey periodic --
+    Periodic("layanan.servicepoints.tasks.announcements_fan_out_due", timedelta(minutes=15)),
     Periodic("layanan.privacy.tasks.privacy_requests_escalate", timedelta(minutes=15)),
     Periodic("layanan.privacy.tasks.privacy_retention_apply", timedelta(days=1)),
 ]

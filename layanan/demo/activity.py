@@ -31,6 +31,8 @@ from layanan.catalogue.models import Service
 from layanan.complaints import services as complaints
 from layanan.complaints.models import Category, Kind, Report
 from layanan.regions.models import Region
+from layanan.servicepoints import services as servicepoints
+from layanan.servicepoints.models import ServicePoint
 from layanan.survey import services as survey
 from layanan.survey.unsur import COUNT
 
@@ -221,6 +223,35 @@ def _reports(lines: list[str]) -> None:
     lines.append(f"laporan dijawab dan selesai {answered.tracking_number}")
 
 
+def _places(lines: list[str]) -> None:
+    """Service points for every office, hours at Rini's desa office, and one announcement of Disdukcapil."""
+    rini = _user("0811-0000-0004")
+    budi = _user("0811-0000-0002")
+    servicepoints.service_points_seed()
+    if rini.office is not None:
+        desa = ServicePoint.objects.filter(office=rini.office).first()
+        if desa is not None:
+            servicepoints.service_point_update(
+                point=desa,
+                actor=rini,
+                changes={"hours": "Senin-Kamis 08.00-15.30 WIB\nJumat 08.00-11.00 WIB\nSabtu, Minggu: tutup"},
+            )
+    if budi.office is not None:
+        servicepoints.announcement_create(
+            office=budi.office,
+            actor=budi,
+            submit_key=uuid.uuid5(uuid.NAMESPACE_URL, "demo:announcement:disdukcapil"),
+            fields={
+                "kind": "baru",
+                "title": "Perekaman KTP-el keliling di kantor kecamatan",
+                "body": "Petugas Disdukcapil merekam KTP-el di kantor kecamatan setiap Selasa. "
+                "Bawa Kartu Keluarga (KK).",
+            },
+            publish=True,
+        )
+    lines.append("tempat layanan dan satu pengumuman Disdukcapil")
+
+
 def demo_activity_seed() -> ActivityReport:
     """Make the demo's cases once; ``created`` is False when they were there already."""
     siti = _user("0811-0000-0001")
@@ -230,4 +261,5 @@ def demo_activity_seed() -> ActivityReport:
     with transaction.atomic():
         _applications(lines)
         _reports(lines)
+        _places(lines)
     return ActivityReport(created=True, lines=lines)

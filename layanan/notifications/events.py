@@ -210,6 +210,20 @@ _ALL: list[Event] = [
             "Report {tracking_number} is late",
         ),
     ),
+    # Announcements of offices (layanan.servicepoints): optional, only to people who subscribed.
+    _event(
+        "announcement.published",
+        False,
+        "citizen",
+        Texts(
+            "Halo {first_name}, ada pengumuman baru dari {office}: {link}",
+            "Pengumuman dari {office}",
+        ),
+        Texts(
+            "Hello {first_name}, there is a new announcement from {office}: {link}",
+            "Announcement from {office}",
+        ),
+    ),
     # Survey (SKM): optional, people may stop it.
     _event(
         "survey.invite",
