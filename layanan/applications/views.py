@@ -105,7 +105,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         # finds the citizen by NIK and records their consent first (layanan/assisted).
         messages.info(
             request,
-            _("Permohonan atas nama warga dimulai dari Layanan dibantu: cari warga, lalu catat persetujuannya."),
+            _(
+                "Permohonan atas nama warga dimulai dari Layanan dibantu: cari warga, "
+                "lalu catat persetujuannya."
+            ),
         )
         return redirect("assisted:home")
     if request.method == "POST":

@@ -9,7 +9,16 @@ class VisitAdmin(admin.ModelAdmin[Visit]):
 
     list_display = ("public_id", "office", "operator", "consent", "consent_at", "created_at")
     list_filter = ("consent", "office")
-    fields = ("public_id", "office", "operator", "citizen", "registered_here", "consent", "consent_at", "application")
+    fields = (
+        "public_id",
+        "office",
+        "operator",
+        "citizen",
+        "registered_here",
+        "consent",
+        "consent_at",
+        "application",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: object) -> bool:

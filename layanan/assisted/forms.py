@@ -89,14 +89,18 @@ class CodeForm(forms.Form):
         help_text=_("Minta warga membacakan angka di SMS yang baru diterimanya."),
         max_length=12,
         error_messages={"required": _("Masukkan kode yang dibacakan warga.")},
-        widget=forms.TextInput(attrs={**_NUMBER, "autocomplete": "one-time-code", "class": "input input--short"}),
+        widget=forms.TextInput(
+            attrs={**_NUMBER, "autocomplete": "one-time-code", "class": "input input--short"}
+        ),
     )
 
 
 class PaperForm(forms.Form):
     scan = forms.FileField(
         label=_("Pindaian formulir persetujuan bertanda tangan"),
-        help_text=_("Foto (JPEG/PNG) atau PDF dari formulir yang sudah ditandatangani atau dicap jempol warga."),
+        help_text=_(
+            "Foto (JPEG/PNG) atau PDF dari formulir yang sudah ditandatangani atau dicap jempol warga."
+        ),
         error_messages={"required": _("Pilih berkas pindaian formulir persetujuan.")},
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )

@@ -59,7 +59,11 @@ class KioskMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         session = getattr(request, "session", None)
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES or session is None or not session.get(SESSION_KEY):
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or session is None
+            or not session.get(SESSION_KEY)
+        ):
             return self.get_response(request)
         now = int(time.time())
         seen = int(session.get(SEEN_KEY) or now)

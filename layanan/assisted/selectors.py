@@ -26,9 +26,11 @@ def _visits(actor: User) -> QuerySet[Visit]:
 
 def visit_get(*, actor: User, public_id: uuid.UUID) -> Visit:
     """One visit; another operator's, or one out of reach, is refused (PermissionDenied)."""
-    visit = Visit.objects.select_related("citizen", "office", "operator", "application").filter(
-        public_id=public_id
-    ).first()
+    visit = (
+        Visit.objects.select_related("citizen", "office", "operator", "application")
+        .filter(public_id=public_id)
+        .first()
+    )
     if visit is None:
         raise Http404
     if not _visits(actor).filter(pk=visit.pk).exists() or not can(actor, "assisted.serve", visit):
@@ -39,7 +41,9 @@ def visit_get(*, actor: User, public_id: uuid.UUID) -> Visit:
 def visit_of_application(*, actor: User, public_id: uuid.UUID) -> Visit:
     """The visit an application was started in (for its receipt), for the actor as :func:`visit_get`."""
     visit = (
-        Visit.objects.select_related("citizen", "office", "operator", "application__service", "application__office")
+        Visit.objects.select_related(
+            "citizen", "office", "operator", "application__service", "application__office"
+        )
         .filter(application__public_id=public_id)
         .first()
     )

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -40,7 +40,6 @@ from layanan.identity.services import citizen_identity_set
 from layanan.regions.models import Region
 
 
-
 class AssistedError(Exception):
     """The step cannot be taken as asked; the message is for the operator, in plain Indonesian."""
 
@@ -51,7 +50,12 @@ def has_reachable_phone(user: User) -> bool:
 
 
 def _on_behalf(visit: Visit, **details: Any) -> dict[str, Any]:
-    return {"on_behalf_of": visit.citizen_id, "visit": str(visit.public_id), "office": visit.office.code, **details}
+    return {
+        "on_behalf_of": visit.citizen_id,
+        "visit": str(visit.public_id),
+        "office": visit.office.code,
+        **details,
+    }
 
 
 def _operator_of(visit: Visit, actor: User) -> None:
@@ -100,7 +104,10 @@ def citizen_register(
             nik_hash=blind_index(value, purpose="nik"), status__in=NikClaim.OPEN
         ).exists():
             raise AssistedError(
-                _("NIK ini sudah diklaim akun lain dan menunggu pemeriksaan. Selesaikan dulu di Verifikasi NIK.")
+                _(
+                    "NIK ini sudah diklaim akun lain dan menunggu pemeriksaan. "
+                    "Selesaikan dulu di Verifikasi NIK."
+                )
             )
         if phone and User.objects.filter(phone=phone).exists():
             raise AssistedError(
@@ -210,11 +217,15 @@ def consent_code_confirm(
     if not visit.code_token:
         raise AssistedError(_("Kirim kode ke HP warga dulu."))
     checked = otp.code_check(token=visit.code_token, code=code, purposes=(otp.Purpose.ASSISTED_CONSENT,))
-    if not checked.ok or checked.code is None or otp.pending_of(checked.code).get("visit") != str(
-        visit.public_id
+    if (
+        not checked.ok
+        or checked.code is None
+        or otp.pending_of(checked.code).get("visit") != str(visit.public_id)
     ):
         refusal = _CODE_REFUSALS.get(checked.reason)
-        raise AssistedError(str(refusal) if refusal else _("Kode tidak cocok. Periksa lagi angka dari warga."))
+        raise AssistedError(
+            str(refusal) if refusal else _("Kode tidak cocok. Periksa lagi angka dari warga.")
+        )
     now = timezone.now()
     with transaction.atomic():
         Visit.objects.filter(pk=visit.pk).update(consent=Visit.Consent.CODE, consent_at=now, code_token="")

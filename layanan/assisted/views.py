@@ -66,7 +66,9 @@ def home(request: HttpRequest) -> HttpResponse:
                     home_region=data["home_region"],
                     request=request,
                 )
-                visit = services.visit_open(actor=actor, citizen=citizen, registered_here=created, request=request)
+                visit = services.visit_open(
+                    actor=actor, citizen=citizen, registered_here=created, request=request
+                )
             except services.AssistedError as refused:
                 error = str(refused)
             else:
@@ -74,16 +76,20 @@ def home(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Warga sudah didaftarkan."))
                 return redirect("assisted:visit", public_id=visit.public_id)
     elif request.method == "POST" and search.is_valid():
-        citizen = services.citizen_find(actor=actor, nik=search.cleaned_data["nik"])
-        if citizen is None:
+        found = services.citizen_find(actor=actor, nik=search.cleaned_data["nik"])
+        if found is None:
             register = RegisterForm(initial={"nik": search.cleaned_data["nik"]}, actor=actor)
-        elif not can(actor, "assisted.serve", citizen):
+        elif not can(actor, "assisted.serve", found):
             search.add_error(
-                "nik", _("Warga ini tinggal di luar wilayah kantor Anda, atau bukan akun warga. Arahkan ke kantornya.")
+                "nik",
+                _(
+                    "Warga ini tinggal di luar wilayah kantor Anda, atau bukan akun warga. "
+                    "Arahkan ke kantornya."
+                ),
             )
         else:
             try:
-                visit = services.visit_open(actor=actor, citizen=citizen, request=request)
+                visit = services.visit_open(actor=actor, citizen=found, request=request)
             except services.AssistedError as refused:
                 error = str(refused)
             else:
@@ -119,7 +125,9 @@ def visit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     found = selectors.visit_get(actor=actor, public_id=public_id)
     action = request.POST.get("langkah", "")
     code_form = CodeForm(request.POST if action == "kode" else None)
-    paper_form = PaperForm(request.POST if action == "kertas" else None, request.FILES if action == "kertas" else None)
+    paper_form = PaperForm(
+        request.POST if action == "kertas" else None, request.FILES if action == "kertas" else None
+    )
     service_form = ServiceForm(request.POST if action == "mulai" else None)
     error = ""
     if request.method == "POST":
@@ -234,7 +242,10 @@ def kiosk_switch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def kiosk_here(request: HttpRequest) -> HttpResponse:
-    """"Saya masih di sini": the request itself renewed the idle clock; back to the page, or 204 for a script."""
+    """'Saya masih di sini': the request itself renewed the idle clock.
+
+    Back to the page, or 204 for the kiosk script.
+    """
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     return redirect(_back(request) or "assisted:home")

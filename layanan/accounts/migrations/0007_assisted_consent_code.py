@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_seal_birth_date_and_sex'),
+        ("accounts", "0006_seal_birth_date_and_sex"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='onetimecode',
-            name='purpose',
-            field=models.CharField(choices=[('register', 'Pendaftaran'), ('sign_in', 'Masuk dengan kode'), ('reset', 'Atur ulang kata sandi'), ('prove_phone', 'Buktikan nomor HP'), ('phone_change', 'Ganti nomor HP'), ('email_change', 'Ganti email'), ('assist_consent', 'Persetujuan layanan dibantu operator')], max_length=16, verbose_name='keperluan'),
+            model_name="onetimecode",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("register", "Pendaftaran"),
+                    ("sign_in", "Masuk dengan kode"),
+                    ("reset", "Atur ulang kata sandi"),
+                    ("prove_phone", "Buktikan nomor HP"),
+                    ("phone_change", "Ganti nomor HP"),
+                    ("email_change", "Ganti email"),
+                    ("assist_consent", "Persetujuan layanan dibantu operator"),
+                ],
+                max_length=16,
+                verbose_name="keperluan",
+            ),
         ),
     ]

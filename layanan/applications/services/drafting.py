@@ -55,7 +55,9 @@ def application_start(
         )
         if assisted:
             # The applicant's own timeline says who applied for them, and where.
-            started = _("Diajukan oleh operator %(name)s di %(office)s atas nama pemohon, dengan persetujuannya.") % {
+            started = _(
+                "Diajukan oleh operator %(name)s di %(office)s atas nama pemohon, dengan persetujuannya."
+            ) % {
                 "name": actor.full_name,
                 "office": actor.office.name if actor.office is not None else _("kantor layanan"),
             }

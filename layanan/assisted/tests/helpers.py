@@ -23,14 +23,14 @@ def scan(name: str = "persetujuan.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def registered(cast, *, phone: str = VILLAGER_PHONE, nik: str = VILLAGER_NIK) -> User:  # type: ignore[no-untyped-def]
+def registered(cast, *, phone: str = VILLAGER_PHONE, nik: str = VILLAGER_NIK) -> User:
     citizen, _created = services.citizen_register(
         actor=cast.rini, full_name="Pak Darmo", phone=phone, nik=nik, home_region=cast.world.tanjung_raja_desa
     )
     return citizen
 
 
-def consented_visit(cast) -> Visit:  # type: ignore[no-untyped-def]
+def consented_visit(cast) -> Visit:
     """Rini's visit with Pak Darmo (no phone), consent on paper."""
     citizen = registered(cast, phone="")
     visit = services.visit_open(actor=cast.rini, citizen=citizen)

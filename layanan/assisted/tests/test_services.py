@@ -14,7 +14,7 @@ from layanan.applications.models import Application, Status, TimelineEvent
 from layanan.applications.tests import builders
 from layanan.assisted import services
 from layanan.assisted.models import Visit
-from layanan.assisted.tests.helpers import VILLAGER_NIK, VILLAGER_PHONE, consented_visit, registered, scan
+from layanan.assisted.tests.helpers import VILLAGER_NIK, VILLAGER_PHONE, consented_visit, registered
 from layanan.audit.models import AuditEvent
 from layanan.core.crypto import blind_index
 from layanan.notifications.models import Message
@@ -98,7 +98,11 @@ def test_an_officer_or_a_citizen_may_not_register_or_find_walk_ins(cast):
 def test_rini_may_not_register_a_citizen_of_another_desa(cast):
     with pytest.raises(PermissionDenied):
         services.citizen_register(
-            actor=cast.rini, full_name="Bu Lain", phone="", nik=VILLAGER_NIK, home_region=cast.world.kotabumi_pasar
+            actor=cast.rini,
+            full_name="Bu Lain",
+            phone="",
+            nik=VILLAGER_NIK,
+            home_region=cast.world.kotabumi_pasar,
         )
     assert not User.objects.filter(full_name="Bu Lain").exists()
 
@@ -116,7 +120,9 @@ def test_the_consent_code_goes_to_the_citizens_phone_and_read_back_records_conse
     services.consent_code_send(visit=visit, actor=cast.rini)
     code = code_sent_to(fake_gateway, VILLAGER_PHONE)
     with pytest.raises(services.AssistedError):
-        services.consent_code_confirm(visit=visit, actor=cast.rini, code="000000" if code != "000000" else "111111")
+        services.consent_code_confirm(
+            visit=visit, actor=cast.rini, code="000000" if code != "000000" else "111111"
+        )
     services.consent_code_confirm(visit=visit, actor=cast.rini, code=code)
 
     visit.refresh_from_db()
@@ -148,7 +154,9 @@ def test_another_operator_may_not_confirm_rinis_visit(cast, fake_gateway):
     other = builders.staff(role=Role.OPERATOR, office=cast.world.desa_tanjung_raja)
 
     with pytest.raises(PermissionDenied):
-        services.consent_code_confirm(visit=visit, actor=other, code=code_sent_to(fake_gateway, VILLAGER_PHONE))
+        services.consent_code_confirm(
+            visit=visit, actor=other, code=code_sent_to(fake_gateway, VILLAGER_PHONE)
+        )
     visit.refresh_from_db()
     assert not visit.has_consent
 
@@ -190,7 +198,9 @@ def test_the_application_starts_once_per_visit_with_the_operator_acting(cast):
 
 def test_every_step_the_operator_takes_is_audited_on_behalf_of_the_citizen(cast):
     visit = consented_visit(cast)
-    application = services.visit_application_start(visit=visit, actor=cast.rini, service=builders.village_letter())
+    application = services.visit_application_start(
+        visit=visit, actor=cast.rini, service=builders.village_letter()
+    )
     for step, answers in builders.ANSWERS.items():
         application_services.application_save_step(
             application=application, actor=cast.rini, step=step, answers=answers
@@ -214,8 +224,12 @@ def test_the_citizen_gets_the_same_received_message_as_if_they_had_applied(cast,
     citizen = registered(cast)
     visit = services.visit_open(actor=cast.rini, citizen=citizen)
     services.consent_code_send(visit=visit, actor=cast.rini)
-    services.consent_code_confirm(visit=visit, actor=cast.rini, code=code_sent_to(fake_gateway, VILLAGER_PHONE))
-    application = services.visit_application_start(visit=visit, actor=cast.rini, service=builders.village_letter())
+    services.consent_code_confirm(
+        visit=visit, actor=cast.rini, code=code_sent_to(fake_gateway, VILLAGER_PHONE)
+    )
+    application = services.visit_application_start(
+        visit=visit, actor=cast.rini, service=builders.village_letter()
+    )
     for step, answers in builders.ANSWERS.items():
         application_services.application_save_step(
             application=application, actor=cast.rini, step=step, answers=answers

@@ -35,7 +35,7 @@ def client_for(user: User) -> Client:
     return client
 
 
-def register_post(cast, **extra: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def register_post(cast, **extra: str) -> dict[str, str]:
     return {
         "langkah": "daftar",
         "full_name": "Pak Darmo",
@@ -210,7 +210,9 @@ def test_consent_by_code_then_start_then_submit_then_receipt(cast, fake_gateway)
 
 def test_the_receipt_is_refused_to_others_and_before_submission(cast):
     visit = consented_visit(cast)
-    application = services.visit_application_start(visit=visit, actor=cast.rini, service=builders.village_letter())
+    application = services.visit_application_start(
+        visit=visit, actor=cast.rini, service=builders.village_letter()
+    )
     url = reverse("assisted:receipt", args=[application.public_id])
 
     assert client_for(cast.rini).get(url).status_code == 403  # still a draft
@@ -241,7 +243,9 @@ def test_paper_consent_through_the_page(cast):
 
 def test_the_citizen_sees_the_application_was_filed_on_their_behalf(cast):
     visit = consented_visit(cast)
-    application = services.visit_application_start(visit=visit, actor=cast.rini, service=builders.village_letter())
+    application = services.visit_application_start(
+        visit=visit, actor=cast.rini, service=builders.village_letter()
+    )
 
     page = client_for(visit.citizen).get(reverse("applications:detail", args=[application.public_id]))
 
@@ -262,7 +266,9 @@ def test_the_nik_never_appears_in_an_address_a_log_or_an_audit_row(cast, fake_ga
     url = reverse("assisted:visit", args=[visit.public_id])
     addresses.append(client.post(url, {"langkah": "kirim"})["Location"])
     addresses.append(
-        client.post(url, {"langkah": "kode", "code": code_sent_to(fake_gateway, "+6281277770001")})["Location"]
+        client.post(url, {"langkah": "kode", "code": code_sent_to(fake_gateway, "+6281277770001")})[
+            "Location"
+        ]
     )
     visit_page = client.get(url).content.decode()
     addresses += re.findall(r'(?:href|action)="([^"]+)"', searched.content.decode() + visit_page)
