@@ -71,6 +71,7 @@ class RegisterForm(forms.Form):
         field = self.fields["home_region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = villages
+        field.label_from_instance = lambda region: region.name  # type: ignore[method-assign]
 
     def clean_full_name(self) -> str:
         name = whitespace_normalize(self.cleaned_data["full_name"])
