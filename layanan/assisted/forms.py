@@ -33,6 +33,13 @@ class SearchForm(forms.Form):
         self.fields["nik"].widget.attrs.update(_NUMBER)
 
 
+class VillageChoiceField(forms.ModelChoiceField[Region]):
+    """A desa/kelurahan, named by its name alone."""
+
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.name
+
+
 class RegisterForm(forms.Form):
     """A walk-in citizen with no account yet."""
 
@@ -51,7 +58,7 @@ class RegisterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=input_attrs(autocomplete="off", inputmode="tel", type="tel")),
     )
-    home_region = forms.ModelChoiceField(
+    home_region = VillageChoiceField(
         label=_("Desa/kelurahan tempat tinggal"),
         queryset=Region.objects.none(),
         empty_label=None,
@@ -71,7 +78,6 @@ class RegisterForm(forms.Form):
         field = self.fields["home_region"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = villages
-        field.label_from_instance = lambda region: region.name  # type: ignore[method-assign]
 
     def clean_full_name(self) -> str:
         name = whitespace_normalize(self.cleaned_data["full_name"])
