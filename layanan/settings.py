@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "layanan.complaints",
     "layanan.notifications",
     "layanan.inbound",
+    "layanan.assisted",
     "layanan.monitoring",
     "layanan.survey",
     "layanan.servicepoints",
@@ -159,6 +160,7 @@ MIDDLEWARE = [
     "layanan.offline.middleware.OfflineMarkMiddleware",  # what the service worker may keep (docs/offline.md)
     "layanan.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "layanan.assisted.kiosk.KioskMiddleware",  # kiosk mode: idle sign-out (docs/assisted-service.md)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -506,6 +508,10 @@ BACKUP_SEEDED_MODELS = ["contenttypes.ContentType", "auth.Permission", "calendar
 # --- Issue 13, inbound channels: answers to senders outside Indonesia (layanan/inbound/senders.py) ---
 # Each foreign number is answered once a day at most; this caps all such answers (international SMS
 # cost money). 0 answers none.
+# Assisted service (docs/assisted-service.md): the kiosk's idle sign-out, and the number people
+# send "CEK <nomor>" to, printed on the receipt (empty: the receipt names no number).
+KIOSK_IDLE_SECONDS = env_int("KIOSK_IDLE_SECONDS", 300, minimum=60)
+INBOUND_SMS_NUMBER = env_str("INBOUND_SMS_NUMBER", "")
 INBOUND_FOREIGN_REPLIES_PER_DAY = env_int("INBOUND_FOREIGN_REPLIES_PER_DAY", 200, minimum=0)
 # A WhatsApp voice message joins the sender's ADUAN report filed within this many seconds (docs/inbound.md).
 INBOUND_VOICE_WINDOW_SECONDS = env_int("INBOUND_VOICE_WINDOW_SECONDS", 1800, minimum=60)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("layanan.audit.urls")),
     path("petugas/nik/", include("layanan.identity.urls")),
+    path("petugas/bantuan/", include("layanan.assisted.urls")),
     path("layanan/", include("layanan.catalogue.urls")),
     path("", include("layanan.applications.urls")),
     path("v/", include("layanan.documents.urls")),

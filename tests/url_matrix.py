@@ -222,9 +222,45 @@ MATRIX: list[Row] = [
     ),
     Row(
         "applications:start",
-        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "rini": 200},
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200, "rini": 302},
         kwargs=lambda cast: {"slug": citizen_service(cast).slug},
-        notes="can(actor, 'application.apply'): citizens for themselves, operators for a walk-in citizen.",
+        notes="can(actor, 'application.apply'): citizens for themselves; operators are sent to the "
+        "assisted service (assisted:home), which records the citizen's consent first.",
+    ),
+    Row(
+        "assisted:home",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        notes="assisted.serve: operators (and administrators) serve walk-in citizens; search by NIK is POST.",
+    ),
+    Row(
+        "assisted:visit",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        kwargs=lambda cast: {"public_id": assisted_visit(cast).public_id},
+        notes="Only the operator who opened the visit (and administrators).",
+    ),
+    Row(
+        "assisted:consent_form",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        kwargs=lambda cast: {"public_id": assisted_visit(cast).public_id},
+        notes="The paper consent form to print, for the visit's operator.",
+    ),
+    Row(
+        "assisted:receipt",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        kwargs=lambda cast: {"public_id": assisted_submitted(cast).public_id},
+        notes="The printable receipt (A6, ?kertas=58 thermal) of an application the operator submitted.",
+    ),
+    Row(
+        "assisted:kiosk",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        notes="POST only: switches kiosk mode on the operator's session.",
+    ),
+    Row(
+        "assisted:kiosk_here",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        notes="POST only: 'Saya masih di sini' renews the kiosk's idle clock.",
     ),
     Row(
         "applications:mine",
@@ -473,6 +509,54 @@ def citizen_service(cast: Any) -> Any:
             service=service, code="foto-kk", name="Foto KK", kind=Requirement.Kind.UPLOAD
         )
     return service
+
+
+def assisted_visit(cast: Any) -> Any:
+    """Rini's visit with a walk-in villager of Tanjung Raja, consent not yet given."""
+    from layanan.assisted import services
+    from layanan.identity.testing import make_nik
+
+    citizen, _created = services.citizen_register(
+        actor=cast.rini,
+        full_name="Pak Matriks",
+        phone="",
+        nik=make_nik(region="180304", serial="9301"),
+        home_region=cast.world.tanjung_raja_desa,
+    )
+    return services.visit_open(actor=cast.rini, citizen=citizen)
+
+
+def assisted_submitted(cast: Any) -> Any:
+    """An application Rini submitted for that villager (consent on paper), through the real services."""
+    import io
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from layanan.applications import services as applications
+    from layanan.applications.tests import builders
+    from layanan.assisted import services
+
+    visit = assisted_visit(cast)
+    if visit.application is not None:
+        return visit.application
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(buffer, format="PNG")
+    scan = SimpleUploadedFile("persetujuan.png", buffer.getvalue(), content_type="image/png")
+    services.consent_paper_record(visit=visit, actor=cast.rini, upload=scan)
+    application = services.visit_application_start(
+        visit=visit, actor=cast.rini, service=builders.village_letter()
+    )
+    for step, answers in builders.ANSWERS.items():
+        applications.application_save_step(
+            application=application, actor=cast.rini, step=step, answers=answers
+        )
+    for requirement in application.service.requirements.all():
+        applications.requirement_provide(
+            application=application, actor=cast.rini, requirement=requirement, provision="paper"
+        )
+    return applications.application_submit(application=application, actor=cast.rini, submit_key=uuid.uuid4())
 
 
 def citizen_draft(cast: Any) -> Any:

@@ -226,6 +226,8 @@ class OneTimeCode(models.Model):
         PROVE_PHONE = "prove_phone", _("Buktikan nomor HP")
         PHONE_CHANGE = "phone_change", _("Ganti nomor HP")
         EMAIL_CHANGE = "email_change", _("Ganti email")
+        # The citizen agrees that an operator applies on their behalf (layanan/assisted).
+        ASSISTED_CONSENT = "assist_consent", _("Persetujuan layanan dibantu operator")
 
     token = models.CharField(max_length=64, unique=True, editable=False)
     purpose = models.CharField(_("keperluan"), max_length=16, choices=Purpose.choices)

@@ -150,12 +150,16 @@ def code_issue(
     pending: dict[str, Any] | None = None,
     blocked: bool = False,
     notice: str = "",
+    consent_office: str = "",
 ) -> Issued:
     """Make a code for ``purpose`` and send it to ``destination`` (a ``+62…`` phone or an email).
 
     ``channel``: ``whatsapp`` or ``sms`` for a phone (the other is tried when it fails),
     ignored for an email. ``blocked``: record a code that is never sent and never
     matches; ``notice`` then names a warning sent instead (see :func:`notice_send`).
+    ``consent_office``: the code is the citizen's consent to an operator of that office
+    applying on their behalf (``layanan/assisted``); its text says so and that the code is
+    given to the operator, instead of "never give this code to anyone".
     Raises :class:`CodeRefused` when the limits say wait.
     """
     wait = send_wait(destination=destination, request=request)
@@ -186,7 +190,9 @@ def code_issue(
         ratelimit.otp_send_per_address().fail(ratelimit.client_address(request))
     shown = ""
     if not blocked:
-        used = _send_code(code=code, channel=channel, destination=destination, user=user)
+        used = _send_code(
+            code=code, channel=channel, destination=destination, user=user, consent_office=consent_office
+        )
         if used == "console" and settings.OTP_SHOW_CODE_ON_CONSOLE:
             shown = code
     elif notice:
@@ -255,14 +261,22 @@ def _language(user: User | None) -> str:
     return language if language in ("id", "en") else "id"
 
 
-def _send_code(*, code: str, channel: str, destination: str, user: User | None) -> str:
+def _send_code(
+    *, code: str, channel: str, destination: str, user: User | None, consent_office: str = ""
+) -> str:
     """Send ``code``; returns the backend name that took it ('' when every channel failed)."""
     with translation.override(_language(user)):
         minutes = settings.OTP_TTL_SECONDS // 60
-        text = _(
-            "Kode Lampura Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada "
-            "siapa pun, termasuk petugas."
-        ) % {"code": code, "minutes": minutes}
+        if consent_office:
+            text = _(
+                "Kode persetujuan Lampura: %(code)s. Berikan kode ini kepada operator %(office)s hanya "
+                "jika Anda setuju ia mengajukan permohonan atas nama Anda. Berlaku %(minutes)d menit."
+            ) % {"code": code, "minutes": minutes, "office": consent_office}
+        else:
+            text = _(
+                "Kode Lampura Anda: %(code)s. Berlaku %(minutes)d menit. Jangan berikan kode ini kepada "
+                "siapa pun, termasuk petugas."
+            ) % {"code": code, "minutes": minutes}
         subject = _("Kode Lampura Anda")
     return _deliver(
         event=CODE_EVENT,

@@ -344,6 +344,25 @@ def _reads_attachment(actor: User, obj: object | None) -> bool:
     )
 
 
+# --- assisted service (layanan dibantu operator) ----------------------------------------------------
+
+
+def _serves_walk_in(actor: User, obj: object | None) -> bool:
+    """An operator (or administrator) serves a walk-in citizen, or a visit, within their reach.
+
+    A citizen: active, and living within the operator's region (or with no home desa yet). A
+    visit (anything with ``office``): started at an office the actor reaches.
+    """
+    if obj is None:
+        return True
+    if isinstance(obj, User):
+        if obj.role != Role.CITIZEN or not obj.is_active:
+            return False
+        return obj.home_region_id is None or jurisdiction(actor).reaches_region(obj.home_region_id)
+    office = _office_of(obj)
+    return office is not None and jurisdiction(actor).reaches_office(office)
+
+
 # --- documents (surat) -------------------------------------------------------------------------------
 
 
@@ -432,6 +451,12 @@ RULES: Final[Mapping[str, Rule]] = {
         ALL_ROLES,
         _self_or_counter,
         "Set a NIK/KK: one's own, or (counter staff) a citizen within their reach.",
+    ),
+    "assisted.serve": Rule(
+        frozenset({Role.OPERATOR, Role.ADMIN}),
+        _serves_walk_in,
+        "Serve a walk-in citizen at a village or kecamatan office (find, register, consent, apply, "
+        "receipt): operators for citizens and visits within their region, administrators everywhere.",
     ),
     "user.manage": Rule(
         frozenset({Role.ADMIN}),

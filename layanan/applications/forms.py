@@ -390,30 +390,6 @@ def account_prefill(definitions: Iterable[FormField], applicant: User) -> dict[s
     return values
 
 
-class OperatorStartForm(forms.Form):
-    """An operator starts an application for a walk-in citizen, with the citizen's consent recorded."""
-
-    phone = forms.CharField(
-        label=gettext_lazy("Nomor HP warga"),
-        help_text=gettext_lazy("Nomor yang dipakai warga saat mendaftar, seperti 0812 3456 7890."),
-        max_length=20,
-        error_messages={"required": gettext_lazy("Masukkan nomor HP warga.")},
-        widget=forms.TextInput(attrs=input_attrs(inputmode="tel", autocomplete="off")),
-    )
-    consent = forms.BooleanField(
-        label=gettext_lazy(
-            "Warga sudah menyetujui bahwa saya mengajukan permohonan ini atas namanya, "
-            "dan persetujuan itu sudah dicatat."
-        ),
-        error_messages={
-            "required": gettext_lazy("Permohonan atas nama warga hanya boleh diajukan dengan persetujuannya.")
-        },
-    )
-
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data["phone"])
-
-
 class LookupForm(forms.Form):
     tracking_number = forms.CharField(
         label=gettext_lazy("Nomor pelacakan"),

@@ -34,12 +34,7 @@ from layanan.accounts.models import Role, User
 from layanan.accounts.permissions import can
 from layanan.applications import selectors, services, workflow
 from layanan.applications.flow import Flow, answer_display
-from layanan.applications.forms import (
-    OperatorStartForm,
-    StepForm,
-    account_prefill,
-    field_is_shown,
-)
+from layanan.applications.forms import StepForm, account_prefill, field_is_shown
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.catalogue.models import Requirement, Service
 from layanan.core.tags import tags_by_status
@@ -105,45 +100,25 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     service = get_object_or_404(Service, slug=slug, is_active=True)
     if not can(user, "application.apply"):
         raise PermissionDenied
-    is_operator = user.role == Role.OPERATOR
-    form = OperatorStartForm(request.POST or None) if is_operator else None
+    if user.role == Role.OPERATOR:
+        # An operator applies for a walk-in citizen only through the assisted service, which
+        # finds the citizen by NIK and records their consent first (layanan/assisted).
+        messages.info(
+            request,
+            _(
+                "Permohonan atas nama warga dimulai dari Layanan dibantu: cari warga, "
+                "lalu catat persetujuannya."
+            ),
+        )
+        return redirect("assisted:home")
     if request.method == "POST":
-        applicant: User | None = user
-        consent = False
-        if form is not None:
-            applicant = None
-            if form.is_valid():
-                applicant = User.objects.filter(
-                    phone=form.cleaned_data["phone"], role=Role.CITIZEN, is_active=True
-                ).first()
-                if applicant is None:
-                    form.add_error(
-                        "phone",
-                        _(
-                            "Nomor HP ini belum terdaftar sebagai warga. Bantu warga mendaftar dulu, "
-                            "lalu ajukan permohonan."
-                        ),
-                    )
-                elif not can(user, "application.apply", applicant):
-                    form.add_error(
-                        "phone", _("Warga ini tinggal di luar wilayah kantor Anda. Arahkan ke kantornya.")
-                    )
-                    applicant = None
-                consent = bool(form.cleaned_data.get("consent"))
-        if applicant is not None:
-            try:
-                application = services.application_start(
-                    service=service, applicant=applicant, actor=user, consent=consent
-                )
-            except services.ApplicationError as error:
-                messages.error(request, str(error))
-            else:
-                return redirect(Flow.of(application).first_url())
-    return render(
-        request,
-        "applications/citizen/start.html",
-        {"service": service, "form": form, "is_operator": is_operator},
-    )
+        try:
+            application = services.application_start(service=service, applicant=user, actor=user)
+        except services.ApplicationError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect(Flow.of(application).first_url())
+    return render(request, "applications/citizen/start.html", {"service": service})
 
 
 # --- the form, step by step ---------------------------------------------------------------------------

@@ -40,6 +40,12 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("citizen.identity.write", "tanjung_raja_citizen"): {"budi", "andi", "rini", "admin"},
     ("citizen.identity.write", "disdukcapil"): set(),
     ("user.manage", None): {"admin"},
+    # Assisted service: operators (and administrators) serve walk-in citizens and visits within reach.
+    ("assisted.serve", None): {"rini", "admin"},
+    ("assisted.serve", "siti"): {"admin"},  # Siti lives in Kotabumi, outside Rini's desa
+    ("assisted.serve", "tanjung_raja_citizen"): {"rini", "admin"},
+    ("assisted.serve", "desa_tanjung_raja"): {"rini", "admin"},  # a visit at that office
+    ("assisted.serve", "disdukcapil"): {"admin"},
     # Applications: Siti's at Disdukcapil (officers verify, Sekar signs), and a villager's letter at
     # the desa office of Tanjung Raja (Rini verifies and decides).
     ("application.apply", None): {"siti", "rini"},

@@ -53,7 +53,17 @@ def application_start(
             RequirementCheck(application=application, requirement=requirement)
             for requirement in service.requirements.all()
         )
-        WORKFLOW.event(application, "start", actor, _("Draf permohonan dibuat."), from_status="")
+        if assisted:
+            # The applicant's own timeline says who applied for them, and where.
+            started = _(
+                "Diajukan oleh operator %(name)s di %(office)s atas nama pemohon, dengan persetujuannya."
+            ) % {
+                "name": actor.full_name,
+                "office": actor.office.name if actor.office is not None else _("kantor layanan"),
+            }
+        else:
+            started = _("Draf permohonan dibuat.")
+        WORKFLOW.event(application, "start", actor, started, from_status="")
         WORKFLOW.audit(application, actor=actor, action="start", assisted=assisted)
     return application
 

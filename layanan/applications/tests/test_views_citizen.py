@@ -324,34 +324,17 @@ def test_start_of_an_unknown_service_is_not_found(cast: Cast):
     assert not Application.objects.exists()
 
 
-def test_an_operator_starts_for_a_walk_in_citizen_only_with_consent(cast: Cast):
+def test_an_operator_is_sent_to_the_assisted_service_which_records_consent_first(cast: Cast):
     service = build_citizen_service(cast)
-    walk_in = make_user(phone="081277770001", full_name="Pak Darmo", home_region=cast.world.tanjung_raja_desa)
     client = client_for(cast.rini)
     start = reverse("applications:start", args=[service.slug])
 
     page = client.get(start)
-    assert page.status_code == 200
-    assert "Nomor HP warga" in page.content.decode()
+    posted = client.post(start, {"phone": "0812 7777 0001", "consent": "on"})
 
-    without_consent = client.post(start, {"phone": "0812 7777 0001"})
-    assert without_consent.status_code == 200
-    assert "persetujuannya" in without_consent.content.decode()
+    assert page.status_code == posted.status_code == 302
+    assert page["Location"] == posted["Location"] == reverse("assisted:home")
     assert not Application.objects.exists()
-
-    out_of_reach = client.post(start, {"phone": cast.siti.phone, "consent": "on"})
-    assert out_of_reach.status_code == 200
-    assert "di luar wilayah" in out_of_reach.content.decode()
-    assert not Application.objects.exists()
-
-    started = client.post(start, {"phone": "0812 7777 0001", "consent": "on"})
-    application = Application.objects.get()
-    assert started.status_code == 302
-    assert application.applicant == walk_in
-    assert application.submitted_by == cast.rini
-    assert application.assisted_consent is True
-    # The operator continues the form for the citizen.
-    assert client.get(url("step", application, step=1)).status_code == 200
 
 
 # --- steps ---------------------------------------------------------------------------------------
