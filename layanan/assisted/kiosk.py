@@ -8,7 +8,8 @@ Switched on the operator's session (``assisted:kiosk``). While it is on:
 - a request that arrives after the idle time signs the session out (audited like any sign-out)
   and lands on the sign-in page with a notice;
 - every response is ``no-store``, so the browser's back button never shows a citizen's page
-  again after sign-out, and the sign-out clears the site's cache (``Clear-Site-Data``);
+  again after sign-out, and the sign-out clears the site's cache and storage, the outbox
+  included (``Clear-Site-Data``);
 - ``base.html`` shows a countdown for the last minute (``static/assisted/kiosk.js``) with a
   "Saya masih di sini" button, and submits the sign-out form itself at zero.
 """
@@ -74,12 +75,12 @@ class KioskMiddleware:
                 session.flush()
             messages.info(request, _("Anda otomatis keluar karena layar tidak dipakai beberapa saat."))
             response: HttpResponseBase = HttpResponseRedirect(reverse("accounts:login"))
-            response["Clear-Site-Data"] = '"cache"'
+            response["Clear-Site-Data"] = '"cache", "storage"'
             add_never_cache_headers(response)
             return response
         session[SEEN_KEY] = now  # modified: saved, so the cookie's idle expiry starts again
         response = self.get_response(request)
         add_never_cache_headers(response)
         if session.get(SESSION_KEY) is None and isinstance(response, HttpResponse):
-            response["Clear-Site-Data"] = '"cache"'  # signed out by hand: nothing stays behind
+            response["Clear-Site-Data"] = '"cache", "storage"'  # signed out by hand: nothing stays behind
         return response

@@ -304,7 +304,7 @@ def test_kiosk_mode_signs_out_after_the_idle_time_and_leaves_nothing_behind(cast
     expired = client.get(HOME)
     assert expired.status_code == 302
     assert expired["Location"] == reverse("accounts:login")
-    assert expired["Clear-Site-Data"] == '"cache"'
+    assert expired["Clear-Site-Data"] == '"cache", "storage"'
     assert "_auth_user_id" not in client.session
     assert client.get(HOME).status_code == 302  # signed out: sent to sign in
     assert AuditEvent.objects.filter(action="accounts.sign_out", actor=cast.rini).exists()
