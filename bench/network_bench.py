@@ -68,6 +68,8 @@ def _pages(fixture: pages_bench.Fixture) -> list[CitizenPage]:
         CitizenPage("login", "sign-in", reverse("accounts:login")),
         CitizenPage("lookup", "tracking lookup", reverse("applications:lookup")),
         CitizenPage("public_reports", "public reports", reverse("complaints:public_list")),
+        CitizenPage("service_points", "service points", reverse("servicepoints:list")),
+        CitizenPage("outbox", "outbox (signed in)", reverse("offline:outbox"), signed_in=True),
         CitizenPage("report_form", "report form (signed in)", reverse("complaints:new"), signed_in=True),
         CitizenPage("mine", "my applications (signed in)", reverse("applications:mine"), signed_in=True),
     ]

@@ -153,6 +153,7 @@ def _setup() -> Fixture:
         "seed_letter_templates",
         "seed_demo",
         "seed_demo_activity",
+        "seed_service_points",
     ):
         options = {"interactive": False} if command == "collectstatic" else {}
         call_command(command, verbosity=0, stdout=open(os.devnull, "w"), **options)  # noqa: SIM115

@@ -228,7 +228,9 @@ def consent_code_confirm(
         )
     now = timezone.now()
     with transaction.atomic():
-        Visit.objects.filter(pk=visit.pk).update(consent=Visit.Consent.CODE, consent_at=now, code_token="")
+        Visit.objects.filter(pk=visit.pk).update(  # nosec B106  # a spent code's token, cleared
+            consent=Visit.Consent.CODE, consent_at=now, code_token=""
+        )
         visit.consent, visit.consent_at, visit.code_token = Visit.Consent.CODE, now, ""
         proven = False
         if visit.citizen.phone_verified_at is None:
@@ -265,7 +267,7 @@ def consent_paper_record(
         fresh.consent_scan_sha256 = clean.sha256 or hashlib.sha256(clean.content).hexdigest()
         fresh.consent = Visit.Consent.PAPER
         fresh.consent_at = timezone.now()
-        fresh.code_token = ""
+        fresh.code_token = ""  # nosec B105  # a spent code's token, cleared
         fresh.save()
         audit_record(
             actor=actor,

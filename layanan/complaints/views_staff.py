@@ -31,7 +31,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ from layanan.complaints.workflow import Party
 from layanan.core import staff_views
 from layanan.core.audio import VOICE_CONTENT_TYPE
 from layanan.core.tags import tags_by_status
-from layanan.core.views import harden_file_response
+from layanan.core.views import file_response
 
 PAGE_ACTIONS = frozenset(
     {
@@ -632,13 +632,8 @@ def voice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    if staff:
+    response = file_response(found.file, content_type=VOICE_CONTENT_TYPE, filename="pesan-suara.ogg")
+    if staff:  # after the file opened: a play that cannot happen is not audited
         assert isinstance(request.user, User)
         services.report_voice_play(report=found.report, actor=request.user)
-    response = FileResponse(handle, content_type=VOICE_CONTENT_TYPE)
-    response["Content-Disposition"] = 'inline; filename="pesan-suara.ogg"'
-    return harden_file_response(response, private=True)
+    return response

@@ -42,7 +42,7 @@ def signed_in[U](request: HttpRequest, user_type: type[U]) -> U:
 
 # Served inline (shown in the browser): photos only, every one re-encoded as JPEG on upload. Anything
 # else (PDFs) is handed over as an attachment, so no upload ever runs as a page or in a plugin here.
-INLINE_TYPES = frozenset({"image/jpeg", "image/png"})
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "audio/ogg"})  # audio: a report's voice note
 # A document that may not run a script, submit a form, open a window or load anything: even a file
 # that a browser mistook for HTML would be inert and of no origin.
 SANDBOX_CSP = "sandbox; default-src 'none'"
