@@ -8,17 +8,20 @@
   var me = document.currentScript;
   var outboxPage = me.getAttribute("data-outbox-page");
   var db = null, busy = false, delay = 5000, timer = null;
+  var ended = false;  // signed out (here or in another tab): never open or write the outbox again
 
   function owner() { try { return localStorage.getItem(OWNER) || ""; } catch (e) { return ""; } }
 
+  function end() { ended = true; clearTimeout(timer); if (db) db.close(); db = null; }
   function open() {
+    if (ended) return Promise.reject(new Error("outbox closed"));
     if (db) return Promise.resolve(db);
     return new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB, 1);
       request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "key" }); };
       request.onsuccess = function () {
         db = request.result;
-        db.onversionchange = function () { db.close(); db = null; };
+        db.onversionchange = end;  // being deleted: a send still under way must not write it back
         resolve(db);
       };
       request.onerror = function () { reject(request.error); };
@@ -206,7 +209,7 @@
   }
 
   function flush() {
-    if (busy || !navigator.onLine || !owner()) return Promise.resolve();
+    if (ended || busy || !navigator.onLine || !owner()) return Promise.resolve();
     busy = true;
     clearTimeout(timer);
     var run = function () {
@@ -224,8 +227,8 @@
       return counted();
     }).then(function (items) {
       render(items);
-      if (mine(items).some(pending)) timer = setTimeout(flush, delay);
-    });
+      if (mine(items).some(pending) && !ended) timer = setTimeout(flush, delay);
+    }, function () { /* the outbox was closed by a sign-out */ });
   }
 
   function element(tag, className, text) {
@@ -297,7 +300,7 @@
     });
   }
 
-  window.lampuraOutbox = { close: function () { if (db) db.close(); db = null; }, flush: flush };
+  window.lampuraOutbox = { close: end, flush: flush };
   window.addEventListener("online", flush);
   if (window.indexedDB) counted().then(render).then(flush);
 })();
