@@ -61,8 +61,11 @@ def wait_until(page: Page, script: str, seconds: float = 15) -> None:
 
 
 def controlled(page: Page) -> None:
-    """Wait until the service worker controls the page (it claims it once installed)."""
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    """Wait until the service worker controls the page (it claims it once installed).
+
+    Installing fetches the shell from the test server, which answers one request at a time: on a
+    loaded CI machine that took more than 15 s once, so this waits longer than the other checks."""
+    wait_until(page, "navigator.serviceWorker.controller !== null", seconds=60)
 
 
 def keep_the_form(context: BrowserContext) -> Page:
