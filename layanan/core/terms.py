@@ -161,7 +161,7 @@ _BY_WORD = {term.word: term for term in TERMS}
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> re.Pattern[str]:
+def term_pattern() -> re.Pattern[str]:
     """Any term as a whole word (longest first, so "KTP-el" wins over "KTP"), not inside a longer
     word, a hyphenated word ("KTP-nya" still counts as KTP) or an HTML entity/tag name."""
     words = sorted(_BY_WORD, key=len, reverse=True)
@@ -172,13 +172,9 @@ def _pattern() -> re.Pattern[str]:
 def find(text: str) -> list[Term]:
     """The terms ``text`` mentions, in order of first mention, each once."""
     seen: dict[str, Term] = {}
-    for match in _pattern().finditer(text or ""):
+    for match in term_pattern().finditer(text or ""):
         seen.setdefault(match[1], _BY_WORD[match[1]])
     return list(seen.values())
-
-
-def term_pattern() -> re.Pattern[str]:
-    return _pattern()
 
 
 def term(word: str) -> Term | None:
