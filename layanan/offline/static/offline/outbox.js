@@ -144,17 +144,22 @@
   }
 
   // Offline, a marked form goes to the outbox instead of failing. Sent twice: the same key, one item.
+  var keeping = false;
+  window.addEventListener("pageshow", function () { keeping = false; });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute || !form.hasAttribute("data-offline") || navigator.onLine) return;
     if (!owner() || !window.indexedDB || !form.querySelector('input[name="submit_key"]')) return;
     event.preventDefault();
+    // A second press while the first is kept would start a second navigation that aborts the first.
+    if (keeping) return;
+    keeping = true;
     capture(form, event.submitter).then(function (item) {
       return get(item.key).then(function (earlier) { return earlier && earlier.state === "sent" ? null : put(item); });
     }).then(counted).then(function () {
       try { sessionStorage.setItem("lampura-saved", "1"); } catch (e) { /* none */ }
       location.href = outboxPage;
-    });
+    }, function () { keeping = false; });
   });
 
   function parse(html) { return new DOMParser().parseFromString(html, "text/html"); }
