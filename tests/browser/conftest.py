@@ -233,10 +233,11 @@ def check_page_in_chromium(
     where: str,
     status: int = 200,
     prepare: Callable[[BrowserContext], None] | None = None,
-) -> None:
+) -> int:
     """The Chromium half of rule 7: without JavaScript at 1280 px, then with it at 360 px.
 
-    ``prepare`` may set up the context first (e.g. route a path to a canned response).
+    ``prepare`` may set up the context first (e.g. route a path to a canned response). Returns the
+    whole page's bytes.
     """
     with browser_context(
         browser, base_url, cookies=cookies, javascript=False, width=DESKTOP_WIDTH
@@ -264,6 +265,7 @@ def check_page_in_chromium(
         width = full.page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= MOBILE_WIDTH, f"{where}: the page is {width} px wide on a {MOBILE_WIDTH} px screen"
         assert_no_axe_violations(full.page, where)
+    return total
 
 
 def axe_report(results: dict[str, Any]) -> str:

@@ -4,9 +4,14 @@ Each page must work without JavaScript, its first response must fit in
 14 KB gzipped and the whole page in 50 KB, and axe-core in Chromium must
 find no violations. A new ``page=True`` row in the matrix is picked up here
 without further work.
+
+With ``PAGE_SIZES_FILE`` set, each visit appends ``path, persona, first response, whole page`` (bytes,
+tab-separated) to that file: the table of page sizes a closing note quotes.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.urls import reverse
@@ -49,8 +54,11 @@ def test_the_page_works_without_javascript_fits_the_budgets_and_passes_axe(
     )
 
     cookies = session_cookies(client, base_url)
-    chromium.run(
+    whole = chromium.run(
         lambda browser: check_page_in_chromium(
             browser, base_url=base_url, path=path, cookies=cookies, where=where
         )
     )
+    if sizes := os.environ.get("PAGE_SIZES_FILE"):
+        with open(sizes, "a", encoding="utf-8") as out:
+            out.write(f"{path}\t{persona}\t{first}\t{whole}\n")
