@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from layanan.accounts.models import User
@@ -13,11 +14,17 @@ from layanan.applications.tests import builders as application_builders
 from layanan.audit.models import AuditEvent
 from layanan.complaints.models import Report
 from layanan.complaints.tests.citizen_builders import report
+from layanan.core.audio import clean_voice
+from layanan.inbound.models import Channel, InboundMessage, InboundVoice, Outcome
+from layanan.inbound.services import sender_hash_of
+from layanan.inbound.voices import voice_keep
 from layanan.notifications.models import Message
 from layanan.notifications.services import notify
 from layanan.privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from layanan.privacy.selectors import has_consent
+from layanan.privacy.services import account_anonymise
 from layanan.privacy.tests.builders import privacy_request
+from layanan.testing.audio import voice_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +91,33 @@ def test_only_a_deletion_request_can_erase(cast, client):
     cast.siti.refresh_from_db()
     assert cast.siti.full_name == "Siti Aminah"
     assert PrivacyRequest.objects.get().status == RequestStatus.RECEIVED
+
+
+def test_erasing_deletes_a_voice_message_kept_for_the_next_aduan(cast, django_capture_on_commit_callbacks):
+    message = InboundMessage.objects.create(
+        channel=Channel.WHATSAPP,
+        gateway_id="wamid.kept",
+        sender=cast.siti.phone,
+        sender_hash=sender_hash_of(cast.siti.phone),
+        outcome=Outcome.VOICE,
+        audio_id="MEDIA-1",
+    )
+    kept = voice_keep(message=message, voice=clean_voice(voice_upload()))
+    name = kept.file.name
+    other = InboundMessage.objects.create(
+        channel=Channel.WHATSAPP,
+        gateway_id="wamid.other",
+        sender=cast.budi.phone,
+        sender_hash=sender_hash_of(cast.budi.phone),
+        outcome=Outcome.VOICE,
+    )
+    budi_voice = voice_keep(message=other, voice=clean_voice(voice_upload()))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = account_anonymise(citizen=cast.siti, actor=cast.admin)
+
+    assert counts["inbound_voices"] == 1
+    assert not InboundVoice.objects.filter(pk=kept.pk).exists()
+    assert name
+    assert not default_storage.exists(name)
+    assert InboundVoice.objects.filter(pk=budi_voice.pk).exists()  # only the erased person's
