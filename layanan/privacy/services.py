@@ -41,6 +41,7 @@ from layanan.privacy.models import (
     RetentionRun,
 )
 from layanan.privacy.selectors import consents
+from layanan.servicepoints.models import Subscription
 from layanan.survey.models import Invitation
 
 logger = logging.getLogger("layanan.privacy")
@@ -282,11 +283,11 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
     """Remove or anonymise what the regency may delete about ``citizen``; keep what it must.
 
     Goes: name, phone, email, NIK/KK, birth date, sex, home desa, password, sessions, channel
-    preferences, unsent drafts (and their files), supports of others' reports, the free texts the
-    person wrote that no archival rule binds (rating comments), message addresses and bodies,
-    inbound messages from their number (and a voice message kept for their next ``ADUAN``), the
-    link of survey invitations to them. The account is deactivated, never deleted (the audit log
-    and the kept records point to it).
+    preferences, announcement subscriptions, unsent drafts (and their files), supports of others'
+    reports, the free texts the person wrote that no archival rule binds (rating comments), message
+    addresses and bodies, inbound messages from their number (and a voice message kept for their
+    next ``ADUAN``), the link of survey invitations to them. The account is deactivated, never
+    deleted (the audit log and the kept records point to it).
 
     Kept, with their retention (``docs/privacy-rights.md``): submitted applications and letters
     (archival rules), reports and their handling (statutory period), the audit log, the consent
@@ -319,6 +320,7 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
             ).update(sender="", text="", sender_hash="")
         counts["survey_invitations"] = Invitation.objects.filter(respondent=citizen).update(respondent=None)
         counts["contact_preference"] = ContactPreference.objects.filter(user=citizen).delete()[0]
+        counts["announcement_subscriptions"] = Subscription.objects.filter(user=citizen).delete()[0]
         counts["sessions"] = _sessions_delete(citizen)
         for purpose in Purpose:
             Consent.objects.create(user=citizen, purpose=purpose, given=False, via=Consent.Via.ERASURE)

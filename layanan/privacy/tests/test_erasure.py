@@ -24,6 +24,8 @@ from layanan.privacy.models import PrivacyRequest, RequestKind, RequestStatus
 from layanan.privacy.selectors import has_consent
 from layanan.privacy.services import account_anonymise
 from layanan.privacy.tests.builders import privacy_request
+from layanan.servicepoints.models import Subscription
+from layanan.servicepoints.services import subscription_add
 from layanan.testing.audio import voice_upload
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,7 @@ def test_erasing_anonymises_the_account_and_keeps_the_archived_records(cast, cli
     filed = report(cast)
     Report.objects.filter(pk=filed.pk).update(rating_comment="Petugasnya ramah sekali, Ibu Siti senang.")
     notify(to=siti, event="report.closed", data={"tracking_number": filed.tracking_number}, key="e-1")
+    subscription_add(user=siti, region=cast.world.kotabumi)
     sign_in(client, siti)  # a live session to be ended
     record = privacy_request(siti, kind=RequestKind.DELETION)
     officer = client.__class__()
@@ -71,6 +74,7 @@ def test_erasing_anonymises_the_account_and_keeps_the_archived_records(cast, cli
     assert (message.phone, message.email, message.data) == ("", "", "")
     assert not any(str(s.get_decoded().get("_auth_user_id")) == str(siti.pk) for s in Session.objects.all())
     assert not has_consent(siti, "survey")
+    assert not Subscription.objects.filter(user=siti).exists()
     record.refresh_from_db()
     assert record.status == RequestStatus.DONE
     assert "aturan arsip" in record.answer
@@ -121,3 +125,15 @@ def test_erasing_deletes_a_voice_message_kept_for_the_next_aduan(cast, django_ca
     assert name
     assert not default_storage.exists(name)
     assert InboundVoice.objects.filter(pk=budi_voice.pk).exists()  # only the erased person's
+
+
+def test_erasing_ends_the_announcement_subscriptions_of_that_person_only(cast):
+    subscription_add(user=cast.siti, region=cast.world.kotabumi)
+    subscription_add(user=cast.siti, region=cast.world.regency)
+    subscription_add(user=cast.budi, region=cast.world.kotabumi)
+
+    counts = account_anonymise(citizen=cast.siti, actor=cast.admin)
+
+    assert counts["announcement_subscriptions"] == 2
+    assert not Subscription.objects.filter(user=cast.siti).exists()
+    assert Subscription.objects.filter(user=cast.budi).count() == 1
