@@ -296,7 +296,7 @@ def visit_application_start(
             raise AssistedError(
                 _("Catat dulu persetujuan warga (kode ke HP-nya atau formulir kertas) sebelum mengajukan.")
             )
-        application = application_start(service=service, applicant=fresh.citizen, actor=actor, consent=True)
+        application = application_start(service=service, applicant=fresh.citizen, actor=actor, visit=fresh)
         fresh.application = application
         fresh.save(update_fields=["application"])
         audit_record(

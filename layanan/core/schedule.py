@@ -48,6 +48,7 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.servicepoints.tasks.announcements_fan_out_due", timedelta(minutes=15)),
     Periodic("layanan.privacy.tasks.privacy_requests_escalate", timedelta(minutes=15)),
     Periodic("layanan.privacy.tasks.privacy_retention_apply", timedelta(days=1)),
+    Periodic("layanan.inbound.tasks.inbound_voices_purge", timedelta(minutes=15)),
 ]
 
 

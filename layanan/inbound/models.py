@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,7 @@ class Outcome(models.TextChoices):
     STATUS = "status", _("Status dikirim")
     REPORT = "report", _("Laporan dicatat")
     HELP = "help", _("Bantuan dikirim")
+    VOICE = "voice", _("Pesan suara disimpan")
     REFUSED = "refused", _("Ditolak atau tidak ditemukan")
     LIMITED = "limited", _("Terlalu banyak pesan")
     INVALID = "invalid", _("Tidak dapat diproses")
@@ -62,3 +65,30 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.pk}"
+
+
+def _voice_path(instance: InboundVoice, filename: str) -> str:
+    return f"inbound/voice/{uuid.uuid4().hex}.ogg"
+
+
+class InboundVoice(models.Model):
+    """A WhatsApp voice message sent before its ``ADUAN``: fetched, re-encoded and kept a short while.
+
+    The sender's next ``ADUAN`` within ``INBOUND_VOICE_WINDOW_SECONDS`` of ``message.received_at``
+    files its report with this note (the row and its file are then deleted: the report's
+    ``ReportVoice`` holds the copy); an unclaimed one is deleted by ``inbound_voices_purge``.
+    The file is sealed at rest like every stored file; the sender is the message's (hashed).
+    """
+
+    message = models.OneToOneField(InboundMessage, on_delete=models.CASCADE, related_name="voice")
+    file = models.FileField(upload_to=_voice_path, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    seconds = models.FloatField()
+    kept_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pesan suara menunggu aduan")
+        verbose_name_plural = _("pesan suara menunggu aduan")
+
+    def __str__(self) -> str:
+        return f"voice {self.pk}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -23,6 +23,7 @@ from layanan.applications.models import Application
 from layanan.applications.models import Status as ApplicationStatus
 from layanan.complaints.models import Report
 from layanan.complaints.models import Status as ReportStatus
+from layanan.inbound.models import Channel, InboundVoice
 from layanan.regions.models import Region
 from layanan.regions.selectors import village_list
 from layanan.tracking.codes import TrackingKind, tracking_number_is_valid
@@ -104,5 +105,22 @@ def report_awaiting_voice(*, user: User, channel: str) -> Report | None:
             received_at__gte=since,
         )
         .order_by("-received_at", "-pk")
+        .first()
+    )
+
+
+def voice_window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=int(settings.INBOUND_VOICE_WINDOW_SECONDS))
+
+
+def voice_pending(*, sender_hash: str) -> InboundVoice | None:
+    """The sender's latest WhatsApp voice message kept for their next ``ADUAN`` (sent within the window)."""
+    return (
+        InboundVoice.objects.filter(
+            message__sender_hash=sender_hash,
+            message__channel=Channel.WHATSAPP,
+            message__received_at__gte=voice_window_start(),
+        )
+        .order_by("-message__received_at", "-pk")
         .first()
     )

@@ -46,8 +46,9 @@ from layanan.core.writes import enqueue_with_transaction
 from layanan.inbound import selectors
 from layanan.inbound.models import Channel, InboundMessage, Outcome
 from layanan.inbound.parsing import Intent, clean_text, command_parse
-from layanan.inbound.tasks import inbound_voice_attach
+from layanan.inbound.tasks import inbound_voice_attach, inbound_voice_keep
 from layanan.inbound.villages import Found, VillageIndex
+from layanan.inbound.voices import voice_audio, voice_discard
 from layanan.notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class _Answer:
     data: dict[str, str] = field(default_factory=dict)
     tracking_number: str = ""
     voice_for: int | None = None  # a report the voice message joins (fetched by a task; it replies)
+    voice_keep: bool = False  # a voice message sent first: kept for the next ADUAN (a task; it replies)
 
 
 def submit_key_for(*, channel: str, gateway_id: str) -> uuid.UUID:
@@ -182,9 +184,15 @@ def _reporter_for(*, phone: str, channel: str) -> User:
     return user
 
 
-def _report(*, body: str, kind: str, phone: str, user: User | None, channel: str, gateway_id: str) -> _Answer:
+def _report(
+    *, body: str, kind: str, phone: str, user: User | None, channel: str, gateway_id: str, sender_hash: str
+) -> _Answer:
     found = VillageIndex(selectors.villages_of_regency()).find(body)
-    if not isinstance(found, Found) or len(found.text) < TEXT_MIN:
+    # A voice message sent first (kept for this ADUAN) tells the report: the text may be left out.
+    pending = selectors.voice_pending(sender_hash=sender_hash) if channel == Channel.WHATSAPP else None
+    if not isinstance(found, Found):
+        return _Answer(Outcome.HELP, "inbound.voice_kept" if pending is not None else "inbound.help")
+    if len(found.text) < TEXT_MIN and pending is None:
         return _Answer(Outcome.HELP, "inbound.help")
     if user is not None and not user.is_active:
         return _Answer(Outcome.REFUSED, "inbound.refused")
@@ -202,8 +210,11 @@ def _report(*, body: str, kind: str, phone: str, user: User | None, channel: str
                 text=found.text,
                 region=found.village.region,
                 channel=channel,
+                voice=voice_audio(pending) if pending is not None else None,
                 submit_key=submit_key_for(channel=channel, gateway_id=gateway_id),
             )
+            if pending is not None:  # the report holds its own copy now
+                voice_discard(pending)
     except (ReportError, PermissionDenied):
         return _Answer(Outcome.HELP, "inbound.help")
     number = report.tracking_number
@@ -211,17 +222,19 @@ def _report(*, body: str, kind: str, phone: str, user: User | None, channel: str
 
 
 def _voice(*, audio_id: str, user: User | None, channel: str) -> _Answer:
-    """A WhatsApp voice message joins the report its sender filed by ``ADUAN`` just before.
+    """A WhatsApp voice message joins the report its sender filed by ``ADUAN`` just before, or waits for one.
 
-    The sender's latest WhatsApp report still waiting for verification, received within
-    ``INBOUND_VOICE_WINDOW_SECONDS`` and without a voice note; anything else gets the help.
-    The note is fetched from Meta and checked by ``tasks.inbound_voice_attach``, which replies.
+    The report: the sender's latest WhatsApp report still waiting for verification, received
+    within ``INBOUND_VOICE_WINDOW_SECONDS`` and without a voice note; the note is fetched from
+    Meta and checked by ``tasks.inbound_voice_attach``, which replies. Without such a report the
+    note is kept for the sender's next ``ADUAN`` (``tasks.inbound_voice_keep``, which replies how
+    to send it; ``layanan.inbound.voices``). Another media type, or an inactive account, gets the help.
     """
-    if not audio_id or channel != Channel.WHATSAPP or user is None or not user.is_active:
+    if not audio_id or channel != Channel.WHATSAPP or (user is not None and not user.is_active):
         return _Answer(Outcome.HELP, "inbound.help")
-    report = selectors.report_awaiting_voice(user=user, channel=channel)
+    report = selectors.report_awaiting_voice(user=user, channel=channel) if user is not None else None
     if report is None:
-        return _Answer(Outcome.HELP, "inbound.help")
+        return _Answer(Outcome.VOICE, voice_keep=True)
     return _Answer(Outcome.REPORT, tracking_number=report.tracking_number, voice_for=report.pk)
 
 
@@ -233,6 +246,7 @@ def _answer(
     user: User | None,
     channel: str,
     gateway_id: str,
+    sender_hash: str,
     audio_id: str = "",
 ) -> _Answer:
     if not is_text:
@@ -256,7 +270,13 @@ def _answer(
     if command.intent == Intent.REPORT:
         kind = Kind.ASPIRATION if command.keyword == "aspirasi" else Kind.COMPLAINT
         return _report(
-            body=command.body, kind=kind, phone=phone, user=user, channel=channel, gateway_id=gateway_id
+            body=command.body,
+            kind=kind,
+            phone=phone,
+            user=user,
+            channel=channel,
+            gateway_id=gateway_id,
+            sender_hash=sender_hash,
         )
     return _Answer(Outcome.HELP, "inbound.help")
 
@@ -279,8 +299,8 @@ def inbound_receive(
     ``channel`` is ``sms`` or ``whatsapp``; ``gateway_id`` the gateway's id of the message
     (at most 128 characters); ``sender`` the number as the gateway wrote it; ``is_text``
     False for a photo, voice note or other message without words (answered with the help,
-    except a WhatsApp voice message, ``audio_id``, right after the sender's ``ADUAN``: it
-    joins that report, see :func:`_voice`).
+    except a WhatsApp voice message, ``audio_id``: it joins the report the sender's ``ADUAN``
+    just filed, or is kept for their next ``ADUAN``, see :func:`_voice`).
     """
     channel = Channel(channel).value
     if not gateway_id or len(gateway_id) > 128:
@@ -320,10 +340,13 @@ def inbound_receive(
                 user=user,
                 channel=channel,
                 gateway_id=gateway_id,
+                sender_hash=sender_hash,
                 audio_id=audio_id,
             )
         if answer.voice_for is not None:
             enqueue_with_transaction(inbound_voice_attach, message.pk, answer.voice_for)
+        if answer.voice_keep:
+            enqueue_with_transaction(inbound_voice_keep, message.pk)
         if answer.event and phone is not None:
             message.reply = notify(
                 to=phone,

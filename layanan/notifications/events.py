@@ -289,6 +289,22 @@ _ALL: list[Event] = [
             "Layanan Lampura help",
         ),
     ),
+    # A WhatsApp voice message sent before ADUAN: kept for 30 minutes (INBOUND_VOICE_WINDOW_SECONDS).
+    _event(
+        "inbound.voice_kept",
+        True,
+        "anyone",
+        Texts(
+            "Pesan suara Anda sudah kami terima. Agar menjadi laporan, dalam 30 menit kirim ADUAN "
+            "dan nama desa Anda, misalnya: ADUAN Kotabumi Udik. Isi laporan tidak perlu ditulis.",
+            "Pesan suara diterima",
+        ),
+        Texts(
+            "We received your voice message. To make it a report, within 30 minutes send ADUAN "
+            "and your village's name, for example: ADUAN Kotabumi Udik. You need not write the report.",
+            "Voice message received",
+        ),
+    ),
     _event(
         "inbound.refused",
         True,

@@ -25,6 +25,7 @@ from layanan.identity.selectors import mask_nik
 from layanan.notifications.models import ContactPreference, Message
 from layanan.privacy.access import Actor, may_read_requests
 from layanan.privacy.models import Consent, PrivacyRequest, Purpose, RequestStatus
+from layanan.servicepoints.selectors import subscriptions_of
 from layanan.survey.models import Invitation
 
 # A purpose nobody has answered about yet: SKM and announcements are part of running the service
@@ -318,6 +319,13 @@ def subject_data(*, subject: User) -> dict[str, Any]:
         }
         for invitation in Invitation.objects.filter(respondent=subject).order_by("created_at", "pk")
     ]
+    subscriptions = [
+        {
+            "region": {"code": subscription.region.code, "name": subscription.region.name},
+            "created_at": _iso(subscription.created_at),
+        }
+        for subscription in subscriptions_of(subject)
+    ]
     preference = ContactPreference.objects.filter(user=subject).first()
     return {
         "format": "layanan-privacy-export/1",
@@ -344,6 +352,7 @@ def subject_data(*, subject: User) -> dict[str, Any]:
         "supported_reports": supported,
         "messages": messages,
         "survey_invitations": invitations,
+        "announcement_subscriptions": subscriptions,
         "sessions": _sessions_of(subject),
         "privacy_requests": [
             {

@@ -24,8 +24,9 @@ from layanan.applications.models import Application, Attachment
 from layanan.applications.models import Status as ApplicationStatus
 from layanan.audit.services import audit_record
 from layanan.complaints.models import Report, Support
-from layanan.inbound.models import InboundMessage
+from layanan.inbound.models import InboundMessage, InboundVoice
 from layanan.inbound.services import sender_hash_of
+from layanan.inbound.voices import voice_discard
 from layanan.notifications.models import ContactPreference, Message
 from layanan.notifications.services import notify
 from layanan.privacy import retention
@@ -40,6 +41,7 @@ from layanan.privacy.models import (
     RetentionRun,
 )
 from layanan.privacy.selectors import consents
+from layanan.servicepoints.models import Subscription
 from layanan.survey.models import Invitation
 
 logger = logging.getLogger("layanan.privacy")
@@ -281,10 +283,11 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
     """Remove or anonymise what the regency may delete about ``citizen``; keep what it must.
 
     Goes: name, phone, email, NIK/KK, birth date, sex, home desa, password, sessions, channel
-    preferences, unsent drafts (and their files), supports of others' reports, the free texts the
-    person wrote that no archival rule binds (rating comments), message addresses and bodies,
-    inbound messages from their number, the link of survey invitations to them. The account is
-    deactivated, never deleted (the audit log and the kept records point to it).
+    preferences, announcement subscriptions, unsent drafts (and their files), supports of others'
+    reports, the free texts the person wrote that no archival rule binds (rating comments), message
+    addresses and bodies, inbound messages from their number (and a voice message kept for their
+    next ``ADUAN``), the link of survey invitations to them. The account is deactivated, never
+    deleted (the audit log and the kept records point to it).
 
     Kept, with their retention (``docs/privacy-rights.md``): submitted applications and letters
     (archival rules), reports and their handling (statutory period), the audit log, the consent
@@ -308,11 +311,16 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
             phone="", email="", data="", phone_hash=""
         )
         if phone.startswith("+62"):
+            kept_voices = list(InboundVoice.objects.filter(message__sender_hash=sender_hash_of(phone)))
+            for kept in kept_voices:
+                voice_discard(kept)
+            counts["inbound_voices"] = len(kept_voices)
             counts["inbound_messages"] = InboundMessage.objects.filter(
                 sender_hash=sender_hash_of(phone)
             ).update(sender="", text="", sender_hash="")
         counts["survey_invitations"] = Invitation.objects.filter(respondent=citizen).update(respondent=None)
         counts["contact_preference"] = ContactPreference.objects.filter(user=citizen).delete()[0]
+        counts["announcement_subscriptions"] = Subscription.objects.filter(user=citizen).delete()[0]
         counts["sessions"] = _sessions_delete(citizen)
         for purpose in Purpose:
             Consent.objects.create(user=citizen, purpose=purpose, given=False, via=Consent.Via.ERASURE)

@@ -23,6 +23,7 @@ from layanan.privacy import retention, selectors, services
 from layanan.privacy.access import is_data_subject, may_handle_requests, may_read_requests
 from layanan.privacy.forms import ConsentForm, RequestForm, StepForm
 from layanan.privacy.models import RequestStatus, RetentionRun
+from layanan.servicepoints.selectors import subscriptions_of
 
 RUNS_SHOWN = 60
 
@@ -43,6 +44,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "citizen": citizen,
         "masked": selectors.masked_identity(citizen),
         "counts": selectors.data_counts(subject=citizen),
+        "subscriptions": list(subscriptions_of(citizen)),
         "consents": selectors.consents(citizen),
         "requests": list(selectors.requests_of(citizen=citizen)[:20]),
         "accesses": selectors.access_log(subject=citizen, limit=50),

@@ -19,6 +19,7 @@ from layanan.accounts.models import User
 from layanan.accounts.permissions import require
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.applications.services.common import Incomplete
+from layanan.applications.services.consent import ConsentedVisit, consent_check
 from layanan.applications.services.office import handling_office, has_desa_field, no_office_message
 from layanan.applications.services.review import answer_flags_fix
 from layanan.applications.workflow import WORKFLOW, ApplicationError, TransitionNotAllowed
@@ -27,17 +28,16 @@ from layanan.core.uploads import CleanFile, UploadRefused, check_upload_quota, c
 
 
 def application_start(
-    *, service: Service, applicant: User, actor: User, consent: bool = False
+    *, service: Service, applicant: User, actor: User, visit: ConsentedVisit | None = None
 ) -> Application:
-    """A new draft. An operator may start one for a walk-in citizen only with ``consent`` recorded."""
+    """A new draft. An operator starts one for a walk-in citizen only through the assisted ``visit``
+    (locked by the caller): this applicant's, at the operator's office, consent recorded, not used yet."""
     require(actor, "application.apply", applicant)
     if not service.is_active:
         raise ApplicationError(_("Layanan ini sedang tidak menerima permohonan."))
     assisted = actor.pk != applicant.pk
-    if assisted and not consent:
-        raise ApplicationError(
-            _("Catat dulu bahwa pemohon setuju permohonan ini diajukan oleh operator atas namanya.")
-        )
+    if assisted:
+        consent_check(visit, applicant=applicant, actor=actor)
     office = handling_office(service, applicant, {})
     if office is None and not has_desa_field(service):
         raise Incomplete(no_office_message(applicant), [str(_("Desa/kelurahan tempat tinggal"))])

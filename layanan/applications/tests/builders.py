@@ -125,12 +125,37 @@ def village_office_for(code: str, world: Any) -> Office:
 ANSWERS: dict[int, dict[str, object]] = {1: {"nama_anak": "Putri"}, 2: {"tanggal_lahir": "2026-01-05"}}
 
 
+def consented_visit(applicant: User, operator: User, *, consent: bool = True) -> Any:
+    """An assisted visit at the operator's office where the applicant consented on paper."""
+    from django.utils import timezone
+
+    from layanan.assisted.models import Visit
+
+    assert operator.office is not None
+    return Visit.objects.create(
+        operator=operator,
+        office=operator.office,
+        citizen=applicant,
+        consent=Visit.Consent.PAPER if consent else Visit.Consent.NONE,
+        consent_at=timezone.now() if consent else None,
+    )
+
+
+def assisted_start(built: Service, applicant: User, operator: User) -> Application:
+    """The operator starts the applicant's draft through a consented visit (which it then holds)."""
+    visit = consented_visit(applicant, operator)
+    application = services.application_start(service=built, applicant=applicant, actor=operator, visit=visit)
+    visit.application = application
+    visit.save(update_fields=["application"])
+    return application
+
+
 def draft(
     built: Service, applicant: User, *, actor: User | None = None, consent: bool = False
 ) -> Application:
-    return services.application_start(
-        service=built, applicant=applicant, actor=actor or applicant, consent=consent
-    )
+    if consent and actor is not None and actor != applicant:
+        return assisted_start(built, applicant, actor)
+    return services.application_start(service=built, applicant=applicant, actor=actor or applicant)
 
 
 def filled(

@@ -333,9 +333,41 @@ def test_an_operator_of_another_desa_may_not_apply_for_a_villager_of_tanjung_raj
 
     with pytest.raises(PermissionDenied):
         services.application_start(
-            service=village_letter(), applicant=villager, actor=other_operator, consent=True
+            service=village_letter(),
+            applicant=villager,
+            actor=other_operator,
+            visit=builders.consented_visit(villager, other_operator),
         )
     assert not Application.objects.exists()
+
+
+def test_an_assisted_start_needs_the_applicants_consented_unused_visit_at_the_operators_office(cast):
+    villager = builders.citizen(home_region=cast.world.tanjung_raja_desa)
+    neighbour = builders.citizen(home_region=cast.world.tanjung_raja_desa)
+    service = village_letter()
+    other_office = builders.village_office_for("18.03.02.1005", cast.world)
+    elsewhere = builders.staff(role=Role.OPERATOR, office=other_office)
+    used = builders.consented_visit(villager, cast.rini)
+    used.application = builders.draft(service, villager)  # the villager's own draft
+    used.save(update_fields=["application"])
+    refused = {
+        "no visit": None,
+        "no consent yet": builders.consented_visit(villager, cast.rini, consent=False),
+        "another citizen's consent": builders.consented_visit(neighbour, cast.rini),
+        "a visit at another office": builders.consented_visit(villager, elsewhere),
+        "a visit already used": used,
+    }
+    before = Application.objects.count()
+
+    for case, visit in refused.items():
+        with pytest.raises(ApplicationError):
+            services.application_start(service=service, applicant=villager, actor=cast.rini, visit=visit)
+        assert Application.objects.count() == before, case
+
+    good = builders.consented_visit(villager, cast.rini)
+    application = services.application_start(service=service, applicant=villager, actor=cast.rini, visit=good)
+    assert (application.applicant, application.submitted_by) == (villager, cast.rini)
+    assert application.assisted_consent is True
 
 
 def test_a_citizen_may_not_apply_in_someone_elses_name(cast):

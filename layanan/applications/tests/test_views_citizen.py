@@ -22,6 +22,7 @@ from layanan.accounts.models import Role, User
 from layanan.accounts.testing import sign_in
 from layanan.applications import services
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status, TimelineEvent
+from layanan.applications.tests.builders import assisted_start
 from layanan.catalogue.models import FormField, Requirement, Service
 from layanan.testing import Cast, make_user
 
@@ -619,9 +620,7 @@ def test_a_draft_of_a_walk_in_citizen_is_not_the_operator_of_another_desa(cast: 
     walk_in = make_user(
         phone="081277770002", full_name="Bu Sari", home_region=cast.world.tanjung_raja_desa, role=Role.CITIZEN
     )
-    application = services.application_start(
-        service=build_citizen_service(cast), applicant=walk_in, actor=cast.rini, consent=True
-    )
+    application = assisted_start(build_citizen_service(cast), walk_in, cast.rini)
     other_operator = make_user(
         phone="081277770003", full_name="Operator Lain", role=Role.OPERATOR, office=cast.world.kec_kotabumi
     )

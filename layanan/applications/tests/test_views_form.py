@@ -16,6 +16,7 @@ from django.urls import reverse
 from layanan.accounts.models import User
 from layanan.applications import services
 from layanan.applications.models import Application
+from layanan.applications.tests.builders import assisted_start
 from layanan.applications.tests.test_views_citizen import (
     NIK,
     STEP1,
@@ -228,9 +229,7 @@ def test_an_operator_sees_the_walk_in_citizens_values_not_their_own(cast: Cast):
     walk_in = make_user(phone="081277770001", full_name="Pak Darmo", home_region=cast.world.tanjung_raja_desa)
     with_identity(walk_in, nik="1803041204700002", born=date(1970, 4, 12), sex="L")
     with_identity(cast.rini, nik=NIK, born=date(1990, 6, 5), sex="P")
-    application = services.application_start(
-        service=service, applicant=walk_in, actor=cast.rini, consent=True
-    )
+    application = assisted_start(service, walk_in, cast.rini)
 
     step1 = client_for(cast.rini).get(url("step", application, step=1))
 

@@ -315,3 +315,20 @@ def test_kiosk_mode_is_only_switched_by_operators(cast):
         client = client_for(persona)
         assert client.post(reverse("assisted:kiosk"), {"mode": "on"}).status_code == 403
         assert kiosk.SESSION_KEY not in client.session
+
+
+def test_a_consent_given_at_another_office_does_not_start_an_application(cast):
+    """Rini moved to another desa's office after the visit: the consent was given to the old office."""
+    visit = consented_visit(cast)
+    service = builders.village_letter()
+    cast.rini.office = builders.village_office_for("18.03.04.2010", cast.world)
+    cast.rini.save(update_fields=["office"])
+
+    response = client_for(cast.rini).post(
+        reverse("assisted:visit", args=[visit.public_id]), {"langkah": "mulai", "service": service.pk}
+    )
+
+    assert response.status_code == 403  # the visit is not of the office Rini serves now
+    assert not Application.objects.exists()
+    visit.refresh_from_db()
+    assert visit.application is None

@@ -15,6 +15,7 @@ from layanan.audit.services import audit_record
 from layanan.complaints.tests.citizen_builders import other_citizen, report
 from layanan.notifications.services import notify
 from layanan.privacy.models import PrivacyRequest, RequestKind, RequestStatus
+from layanan.servicepoints.services import subscription_add
 from layanan.survey.tests.builders import invitation
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,17 @@ def test_the_export_lists_my_voice_note_but_not_its_sound(cast, client):
     assert listed["voice_note"]["content_type"] == "audio/ogg"
     assert listed["voice_note"]["size"] == filed.voice.size
     assert "voice_note" in readme
+
+
+def test_the_export_lists_my_announcement_subscriptions_only(cast, client):
+    subscription_add(user=cast.siti, region=cast.world.kotabumi)
+    subscription_add(user=other_citizen(), region=cast.world.tanjung_raja)
+    sign_in(client, cast.siti)
+
+    data, readme = _download(client)
+
+    (listed,) = data["announcement_subscriptions"]
+    assert listed["region"] == {"code": "18.03.02", "name": "Kotabumi"}
+    assert listed["created_at"]
+    assert "Tanjung Raja" not in json.dumps(data["announcement_subscriptions"])
+    assert "announcement_subscriptions" in readme

@@ -9,6 +9,7 @@ from layanan.accounts.testing import sign_in
 from layanan.audit.services import audit_record
 from layanan.complaints.tests.citizen_builders import other_citizen, report
 from layanan.privacy.tests.builders import privacy_request
+from layanan.servicepoints.services import subscription_add
 
 pytestmark = pytest.mark.django_db
 MY_DATA = reverse("privacy:my_data")
@@ -121,3 +122,38 @@ def test_the_page_makes_a_fixed_number_of_queries_however_much_there_is(
         response = client.get(MY_DATA)
 
     assert response.status_code == 200
+
+
+def _subscriptions_line(body: str) -> str:
+    (line,) = [line for line in body.splitlines() if "Langganan pengumuman:" in line]
+    return line
+
+
+def test_it_lists_my_announcement_subscriptions_and_not_another_citizens(cast, client):
+    subscription_add(user=cast.siti, region=cast.world.kotabumi)
+    subscription_add(user=cast.siti, region=cast.world.regency)
+    dewi = other_citizen()
+    subscription_add(user=dewi, region=cast.world.tanjung_raja)
+    sign_in(client, cast.siti)
+
+    response = client.get(MY_DATA)
+
+    assert response.status_code == 200
+    line = _subscriptions_line(response.content.decode())
+    assert "Kotabumi" in line
+    assert "Kabupaten Lampung Utara" in line
+    assert "Tanjung Raja" not in line
+    assert reverse("servicepoints:subscriptions") in line
+
+    client.force_login(dewi)
+    theirs = _subscriptions_line(client.get(MY_DATA).content.decode())
+    assert "Tanjung Raja" in theirs
+    assert "Kotabumi" not in theirs
+
+
+def test_without_subscriptions_the_page_says_none(cast, client):
+    sign_in(client, cast.siti)
+
+    line = _subscriptions_line(client.get(MY_DATA).content.decode())
+
+    assert "tidak ada" in line
