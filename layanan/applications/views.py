@@ -74,6 +74,13 @@ def _editable(user: User, application: Application) -> bool:
     return "edit" in workflow.WORKFLOW.allowed_actions(user, application)
 
 
+def _not_editable(request: HttpRequest, application: Application) -> HttpResponse:
+    """Its page; a change sent to it (from another tab, or the phone's outbox) is said not to be saved."""
+    if request.method == "POST":
+        messages.error(request, _("Permohonan ini tidak dapat diubah lagi, jadi isian ini tidak disimpan."))
+    return redirect("applications:detail", public_id=application.public_id)
+
+
 def _current_attachments(application: Application) -> dict[int, list[Attachment]]:
     found: dict[int, list[Attachment]] = {}
     for attachment in application.attachments.filter(is_current=True).order_by("uploaded_at", "id"):
@@ -147,7 +154,7 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
 
 def _step(request: HttpRequest, user: User, application: Application, step: int) -> HttpResponse:
     if not _editable(user, application):
-        return redirect("applications:detail", public_id=application.public_id)
+        return _not_editable(request, application)
     flow = Flow.of(application)
     current = flow.step(step)
     if current is None:
@@ -321,7 +328,7 @@ def requirements(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 def _requirements(request: HttpRequest, user: User, application: Application) -> HttpResponse:
     if not _editable(user, application):
-        return redirect("applications:detail", public_id=application.public_id)
+        return _not_editable(request, application)
     flow = Flow.of(application)
     items = _requirement_items(application, flow)
     if request.method == "POST":

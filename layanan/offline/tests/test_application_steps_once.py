@@ -143,3 +143,23 @@ def test_the_pages_of_the_form_are_kept_for_her_account_only(cast: Cast) -> None
     assert refused.status_code == 403
     assert "X-Offline" not in refused
     assert Application.objects.get(pk=application.pk).answers == {}
+
+
+def test_a_step_arriving_after_the_application_was_sent_is_not_saved_and_says_so(cast: Cast) -> None:
+    application = build_ready(cast)
+    client = client_for(cast.siti)
+    assert client.post(url("review", application), {"submit_key": str(uuid.uuid4())}).status_code == 302
+    before = fresh(application).answers
+
+    late = client.post(
+        url("step", application, step=2),
+        {**step2_answers(cast), "alasan": "Hilang", "lanjut": "", "submit_key": str(uuid.uuid4())},
+        follow=True,
+    )
+
+    assert late.redirect_chain == [(url("detail", application), 302)]
+    assert "tidak dapat diubah lagi" in late.content.decode()
+    assert fresh(application).answers == before
+    assert fresh(application).status == Status.SUBMITTED
+    andi = client_for(cast.andi).post(url("step", application, step=2), {"submit_key": str(uuid.uuid4())})
+    assert andi.status_code == 403

@@ -211,14 +211,16 @@
     }).catch(function () { return later(item, "retry"); });
   }
 
-  // Sent: the server sent the same account on to another page (the done page, the next step).
+  // Sent: the server sent the same account on to another page (the done page, the next step);
+  // refused when that page opens with an error (an application that can no longer be changed).
   function settle(item, answer) {
     var path = new URL(answer.url).pathname;
     if (answer.ok && answer.redirected) {
       return answer.text().then(function (html) {
         var doc = parse(html), number = doc.querySelector(".tracking-number");
-        var account = doc.querySelector('meta[name="account"]');
+        var account = doc.querySelector('meta[name="account"]'), error = doc.querySelector(".messages .notice--error");
         if (!account || account.content !== item.owner) return later(item, "signin");
+        if (error) { item.state = "refused"; item.message = error.textContent.trim(); return put(item).then(function () { return true; }); }
         item.state = "sent";
         item.number = number ? number.textContent.trim() : "";
         item.link = item.link || path.replace(/terkirim\/$/, "");
