@@ -40,6 +40,8 @@ from layanan.catalogue.models import Requirement, Service
 from layanan.core.tags import tags_by_status
 from layanan.core.uploads import UploadRefused, size_words
 from layanan.core.views import file_response, missing_when_refused, signed_in
+from layanan.offline.middleware import keep_together
+from layanan.offline.receipts import once
 
 FROM_REVIEW = "periksa"  # ?dari=periksa: after saving, go back to the review page
 
@@ -72,6 +74,13 @@ def _editable(user: User, application: Application) -> bool:
     return "edit" in workflow.WORKFLOW.allowed_actions(user, application)
 
 
+def _not_editable(request: HttpRequest, application: Application) -> HttpResponse:
+    """Its page; a change sent to it (from another tab, or the phone's outbox) is said not to be saved."""
+    if request.method == "POST":
+        messages.error(request, _("Permohonan ini tidak dapat diubah lagi, jadi isian ini tidak disimpan."))
+    return redirect("applications:detail", public_id=application.public_id)
+
+
 def _current_attachments(application: Application) -> dict[int, list[Attachment]]:
     found: dict[int, list[Attachment]] = {}
     for attachment in application.attachments.filter(is_current=True).order_by("uploaded_at", "id"):
@@ -82,6 +91,15 @@ def _current_attachments(application: Application) -> dict[int, list[Attachment]
 def _file_words(attachment: Attachment) -> str:
     kind = _("PDF") if attachment.content_type == "application/pdf" else _("Foto")
     return _("%(kind)s terunggah, %(size)s") % {"kind": kind, "size": size_words(attachment.size)}
+
+
+def _kept_offline(response: HttpResponse, flow: Flow) -> HttpResponse:
+    """The other pages of this form, kept on the phone with this one (docs/offline.md)."""
+    paths = [flow.step_url(s.number) for s in flow.steps]
+    if flow.requirements:
+        paths.append(reverse("applications:requirements", args=[flow.application.public_id]))
+    paths.append(reverse("applications:review", args=[flow.application.public_id]))
+    return keep_together(response, paths)
 
 
 def _revision_checks(application: Application) -> list[RequirementCheck]:
@@ -127,9 +145,16 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @login_required
 def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
+    """One group of questions; a save sent again with its ``submit_key`` gets the first answer."""
     user, application = _own(request, public_id)
+    if request.method == "POST":
+        return once(request, user, lambda: _step(request, user, application, step))
+    return _step(request, user, application, step)
+
+
+def _step(request: HttpRequest, user: User, application: Application, step: int) -> HttpResponse:
     if not _editable(user, application):
-        return redirect("applications:detail", public_id=application.public_id)
+        return _not_editable(request, application)
     flow = Flow.of(application)
     current = flow.step(step)
     if current is None:
@@ -181,8 +206,13 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
         "total": flow.total,
         "previous_url": None if from_review else flow.previous_url(current.number),
         "from_review": from_review,
+        "submit_key": uuid.uuid4(),
+        # Where the phone goes after keeping this step offline (docs/offline.md).
+        "next_url": reverse("applications:review", args=[application.public_id])
+        if from_review
+        else flow.next_url(current.number),
     }
-    return render(request, "applications/citizen/step.html", context)
+    return _kept_offline(render(request, "applications/citizen/step.html", context), flow)
 
 
 # --- requirements -------------------------------------------------------------------------------------
@@ -289,9 +319,16 @@ def _missing_message(item: RequirementItem) -> str:
 @never_cache
 @login_required
 def requirements(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The uploads; sent again with its ``submit_key`` it gets the first answer (no second file)."""
     user, application = _own(request, public_id)
+    if request.method == "POST":
+        return once(request, user, lambda: _requirements(request, user, application))
+    return _requirements(request, user, application)
+
+
+def _requirements(request: HttpRequest, user: User, application: Application) -> HttpResponse:
     if not _editable(user, application):
-        return redirect("applications:detail", public_id=application.public_id)
+        return _not_editable(request, application)
     flow = Flow.of(application)
     items = _requirement_items(application, flow)
     if request.method == "POST":
@@ -329,8 +366,10 @@ def requirements(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "position": flow.total,
         "total": flow.total,
         "previous_url": flow.step_url(flow.steps[-1].number) if flow.steps else None,
+        "submit_key": uuid.uuid4(),
+        "next_url": reverse("applications:review", args=[application.public_id]),
     }
-    return render(request, "applications/citizen/requirements.html", context)
+    return _kept_offline(render(request, "applications/citizen/requirements.html", context), flow)
 
 
 # --- review and submit --------------------------------------------------------------------------------
@@ -419,7 +458,7 @@ def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "error": error,
         "resubmit": application.status == Status.REVISION,
     }
-    return render(request, "applications/citizen/review.html", context, status=200)
+    return _kept_offline(render(request, "applications/citizen/review.html", context, status=200), flow)
 
 
 @never_cache

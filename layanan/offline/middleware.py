@@ -4,7 +4,8 @@
   :data:`~layanan.core.pagecache.CACHED_PAGES`, with only the query parameters allowed there, and
   this app's offline and outbox pages): the service worker keeps it in the shared ``pages`` cache.
 - ``X-Offline: account`` marks a page of :data:`ACCOUNT_PAGES` (a form that may go to the outbox)
-  for a signed-in person: the service worker keeps it only in that account's cache.
+  for a signed-in person: the service worker keeps it only in that account's cache, with the pages
+  named in ``X-Offline-Pages`` (the rest of an application's form).
 - ``X-Account`` carries the signed-in person's :func:`~layanan.offline.account.account_tag` on
   every answer; seeing a different one, or none, the service worker drops every other account's
   cache.
@@ -25,8 +26,18 @@ OFFLINE_HEADER = "X-Offline"
 ACCOUNT_HEADER = "X-Account"
 # Public pages of this app, kept for anyone.
 PUBLIC_PAGES = frozenset({"offline:page", "offline:outbox"})
-# Pages kept for the signed-in person only: the forms marked ``data-offline``.
-ACCOUNT_PAGES = frozenset({"complaints:new"})
+# Pages kept for the signed-in person only: the forms marked ``data-offline``. An application's
+# pages also name the rest of its form in ``X-Offline-Pages`` (:func:`keep_together`), kept with them.
+ACCOUNT_PAGES = frozenset(
+    {"complaints:new", "applications:step", "applications:requirements", "applications:review"}
+)
+PAGES_HEADER = "X-Offline-Pages"
+
+
+def keep_together(response: HttpResponse, paths: list[str]) -> HttpResponse:
+    """Ask the service worker to keep these pages too (the other pages of the same form)."""
+    response[PAGES_HEADER] = " ".join(paths)
+    return response
 
 
 def _public_page(name: str, request: HttpRequest) -> bool:

@@ -131,7 +131,9 @@
     return Promise.all(jobs).then(function () {
       return {
         key: String(data.get("submit_key")), owner: owner(), action: form.action, fields: fields, files: files,
-        state: "waiting", created: Date.now(), summary: String(data.get("text") || "").slice(0, 80)
+        state: "waiting", created: Date.now(), link: form.getAttribute("data-offline-link") || "",
+        kind: form.hasAttribute("data-offline-link") ? "application" : "report",
+        summary: (form.getAttribute("data-offline") || String(data.get("text") || "")).slice(0, 80)
       };
     });
   }
@@ -144,22 +146,44 @@
   }
 
   // Offline, a marked form goes to the outbox instead of failing. Sent twice: the same key, one item.
+  function keep(form, submitter) {
+    return capture(form, submitter).then(function (item) {
+      return get(item.key).then(function (earlier) { return earlier && earlier.state === "sent" ? null : put(item); });
+    }).then(counted).then(function () {
+      var next = submitter && submitter.name === "simpan" ? "" : form.getAttribute("data-offline-next");
+      try { if (!next) sessionStorage.setItem("lampura-saved", "1"); } catch (e) { /* none */ }
+      location.href = next || outboxPage;
+    }, function () { keeping = false; });
+  }
+
+  // Online, the form is posted here: when the connection drops on the way it goes to the outbox
+  // (the same key: were it received, the server answers with the first result). An answer that is
+  // not a redirect (the form with its errors) is asked for again by the browser's own post.
+  function post(form, submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    return fetch(form.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (answer) {
+      if (answer.ok && answer.redirected) { location.href = answer.url; return; }
+      if (submitter && submitter.name) {
+        var chosen = element("input");
+        chosen.type = "hidden"; chosen.name = submitter.name; chosen.value = submitter.value;
+        form.appendChild(chosen);
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    }, function () { return keep(form, submitter); });
+  }
+
   var keeping = false;
   window.addEventListener("pageshow", function () { keeping = false; });
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-offline") || navigator.onLine) return;
+    if (!form.hasAttribute || !form.hasAttribute("data-offline")) return;
     if (!owner() || !window.indexedDB || !form.querySelector('input[name="submit_key"]')) return;
     event.preventDefault();
-    // A second press while the first is kept would start a second navigation that aborts the first.
+    // A second press while the first is on its way would start a second navigation that aborts the first.
     if (keeping) return;
     keeping = true;
-    capture(form, event.submitter).then(function (item) {
-      return get(item.key).then(function (earlier) { return earlier && earlier.state === "sent" ? null : put(item); });
-    }).then(counted).then(function () {
-      try { sessionStorage.setItem("lampura-saved", "1"); } catch (e) { /* none */ }
-      location.href = outboxPage;
-    }, function () { keeping = false; });
+    (navigator.onLine ? post : keep)(form, event.submitter);
   });
 
   function parse(html) { return new DOMParser().parseFromString(html, "text/html"); }
@@ -168,7 +192,7 @@
   // One item: a fresh CSRF token from the form page (and proof the same account is signed in), then the POST.
   function send(item) {
     return fetch(item.action, { credentials: "same-origin", cache: "no-store" }).then(function (page) {
-      if (!page.ok || page.redirected) return later(item, "signin");
+      if (!page.ok) return later(item, "signin");
       return page.text().then(function (html) {
         var doc = parse(html);
         var account = doc.querySelector('meta[name="account"]');
@@ -187,26 +211,33 @@
     }).catch(function () { return later(item, "retry"); });
   }
 
+  // Sent: the server sent the same account on to another page (the done page, the next step);
+  // refused when that page opens with an error (an application that can no longer be changed).
   function settle(item, answer) {
     var path = new URL(answer.url).pathname;
-    if (answer.ok && answer.redirected && /\/terkirim\/$/.test(path)) {
+    if (answer.ok && answer.redirected) {
       return answer.text().then(function (html) {
-        var number = parse(html).querySelector(".tracking-number");
+        var doc = parse(html), number = doc.querySelector(".tracking-number");
+        var account = doc.querySelector('meta[name="account"]'), error = doc.querySelector(".messages .notice--error");
+        if (!account || account.content !== item.owner) return later(item, "signin");
+        if (error) { item.state = "refused"; item.message = error.textContent.trim(); return put(item).then(function () { return true; }); }
         item.state = "sent";
         item.number = number ? number.textContent.trim() : "";
-        item.link = path.replace(/terkirim\/$/, "");
+        item.link = item.link || path.replace(/terkirim\/$/, "");
         item.sent = Date.now();
         item.fields = []; item.files = []; item.note = "";
         return put(item).then(function () { return true; });
       });
     }
-    if (answer.ok && !answer.redirected) { // the form again, with the server's reasons
+    // The form again with the server's reasons, or refused (403: not this account's form).
+    if ((answer.ok && !answer.redirected) || answer.status === 403) {
       return answer.text().then(function (html) {
-        var reasons = Array.prototype.map.call(parse(html).querySelectorAll(".error-summary li, .error-message"), function (node) {
+        var doc = parse(html);
+        var reasons = Array.prototype.map.call(doc.querySelectorAll(".error-summary p, .error-summary li, .error-message"), function (node) {
           return node.textContent.trim();
         });
         item.state = "refused";
-        item.message = reasons.filter(function (r, i) { return r && reasons.indexOf(r) === i; }).join(" ");
+        item.message = reasons.filter(function (r, i) { return r && reasons.indexOf(r) === i; }).join(" ") || doc.title;
         return put(item).then(function () { return true; });
       });
     }
@@ -219,7 +250,8 @@
     clearTimeout(timer);
     var run = function () {
       return all().then(function (items) {
-        return mine(items).filter(pending).reduce(function (chain, item) {
+        // In the order they were filled: an application's steps before its final submit.
+        return mine(items).filter(pending).sort(function (a, b) { return a.created - b.created; }).reduce(function (chain, item) {
           return chain.then(function (go) { return go ? send(item) : false; });
         }, Promise.resolve(true));
       });
@@ -252,10 +284,10 @@
     li.appendChild(element("p", "secondary", new Date(item.sent || item.created).toLocaleString(lang)));
     var status = element("p", "outbox__status");
     if (item.state === "sent") {
-      status.textContent = words.sent + " ";
-      status.appendChild(element("strong", "tracking-number", item.number));
+      status.textContent = item.number ? words.sent + " " : words.done;
+      if (item.number) status.appendChild(element("strong", "tracking-number", item.number));
       li.appendChild(status);
-      var link = element("a", "", words.view);
+      var link = element("a", "", item.kind === "application" ? words.application : words.view);
       link.href = item.link;
       li.appendChild(element("p")).appendChild(link);
       return li;

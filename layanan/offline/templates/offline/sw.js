@@ -60,9 +60,11 @@ async function keep(request, response) {
     const kept = await pages.keys();  // oldest first: the phone keeps the last PAGES_KEPT pages
     await Promise.all(kept.slice(0, Math.max(0, kept.length - PAGES_KEPT)).map((old) => pages.delete(old)));
   } else if (mark === "account" && account) {
+    const also = (response.headers.get("X-Offline-Pages") || "").split(" ").filter(Boolean);
     await (await caches.open(ACCOUNT_PREFIX + account)).put(request.url, response);
+    await warmAccount(account, also);
   } else if (account) {
-    await warmAccount(account);
+    await warmAccount(account, []);
   }
 }
 
@@ -71,10 +73,11 @@ async function forgetOtherAccounts(account) {
   await Promise.all(keys.filter((key) => key.startsWith(ACCOUNT_PREFIX) && key !== ACCOUNT_PREFIX + account).map((key) => caches.delete(key)));
 }
 
-// A signed-in person gets the report form kept once, so that it opens without a connection.
-async function warmAccount(account) {
+// A signed-in person gets the report form kept once, so that it opens without a connection; an
+// application's page brings the rest of its form (the steps, the uploads, the review).
+async function warmAccount(account, also) {
   const cache = await caches.open(ACCOUNT_PREFIX + account);
-  for (const path of ACCOUNT_PAGES) {
+  for (const path of ACCOUNT_PAGES.concat(also)) {
     const url = new URL(path, self.location.origin).href;
     if (await cache.match(url)) continue;
     try {
