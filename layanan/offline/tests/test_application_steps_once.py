@@ -7,8 +7,10 @@ Each test checks the answer, the database afterwards, and that the persona who m
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from layanan.applications.models import Application, Attachment, Status, TimelineEvent
 from layanan.applications.tests.test_views_citizen import (
@@ -23,6 +25,7 @@ from layanan.applications.tests.test_views_citizen import (
     url,
 )
 from layanan.offline.models import FormReceipt
+from layanan.offline.tasks import offline_receipts_prune
 from layanan.testing import Cast
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +166,13 @@ def test_a_step_arriving_after_the_application_was_sent_is_not_saved_and_says_so
     assert fresh(application).status == Status.SUBMITTED
     andi = client_for(cast.andi).post(url("step", application, step=2), {"submit_key": str(uuid.uuid4())})
     assert andi.status_code == 403
+
+
+def test_receipts_older_than_a_month_are_forgotten_and_newer_ones_kept(cast: Cast) -> None:
+    old = FormReceipt.objects.create(key=uuid.uuid4(), user=cast.siti, path="/a/", answer="/b/")
+    new = FormReceipt.objects.create(key=uuid.uuid4(), user=cast.siti, path="/a/", answer="/b/")
+    FormReceipt.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    assert offline_receipts_prune.call() == 1
+
+    assert list(FormReceipt.objects.values_list("pk", flat=True)) == [new.pk]
