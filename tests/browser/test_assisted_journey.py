@@ -1,6 +1,7 @@
 """Assisted service in Chromium: Rini serves a walk-in villager at the desa office, end to end.
 
-Rini (operator of Desa Tanjung Raja) opens the assisted service, searches the villager's NIK,
+Rini (operator of Desa Tanjung Raja) signs in from the home page with her password and her
+authenticator's code, goes through her work queue to the assisted service, searches the villager's NIK,
 registers him on the spot, sends the consent code to his phone and records it, starts a village
 letter on his behalf, scans his KTP-el as the requirement upload, submits, and prints the receipt
 (A6 and 58 mm, print media: the screen-only links disappear). Then Pak Darmo signs in on his own
@@ -22,6 +23,7 @@ from PIL import Image
 from playwright.sync_api import Browser, FilePayload, Page
 
 from layanan.accounts.models import Role, User
+from layanan.accounts.tests.builders import code_now, enrol
 from layanan.accounts.tests.codes import code_sent_to
 from layanan.applications.models import Application, Status
 from layanan.assisted.models import Visit
@@ -29,7 +31,7 @@ from layanan.audit.models import AuditEvent
 from layanan.catalogue.models import FormField, Requirement, Service
 from layanan.identity.testing import make_nik
 from layanan.notifications.testing import FakeGateway
-from layanan.testing import Cast
+from layanan.testing import TEST_PASSWORD, Cast
 from tests.browser.conftest import (
     DESKTOP_WIDTH,
     MOBILE_WIDTH,
@@ -78,12 +80,25 @@ def submit(page: Page, name: str) -> None:
         page.get_by_role("button", name=name, exact=True).click()
 
 
-def operator_serves(browser: Browser, base_url: str, cookies: list[object], fake_gateway: FakeGateway) -> str:
-    with browser_context(
-        browser, base_url, cookies=cookies, javascript=False, width=DESKTOP_WIDTH
-    ) as context:
+def operator_serves(
+    browser: Browser, base_url: str, operator: tuple[str, str], fake_gateway: FakeGateway
+) -> str:
+    """Rini signs in at the village office's computer (password, then her authenticator's code) from
+    the home page and serves a walk-in citizen to the printed receipt."""
+    with browser_context(browser, base_url, cookies=[], javascript=False, width=DESKTOP_WIDTH) as context:
         page = context.new_page()
-        page.goto(reverse("applications:queue"), wait_until="load")
+        page.goto("/", wait_until="load")
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("navigation").get_by_role("link", name="Masuk", exact=True).click()
+        phone, secret = operator
+        page.get_by_label("Nomor HP atau email").fill(phone)
+        page.get_by_label("Kata sandi").fill(TEST_PASSWORD)
+        submit(page, "Masuk")
+        assert page.locator("h1").inner_text() == "Masukkan kode keamanan"
+        page.get_by_label("Kode keamanan").fill(code_now(secret))
+        submit(page, "Lanjutkan")
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("link", name="Antrean kerja").click()
         with page.expect_navigation(wait_until="load"):
             page.get_by_role("link", name="Layanan dibantu (warga datang ke kantor)").click()
         assert page.locator("h1").inner_text() == "Layanan dibantu"
@@ -154,7 +169,7 @@ def test_an_operator_serves_a_walk_in_and_the_citizen_follows_on_his_phone(
 ) -> None:
     settings.OTP_RESEND_SECONDS = 0  # the consent code and, a minute later in life, the sign-in code
     build_village_letter()
-    rini = session_cookies(signed_in_client(cast.rini), base_url)
+    rini = (cast.rini.phone, enrol(cast.rini)[0])
 
     tracking = chromium.run(lambda browser: operator_serves(browser, base_url, rini, fake_gateway))
 
