@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,11 @@ from layanan.regions.models import Region
 
 class AssistedError(Exception):
     """The step cannot be taken as asked; the message is for the operator, in plain Indonesian."""
+
+
+PHONE_TAKEN = gettext_lazy(
+    "Nomor HP ini sudah dipakai akun lain. Cari warga dengan NIK-nya, atau daftarkan tanpa nomor HP."
+)
 
 
 def has_reachable_phone(user: User) -> bool:
@@ -95,10 +100,8 @@ def citizen_register(
     require(actor, "citizen.identity.write", User(role=Role.CITIZEN, home_region=home_region))
     value = normalize_number(nik)
     with transaction.atomic():
-        existing = citizen_find(actor=actor, nik=value)
+        existing = _registered(actor, value)
         if existing is not None:
-            if existing.role != Role.CITIZEN:
-                raise AssistedError(_("NIK ini milik akun petugas. Periksa lagi KTP-el warga."))
             return existing, False
         if NikClaim.objects.filter(
             nik_hash=blind_index(value, purpose="nik"), status__in=NikClaim.OPEN
@@ -110,33 +113,50 @@ def citizen_register(
                 )
             )
         if phone and User.objects.filter(phone=phone).exists():
-            raise AssistedError(
-                _(
-                    "Nomor HP ini sudah dipakai akun lain. Cari warga dengan NIK-nya, atau daftarkan "
-                    "tanpa nomor HP."
-                )
-            )
-        citizen = User(
-            phone=phone or RELEASED_PHONE_PREFIX + secrets.token_hex(7),
-            full_name=full_name,
-            role=Role.CITIZEN,
-            home_region=home_region,
-        )
-        citizen.set_unusable_password()
-        citizen.save()
-        citizen_identity_set(user=citizen, nik=value, actor=actor, request=request)
-        audit_record(
-            actor=actor,
-            action="assisted.citizen_register",
-            obj=citizen,
-            request=request,
-            details={
-                "on_behalf_of": citizen.pk,
-                "office": actor.office.code if actor.office is not None else "",
-                "phone_given": bool(phone),
-            },
-        )
+            raise AssistedError(PHONE_TAKEN)
+        try:
+            with transaction.atomic():
+                citizen = _register(actor, full_name, phone, value, home_region, request)
+        except IntegrityError:
+            # Registered a moment ago: the same form sent again, or the same person at another counter.
+            existing = _registered(actor, value)
+            if existing is None:
+                raise AssistedError(PHONE_TAKEN) from None
+            return existing, False
     return citizen, True
+
+
+def _registered(actor: User, nik: str) -> User | None:
+    existing = citizen_find(actor=actor, nik=nik)
+    if existing is not None and existing.role != Role.CITIZEN:
+        raise AssistedError(_("NIK ini milik akun petugas. Periksa lagi KTP-el warga."))
+    return existing
+
+
+def _register(
+    actor: User, full_name: str, phone: str, nik: str, home_region: Region, request: HttpRequest | None
+) -> User:
+    citizen = User(
+        phone=phone or RELEASED_PHONE_PREFIX + secrets.token_hex(7),
+        full_name=full_name,
+        role=Role.CITIZEN,
+        home_region=home_region,
+    )
+    citizen.set_unusable_password()
+    citizen.save()
+    citizen_identity_set(user=citizen, nik=nik, actor=actor, request=request)
+    audit_record(
+        actor=actor,
+        action="assisted.citizen_register",
+        obj=citizen,
+        request=request,
+        details={
+            "on_behalf_of": citizen.pk,
+            "office": actor.office.code if actor.office is not None else "",
+            "phone_given": bool(phone),
+        },
+    )
+    return citizen
 
 
 # --- the visit ---------------------------------------------------------------------------------------
