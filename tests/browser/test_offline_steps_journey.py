@@ -121,6 +121,7 @@ def test_a_report_whose_post_is_cut_while_online_waits_and_arrives_once(
     chosen = category(cast).name
     cookies = session_cookies(signed_in_client(cast.siti), base_url)
     attempts: list[str] = []
+    held: list[Route] = []
 
     def cut_the_first(route: Route) -> None:
         if route.request.method != "POST":
@@ -128,11 +129,11 @@ def test_a_report_whose_post_is_cut_while_online_waits_and_arrives_once(
             return
         attempts.append(route.request.url)
         if len(attempts) == 1:
-            route.abort("connectionreset")  # the connection drops on the way
+            held.append(route)  # on its way, slowly: the journey cuts it once it has looked
         else:
             route.continue_()
 
-    def journey(browser: Browser) -> tuple[str, list[dict[str, object]]]:
+    def journey(browser: Browser) -> tuple[str, str, list[dict[str, object]]]:
         with browser_context(
             browser, base_url, cookies=cookies, javascript=True, width=MOBILE_WIDTH
         ) as context:
@@ -145,13 +146,19 @@ def test_a_report_whose_post_is_cut_while_online_waits_and_arrives_once(
             page.get_by_label("Kategori").select_option(label=chosen)
             page.get_by_label("Apa yang terjadi?").fill(TEXT)
             page.get_by_label("Desa/kelurahan tempat kejadian").select_option(label="Kotabumi Pasar")
+            page.get_by_role("button", name="Kirim laporan", exact=True).click()
+            # Posted by the script, the form shows no browser progress: it says it is on its way.
+            sending = page.locator("form [data-sending][role=status]")
+            sending.wait_for()
+            said = sending.inner_text()
             with page.expect_navigation(url=f"**{OUTBOX}", wait_until="load"):
-                page.get_by_role("button", name="Kirim laporan", exact=True).click()
+                held[0].abort("connectionreset")  # the connection drops on the way
             # Online: the outbox sends it again at once, with the same key.
             page.wait_for_selector(f"{SENT} .tracking-number", timeout=30_000)
-            return page.locator(f"{SENT} .tracking-number").inner_text().strip(), stored_items(page)
+            return page.locator(f"{SENT} .tracking-number").inner_text().strip(), said, stored_items(page)
 
-    number, items = chromium.run(journey)
+    number, said, items = chromium.run(journey)
+    assert said == "Sedang mengirim… Biarkan halaman ini terbuka."
     assert len(attempts) == 2
     report = Report.objects.get()
     assert report.text == TEXT

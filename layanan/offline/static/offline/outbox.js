@@ -160,6 +160,14 @@
   // (the same key: were it received, the server answers with the first result). An answer that is
   // not a redirect (the form with its errors) is asked for again by the browser's own post.
   function post(form, submitter) {
+    // A post by script shows no progress of its own: on a slow link the person must see it is on its way.
+    var note = form.querySelector("[data-sending]");
+    if (!note) {
+      note = form.appendChild(element("p", "notice"));
+      note.setAttribute("data-sending", "");
+      note.setAttribute("role", "status");
+    }
+    note.textContent = me.getAttribute("data-sending");
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     return fetch(form.action, { method: "POST", body: data, credentials: "same-origin" }).then(function (answer) {

@@ -39,6 +39,7 @@
     var script = document.createElement("script");
     script.src = me.getAttribute("data-outbox-script");
     script.setAttribute("data-outbox-page", me.getAttribute("data-outbox-page"));
+    script.setAttribute("data-sending", me.getAttribute("data-sending"));
     document.head.appendChild(script);
   }
 
