@@ -21,11 +21,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "layanan"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("env",),
     ("settings", "core"),
-    ("audit", "offline"),  # offline: the service worker, the manifest and the outbox page
+    ("audit",),
     ("calendars", "tracking"),
     ("regions",),
     ("agencies",),
     ("accounts", "identity"),
+    ("offline",),  # the service worker, the manifest, the outbox page; a step's submit keys per account
     ("catalogue",),
     ("notifications",),
     ("servicepoints",),  # where to get help: service points, announcements (notify() to subscribers)
