@@ -55,6 +55,7 @@ def _not_in_practice[**P](view: Callable[P, HttpResponseBase]) -> Callable[P, Ht
         request = args[0]
         assert isinstance(request, HttpRequest)
         if request.method == "POST" and practice_on(request):
+            _operator(request)  # anyone else is refused as without practice mode
             messages.error(
                 request,
                 _("Layanan dibantu belum dapat dipakai dalam mode latihan. Matikan mode latihan dulu."),
