@@ -99,8 +99,8 @@ def test_no_office_queue_holds_a_practice_application_and_no_officer_opens_it(ca
     assert [a.pk for a in queue.items] == [real.pk]
     assert queue.counts["new"] == 1
     html = client_of(cast.budi).get(reverse("applications:queue")).content.decode()
-    assert real.tracking_number in html
-    assert practice.tracking_number not in html
+    assert str(real.tracking_number) in html
+    assert str(practice.tracking_number) not in html
     for user in (cast.budi, cast.sekar, cast.bupati, cast.andi):
         work = client_of(user).get(reverse("applications:work", args=[practice.public_id]))
         assert work.status_code in (403, 404)
@@ -146,7 +146,7 @@ def test_practice_applications_older_than_the_kept_days_are_deleted_with_their_f
         service=service, applicant=cast.siti, actor=cast.siti, practice=True
     )
     uploaded = Attachment.objects.get(application=old_practice)
-    storage, name = uploaded.file.storage, uploaded.file.name
+    storage, name = uploaded.file.storage, str(uploaded.file.name)
     assert storage.exists(name)
     long_ago = timezone.now() - timedelta(days=8)
     Application.objects.filter(pk__in=[old_real.pk, old_practice.pk]).update(created_at=long_ago)

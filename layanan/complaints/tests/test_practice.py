@@ -149,7 +149,7 @@ def test_practice_reports_older_than_the_kept_days_are_deleted_and_real_ones_sta
     old_practice = practice_report(cast, photos=[build.photo_upload(build.jpeg())])
     new_practice = practice_report(cast)
     photo = old_practice.photos.get()
-    storage, name = photo.file.storage, photo.file.name
+    storage, name = photo.file.storage, str(photo.file.name)
     assert storage.exists(name)
     long_ago = timezone.now() - timedelta(days=8)
     Report.objects.filter(pk__in=[old_real.pk, old_practice.pk]).update(received_at=long_ago)
