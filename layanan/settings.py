@@ -333,6 +333,9 @@ SKM_SAMPLE_METHOD = env_choice(
 )
 SKM_SAMPLE_TABLE_FILE = env_str("SKM_SAMPLE_TABLE_FILE")
 
+# Practice mode (docs/practice-mode.md): days a practice application or report is kept.
+PRACTICE_KEEP_DAYS = env_int("PRACTICE_KEEP_DAYS", 7, minimum=1)
+
 # Monitoring: the minimum completed cases for an office to be ranked, the emerging-problem
 # minimum count, and how long the public transparency page is cached (docs/monitoring.md).
 MONITORING_MIN_SAMPLE = env_int("MONITORING_MIN_SAMPLE", 10, minimum=1)

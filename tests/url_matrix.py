@@ -45,6 +45,11 @@ MATRIX: list[Row] = [
     Row("core:glossary", EVERYONE_200, notes="Every abbreviation of the texts, explained (core/terms.py)."),
     Row("core:photo_help", EVERYONE_200, notes="How to photograph a document; linked from every upload."),
     Row(
+        "core:practice",
+        EVERYONE_200,
+        notes="Practice mode for workshops: one button, kept in the session (docs/practice-mode.md).",
+    ),
+    Row(
         "set_language",
         dict.fromkeys(PERSONAS, 302),
         page=False,

@@ -309,13 +309,18 @@ def _is_draft(obj: object) -> bool:
     return getattr(obj, "status", None) == "draft"
 
 
+def _is_practice(obj: object) -> bool:
+    """A case made in practice mode: its own person's alone, never an office's (docs/practice-mode.md)."""
+    return bool(getattr(obj, "practice", False))
+
+
 def _reads_application(actor: User, obj: object | None) -> bool:
     """The applicant side always; staff when it is submitted and its office is within their reach."""
     if obj is None:
         return actor.role == Role.CITIZEN or not jurisdiction(actor).is_empty
     if _applicant_side(actor, obj):
         return True
-    if actor.role == Role.CITIZEN or _is_draft(obj):
+    if actor.role == Role.CITIZEN or _is_draft(obj) or _is_practice(obj):
         return False
     office = _office_of(obj)
     return office is not None and jurisdiction(actor).reaches_office(office)
@@ -324,7 +329,7 @@ def _reads_application(actor: User, obj: object | None) -> bool:
 def _handles_application(actor: User, obj: object | None) -> bool:
     """Staff of the handling office itself (never by region), in one of the service's roles;
     a draft is the applicant's alone until it is submitted."""
-    if not _own_office(actor, obj) or _is_draft(obj):
+    if not _own_office(actor, obj) or _is_draft(obj) or _is_practice(obj):
         return False
     service = getattr(obj, "service", None)
     if service is None:

@@ -17,7 +17,8 @@ def handles_open_application_of(actor: User, citizen: User) -> bool:
     role_fits = Q(service__verify_role=actor.role) | Q(service__decide_role=actor.role)
     role_fits |= Q(service__sign_role=actor.role)
     return (
-        Application.objects.filter(applicant=citizen, office_id=actor.office_id, status__in=OPEN_STATUSES)
+        Application.objects.real()
+        .filter(applicant=citizen, office_id=actor.office_id, status__in=OPEN_STATUSES)
         .filter(role_fits)
         .exists()
     )

@@ -32,6 +32,7 @@ class PublicStatus:
     due_at: datetime | None
     office_name: str
     steps: list[tuple[datetime, str]] = field(default_factory=list)  # (when, plain words), public only
+    practice: bool = False  # made in practice mode: reaches no office
 
 
 # Queue buckets, in the order the officer's page shows them.
@@ -100,7 +101,7 @@ def office_queue(
     if office is None or not _may_read_queue(actor, office):
         raise PermissionDenied("office.queue.read")
     now = timezone.now()
-    rows = scope(actor, Application.objects.all(), via="office").filter(office=office)
+    rows = scope(actor, Application.objects.real(), via="office").filter(office=office)
     items = list(
         rows.filter(_bucket_filter(bucket, now))
         .select_related("service", "applicant", "assigned_to", "office")
@@ -167,6 +168,7 @@ def status_lookup(*, tracking_number: str, phone_last4: str) -> PublicStatus | N
         due_at=application.due_at,
         office_name=application.office.name if application.office else "",
         steps=steps,
+        practice=application.practice,
     )
 
 

@@ -1,4 +1,4 @@
-"""Background work of applications: the SLA breach sweep.
+"""Background work of applications: the SLA breach sweep and the practice clean-up.
 
 Tasks take ids, re-read the database and are safe to run twice.
 """
@@ -6,14 +6,16 @@ Tasks take ids, re-read the database and are safe to run twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
 
 from layanan.accounts.models import Role, User
 from layanan.applications.models import OPEN_STATUSES, Application
+from layanan.applications.services import applications_practice_purge
 from layanan.applications.workflow import WORKFLOW
 
 logger = logging.getLogger(__name__)
@@ -56,3 +58,13 @@ def applications_escalate_breaches() -> int:
     if escalated:
         logger.info("escalated %d applications past their due time", escalated)
     return escalated
+
+
+@task()
+def applications_practice_purge_due() -> int:
+    """Delete practice applications older than ``PRACTICE_KEEP_DAYS`` (docs/practice-mode.md)."""
+    before = timezone.now() - timedelta(days=settings.PRACTICE_KEEP_DAYS)
+    deleted = applications_practice_purge(before=before)
+    if deleted:
+        logger.info("deleted %d practice applications", deleted)
+    return deleted

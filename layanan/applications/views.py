@@ -37,6 +37,7 @@ from layanan.applications.flow import Flow, answer_display
 from layanan.applications.forms import StepForm, account_prefill, field_is_shown
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.catalogue.models import Requirement, Service
+from layanan.core.practice import practice_on
 from layanan.core.tags import tags_by_status
 from layanan.core.uploads import UploadRefused, size_words
 from layanan.core.views import file_response, missing_when_refused, signed_in
@@ -131,7 +132,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("assisted:home")
     if request.method == "POST":
         try:
-            application = services.application_start(service=service, applicant=user, actor=user)
+            application = services.application_start(
+                service=service, applicant=user, actor=user, practice=practice_on(request)
+            )
         except services.ApplicationError as error:
             messages.error(request, str(error))
         else:

@@ -10,6 +10,8 @@ applications app's own pages; ``receipt`` prints the tracking number (A6 or 58 m
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,6 +34,7 @@ from layanan.applications.services import ApplicationError
 from layanan.assisted import kiosk, selectors, services
 from layanan.assisted.forms import CodeForm, PaperForm, RegisterForm, SearchForm, ServiceForm
 from layanan.assisted.models import Visit
+from layanan.core.practice import practice_on
 from layanan.core.uploads import size_words
 from layanan.core.views import signed_in
 from layanan.identity.selectors import mask_nik
@@ -43,10 +46,31 @@ def _operator(request: HttpRequest) -> User:
     return user
 
 
+def _not_in_practice[**P](view: Callable[P, HttpResponseBase]) -> Callable[P, HttpResponseBase]:
+    """Practice mode does not reach the assisted service yet: it registers real accounts and sends
+    real consent codes, so every step here is refused while practice mode is on (reading stays)."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        request = args[0]
+        assert isinstance(request, HttpRequest)
+        if request.method == "POST" and practice_on(request):
+            _operator(request)  # anyone else is refused as without practice mode
+            messages.error(
+                request,
+                _("Layanan dibantu belum dapat dipakai dalam mode latihan. Matikan mode latihan dulu."),
+            )
+            return redirect("core:practice")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @sensitive_post_parameters("nik")
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@_not_in_practice
 def home(request: HttpRequest) -> HttpResponse:
     actor = _operator(request)
     action = request.POST.get("langkah", "cari")
@@ -120,6 +144,7 @@ def _visit_context(visit: Visit, **extra: object) -> dict[str, object]:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@_not_in_practice
 def visit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponseBase:
     actor = _operator(request)
     found = selectors.visit_get(actor=actor, public_id=public_id)

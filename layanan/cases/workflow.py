@@ -21,6 +21,9 @@ both:
 - :meth:`Workflow.escalate` marks a case past its deadline once and tells the
   people who must act.
 
+A practice case (``Case.practice``, made in practice mode) takes the same steps, but
+:meth:`Workflow.tell` sends it nothing and no deadline of it is escalated.
+
 The party is checked before the version, so a stranger learns nothing from a
 stale version; the version before the rule, so an officer whose page is stale
 is told to reload rather than that the step is not allowed.
@@ -361,6 +364,8 @@ class Workflow:
             self._send(case, to, event, f"{self.name}:{case.pk}:{event}:{once_per or f'v{case.version}'}")
 
     def _send(self, case: Any, to: Any, event: str, key: str) -> None:
+        if getattr(case, "practice", False):
+            return  # a practice case tells nobody: no SMS, WhatsApp or email (docs/practice-mode.md)
         notify(
             to=to,
             event=f"{self.name}.{event}",
@@ -388,7 +393,9 @@ class Workflow:
         now = timezone.now()
         with transaction.atomic():
             claimed = (
-                self.model._default_manager.filter(pk=case_id, breach_notified_at__isnull=True)
+                self.model._default_manager.filter(
+                    pk=case_id, breach_notified_at__isnull=True, practice=False
+                )
                 .filter(overdue)
                 .update(breach_notified_at=now)
             )
@@ -407,7 +414,7 @@ class Workflow:
     def escalate_all(self, overdue: models.Q, *, escalate_one: Callable[[int], bool], batch: int) -> int:
         """Escalate every case matching ``overdue`` not escalated yet (at most ``batch``); how many."""
         ids = (
-            self.model._default_manager.filter(overdue, breach_notified_at__isnull=True)
+            self.model._default_manager.filter(overdue, breach_notified_at__isnull=True, practice=False)
             .order_by("pk")
             .values_list("pk", flat=True)
         )

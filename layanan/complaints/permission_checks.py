@@ -27,6 +27,8 @@ def handles_report(actor: User, obj: object | None) -> bool:
         return True
     if isinstance(obj, Office):
         return obj.pk == actor.office_id
+    if isinstance(obj, Report) and obj.practice:
+        return False  # a practice report reaches no office (docs/practice-mode.md)
     return actor.office_id in _report_offices(obj, active_only=True)
 
 
@@ -37,6 +39,8 @@ def reads_report(actor: User, obj: object | None) -> bool:
         return actor.role == Role.CITIZEN or not jurisdiction(actor).is_empty
     if not isinstance(obj, Report) or obj.pk is None:
         return False
+    if obj.practice:
+        return obj.reporter_id is not None and obj.reporter_id == actor.pk  # its reporter's alone
     if obj.reporter_id == actor.pk or Support.objects.filter(report_id=obj.pk, user_id=actor.pk).exists():
         return True
     reach = jurisdiction(actor)

@@ -337,7 +337,8 @@ def training_samples(*, limit: int = MAX_SAMPLES) -> list[Sample]:
     report whose dispositions are all closed takes its latest one.
     """
     reports = list(
-        Report.objects.filter(dispositions__isnull=False)
+        Report.objects.real()
+        .filter(dispositions__isnull=False)
         .distinct()
         .order_by("-received_at", "-id")
         .values_list("id", "tracking_number", "text")[:limit]

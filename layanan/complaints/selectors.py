@@ -187,7 +187,7 @@ def agency_queue(
     if office is None or not _may_read_queue(actor, office):
         raise PermissionDenied("report.handle")
     now = timezone.now()
-    rows = Report.objects.filter(dispositions__office=office, dispositions__is_active=True).distinct()
+    rows = Report.objects.real().filter(dispositions__office=office, dispositions__is_active=True).distinct()
     counts = queue_counts(rows, QUEUE_BUCKETS, lambda name: _bucket_filter(name, now))
     items = _with_breached(rows.filter(_bucket_filter(bucket, now)), now).select_related("category", "region")
     ordered = items.order_by(F("followup_due_at").asc(nulls_last=True), "received_at", "pk")
@@ -198,7 +198,7 @@ def verification_queue(*, actor: User) -> list[Report]:
     """Reports waiting for the coordinating administrator (received, postponed), oldest deadline first."""
     require(actor, "report.verify")
     rows = (
-        _with_breached(Report.objects.filter(status__in=[Status.RECEIVED, Status.POSTPONED]))
+        _with_breached(Report.objects.real().filter(status__in=[Status.RECEIVED, Status.POSTPONED]))
         .select_related("category", "region", "suggested_office")
         .order_by(F("verify_due_at").asc(nulls_last=True), "pk")[:QUEUE_LIMIT]
     )
@@ -235,7 +235,8 @@ def similar_open_reports(
     since = timezone.now() - timedelta(days=SIMILAR_DAYS)
     kecamatan = region.parent_id or region.code
     rows = (
-        Report.objects.filter(
+        Report.objects.real()
+        .filter(
             category=category,
             confidential=False,
             status__in=OPEN_STATUSES,
@@ -269,7 +270,9 @@ def public_reports(
 
     The reporter column, the point and the address are not even read.
     """
-    rows = Report.objects.filter(confidential=False, status__in=PUBLIC_STATUSES, duplicate_of__isnull=True)
+    rows = Report.objects.real().filter(
+        confidential=False, status__in=PUBLIC_STATUSES, duplicate_of__isnull=True
+    )
     if kecamatan_code:
         rows = rows.filter(region__parent_id=kecamatan_code)
     if category is not None:
@@ -320,7 +323,7 @@ def report_sent_before(*, actor: User, submit_key: uuid.UUID) -> Report | None:
 
 def report_to_support(*, public_id: uuid.UUID) -> Report:
     """A report someone may support ("saya juga mengalami ini"); the rules are in ``report_support``."""
-    return get_object_or_404(Report, public_id=public_id)
+    return get_object_or_404(Report.objects.real(), public_id=public_id)
 
 
 def public_photo_get(*, photo_id: int) -> ReportPhoto:
@@ -357,6 +360,7 @@ class ReportStatus:
     answered_at: datetime | None
     public_id: uuid.UUID | None
     steps: list[tuple[datetime, str]] = field(default_factory=list)
+    practice: bool = False  # made in practice mode: reaches no office
 
 
 _DUMMY_LAST4 = "\x00\x00\x00\x00"
@@ -401,4 +405,5 @@ def report_status_lookup(*, tracking_number: str, phone_last4: str) -> ReportSta
         answered_at=report.answered_at,
         public_id=report.public_id if on_public_list else None,
         steps=steps,
+        practice=report.practice,
     )

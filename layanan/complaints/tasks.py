@@ -1,4 +1,4 @@
-"""Background work of reports: the auto-close and the escalation of breaches.
+"""Background work of reports: the auto-close, the escalation of breaches, the practice clean-up.
 
 Tasks take ids, re-read the database and are safe to run twice.
 """
@@ -6,7 +6,9 @@ Tasks take ids, re-read the database and are safe to run twice.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.tasks import task
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.utils import timezone
 from layanan.accounts.models import Role, User
 from layanan.complaints.models import Disposition, Report, Status
 from layanan.complaints.selectors import breach_q
-from layanan.complaints.services import ReportError, report_auto_close
+from layanan.complaints.services import ReportError, report_auto_close, reports_practice_purge
 from layanan.complaints.workflow import WORKFLOW
 
 logger = logging.getLogger(__name__)
@@ -77,3 +79,13 @@ def reports_escalate_breaches() -> int:
     if escalated:
         logger.info("escalated %d reports past their deadline", escalated)
     return escalated
+
+
+@task()
+def reports_practice_purge_due() -> int:
+    """Delete practice reports older than ``PRACTICE_KEEP_DAYS`` (docs/practice-mode.md)."""
+    before = timezone.now() - timedelta(days=settings.PRACTICE_KEEP_DAYS)
+    deleted = reports_practice_purge(before=before)
+    if deleted:
+        logger.info("deleted %d practice reports", deleted)
+    return deleted

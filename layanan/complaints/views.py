@@ -38,6 +38,7 @@ from layanan.complaints import presentation, selectors, services, workflow
 from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
 from layanan.complaints.models import Report, Status
 from layanan.complaints.photos import photo_response
+from layanan.core.practice import practice_on
 from layanan.core.tags import tags_by_status
 from layanan.core.views import signed_in
 
@@ -153,6 +154,7 @@ def new(request: HttpRequest) -> HttpResponse:
             photos=data.get("photos") or [],
             voice=data.get("voice"),
             submit_key=data["submit_key"],
+            practice=practice_on(request),
         )
     except services.ReportError as refused:
         form.add_error(None, str(refused))

@@ -414,7 +414,9 @@ def _do_not_authority(request: HttpRequest, actor: User, report: Report) -> str:
 
 def _original(request: HttpRequest, report: Report, target: str) -> Report:
     number = _text(request, "duplicate_of").upper()
-    original = Report.objects.filter(tracking_number=number).exclude(pk=report.pk).first() if number else None
+    original = (
+        Report.objects.real().filter(tracking_number=number).exclude(pk=report.pk).first() if number else None
+    )
     if original is None:
         raise staff_views.Invalid.one(_("Tulis nomor laporan asli yang terdaftar."), target)
     return original

@@ -177,7 +177,8 @@ class ReportWorkflow(Workflow):
         if actor.is_active and actor.pk is not None:
             if case.reporter_id is not None and actor.pk == case.reporter_id:
                 found.add(Party.REPORTER)
-            if actor.role == Role.ADMIN and can(actor, "report.verify", case):
+            # A practice report reaches no office, the coordinator's desk included (docs/practice-mode.md).
+            if actor.role == Role.ADMIN and not case.practice and can(actor, "report.verify", case):
                 found.add(Party.COORDINATOR)
             if can(actor, "report.handle", case):
                 found.add(Party.HANDLER)

@@ -38,6 +38,8 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.applications.tasks.applications_escalate_breaches", timedelta(minutes=15)),
     Periodic("layanan.complaints.tasks.reports_escalate_breaches", timedelta(minutes=15)),
     Periodic("layanan.complaints.tasks.reports_auto_close", timedelta(hours=1)),
+    Periodic("layanan.applications.tasks.applications_practice_purge_due", timedelta(days=1)),
+    Periodic("layanan.complaints.tasks.reports_practice_purge_due", timedelta(days=1)),
     Periodic("layanan.complaints.tasks_routing.complaints_routing_train", timedelta(days=1)),
     Periodic("layanan.notifications.tasks.notifications_send_due", timedelta(minutes=1)),
     # -- notifications periodic --

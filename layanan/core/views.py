@@ -5,7 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models.fields.files import FieldFile
@@ -18,13 +18,17 @@ from django.http import (
     HttpResponseServerError,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from layanan.core.metrics import metrics_allowed, metrics_render
+from layanan.core.practice import practice_on, practice_set
 from layanan.core.readiness import readiness
 from layanan.core.terms import TERMS
 from layanan.core.worker import worker_health
@@ -115,6 +119,28 @@ def glossary(request: HttpRequest) -> HttpResponse:
 def photo_help(request: HttpRequest) -> HttpResponse:
     """How to photograph a document so that the office can read it (linked from every upload)."""
     return render(request, "core/photo_help.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def practice(request: HttpRequest) -> HttpResponse:
+    """Practice mode for workshops: one button turns it on or off, kept in the session."""
+    if request.method == "POST":
+        on = request.POST.get("on") == "1"
+        practice_set(request, on=on)
+        if on:
+            messages.success(
+                request, _("Mode latihan aktif. Yang Anda kirim sekarang tidak sampai ke kantor mana pun.")
+            )
+        else:
+            messages.success(request, _("Mode latihan selesai. Yang Anda kirim sekarang sungguhan."))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("core:practice")
+        return redirect(target)
+    return render(request, "core/practice.html", {"practice_on": practice_on(request)})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -848,7 +848,7 @@ def emerging_problems(*, actor: Actor, today: date | None = None, links: int = 1
         tzinfo=timezone.get_current_timezone()
     )
     for item in flagged:
-        reports = scope(actor, Report.objects.all(), via="dispositions__office").filter(
+        reports = scope(actor, Report.objects.real(), via="dispositions__office").filter(
             received_at__gte=start
         )
         if item.group == "category":

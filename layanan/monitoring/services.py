@@ -329,7 +329,7 @@ def _application_facts_write(facts: _AppFacts) -> None:
 
 def _rebuild_application_day(day: date, groups: Groups) -> None:
     start, end = day_bounds(day)
-    rows = _with_place(Application.objects.exclude(status=AppStatus.DRAFT)).filter(
+    rows = _with_place(Application.objects.real().exclude(status=AppStatus.DRAFT)).filter(
         Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
     )
     old = [ApplicationDaily.objects, ApplicationLeadTime.objects, OfficerDaily.objects]
@@ -465,7 +465,7 @@ _REPORT_DAILY_FIELDS = REPORT_COUNTS
 
 
 def _report_rows() -> QuerySet[Report]:
-    return Report.objects.annotate(verified_at=_first_verify(), primary_office=_primary_office())
+    return Report.objects.real().annotate(verified_at=_first_verify(), primary_office=_primary_office())
 
 
 def _rebuild_report_day(day: date, groups: Groups) -> None:
@@ -473,7 +473,7 @@ def _rebuild_report_day(day: date, groups: Groups) -> None:
     verified_that_day = ReportEvent.objects.filter(
         action="verify", occurred_at__gte=start, occurred_at__lt=end
     )
-    base = Report.objects.all()
+    base = Report.objects.real()
     if groups is not None:
         base = base.filter(category_id__in=groups)
         verified_that_day = verified_that_day.filter(report__category_id__in=groups)
@@ -866,7 +866,8 @@ def _touched(kind: str, ids: Collection[int]) -> tuple[dict[date, set[int]], dic
     open_rows: dict[int, OpenItem | None] = dict.fromkeys(ids)
     if kind == Kind.APPLICATION:
         applications = list(
-            Application.objects.select_related("applicant", "office")
+            Application.objects.real()
+            .select_related("applicant", "office")
             .filter(pk__in=sorted(ids))
             .exclude(status=AppStatus.DRAFT)
         )
@@ -880,7 +881,9 @@ def _touched(kind: str, ids: Collection[int]) -> tuple[dict[date, set[int]], dic
             if application.status in OPEN_STATUSES:
                 open_rows[application.pk] = _application_open_row(application, asking)
     elif kind == Kind.REPORT:
-        reports = list(Report.objects.filter(pk__in=sorted(ids)).annotate(primary_office=_primary_office()))
+        reports = list(
+            Report.objects.real().filter(pk__in=sorted(ids)).annotate(primary_office=_primary_office())
+        )
         events = _event_days(ReportEvent, "report_id", [r.pk for r in reports])
         for report in reports:
             instants = (report.received_at, report.answered_at)
@@ -943,9 +946,13 @@ def item_refresh(*, kind: str, item_id: int) -> int:
 
 def open_items_rebuild() -> int:
     """Rewrite the whole open-item table from the open raw rows; return how many are open."""
-    applications = Application.objects.filter(status__in=OPEN_STATUSES).select_related("applicant", "office")
-    reports = Report.objects.filter(status__in=REPORT_OPEN_STATUSES).annotate(
-        primary_office=_primary_office()
+    applications = (
+        Application.objects.real().filter(status__in=OPEN_STATUSES).select_related("applicant", "office")
+    )
+    reports = (
+        Report.objects.real()
+        .filter(status__in=REPORT_OPEN_STATUSES)
+        .annotate(primary_office=_primary_office())
     )
     asking = _services_asking_for_desa()
     rows = [_application_open_row(a, asking) for a in applications.iterator(chunk_size=2000)]
@@ -974,7 +981,7 @@ def facts_rebuild_range(*, first: date, last: date) -> int:
         list(
             FactDay.objects.select_for_update().filter(day__gte=first, day__lte=last).order_by("kind", "day")
         )
-        applications = _with_place(Application.objects.exclude(status=AppStatus.DRAFT)).filter(
+        applications = _with_place(Application.objects.real().exclude(status=AppStatus.DRAFT)).filter(
             Q(submitted_at__gte=start, submitted_at__lt=end) | Q(decided_at__gte=start, decided_at__lt=end)
         )
         app_facts = _application_facts(
@@ -1012,8 +1019,8 @@ def facts_rebuild_all(*, today: date | None = None) -> int:
     """Rebuild every day from the first application or report to today; return the days rebuilt."""
     today = today or wib_day(timezone.now())
     firsts = [
-        Application.objects.aggregate(first=Min("submitted_at"))["first"],
-        Report.objects.aggregate(first=Min("received_at"))["first"],
+        Application.objects.real().aggregate(first=Min("submitted_at"))["first"],
+        Report.objects.real().aggregate(first=Min("received_at"))["first"],
     ]
     known = [wib_day(at) for at in firsts if at is not None]
     count = facts_rebuild_range(first=min(known), last=today) if known else 0

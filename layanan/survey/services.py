@@ -121,7 +121,10 @@ def _send(invitation: Invitation, respondent: User) -> bool:
 def invitation_for_application(*, application_id: int) -> Invitation | None:
     """The invitation of a completed application (made once), or None when it is not completed."""
     application = (
-        Application.objects.select_related("applicant", "service", "office").filter(pk=application_id).first()
+        Application.objects.real()
+        .select_related("applicant", "service", "office")
+        .filter(pk=application_id)
+        .first()
     )
     if application is None or application.status != ApplicationStatus.COMPLETED:
         return None
@@ -138,7 +141,7 @@ def invitation_for_application(*, application_id: int) -> Invitation | None:
 
 def invitation_for_report(*, report_id: int) -> Invitation | None:
     """The invitation of an answered report (made once), or None when it is not answered."""
-    report = Report.objects.select_related("reporter").filter(pk=report_id).first()
+    report = Report.objects.real().select_related("reporter").filter(pk=report_id).first()
     if report is None or report.status not in REPORT_DONE:
         return None
     answering = (

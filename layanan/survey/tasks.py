@@ -28,7 +28,7 @@ def survey_invitations_backfill() -> int:
     """Invite for cases finished in the last ``SKM_BACKFILL_DAYS`` days that have no invitation yet."""
     since = timezone.now() - timedelta(days=settings.SKM_BACKFILL_DAYS)
     made = 0
-    applications = Application.objects.filter(
+    applications = Application.objects.real().filter(
         status=ApplicationStatus.COMPLETED, decided_at__gte=since, survey_invitation__isnull=True
     )
     for withheld in INVITE_WITHHELD:  # people who withdrew consent (layanan.privacy)
@@ -36,7 +36,7 @@ def survey_invitations_backfill() -> int:
     for application_id in list(applications.values_list("pk", flat=True)[:BATCH]):
         if invitation_for_application(application_id=application_id) is not None:
             made += 1
-    reports = Report.objects.filter(
+    reports = Report.objects.real().filter(
         status__in=REPORT_DONE,
         answered_at__gte=since,
         survey_invitation__isnull=True,

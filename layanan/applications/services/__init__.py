@@ -38,6 +38,7 @@ from layanan.applications.services.handling import (
     application_forward,
     application_note,
 )
+from layanan.applications.services.practice import applications_practice_purge
 from layanan.applications.services.review import (
     application_process,
     application_request_revision,
@@ -66,6 +67,7 @@ __all__ = [
     "application_start",
     "application_submit",
     "application_withdraw",
+    "applications_practice_purge",
     "requirement_provide",
     "requirement_review",
     "resume_due_at",

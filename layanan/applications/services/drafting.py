@@ -28,10 +28,19 @@ from layanan.core.uploads import CleanFile, UploadRefused, check_upload_quota, c
 
 
 def application_start(
-    *, service: Service, applicant: User, actor: User, visit: ConsentedVisit | None = None
+    *,
+    service: Service,
+    applicant: User,
+    actor: User,
+    visit: ConsentedVisit | None = None,
+    practice: bool = False,
 ) -> Application:
     """A new draft. An operator starts one for a walk-in citizen only through the assisted ``visit``
-    (locked by the caller): this applicant's, at the operator's office, consent recorded, not used yet."""
+    (locked by the caller): this applicant's, at the operator's office, consent recorded, not used yet.
+
+    A ``practice`` draft (practice mode) goes through the same steps but reaches no office's queue,
+    sends no message and counts in no figure (``docs/practice-mode.md``).
+    """
     require(actor, "application.apply", applicant)
     if not service.is_active:
         raise ApplicationError(_("Layanan ini sedang tidak menerima permohonan."))
@@ -48,6 +57,7 @@ def application_start(
             submitted_by=actor if assisted else None,
             assisted_consent=assisted,
             office=office,
+            practice=practice,
         )
         RequirementCheck.objects.bulk_create(
             RequirementCheck(application=application, requirement=requirement)
@@ -64,7 +74,13 @@ def application_start(
         else:
             started = _("Draf permohonan dibuat.")
         WORKFLOW.event(application, "start", actor, started, from_status="")
-        WORKFLOW.audit(application, actor=actor, action="start", assisted=assisted)
+        WORKFLOW.audit(
+            application,
+            actor=actor,
+            action="start",
+            assisted=assisted,
+            **({"practice": True} if practice else {}),
+        )
     return application
 
 

@@ -67,6 +67,7 @@ from layanan.complaints.services.filing import (
 )
 from layanan.complaints.services.followup import report_answer, report_note, report_start
 from layanan.complaints.services.identity import report_voice_play, reporter_identity_view
+from layanan.complaints.services.practice import reports_practice_purge
 from layanan.complaints.services.verification import (
     report_archive,
     report_not_authority,
@@ -105,5 +106,6 @@ __all__ = [
     "report_voice_add",
     "report_voice_play",
     "reporter_identity_view",
+    "reports_practice_purge",
     "voice_anonymous_message",
 ]

@@ -98,6 +98,7 @@ def report_submit(
     photos: Sequence[UploadedFile] = (),
     voice: UploadedFile | CleanAudio | None = None,
     submit_key: uuid.UUID | None = None,
+    practice: bool = False,
 ) -> Report:
     """File a report from any channel: the one entry point. Idempotent on ``submit_key``.
 
@@ -105,7 +106,8 @@ def report_submit(
     voice note), that the desa lies in the regency and the category is in use; re-encodes up to
     ``PHOTOS_MAX`` photos (EXIF removed) and the voice note (Opus, ``core.audio``); stores the
     learned routing suggestion; starts the verify clock. A voice identifies its speaker, so an
-    anonymous report cannot carry one.
+    anonymous report cannot carry one. A ``practice`` report (practice mode) gets no routing
+    suggestion and no notice, and reaches no office (``docs/practice-mode.md``).
     """
     # A repeated ``submit_key`` is found by the unique constraint (the IntegrityError below), not
     # by a look-up first: one query less on every first submit, the common case.
@@ -134,7 +136,7 @@ def report_submit(
     )
     cleaned_photos = clean_photos(photos)  # CPU work before the transaction
     cleaned_voice = voice_clean(voice)
-    suggested, confidence = _suggestion(cleaned_text)
+    suggested, confidence = (None, None) if practice else _suggestion(cleaned_text)
     try:
         # batched(): the audit row and the task rows (notice, summary refresh) go in one statement.
         with transaction.atomic(), batched():
@@ -157,6 +159,7 @@ def report_submit(
                 verify_due_at=add_working_days(now, deadline_days(kind, "verify")),
                 suggested_office=suggested,
                 suggestion_confidence=confidence,
+                practice=practice,
             )
             insert_new(report)  # as create(), with post_save (the summary refresh), the INSERT prebuilt
             save_photos(report, cleaned_photos, by=reporter, evidence=False)
@@ -175,6 +178,7 @@ def report_submit(
                 confidential=confidential,
                 photos=len(cleaned_photos),
                 voice=cleaned_voice is not None,
+                **({"practice": True} if practice else {}),
             )
             if channel not in MESSAGE_CHANNELS:  # an SMS/WhatsApp report's reply already carries the number
                 WORKFLOW.tell(report, "received")
@@ -233,7 +237,7 @@ def report_support(*, report: Report, user: User) -> Support:
     fresh = WORKFLOW.fresh(report)
     if fresh.reporter_id == user.pk:
         raise ReportError(_("Ini laporan Anda sendiri."))
-    if fresh.confidential or fresh.status not in OPEN_STATUSES:
+    if fresh.confidential or fresh.practice or fresh.status not in OPEN_STATUSES:
         raise ReportError(_("Laporan ini tidak dapat didukung."))
     existing = Support.objects.filter(report=fresh, user=user).first()
     if existing is not None:
