@@ -180,6 +180,12 @@ def support(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if report.reporter_id == user.pk:
         messages.info(request, _("Ini laporan Anda sendiri."))
         return redirect("complaints:detail", public_id=report.public_id)
+    if practice_on(request):  # a real report: a trainee's support would count and be told
+        messages.info(
+            request,
+            _("Dalam mode latihan, dukungan tidak dicatat. Laporan warga itu tetap seperti semula."),
+        )
+        return redirect("complaints:mine")
     try:
         services.report_support(report=report, user=user)
     except services.ReportError as refused:

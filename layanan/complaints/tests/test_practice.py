@@ -117,6 +117,24 @@ def test_nobody_can_support_a_practice_report(cast: Cast) -> None:
     assert not practice.supports.exists()
 
 
+def test_in_practice_mode_a_real_report_is_not_supported_and_its_reporter_is_not_told(cast: Cast) -> None:
+    real = build.report(cast)
+    Message.objects.all().delete()
+    other = build.other_citizen()
+    client = in_practice(build.client_of(other))
+
+    response = client.post(reverse("complaints:support", args=[real.public_id]), follow=True)
+
+    assert response.status_code == 200
+    assert "Dalam mode latihan, dukungan tidak dicatat." in response.content.decode()
+    assert not real.supports.exists()
+    assert not Message.objects.exists()
+    # Out of practice mode, the same press counts.
+    assert client.post(PRACTICE, {"on": ""}).status_code == 302
+    assert client.post(reverse("complaints:support", args=[real.public_id])).status_code == 302
+    assert real.supports.filter(user=other).exists()
+
+
 def test_a_practice_report_past_its_deadline_is_not_escalated(cast: Cast) -> None:
     real = build.report(cast)
     practice = practice_report(cast)
