@@ -89,6 +89,9 @@ def test_a_submitted_practice_application_gets_a_number_and_tells_nobody(cast: C
     page = client_of(cast.siti).get(reverse("applications:done", args=[practice.public_id]))
     assert page.status_code == 200
     assert "tag--practice" in page.content.decode()
+    assert "kami juga mengirimkannya ke nomor HP Anda" not in page.content.decode()  # no SMS is sent
+    real_page = client_of(cast.siti).get(reverse("applications:done", args=[real.public_id]))
+    assert "kami juga mengirimkannya ke nomor HP Anda" in real_page.content.decode()
 
 
 def test_no_office_queue_holds_a_practice_application_and_no_officer_opens_it(cast: Cast) -> None:

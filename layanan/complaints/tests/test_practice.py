@@ -58,6 +58,7 @@ def test_a_report_sent_in_practice_mode_is_marked_shown_as_practice_and_tells_no
     assert report.tracking_number in html
     assert "Latihan" in html
     assert "Mode latihan: tidak ada yang dikirim ke kantor mana pun" in html
+    assert "kami juga mengirimkannya ke nomor HP Anda" not in html  # no SMS is sent
     mine = client.get(reverse("complaints:mine")).content.decode()
     assert report.tracking_number in mine
     assert "tag--practice" in mine
