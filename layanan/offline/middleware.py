@@ -10,7 +10,7 @@
   every answer; seeing a different one, or none, the service worker drops every other account's
   cache.
 
-Any other page is never kept.
+Any other page is never kept, nor any page shown in practice mode (its banner would stay on the copy).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from layanan.core.pagecache import CACHED_PAGES
+from layanan.core.practice import practice_on
 from layanan.offline.account import account_tag
 
 OFFLINE_HEADER = "X-Offline"
@@ -67,6 +68,8 @@ class OfflineMarkMiddleware:
         ):
             return response
         name = match.view_name
+        if practice_on(request):
+            return response  # its banner would stay on the kept copy after practice mode is over
         if not tag and (name in PUBLIC_PAGES or _public_page(name, request)):
             response[OFFLINE_HEADER] = "public"
         elif tag and name in ACCOUNT_PAGES:

@@ -92,6 +92,22 @@ def test_only_an_anonymous_readers_public_pages_are_marked_for_the_shared_cache(
     assert "X-Offline" not in anonymous.get(reverse("catalogue:list"), {"q": "akta"})
 
 
+def test_no_page_shown_in_practice_mode_is_marked_for_keeping(cast: Cast) -> None:
+    for client, names in (
+        (Client(), ["core:home"]),
+        (build.client_of(cast.siti), ["core:home", "complaints:new"]),
+    ):
+        assert client.post(reverse("core:practice"), {"on": "1"}).status_code == 302
+        for name in names:
+            response = client.get(reverse(name))
+            assert response.status_code == 200
+            assert "Mode latihan" in response.content.decode()
+            assert "X-Offline" not in response
+        assert client.post(reverse("core:practice"), {"on": ""}).status_code == 302
+    assert Client().get(reverse("core:home"))["X-Offline"] == "public"
+    assert build.client_of(cast.siti).get(reverse("complaints:new"))["X-Offline"] == "account"
+
+
 def test_the_report_form_is_kept_for_its_account_only(cast: Cast) -> None:
     build.category(cast)
     response = build.client_of(cast.siti).get(reverse("complaints:new"))
