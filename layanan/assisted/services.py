@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ class AssistedError(Exception):
     """The step cannot be taken as asked; the message is for the operator, in plain Indonesian."""
 
 
+_REGISTER_LOCK = 0x4C41_5754  # "LAWT": the advisory lock class of a walk-in's registration
 PHONE_TAKEN = gettext_lazy(
     "Nomor HP ini sudah dipakai akun lain. Cari warga dengan NIK-nya, atau daftarkan tanpa nomor HP."
 )
@@ -99,13 +100,13 @@ def citizen_register(
     require(actor, "assisted.serve")
     require(actor, "citizen.identity.write", User(role=Role.CITIZEN, home_region=home_region))
     value = normalize_number(nik)
+    nik_hash = blind_index(value, purpose="nik")
     with transaction.atomic():
+        _take_turns(nik_hash)
         existing = _registered(actor, value)
         if existing is not None:
             return existing, False
-        if NikClaim.objects.filter(
-            nik_hash=blind_index(value, purpose="nik"), status__in=NikClaim.OPEN
-        ).exists():
+        if NikClaim.objects.filter(nik_hash=nik_hash, status__in=NikClaim.OPEN).exists():
             raise AssistedError(
                 _(
                     "NIK ini sudah diklaim akun lain dan menunggu pemeriksaan. "
@@ -124,6 +125,15 @@ def citizen_register(
                 raise AssistedError(PHONE_TAKEN) from None
             return existing, False
     return citizen, True
+
+
+def _take_turns(nik_hash: str) -> None:
+    """Registrations of one NIK wait for each other until the transaction ends, so the second finds
+    the first's citizen. Otherwise it would pass the lookup, then find the NIK held and file a
+    disputed claim for a second account. SQLite's write transactions already take turns."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_REGISTER_LOCK, int(nik_hash[:7], 16)])
 
 
 def _registered(actor: User, nik: str) -> User | None:

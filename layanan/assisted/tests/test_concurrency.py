@@ -27,10 +27,26 @@ pytestmark = [
 
 
 @pytest.mark.parametrize("phone", [VILLAGER_PHONE, ""])
-def test_the_same_walk_in_registered_twice_at_once_is_one_citizen(cast: Cast, phone: str) -> None:
+def test_the_same_walk_in_registered_twice_at_once_is_one_citizen(
+    cast: Cast, phone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     start = threading.Barrier(2)
     answers: list[tuple[int, bool]] = []
     errors: list[BaseException] = []
+    first_done = threading.Event()
+    lookups: list[str] = []
+    lookup = services._registered
+
+    def the_worst_order(actor: User, nik: str) -> User | None:
+        """The second lookup waits, its answer in hand, until the first registration is committed:
+        the order that once gave two accounts (the second found the NIK held and filed a dispute)."""
+        found = lookup(actor, nik)
+        lookups.append(threading.current_thread().name)
+        if len(lookups) == 2:
+            first_done.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(services, "_registered", the_worst_order)
 
     def register() -> None:
         try:
@@ -47,6 +63,7 @@ def test_the_same_walk_in_registered_twice_at_once_is_one_citizen(cast: Cast, ph
             errors.append(error)
         finally:
             connections.close_all()
+            first_done.set()
 
     threads = [threading.Thread(target=register) for _ in range(2)]
     for thread in threads:
