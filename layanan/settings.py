@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "layanan.demo",
     "layanan.backup",
     "layanan.offline",
+    "layanan.api",
 ]
 
 MIDDLEWARE = [
@@ -668,3 +669,14 @@ ROUTING_MODEL_CHECK_SECONDS = env_int(
 # layanan/calendars/selectors.py: each process keeps the days off it read and looks whether an
 # administrator changed them (in another process) at most this often. 0 under pytest.
 CALENDAR_CHECK_SECONDS = env_int("CALENDAR_CHECK_SECONDS", 0 if "pytest" in sys.modules else 10, minimum=0)
+
+# The open API (docs/api.md): /api/v1/ (REST, OpenAPI 3) and /open311/v2/ (GeoReport v2).
+# Requests per window, per token (or signed-in account) and per address; beyond them 429 with
+# Retry-After. A token lives API_TOKEN_DAYS unless its creator chooses a shorter life.
+API_PATH_PREFIXES = ("/api/", "/open311/")
+API_RATE_PER_TOKEN = env_int("API_RATE_PER_TOKEN", 600, minimum=1)
+API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 120, minimum=1)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
+API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48, minimum=1)
+API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 100, minimum=10)
