@@ -116,6 +116,14 @@ MATRIX: list[Row] = [
     ),
     Row("accounts:change_password", {**EVERYONE_200, "anonymous": 302}),
     Row("accounts:sessions", {**EVERYONE_200, "anonymous": 302}, notes="One's own sessions only."),
+    Row("api-pages:tokens", {**EVERYONE_200, "anonymous": 302}, notes="One's own API tokens only."),
+    Row(
+        "api-pages:token_revoke",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"token_id": 1},
+        notes="POST only; another person's token answers 404 (layanan/api/tests/test_token_pages.py).",
+    ),
     Row(
         "accounts:session_end",
         {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
