@@ -329,6 +329,12 @@ NOTIFY_BACKENDS = {
         "NOTIFY_EMAIL_BACKEND", ("console", "mail"), "mail" if env_str("EMAIL_HOST") else "console"
     ),
 }
+if NOTIFY_BACKENDS["sms"] == "twilio" and not (SMS_TWILIO_ACCOUNT_SID and SMS_TWILIO_AUTH_TOKEN):
+    raise ImproperlyConfigured("SMS_TWILIO_ACCOUNT_SID and SMS_TWILIO_AUTH_TOKEN must be set for Twilio")
+if NOTIFY_BACKENDS["sms"] == "twilio" and not (SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID):
+    raise ImproperlyConfigured("SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID must be set for Twilio")
+if NOTIFY_BACKENDS["sms"] == "zenziva" and not (SMS_ZENZIVA_USERKEY and SMS_ZENZIVA_PASSKEY):
+    raise ImproperlyConfigured("SMS_ZENZIVA_USERKEY and SMS_ZENZIVA_PASSKEY must be set for Zenziva")
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
 NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)

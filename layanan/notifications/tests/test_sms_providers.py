@@ -7,7 +7,11 @@ request the provider received and how its answer lands in the delivery log: acce
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -64,26 +68,69 @@ def test_the_sms_backend_follows_the_configured_provider(settings):
     assert isinstance(backend_for("sms"), ZenzivaBackend)
 
 
-def test_the_default_provider_is_the_generic_gateway(monkeypatch):
-    import importlib
+ROOT = Path(__file__).resolve().parents[3]
+PROVIDER_VARIABLES = (
+    "SMS_PROVIDER",
+    "NOTIFY_SMS_BACKEND",
+    "SMS_GATEWAY_URL",
+    "SMS_TWILIO_ACCOUNT_SID",
+    "SMS_TWILIO_AUTH_TOKEN",
+    "SMS_TWILIO_FROM",
+    "SMS_TWILIO_MESSAGING_SERVICE_SID",
+    "SMS_ZENZIVA_USERKEY",
+    "SMS_ZENZIVA_PASSKEY",
+)
+TWILIO_READY = {
+    "SMS_PROVIDER": "twilio",
+    "SMS_TWILIO_ACCOUNT_SID": TWILIO_SID,
+    "SMS_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+}
 
-    import layanan.settings as project_settings
 
-    for name in ("SMS_PROVIDER", "NOTIFY_SMS_BACKEND", "SMS_TWILIO_ACCOUNT_SID", "SMS_TWILIO_AUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SMS_GATEWAY_URL", "https://sms.example.go.id/send")
-    fresh_settings = importlib.reload(project_settings)
-    try:
-        assert fresh_settings.SMS_PROVIDER == "generic"
-        assert fresh_settings.NOTIFY_BACKENDS["sms"] == "http"
-        monkeypatch.setenv("SMS_PROVIDER", "twilio")
-        assert importlib.reload(project_settings).NOTIFY_BACKENDS["sms"] == "console"  # no credentials yet
-        monkeypatch.setenv("SMS_TWILIO_ACCOUNT_SID", TWILIO_SID)
-        monkeypatch.setenv("SMS_TWILIO_AUTH_TOKEN", TWILIO_TOKEN)
-        assert importlib.reload(project_settings).NOTIFY_BACKENDS["sms"] == "twilio"
-    finally:
-        monkeypatch.undo()
-        importlib.reload(project_settings)
+def sms_backend_at_start(tmp_path: Path, **variables: str) -> str:
+    """The SMS backend a fresh process configures from these variables (or its start-up error)."""
+    env = {key: value for key, value in os.environ.items() if key not in PROVIDER_VARIABLES}
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="layanan.settings", **variables)
+    result = subprocess.run(
+        [sys.executable, "-c", "from layanan import settings; print(settings.NOTIFY_BACKENDS['sms'])"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result.stdout.strip() if result.returncode == 0 else result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("variables", "backend"),
+    [
+        ({}, "console"),
+        ({"SMS_GATEWAY_URL": "https://sms.example.go.id/send"}, "http"),
+        ({"SMS_PROVIDER": "twilio"}, "console"),  # no credentials yet: nothing sent
+        ({**TWILIO_READY, "SMS_TWILIO_FROM": TWILIO_FROM}, "twilio"),
+        ({**TWILIO_READY, "SMS_TWILIO_MESSAGING_SERVICE_SID": "MG" + "1" * 32}, "twilio"),
+        ({"SMS_PROVIDER": "zenziva", "SMS_ZENZIVA_USERKEY": "u", "SMS_ZENZIVA_PASSKEY": "p"}, "zenziva"),
+    ],
+)
+def test_the_provider_picks_the_sms_backend_and_generic_stays_the_default(tmp_path, variables, backend):
+    assert sms_backend_at_start(tmp_path, **variables) == backend
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        (TWILIO_READY, "SMS_TWILIO_FROM"),
+        ({"NOTIFY_SMS_BACKEND": "twilio"}, "SMS_TWILIO_ACCOUNT_SID"),
+        ({"NOTIFY_SMS_BACKEND": "zenziva", "SMS_ZENZIVA_USERKEY": "u"}, "SMS_ZENZIVA_PASSKEY"),
+        ({"SMS_PROVIDER": "nexmo"}, "SMS_PROVIDER"),
+    ],
+)
+def test_an_incomplete_provider_stops_the_start_naming_the_variable(tmp_path, variables, named):
+    error = sms_backend_at_start(tmp_path, **variables)
+    assert "ImproperlyConfigured" in error
+    assert named in error
 
 
 # --- Twilio ----------------------------------------------------------------------------------------
