@@ -834,7 +834,7 @@ MATRIX += [
         "inbound:sms_twilio",
         dict.fromkeys(PERSONAS, 405),
         page=False,
-        notes="Twilio's messaging webhook: POST only, X-Twilio-Signature (layanan/inbound/tests/test_twilio.py).",
+        notes="Twilio's messaging webhook: POST only, X-Twilio-Signature (inbound/tests/test_twilio.py).",
     ),
     Row(
         "inbound:sms_twilio_status",

@@ -59,9 +59,7 @@ def form_fields(body: bytes) -> dict[str, list[str]]:
 
 def signature_of(*, token: str, url: str, fields: dict[str, list[str]]) -> str:
     """Twilio's signature of a request to ``url`` with ``fields``: base64(HMAC-SHA1(token, url + pairs))."""
-    signed = url + "".join(
-        name + value for name in sorted(fields) for value in sorted(set(fields[name]))
-    )
+    signed = url + "".join(name + value for name in sorted(fields) for value in sorted(set(fields[name])))
     digest = hmac.new(token.encode(), signed.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
 
@@ -130,8 +128,7 @@ def status_parse(fields: dict[str, list[str]], *, client_ref: str) -> StatusRepo
         fields, "SmsSid", limit=GATEWAY_ID_MAX
     )
     word = (
-        _one(fields, "MessageStatus", limit=40, required=False)
-        or _one(fields, "SmsStatus", limit=40)
+        _one(fields, "MessageStatus", limit=40, required=False) or _one(fields, "SmsStatus", limit=40)
     ).lower()
     status = TWILIO_STATUSES.get(word)
     if status is None:

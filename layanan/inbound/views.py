@@ -9,8 +9,8 @@ parses strictly (unreadable → 400), and hands each message on by its sender
 :func:`layanan.inbound.senders.inbound_foreign_refuse` (a polite refusal, nothing
 else), an unreadable one to :func:`layanan.inbound.senders.inbound_unreadable_record`.
 Nothing is stored for a refused body. The answer is a short JSON acknowledgement (Twilio: an
-empty TwiML ``<Response/>``); the reply to the person goes out separately through ``notify``. Logs never hold the body, a
-phone number or a text.
+empty TwiML ``<Response/>``); the reply to the person goes out separately through ``notify``.
+Logs never hold the body, a phone number or a text.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
 def _twilio_url(request: HttpRequest) -> str:
-    """The URL Twilio called and signed: ``SMS_TWILIO_WEBHOOK_BASE_URL`` + the path, else the request's own."""
+    """The URL Twilio called and signed: ``SMS_TWILIO_WEBHOOK_BASE_URL`` + path, else the request's own."""
     base: str = settings.SMS_TWILIO_WEBHOOK_BASE_URL
     return f"{base}{request.get_full_path()}" if base else request.build_absolute_uri()
 

@@ -300,7 +300,8 @@ class ZenzivaBackend:
         answer = body if isinstance(body, dict) else {}
         said = str(answer.get("status", "")).strip()
         if outcome == "ok" and said == "1":
-            return SendResult("ok", gateway_ref=str(answer.get("messageId") or "")[:128] or outgoing.client_ref)
+            reference = str(answer.get("messageId") or "")[:128]
+            return SendResult("ok", gateway_ref=reference or outgoing.client_ref)
         words = _words(answer.get("text"))
         if outcome != "ok":
             return SendResult(outcome, error_code=f"http_{status}", error_message=words)

@@ -17,7 +17,7 @@ from layanan.inbound.models import InboundMessage, Outcome
 from layanan.inbound.tests.builders import STRANGER, categories, kotabumi_udik, new_id, reply_of
 from layanan.notifications.models import Message, MessageStatus
 from layanan.notifications.tasks import message_send
-from layanan.notifications.tests.providers import TWILIO_SID, TWILIO_TOKEN, fake_twilio  # noqa: F401
+from layanan.notifications.tests.providers import TWILIO_SID, TWILIO_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
 @pytest.fixture(autouse=True)
-def _twilio(fake_twilio):  # noqa: F811
+def _twilio(fake_twilio):
     """Every test here runs with SMS through Twilio (token, public URL) at a fake of its API."""
     return fake_twilio
 
@@ -240,7 +240,9 @@ def test_without_a_public_base_url_the_requests_own_address_is_signed(world, cli
 def test_a_foreign_number_is_refused_politely_as_on_the_generic_webhook(cast, client):
     application = application_submitted(dukcapil_service(cast.world), cast.siti)
 
-    response = twilio_post(client, sms_fields(text=f"CEK {application.tracking_number}", sender="+819012345678"))
+    fields = sms_fields(text=f"CEK {application.tracking_number}", sender="+819012345678")
+
+    response = twilio_post(client, fields)
 
     assert response.status_code == 200
     message = InboundMessage.objects.get()

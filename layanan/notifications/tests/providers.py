@@ -30,10 +30,10 @@ from urllib.parse import parse_qs
 import pytest
 
 TWILIO_SID = "AC" + "0123456789abcdef" * 2
-TWILIO_TOKEN = "f" * 8 + "0123456789abcdef" + "e" * 8  # noqa: S105  # a test token
+TWILIO_TOKEN = "f" * 8 + "0123456789abcdef" + "e" * 8  # a test token
 TWILIO_FROM = "+15005550006"
 ZENZIVA_USERKEY = "kunci-pengguna-uji"
-ZENZIVA_PASSKEY = "kunci-sandi-uji"  # noqa: S105  # a test key
+ZENZIVA_PASSKEY = "kunci-sandi-uji"  # a test key
 ANSWERS = ("ok", "temporary", "rate_limited", "permanent", "refused", "slow", "garbage")
 
 

@@ -20,14 +20,12 @@ from layanan.notifications.backends import TwilioBackend, ZenzivaBackend, backen
 from layanan.notifications.models import Message, MessageStatus
 from layanan.notifications.services import message_status_record, notify
 from layanan.notifications.tasks import message_send
-from layanan.notifications.tests.providers import (  # noqa: F401  # fixtures
+from layanan.notifications.tests.providers import (
     TWILIO_FROM,
     TWILIO_SID,
     TWILIO_TOKEN,
     ZENZIVA_PASSKEY,
     ZENZIVA_USERKEY,
-    fake_twilio,
-    fake_zenziva,
 )
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +207,7 @@ def test_a_twilio_refusal_moves_on_to_the_next_channel_with_its_code_and_scrubbe
 
 
 def test_wrong_twilio_credentials_are_a_permanent_failure(cast, fake_twilio, settings):
-    settings.SMS_TWILIO_AUTH_TOKEN = "salah"  # noqa: S105
+    settings.SMS_TWILIO_AUTH_TOKEN = "salah"
     message = queued(cast, ["sms"])
 
     assert message_send.call(message.pk) == "failed"
@@ -310,7 +308,7 @@ def test_a_zenziva_refusal_fails_the_channel_with_its_words(cast, fake_zenziva, 
 
 
 def test_wrong_zenziva_keys_are_a_permanent_failure(cast, fake_zenziva, settings):
-    settings.SMS_ZENZIVA_PASSKEY = "salah"  # noqa: S105
+    settings.SMS_ZENZIVA_PASSKEY = "salah"
     message = queued(cast, ["sms", "whatsapp"])
 
     assert message_send.call(message.pk) == "fallback"
