@@ -841,6 +841,18 @@ MATRIX += [
         notes="The SMS gateway's delivery reports: POST only, signed.",
     ),
     Row(
+        "inbound:sms_twilio",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="Twilio's messaging webhook: POST only, X-Twilio-Signature (inbound/tests/test_twilio.py).",
+    ),
+    Row(
+        "inbound:sms_twilio_status",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="Twilio's status callbacks of the SMS we sent: POST only, signed like the messaging webhook.",
+    ),
+    Row(
         "inbound:whatsapp",
         dict.fromkeys(PERSONAS, 403),
         page=False,
