@@ -11,7 +11,10 @@ auditor, the coordinating administrator. Each page's search forms are sent too, 
 reporter's phone and name. A page fails when it shows a report (its tracking number, its text,
 its public id, or its audit object) and also the reporter's name, phone, email or NIK.
 
-New admin models and new URLs join the walk by themselves: the admin registry and the URL
+Every GET operation of the open API's served OpenAPI document is called too, as anonymous and as
+each persona by token (with every scope it may hold) and by session, with report ids and tracking
+numbers filled in, and the status lookup with the reporter's digits.
+New admin models, new URLs and new API operations join the walk by themselves: the admin registry and the URL
 resolver are read, not listed here. ``layanan/complaints/disclosure.py`` holds the rule.
 """
 
@@ -393,3 +396,61 @@ def test_the_walk_sees_a_leak_when_there_is_one(walk: Walk):
     phone = "+62" + reporter.phone_local[1:]
     walk.check("any", "GET", "/made-up/", 200, f"complaints.report #{report.pk} by {phone}")
     assert len(walk.leaks) == 2
+
+
+# --- the API -------------------------------------------------------------------------------------------
+
+
+def _api_urls(walk: Walk) -> Iterator[str]:
+    """Every GET operation of the served OpenAPI document, its path parameters filled from the world,
+    and the queues by every bucket and office."""
+    document = Client().get("/api/v1/openapi.json").json()
+    refs = [str(r.public_id) for r in walk.reports] + [r.tracking_number for r in walk.reports]
+    for path, operations in document["paths"].items():
+        if "get" not in operations:
+            continue
+        if "{ref}" in path:
+            yield from (path.replace("{ref}", ref) for ref in refs)
+        elif "{" not in path:
+            yield path
+    offices = [
+        walk.cast.world.disdukcapil.code,
+        walk.cast.world.pupr.code,
+        walk.cast.world.desa_tanjung_raja.code,
+    ]
+    for bucket in ("verify", "new", "in_progress", "answered", "overdue", "closed"):
+        for office in ["", *offices]:
+            yield f"/api/v1/staff/queues/reports?bucket={bucket}&office={office}"
+    for reporter in walk.reporters:
+        yield f"/api/v1/reports/public?region={reporter.user.home_region_id or ''}"
+
+
+def test_no_api_answer_shows_a_report_beside_its_reporter(
+    walk: Walk, caplog: pytest.LogCaptureFixture, settings: Any
+):
+    from layanan.api.tokens import scopes_allowed, token_create
+
+    settings.API_RATE_PER_ADDRESS = settings.API_RATE_PER_TOKEN = 1_000_000  # the walk is not a flood
+    caplog.set_level(logging.DEBUG)
+    urls = list(dict.fromkeys(_api_urls(walk)))
+    callers: dict[str, Client] = {"anonymous": Client(raise_request_exception=False)}
+    for persona, user in walk.personas.items():
+        made = token_create(user=user, actor=user, name="walk", scopes=sorted(scopes_allowed(user)))
+        callers[f"{persona} (token)"] = Client(
+            raise_request_exception=False, headers={"Authorization": f"Bearer {made.raw}"}
+        )
+        session = Client(raise_request_exception=False)
+        sign_in(session, user)
+        callers[f"{persona} (session)"] = session
+    for persona, client in callers.items():
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code not in (429, 500), f"{persona} GET {url}: {response.status_code}"
+            walk.check(persona, "GET", url, response.status_code, _text(response))
+        for reporter, report in zip(walk.reporters, walk.reports, strict=False):
+            lookup = {"tracking_number": report.tracking_number, "phone_last4": reporter.phone_local[-4:]}
+            sent = client.post("/api/v1/tracking", lookup, content_type="application/json")
+            walk.check(persona, "POST", "/api/v1/tracking", sent.status_code, _text(sent))
+    _check_logs(walk, caplog)
+    assert walk.visited > 300, "the walk reached the API"
+    assert not walk.leaks, "API answers that show a report and its reporter:\n" + "\n".join(walk.leaks)

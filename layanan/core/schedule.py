@@ -52,6 +52,7 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.privacy.tasks.privacy_retention_apply", timedelta(days=1)),
     Periodic("layanan.inbound.tasks.inbound_voices_purge", timedelta(minutes=15)),
     Periodic("layanan.offline.tasks.offline_receipts_prune", timedelta(days=1)),
+    Periodic("layanan.api.tasks.api_idempotent_answers_prune", timedelta(hours=6)),
 ]
 
 
