@@ -8,7 +8,9 @@ says what the web page would say, in Indonesian and in English.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -20,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from layanan.api import v1_applications, v1_public, v1_reports, v1_staff
 from layanan.api.auth import ApiAuth
-from layanan.api.problems import ApiError, body, message_of
+from layanan.api.problems import ApiError, body, both_languages, message_of
 from layanan.api.throttle import CallerThrottle
 from layanan.cases.workflow import CaseError, ConcurrentChange, TransitionNotAllowed
 
@@ -135,6 +137,19 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
     return _answer(request, 500, "server_error")
 
+
+def _in_both_languages(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an operation with :class:`~layanan.api.problems.BothLanguages` active (see there)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with both_languages():
+            return view(*args, **kwargs)
+
+    return wrapped
+
+
+api.add_decorator(_in_both_languages)
 
 for _router in (v1_public.router, v1_reports.router, v1_applications.router, v1_staff.router):
     api.add_router("/", _router)

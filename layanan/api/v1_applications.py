@@ -18,7 +18,7 @@ from layanan.accounts.models import User
 from layanan.accounts.permissions import can
 from layanan.api.auth import Caller
 from layanan.api.idempotency import derived_uuid, once
-from layanan.api.problems import ApiError, both_languages, message_of
+from layanan.api.problems import ApiError, message_of
 from layanan.api.schemas import ApplicationOut, AttachmentOut, ReportNoteIn, StepIn, StepOut, TransitionIn
 from layanan.api.shapes import responses
 from layanan.applications import selectors, services
@@ -127,10 +127,9 @@ def application_create(
         raise ApiError("invalid", 422, fields={"service": [_("Layanan tidak ditemukan.")]})
 
     def run() -> tuple[int, dict[str, object]]:
-        with both_languages():
-            application = services.application_start(
-                service=service, applicant=user, actor=user, practice=practice_on(request)
-            )
+        application = services.application_start(
+            service=service, applicant=user, actor=user, practice=practice_on(request)
+        )
         return 201, application_out(caller, application).model_dump(mode="json")
 
     status, body, replayed = once(request, caller, "applications.create", run)
@@ -159,26 +158,25 @@ def application_step(request: HttpRequest, ref: str, step: int, data: StepIn) ->
     current = Flow.of(application).step(step)
     if current is None:
         raise ApiError("not_found", 404)
-    with both_languages():
-        form = StepForm(
-            {name: "" if value is None else str(value) for name, value in data.answers.items()},
-            definitions=current.definitions,
-            answers=application.answers,
-            prefill=account_prefill(current.definitions, application.applicant),
-            own_account=True,
+    form = StepForm(
+        {name: "" if value is None else str(value) for name, value in data.answers.items()},
+        definitions=current.definitions,
+        answers=application.answers,
+        prefill=account_prefill(current.definitions, application.applicant),
+        own_account=True,
+    )
+    if not form.is_valid():
+        raise ApiError(
+            "invalid",
+            422,
+            fields={name: [str(m) for m in errors] for name, errors in form.errors.items()},
         )
-        if not form.is_valid():
-            raise ApiError(
-                "invalid",
-                422,
-                fields={name: [str(m) for m in errors] for name, errors in form.errors.items()},
-            )
-        application = services.application_save_step(
-            application=application,
-            actor=user,
-            step=current.number,
-            answers=form.step_answers(current.definitions),
-        )
+    application = services.application_save_step(
+        application=application,
+        actor=user,
+        step=current.number,
+        answers=form.step_answers(current.definitions),
+    )
     return application_out(caller, application)
 
 
@@ -203,10 +201,9 @@ def application_requirement(
         raise ApiError("not_found", 404)
     if provision not in (RequirementCheck.Provision.UPLOAD, RequirementCheck.Provision.PAPER):
         raise ApiError("invalid", 422, fields={"provision": [_("Pilih unggah atau bawa dokumen asli.")]})
-    with both_languages():
-        services.requirement_provide(
-            application=application, actor=user, requirement=requirement, provision=provision, upload=file
-        )
+    services.requirement_provide(
+        application=application, actor=user, requirement=requirement, provision=provision, upload=file
+    )
     return application_out(caller, application_of(caller, ref))
 
 
@@ -218,15 +215,12 @@ def application_submit(request: HttpRequest, response: HttpResponse, ref: str) -
     key = request.headers.get("Idempotency-Key", "").strip()
 
     def run() -> tuple[int, dict[str, object]]:
-        with both_languages():
-            try:
-                done = services.application_submit(
-                    application=application, actor=user, submit_key=derived_uuid(caller, key) or uuid.uuid4()
-                )
-            except services.Incomplete as incomplete:
-                raise ApiError(
-                    "invalid", 422, message_of(incomplete), fields={"_": incomplete.missing}
-                ) from None
+        try:
+            done = services.application_submit(
+                application=application, actor=user, submit_key=derived_uuid(caller, key) or uuid.uuid4()
+            )
+        except services.Incomplete as incomplete:
+            raise ApiError("invalid", 422, message_of(incomplete), fields={"_": incomplete.missing}) from None
         return 200, application_out(caller, done).model_dump(mode="json")
 
     status, body, replayed = once(request, caller, f"applications.submit:{application.pk}", run)
@@ -243,10 +237,9 @@ class CancelIn(Schema):
 def application_cancel(request: HttpRequest, ref: str, data: CancelIn) -> ApplicationOut:
     caller = _caller(request)
     user, application = _own(caller, ref)
-    with both_languages():
-        done = services.application_withdraw(
-            application=application, actor=user, expected_version=data.expected_version
-        )
+    done = services.application_withdraw(
+        application=application, actor=user, expected_version=data.expected_version
+    )
     return application_out(caller, done)
 
 
@@ -258,30 +251,25 @@ def application_transition(request: HttpRequest, ref: str, data: TransitionIn) -
     user = caller.account("staff")
     application = application_of(caller, ref)
     version = data.expected_version
-    with both_languages():
-        match data.action:
-            case "claim":
-                done = services.application_claim(
-                    application=application, actor=user, expected_version=version
-                )
-            case "process":
-                done = services.application_process(
-                    application=application, actor=user, expected_version=version
-                )
-            case "request_revision":
-                done = services.application_request_revision(
-                    application=application, actor=user, expected_version=version, message=data.message
-                )
-            case "approve":
-                done = services.application_approve(
-                    application=application, actor=user, expected_version=version, message=data.message
-                )
-            case "reject":
-                done = services.application_reject(
-                    application=application, actor=user, expected_version=version, reason=data.reason
-                )
-            case _:
-                raise ApiError("invalid", 422, fields={"action": [_("Langkah tidak dikenal.")]})
+    match data.action:
+        case "claim":
+            done = services.application_claim(application=application, actor=user, expected_version=version)
+        case "process":
+            done = services.application_process(application=application, actor=user, expected_version=version)
+        case "request_revision":
+            done = services.application_request_revision(
+                application=application, actor=user, expected_version=version, message=data.message
+            )
+        case "approve":
+            done = services.application_approve(
+                application=application, actor=user, expected_version=version, message=data.message
+            )
+        case "reject":
+            done = services.application_reject(
+                application=application, actor=user, expected_version=version, reason=data.reason
+            )
+        case _:
+            raise ApiError("invalid", 422, fields={"action": [_("Langkah tidak dikenal.")]})
     return application_out(caller, done)
 
 
@@ -290,6 +278,5 @@ def application_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Stat
     caller = _caller(request)
     user = caller.account("staff")
     application = application_of(caller, ref)
-    with both_languages():
-        services.application_note(application=application, actor=user, text=data.text)
+    services.application_note(application=application, actor=user, text=data.text)
     return Status(201, application_out(caller, application))

@@ -25,7 +25,7 @@ from layanan.agencies.models import Office
 from layanan.agencies.selectors import office_get
 from layanan.api.auth import Caller
 from layanan.api.idempotency import derived_uuid, once
-from layanan.api.problems import ApiError, both_languages
+from layanan.api.problems import ApiError
 from layanan.api.schemas import (
     PublicReportOut,
     RatingIn,
@@ -151,25 +151,24 @@ def report_create(
     key = request.headers.get("Idempotency-Key", "").strip()
 
     def run() -> tuple[int, dict[str, object]]:
-        with both_languages():
-            report = services.report_submit(
-                reporter=user,
-                kind=data.kind,
-                category=category,
-                text=data.text,
-                region=region,
-                channel="api",
-                latitude=data.latitude,
-                longitude=data.longitude,
-                address_text=data.address_text,
-                occurred_on=data.occurred_on,
-                anonymous=data.anonymous,
-                confidential=data.confidential,
-                photos=list(photos or []),
-                voice=voice,
-                submit_key=derived_uuid(caller, key),
-                practice=practice_on(request),
-            )
+        report = services.report_submit(
+            reporter=user,
+            kind=data.kind,
+            category=category,
+            text=data.text,
+            region=region,
+            channel="api",
+            latitude=data.latitude,
+            longitude=data.longitude,
+            address_text=data.address_text,
+            occurred_on=data.occurred_on,
+            anonymous=data.anonymous,
+            confidential=data.confidential,
+            photos=list(photos or []),
+            voice=voice,
+            submit_key=derived_uuid(caller, key),
+            practice=practice_on(request),
+        )
         return 201, report_out(
             caller, selectors.report_get(actor=user, public_id=report.public_id)
         ).model_dump(mode="json")
@@ -205,8 +204,7 @@ def report_support(request: HttpRequest, ref: str) -> SupportOut:
     report = get_object_or_404(selectors.public_reports(), public_id=_uuid(ref)) if _is_uuid(ref) else None
     if report is None:
         report = get_object_or_404(selectors.public_reports(), tracking_number=ref.strip().upper())
-    with both_languages():
-        services.report_support(report=report, user=user)
+    services.report_support(report=report, user=user)
     return SupportOut(supported=True, supporters=Support.objects.filter(report=report).count())
 
 
@@ -215,8 +213,7 @@ def report_rate(request: HttpRequest, ref: str, data: RatingIn) -> ReportOut:
     caller = _caller(request)
     user = caller.account("reports")
     report = report_of(caller, ref)
-    with both_languages():
-        services.report_rate(report=report, actor=user, satisfied=data.satisfied, comment=data.comment)
+    services.report_rate(report=report, actor=user, satisfied=data.satisfied, comment=data.comment)
     return report_out(caller, report_of(caller, ref))
 
 
@@ -237,63 +234,56 @@ def report_transition(request: HttpRequest, ref: str, data: TransitionIn) -> Rep
     user = caller.account("staff" if staff_step else "reports")
     report = report_of(caller, ref)
     version = data.expected_version
-    with both_languages():
-        match data.action:
-            case "verify":
-                services.report_verify(
-                    report=report,
-                    actor=user,
-                    expected_version=version,
-                    office=_office(data.office) if data.office else None,
-                    instruction=data.message,
-                )
-            case "postpone":
-                services.report_postpone(
-                    report=report, actor=user, expected_version=version, reason=data.reason
-                )
-            case "not_authority":
-                services.report_not_authority(
-                    report=report,
-                    actor=user,
-                    expected_version=version,
-                    reason=data.reason,
-                    redirect_to=data.redirect_to,
-                )
-            case "archive":
-                services.report_archive(
-                    report=report, actor=user, expected_version=version, reason=data.reason
-                )
-            case "dispose":
-                services.report_dispose(
-                    report=report,
-                    actor=user,
-                    expected_version=version,
-                    offices=[_office(code) for code in data.offices],
-                    instruction=data.message,
-                )
-            case "redispose":
-                if len(data.offices) != 1:
-                    raise ApiError("invalid", 422, fields={"offices": [_("Pilih satu kantor tujuan.")]})
-                services.report_redispose(
-                    report=report,
-                    actor=user,
-                    expected_version=version,
-                    from_office=_office(data.office),
-                    to_office=_office(data.offices[0]),
-                    reason=data.reason,
-                )
-            case "start":
-                services.report_start(report=report, actor=user, expected_version=version)
-            case "answer":
-                services.report_answer(
-                    report=report, actor=user, expected_version=version, answer=data.message
-                )
-            case "confirm":
-                services.report_confirm(report=report, actor=user)
-            case "reopen":
-                services.report_reopen(report=report, actor=user, reason=data.reason)
-            case _:
-                raise ApiError("invalid", 422, fields={"action": [_("Langkah tidak dikenal.")]})
+    match data.action:
+        case "verify":
+            services.report_verify(
+                report=report,
+                actor=user,
+                expected_version=version,
+                office=_office(data.office) if data.office else None,
+                instruction=data.message,
+            )
+        case "postpone":
+            services.report_postpone(report=report, actor=user, expected_version=version, reason=data.reason)
+        case "not_authority":
+            services.report_not_authority(
+                report=report,
+                actor=user,
+                expected_version=version,
+                reason=data.reason,
+                redirect_to=data.redirect_to,
+            )
+        case "archive":
+            services.report_archive(report=report, actor=user, expected_version=version, reason=data.reason)
+        case "dispose":
+            services.report_dispose(
+                report=report,
+                actor=user,
+                expected_version=version,
+                offices=[_office(code) for code in data.offices],
+                instruction=data.message,
+            )
+        case "redispose":
+            if len(data.offices) != 1:
+                raise ApiError("invalid", 422, fields={"offices": [_("Pilih satu kantor tujuan.")]})
+            services.report_redispose(
+                report=report,
+                actor=user,
+                expected_version=version,
+                from_office=_office(data.office),
+                to_office=_office(data.offices[0]),
+                reason=data.reason,
+            )
+        case "start":
+            services.report_start(report=report, actor=user, expected_version=version)
+        case "answer":
+            services.report_answer(report=report, actor=user, expected_version=version, answer=data.message)
+        case "confirm":
+            services.report_confirm(report=report, actor=user)
+        case "reopen":
+            services.report_reopen(report=report, actor=user, reason=data.reason)
+        case _:
+            raise ApiError("invalid", 422, fields={"action": [_("Langkah tidak dikenal.")]})
     return report_out(caller, report_of(caller, ref))
 
 
@@ -302,8 +292,7 @@ def report_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Status[Re
     caller = _caller(request)
     user = caller.account("staff")
     report = report_of(caller, ref)
-    with both_languages():
-        services.report_note(report=report, actor=user, text=data.text)
+    services.report_note(report=report, actor=user, text=data.text)
     return Status(201, report_out(caller, report))
 
 

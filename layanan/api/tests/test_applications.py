@@ -3,6 +3,8 @@ files, submit once per key, cancel, and the officer's steps; each refused to who
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 NIK = "1803024506900001"
 
 
-def _started(client: Client, slug: str) -> dict[str, object]:
+def _started(client: Client, slug: str) -> dict[str, Any]:
     answer = client.post("/api/v1/applications", {"service": slug}, content_type="application/json")
     assert answer.status_code == 201, answer.content
     return answer.json()

@@ -116,3 +116,26 @@ def test_a_session_post_needs_the_csrf_token_a_token_post_does_not(cast: Cast) -
     answer = by_token.post("/api/v1/applications", {"service": "x"}, content_type="application/json")
     assert answer.status_code == 422  # past the CSRF check: the service is unknown
     assert answer.json()["error"]["fields"] == {"service": ["Layanan tidak ditemukan."]}
+
+
+def test_the_command_prints_a_system_token_once_for_an_administrator_only(cast: Cast) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command(
+        "api_token_create",
+        user_id=cast.admin.pk,
+        by=cast.admin.pk,
+        name="Open311",
+        scopes="open311",
+        stdout=out,
+    )
+    raw = out.getvalue().strip()
+    assert ApiToken.objects.get(digest=digest_of(raw)).scopes == ["open311"]
+    with pytest.raises(CommandError):
+        call_command("api_token_create", user_id=cast.siti.pk, by=cast.budi.pk, name="x", scopes="read")
+    with pytest.raises(CommandError):
+        call_command("api_token_create", user_id=cast.siti.pk, by=cast.admin.pk, name="x", scopes="open311")
+    assert ApiToken.objects.count() == 1
