@@ -362,7 +362,9 @@ class Workflow:
         No statement when nobody subscribes to the event, none for a practice case
         (``docs/webhooks.md``).
         """
-        webhook_event_record(case, kind=self.name, action=action, from_status=from_status, to_status=to_status)
+        webhook_event_record(
+            case, kind=self.name, action=action, from_status=from_status, to_status=to_status
+        )
 
     def tell(self, case: Any, event: str, *, once_per: str = "") -> None:
         """Tell the case's person about ``event`` (``<name>.<event>``), once per version of the case.

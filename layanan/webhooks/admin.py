@@ -78,7 +78,9 @@ class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
     def host(self, obj: Subscription) -> str:
         return urlsplit(obj.url).hostname or ""
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if not settings.WEBHOOKS_ENABLED:
             self.message_user(
                 request,
@@ -119,7 +121,9 @@ class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
         obj._state.adding = False
         request._webhook_secret = secret  # type: ignore[attr-defined]  # for response_add, this request only
 
-    def response_add(self, request: HttpRequest, obj: Subscription, post_url_continue: str | None = None) -> HttpResponse:
+    def response_add(
+        self, request: HttpRequest, obj: Subscription, post_url_continue: str | None = None
+    ) -> HttpResponse:
         secret = getattr(request, "_webhook_secret", "")
         if secret:
             return _secret_page(request, [(obj, secret)])
@@ -134,7 +138,10 @@ class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
     @admin.action(description=_("Ganti rahasia (yang lama berlaku sementara)"))
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Subscription]) -> HttpResponse:
         rows = [
-            (subscription, services.subscription_secret_rotate(actor=_actor(request), subscription=subscription))
+            (
+                subscription,
+                services.subscription_secret_rotate(actor=_actor(request), subscription=subscription),
+            )
             for subscription in queryset
         ]
         return _secret_page(request, rows)
@@ -143,7 +150,9 @@ class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
     def resume(self, request: HttpRequest, queryset: QuerySet[Subscription]) -> None:
         for subscription in queryset:
             services.subscription_resume(actor=_actor(request), subscription=subscription)
-        self.message_user(request, _("%(count)d langganan dilanjutkan.") % {"count": len(queryset)}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)d langganan dilanjutkan.") % {"count": len(queryset)}, messages.SUCCESS
+        )
 
 
 class _ReadOnly:
@@ -225,9 +234,13 @@ class DeliveryAdmin(_ReadOnly, admin.ModelAdmin[Delivery]):
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             except PermissionDenied:
                 self.message_user(
-                    request, _("Pemilik langganan tidak lagi boleh membaca kasus ini; tidak dikirim ulang."), messages.ERROR
+                    request,
+                    _("Pemilik langganan tidak lagi boleh membaca kasus ini; tidak dikirim ulang."),
+                    messages.ERROR,
                 )
             else:
                 done += 1
         if done:
-            self.message_user(request, _("%(count)d pengiriman dijadwalkan ulang.") % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request, _("%(count)d pengiriman dijadwalkan ulang.") % {"count": done}, messages.SUCCESS
+            )

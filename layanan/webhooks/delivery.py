@@ -56,7 +56,9 @@ def secrets_in_use(subscription: Subscription) -> list[str]:
 
 
 def body_of(event: Event) -> bytes:
-    return json.dumps(event.payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return json.dumps(event.payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def headers_for(delivery: Delivery, event: Event, subscription: Subscription, body: bytes) -> dict[str, str]:
@@ -79,7 +81,9 @@ def _claim(delivery: Delivery) -> bool:
 def _subscription_failed(subscription: Subscription) -> None:
     """One more delivery failed in a row; pause the subscription at the threshold (audited)."""
     Subscription.objects.filter(pk=subscription.pk).update(consecutive_failures=F("consecutive_failures") + 1)
-    failures = Subscription.objects.filter(pk=subscription.pk).values_list("consecutive_failures", flat=True).get()
+    failures = (
+        Subscription.objects.filter(pk=subscription.pk).values_list("consecutive_failures", flat=True).get()
+    )
     if failures < settings.WEBHOOKS_PAUSE_AFTER_FAILURES:
         return
     paused = Subscription.objects.filter(pk=subscription.pk, paused_at__isnull=True).update(
@@ -100,7 +104,11 @@ def _record(delivery: Delivery, number: int, answer: client.Answer, subscription
     same = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=number)
     if answer.ok:
         outcome = "delivered"
-        values: dict[str, object] = {"status": DeliveryStatus.DELIVERED, "delivered_at": now, "last_error": ""}
+        values: dict[str, object] = {
+            "status": DeliveryStatus.DELIVERED,
+            "delivered_at": now,
+            "last_error": "",
+        }
     elif not answer.permanent and number < settings.WEBHOOKS_MAX_ATTEMPTS:
         outcome = "retry"
         values = {"status": DeliveryStatus.PENDING, "next_attempt_at": now + backoff_delay(number)}
@@ -136,9 +144,9 @@ def _record(delivery: Delivery, number: int, answer: client.Answer, subscription
 def _give_up(delivery: Delivery, code: str) -> str:
     """Fail a delivery without sending it (its subscription stopped receiving)."""
     with transaction.atomic():
-        moved = Delivery.objects.filter(pk=delivery.pk, status=delivery.status, attempts=delivery.attempts).update(
-            status=DeliveryStatus.FAILED, failed_at=timezone.now(), last_error=code, sending_since=None
-        )
+        moved = Delivery.objects.filter(
+            pk=delivery.pk, status=delivery.status, attempts=delivery.attempts
+        ).update(status=DeliveryStatus.FAILED, failed_at=timezone.now(), last_error=code, sending_since=None)
         if moved:
             DeliveryAttempt.objects.create(
                 delivery_id=delivery.pk, number=delivery.attempts, outcome="failed", error=code
@@ -167,7 +175,9 @@ def delivery_send(*, delivery_id: str) -> str:
             return "busy"
     subscription = delivery.subscription
     if not subscription.receives:
-        return _give_up(delivery, "subscription_paused" if subscription.is_active else "subscription_inactive")
+        return _give_up(
+            delivery, "subscription_paused" if subscription.is_active else "subscription_inactive"
+        )
     if not _claim(delivery):
         return "busy"
     number = delivery.attempts + 1

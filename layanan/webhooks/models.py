@@ -31,9 +31,13 @@ class Subscription(models.Model):
         verbose_name=_("pemilik"),
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Akun sistem instansi atau operator desa; hanya kasus yang boleh dibacanya yang dikirim."),
+        help_text=_(
+            "Akun sistem instansi atau operator desa; hanya kasus yang boleh dibacanya yang dikirim."
+        ),
     )
-    description = models.CharField(_("nama"), max_length=120, help_text=_("Misalnya: OpenSID Desa Tanjung Raja."))
+    description = models.CharField(
+        _("nama"), max_length=120, help_text=_("Misalnya: OpenSID Desa Tanjung Raja.")
+    )
     url = models.URLField(_("URL penerima"), max_length=500)
     events = models.JSONField(_("peristiwa"), default=list)
     secret = EncryptedTextField(_("rahasia"), editable=False)
@@ -101,7 +105,9 @@ class Delivery(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    event = models.ForeignKey(Event, verbose_name=_("peristiwa"), on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        Event, verbose_name=_("peristiwa"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     subscription = models.ForeignKey(
         Subscription, verbose_name=_("langganan"), on_delete=models.CASCADE, related_name="deliveries"
     )

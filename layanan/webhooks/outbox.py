@@ -49,7 +49,9 @@ def subscribed_types() -> frozenset[str]:
     now = time.monotonic()
     if cached is not None and interval > 0 and now - cached.checked_at < interval:
         return cached.types
-    rows = Subscription.objects.filter(is_active=True, paused_at__isnull=True).values_list("events", flat=True)
+    rows = Subscription.objects.filter(is_active=True, paused_at__isnull=True).values_list(
+        "events", flat=True
+    )
     types = frozenset(name for events in rows for name in (events or []) if isinstance(name, str))
     with _subscribed_lock:
         _subscribed = _Subscribed(types, now)
@@ -77,7 +79,9 @@ def connect_signals() -> None:
     post_delete.connect(subscriptions_forget, sender=Subscription, dispatch_uid="webhooks_forget_delete")
 
 
-def webhook_event_record(case: Any, *, kind: str, action: str, from_status: str, to_status: str) -> Event | None:
+def webhook_event_record(
+    case: Any, *, kind: str, action: str, from_status: str, to_status: str
+) -> Event | None:
     """Save the event of a step of ``case`` (a ``kind`` case), if anyone subscribes to its type.
 
     Call inside the step's transaction, after the change. Returns the event, or None when the

@@ -30,7 +30,12 @@ def signature_header(secrets: Iterable[str], body: bytes, *, timestamp: int | No
 
 
 def verify(
-    secret: str, header: str, body: bytes | str, tolerance: int = DEFAULT_TOLERANCE, *, now: float | None = None
+    secret: str,
+    header: str,
+    body: bytes | str,
+    tolerance: int = DEFAULT_TOLERANCE,
+    *,
+    now: float | None = None,
 ) -> bool:
     """Whether ``header`` signs ``body`` with ``secret``, at most ``tolerance`` seconds ago.
 

@@ -75,13 +75,16 @@ def webhooks_send_due() -> int:
     for event_id in events:
         webhook_event_dispatch.enqueue(str(event_id))
     due = Q(status=DeliveryStatus.PENDING) & (
-        Q(next_attempt_at__lte=now - SWEEP_GRACE) | Q(next_attempt_at__isnull=True, created_at__lte=now - SWEEP_GRACE)
+        Q(next_attempt_at__lte=now - SWEEP_GRACE)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - SWEEP_GRACE)
     )
     stale = Q(
         status=DeliveryStatus.SENDING,
         sending_since__lte=now - timedelta(seconds=settings.WEBHOOKS_SENDING_STALE_SECONDS),
     )
-    deliveries = list(Delivery.objects.filter(due | stale).order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    deliveries = list(
+        Delivery.objects.filter(due | stale).order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
     for delivery_id in deliveries:
         delivery_enqueue(str(delivery_id))
     if events or deliveries:

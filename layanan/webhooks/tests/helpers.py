@@ -23,8 +23,8 @@ def subscribe(
 
 def dispatch_all() -> None:
     """The dispatch tasks the steps enqueued (the tests run them as a worker would)."""
-    for event_id in Event.objects.filter(dispatched_at__isnull=True).order_by("occurred_at").values_list(
-        "pk", flat=True
+    for event_id in (
+        Event.objects.filter(dispatched_at__isnull=True).order_by("occurred_at").values_list("pk", flat=True)
     ):
         webhook_event_dispatch.call(str(event_id))
 

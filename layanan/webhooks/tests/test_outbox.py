@@ -82,7 +82,11 @@ def test_a_subscription_saved_elsewhere_counts_after_the_re_check(cast, receiver
     assert subscribed_types() == frozenset()
     # Another host saved it: no signal reaches this process.
     Subscription.objects.bulk_create(
-        [Subscription(owner=cast.admin, description="x", url=receiver.url, events=["report.received"], secret="s")]
+        [
+            Subscription(
+                owner=cast.admin, description="x", url=receiver.url, events=["report.received"], secret="s"
+            )
+        ]
     )
     assert subscribed_types() == frozenset()
 
@@ -97,7 +101,10 @@ def test_the_steps_of_an_application_send_their_events(cast, receiver):
     application = application_submitted(built, cast.siti)
     application = claimed(application, cast.budi)
     application_services.application_reject(
-        application=application, actor=cast.budi, expected_version=application.version, reason="Berkas tidak sah."
+        application=application,
+        actor=cast.budi,
+        expected_version=application.version,
+        reason="Berkas tidak sah.",
     )
 
     events = list(Event.objects.order_by("occurred_at"))
