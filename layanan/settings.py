@@ -326,6 +326,8 @@ WEBHOOKS_PAUSE_AFTER_FAILURES = env_int("WEBHOOKS_PAUSE_AFTER_FAILURES", 5, mini
 WEBHOOKS_SENDING_STALE_SECONDS = env_int("WEBHOOKS_SENDING_STALE_SECONDS", 120, minimum=1)
 WEBHOOKS_SECRET_GRACE_SECONDS = env_int("WEBHOOKS_SECRET_GRACE_SECONDS", 24 * 3600, minimum=0)
 WEBHOOKS_ALLOWED_PRIVATE_NETWORKS = env_list("WEBHOOKS_ALLOWED_PRIVATE_NETWORKS", [])
+# Days an event and its deliveries stay in the log (a daily task deletes older settled ones).
+WEBHOOKS_RETENTION_DAYS = env_int("WEBHOOKS_RETENTION_DAYS", 90, minimum=1)
 # Each process reads which events anyone subscribes to at most this often (a step whose event nobody
 # wants costs no query); a subscription saved in this process counts at once.
 WEBHOOKS_SUBSCRIPTION_CHECK_SECONDS = env_int("WEBHOOKS_SUBSCRIPTION_CHECK_SECONDS", 30, minimum=0)

@@ -2,8 +2,8 @@
 
 Each step of a case produces at most one event (:func:`event_type_for`): a named one where
 the step has a name of its own (submitted, issued, answered, closed...), else
-``<kind>.status_changed`` when the status changed; a step that leaves the status as it was
-(a note, an assignment) produces none. A practice case produces none at all.
+``<kind>.status_changed`` when the status changed (or the case went to another office); a step
+that leaves the status as it was (a note, an assignment) produces none. A practice case produces none at all.
 """
 
 from __future__ import annotations
@@ -25,11 +25,15 @@ EVENT_TYPES: dict[str, Promise] = {
 
 KINDS = ("application", "report")
 
-# (kind, action) → event, before the status rules below.
+# (kind, action) → event, before the status rules below. Forwarding an application and disposing a
+# report to more offices may keep the status but move the case to another office, whose subscribers
+# hear of it then.
 _BY_ACTION = {
     ("application", "submit"): "application.submitted",
     ("application", "sign"): "application.issued",
+    ("application", "forward"): "application.status_changed",
     ("report", "submit"): "report.received",
+    ("report", "dispose"): "report.status_changed",
 }
 # (kind, new status) → event.
 _BY_STATUS = {

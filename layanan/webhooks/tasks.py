@@ -90,3 +90,25 @@ def webhooks_send_due() -> int:
     if events or deliveries:
         logger.info("webhooks: re-enqueued %d events and %d deliveries", len(events), len(deliveries))
     return len(events) + len(deliveries)
+
+
+PRUNE_CHUNK = 1000
+
+
+@task()
+def webhooks_prune() -> int:
+    """Delete events older than ``WEBHOOKS_RETENTION_DAYS`` with every delivery settled; how many.
+
+    Their deliveries and attempts go with them. Daily (``layanan/core/schedule.py``); in chunks,
+    safe to run twice or at the same time.
+    """
+    before = timezone.now() - timedelta(days=settings.WEBHOOKS_RETENTION_DAYS)
+    unsettled = Delivery.objects.filter(status__in=(DeliveryStatus.PENDING, DeliveryStatus.SENDING))
+    old = Event.objects.filter(occurred_at__lt=before).exclude(pk__in=unsettled.values("event_id"))
+    deleted = 0
+    while True:
+        ids = list(old.values_list("pk", flat=True)[:PRUNE_CHUNK])
+        if not ids:
+            return deleted
+        Event.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)

@@ -16,7 +16,7 @@ from layanan.webhooks import services
 from layanan.webhooks.delivery import delivery_send
 from layanan.webhooks.models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription
 from layanan.webhooks.signing import verify
-from layanan.webhooks.tasks import webhook_deliver, webhook_event_dispatch, webhooks_send_due
+from layanan.webhooks.tasks import webhook_deliver, webhook_event_dispatch, webhooks_prune, webhooks_send_due
 from layanan.webhooks.tests.helpers import body, dispatch_all, run_all, send_due, subscribe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhooks_on")]
@@ -304,3 +304,20 @@ def test_a_send_cut_off_by_a_killed_worker_is_sent_again_with_the_same_delivery_
     assert request.headers["Layanan-Delivery"] == str(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 2)
+
+
+def test_old_settled_events_are_pruned_and_unsettled_ones_kept(cast, receiver, settings):
+    settings.WEBHOOKS_RETENTION_DAYS = 30
+    subscribe(cast.admin, receiver.url, ["report.received"])
+    submitted(cast)
+    submitted(cast)
+    dispatch_all()
+    settled, waiting = Delivery.objects.order_by("created_at")
+    webhook_deliver.call(str(settled.pk))
+    Event.objects.update(occurred_at=timezone.now() - timedelta(days=31))
+
+    assert webhooks_prune.call() == 1
+    assert webhooks_prune.call() == 0
+
+    assert list(Delivery.objects.all()) == [waiting]
+    assert not DeliveryAttempt.objects.exists()

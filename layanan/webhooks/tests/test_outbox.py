@@ -134,6 +134,8 @@ def test_a_note_or_a_draft_saves_no_event(cast, receiver):
         ("report", "answer", "in_progress", "answered", "report.answered"),
         ("report", "auto_close", "answered", "closed", "report.closed"),
         ("report", "note", "disposed", "disposed", None),
+        ("report", "dispose", "disposed", "disposed", "report.status_changed"),
+        ("application", "forward", "submitted", "submitted", "application.status_changed"),
         ("application", "submit", "draft", "submitted", "application.submitted"),
         ("application", "sign", "signing", "completed", "application.issued"),
         ("application", "approve", "processing", "completed", "application.completed"),
