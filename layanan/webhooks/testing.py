@@ -3,6 +3,9 @@
 It records every request (path, headers, raw body) and answers as programmed:
 ``receiver.program(500, "slow", 200)`` answers the next three requests with a 500, with a
 200 after ``slow_seconds`` (past the client's timeout), and a 200; unprogrammed requests get 200.
+``"hold"`` sets ``holding`` and waits for :meth:`Receiver.release` before answering (a worker
+killed meanwhile never hears back). ``handled`` keeps each ``Layanan-Delivery`` once, as a
+receiver that drops repeats does.
 
 The ``webhooks_on`` fixture switches webhooks on for the test, allows the loopback network as a
 target, makes retries immediate, and starts from a fresh copy of the subscribed event types.
@@ -33,6 +36,9 @@ class Receiver:
     def __init__(self, *, slow_seconds: float = 1.6) -> None:
         self.slow_seconds = slow_seconds
         self.requests: list[Request] = []
+        self.handled: list[str] = []
+        self.holding = threading.Event()
+        self._release = threading.Event()
         self._answers: deque[int | str] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -50,10 +56,14 @@ class Receiver:
         with self._lock:
             self._answers.extend(answers)
 
+    def release(self) -> None:
+        self._release.set()
+
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
+        self._release.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -73,7 +83,14 @@ class Receiver:
                 body = self.rfile.read(length)
                 with receiver._lock:
                     receiver.requests.append(Request(self.path, dict(self.headers.items()), body))
+                    delivery = self.headers.get("Layanan-Delivery", "")
+                    if delivery not in receiver.handled:
+                        receiver.handled.append(delivery)
                 answer = receiver._next()
+                if answer == "hold":
+                    receiver.holding.set()
+                    receiver._release.wait(timeout=120)
+                    answer = 200
                 if answer == "slow":
                     time.sleep(receiver.slow_seconds)
                     answer = 200
