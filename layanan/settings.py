@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "layanan.demo",
     "layanan.backup",
     "layanan.offline",
+    "layanan.api",
 ]
 
 MIDDLEWARE = [
@@ -297,15 +298,45 @@ WHATSAPP_LANGUAGE_CODES = {
     "id": env_str("WHATSAPP_LANGUAGE_ID", "id"),
     "en": env_str("WHATSAPP_LANGUAGE_EN", "en"),
 }
+# SMS providers (docs/notifications.md "SMS providers"): generic (the JSON gateway above), twilio
+# or zenziva. The provider picks the SMS backend when NOTIFY_SMS_BACKEND is not set, once its
+# credentials are there; each provider's webhooks stay closed without its secret.
+SMS_PROVIDER = env_choice("SMS_PROVIDER", ("generic", "twilio", "zenziva"), "generic")
+SMS_TWILIO_API_URL = env_url("SMS_TWILIO_API_URL", "https://api.twilio.com")
+SMS_TWILIO_ACCOUNT_SID = env_str("SMS_TWILIO_ACCOUNT_SID")
+# Issued by Twilio (32 hex characters), not chosen by us: not held to our own secrets' strength rule.
+SMS_TWILIO_AUTH_TOKEN = env_str("SMS_TWILIO_AUTH_TOKEN")
+SMS_TWILIO_FROM = env_str("SMS_TWILIO_FROM")
+SMS_TWILIO_MESSAGING_SERVICE_SID = env_str("SMS_TWILIO_MESSAGING_SERVICE_SID")
+# The public address Twilio calls (and signs), when a proxy hides it from the request: scheme,
+# host and any path prefix, e.g. https://layanan.lampura.go.id. Empty: the request's own address.
+SMS_TWILIO_WEBHOOK_BASE_URL = env_url("SMS_TWILIO_WEBHOOK_BASE_URL").rstrip("/")
+SMS_TWILIO_STATUS_CALLBACK = env_bool("SMS_TWILIO_STATUS_CALLBACK", True)
+SMS_ZENZIVA_API_URL = env_url("SMS_ZENZIVA_API_URL", "https://console.zenziva.net/reguler/api/sendsms/")
+SMS_ZENZIVA_USERKEY = env_str("SMS_ZENZIVA_USERKEY")
+SMS_ZENZIVA_PASSKEY = env_str("SMS_ZENZIVA_PASSKEY")
+_SMS_PROVIDER_READY = {
+    "generic": "http" if SMS_GATEWAY_URL else "console",
+    "twilio": "twilio" if SMS_TWILIO_ACCOUNT_SID and SMS_TWILIO_AUTH_TOKEN else "console",
+    "zenziva": "zenziva" if SMS_ZENZIVA_USERKEY and SMS_ZENZIVA_PASSKEY else "console",
+}
 NOTIFY_BACKENDS = {
     "whatsapp": env_choice(
         "NOTIFY_WHATSAPP_BACKEND", ("console", "cloudapi"), "cloudapi" if WHATSAPP_TOKEN else "console"
     ),
-    "sms": env_choice("NOTIFY_SMS_BACKEND", ("console", "http"), "http" if SMS_GATEWAY_URL else "console"),
+    "sms": env_choice(
+        "NOTIFY_SMS_BACKEND", ("console", "http", "twilio", "zenziva"), _SMS_PROVIDER_READY[SMS_PROVIDER]
+    ),
     "email": env_choice(
         "NOTIFY_EMAIL_BACKEND", ("console", "mail"), "mail" if env_str("EMAIL_HOST") else "console"
     ),
 }
+if NOTIFY_BACKENDS["sms"] == "twilio" and not (SMS_TWILIO_ACCOUNT_SID and SMS_TWILIO_AUTH_TOKEN):
+    raise ImproperlyConfigured("SMS_TWILIO_ACCOUNT_SID and SMS_TWILIO_AUTH_TOKEN must be set for Twilio")
+if NOTIFY_BACKENDS["sms"] == "twilio" and not (SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID):
+    raise ImproperlyConfigured("SMS_TWILIO_FROM or SMS_TWILIO_MESSAGING_SERVICE_SID must be set for Twilio")
+if NOTIFY_BACKENDS["sms"] == "zenziva" and not (SMS_ZENZIVA_USERKEY and SMS_ZENZIVA_PASSKEY):
+    raise ImproperlyConfigured("SMS_ZENZIVA_USERKEY and SMS_ZENZIVA_PASSKEY must be set for Zenziva")
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
 NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
@@ -689,3 +720,14 @@ ROUTING_MODEL_CHECK_SECONDS = env_int(
 # layanan/calendars/selectors.py: each process keeps the days off it read and looks whether an
 # administrator changed them (in another process) at most this often. 0 under pytest.
 CALENDAR_CHECK_SECONDS = env_int("CALENDAR_CHECK_SECONDS", 0 if "pytest" in sys.modules else 10, minimum=0)
+
+# The open API (docs/api.md): /api/v1/ (REST, OpenAPI 3) and /open311/v2/ (GeoReport v2).
+# Requests per window, per token (or signed-in account) and per address; beyond them 429 with
+# Retry-After. A token lives API_TOKEN_DAYS unless its creator chooses a shorter life.
+API_PATH_PREFIXES = ("/api/", "/open311/")
+API_RATE_PER_TOKEN = env_int("API_RATE_PER_TOKEN", 600, minimum=1)
+API_RATE_PER_ADDRESS = env_int("API_RATE_PER_ADDRESS", 120, minimum=1)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
+API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48, minimum=1)
+API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 100, minimum=10)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("lapor/", include("layanan.complaints.urls")),
     path("", include("layanan.notifications.urls")),  # akun/pemberitahuan/, petugas/pesan/
     path("webhook/", include("layanan.inbound.urls")),
+    path("api/", include("layanan.api.urls")),  # api/v1/ (docs/api.md)
+    path("akun/token-api/", include("layanan.api.urls_pages")),
     path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
     path("survei/", include("layanan.survey.urls")),
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/

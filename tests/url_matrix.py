@@ -116,6 +116,14 @@ MATRIX: list[Row] = [
     ),
     Row("accounts:change_password", {**EVERYONE_200, "anonymous": 302}),
     Row("accounts:sessions", {**EVERYONE_200, "anonymous": 302}, notes="One's own sessions only."),
+    Row("api-pages:tokens", {**EVERYONE_200, "anonymous": 302}, notes="One's own API tokens only."),
+    Row(
+        "api-pages:token_revoke",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"token_id": 1},
+        notes="POST only; another person's token answers 404 (layanan/api/tests/test_token_pages.py).",
+    ),
     Row(
         "accounts:session_end",
         {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
@@ -488,7 +496,9 @@ MATRIX += [
 
 # URL names outside the matrix on purpose (Django's admin has its own
 # permission system, tested in layanan/accounts/tests/test_admin_access.py).
-EXCLUDED_NAMESPACES = ("admin",)
+# The API's operations are JSON, not pages: each is walked by schemathesis as anonymous and as a
+# token holder (layanan/api/tests/test_schema.py), and by persona in layanan/api/tests.
+EXCLUDED_NAMESPACES = ("admin", "api-v1")
 
 
 def citizen_service(cast: Any) -> Any:
@@ -829,6 +839,18 @@ MATRIX += [
         dict.fromkeys(PERSONAS, 405),
         page=False,
         notes="The SMS gateway's delivery reports: POST only, signed.",
+    ),
+    Row(
+        "inbound:sms_twilio",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="Twilio's messaging webhook: POST only, X-Twilio-Signature (inbound/tests/test_twilio.py).",
+    ),
+    Row(
+        "inbound:sms_twilio_status",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="Twilio's status callbacks of the SMS we sent: POST only, signed like the messaging webhook.",
     ),
     Row(
         "inbound:whatsapp",

@@ -53,6 +53,8 @@ class SecondFactorMiddleware:
             return None
         if request.path_info.startswith(settings.STATIC_URL):
             return None
+        if request.path_info.startswith(settings.API_PATH_PREFIXES):
+            return None  # the API answers 401 in JSON itself: a session short of the factor is no one
         match = request.resolver_match
         if match is not None and match.view_name in _OPEN_BEFORE_SECOND_FACTOR:
             return None

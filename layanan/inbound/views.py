@@ -1,15 +1,16 @@
-"""The webhooks of the SMS gateway and of WhatsApp: read the body, check the signature, hand over.
+"""The SMS (generic, Twilio) and WhatsApp webhooks: read the body, check the signature, hand over.
 
 Each view reads at most ``INBOUND_MAX_BODY_BYTES`` (a larger body → 413), checks the
-signature over the raw bytes before reading anything in them (bad or missing → 403),
+signature over the raw bytes before reading anything in them (Twilio signs the URL and the
+form's fields, so its form is split first; bad or missing → 403),
 parses strictly (unreadable → 400), and hands each message on by its sender
 (:func:`_receive`): an Indonesian mobile number to
 :func:`layanan.inbound.services.inbound_receive`, a number of another country to
 :func:`layanan.inbound.senders.inbound_foreign_refuse` (a polite refusal, nothing
 else), an unreadable one to :func:`layanan.inbound.senders.inbound_unreadable_record`.
-Nothing is stored for a refused body. The answer is a short JSON acknowledgement; the
-reply to the person goes out separately through ``notify``. Logs never hold the body, a
-phone number or a text.
+Nothing is stored for a refused body. The answer is a short JSON acknowledgement (Twilio: an
+empty TwiML ``<Response/>``); the reply to the person goes out separately through ``notify``.
+Logs never hold the body, a phone number or a text.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from layanan.inbound import payloads, senders, services
+from layanan.inbound import payloads, senders, services, twilio
 from layanan.inbound.models import InboundMessage
 from layanan.notifications.services import message_status_record
 
@@ -129,6 +130,71 @@ def sms_status(request: HttpRequest) -> HttpResponse:
             )
             if recorded:
                 break
+    return _ok(recorded=int(recorded))
+
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+
+def _twilio_url(request: HttpRequest) -> str:
+    """The URL Twilio called and signed: ``SMS_TWILIO_WEBHOOK_BASE_URL`` + path, else the request's own."""
+    base: str = settings.SMS_TWILIO_WEBHOOK_BASE_URL
+    return f"{base}{request.get_full_path()}" if base else request.build_absolute_uri()
+
+
+def _twilio_fields(request: HttpRequest) -> dict[str, list[str]] | JsonResponse:
+    """The signed form fields of a Twilio webhook, or the refusal (413, 403)."""
+    body = _body(request)
+    if body is None:
+        return _refuse(413, "body too large", "sms")
+    token: str = settings.SMS_TWILIO_AUTH_TOKEN
+    if not token:
+        return _refuse(403, "webhook secret not configured", "sms")
+    try:
+        fields = twilio.form_fields(body)
+    except payloads.PayloadError:  # no signed Twilio request looks like this
+        return _refuse(403, "bad signature", "sms")
+    header = request.headers.get("X-Twilio-Signature", "")
+    if not twilio.signature_valid(token=token, url=_twilio_url(request), fields=fields, header=header):
+        return _refuse(403, "bad signature", "sms")
+    return fields
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def sms_twilio(request: HttpRequest) -> HttpResponse:
+    """An SMS Twilio received for our number: its form-encoded webhook, signed in ``X-Twilio-Signature``."""
+    fields = _twilio_fields(request)
+    if isinstance(fields, JsonResponse):
+        return fields
+    try:
+        incoming = twilio.message_parse(fields)
+    except payloads.PayloadError as error:
+        return _refuse(400, str(error), "sms")
+    _receive(incoming)
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml; charset=utf-8")
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def sms_twilio_status(request: HttpRequest) -> HttpResponse:
+    """Twilio's status callback of an SMS we sent (``MessageSid``, ``MessageStatus``, ``ErrorCode``)."""
+    fields = _twilio_fields(request)
+    if isinstance(fields, JsonResponse):
+        return fields
+    try:
+        report = twilio.status_parse(fields, client_ref=request.GET.get("ref", ""))
+    except payloads.PayloadError as error:
+        return _refuse(400, str(error), "sms")
+    recorded = report is not None and message_status_record(
+        channel=report.channel,
+        gateway_ref=report.gateway_ref,
+        client_ref=report.client_ref,
+        status=report.status,
+        error_code=report.error_code,
+    )
     return _ok(recorded=int(recorded))
 
 

@@ -1,4 +1,5 @@
-"""Channel backends behind one interface: console, email, an HTTP SMS gateway, WhatsApp Cloud API.
+"""Channel backends behind one interface: console, email, SMS (a generic JSON gateway, Twilio or
+Zenziva, ``SMS_PROVIDER``), WhatsApp Cloud API.
 
 A backend's ``send`` returns a :class:`SendResult`: ``ok`` with the gateway's
 reference, ``temporary`` (try again later: 5xx, 429, timeouts, connection
@@ -12,18 +13,21 @@ Nothing here logs a phone number, an email address or a message text.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
 import smtplib
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 
 from layanan.notifications.rendering import Rendered
 
@@ -34,6 +38,9 @@ Outcome = Literal["ok", "temporary", "permanent"]
 # WhatsApp Cloud API error codes (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
 WHATSAPP_TEMPORARY_CODES = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056, 133004})
 WHATSAPP_PERMANENT_CODES = frozenset({131026, 131047, 131051, 131009, 131008, 132000, 132001, 100, 190})
+# Twilio REST API error codes worth another try (https://www.twilio.com/docs/api/errors): too many
+# requests, internal error, service unavailable, queue overflow. Every other refusal is permanent.
+TWILIO_TEMPORARY_CODES = frozenset({20429, 20500, 20503, 30001})
 
 
 @dataclass(frozen=True)
@@ -108,11 +115,28 @@ class EmailBackend:
 
 def _post_json(url: str, *, token: str, payload: dict[str, object], timeout: float) -> tuple[int, object]:
     """POST ``payload``; return (HTTP status, decoded JSON or None). Network errors raise OSError."""
-    request = urllib.request.Request(  # noqa: S310  # URL from settings
+    return _post(
         url,
         data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method="POST",
+        timeout=timeout,
+    )
+
+
+def _post_form(
+    url: str, *, fields: dict[str, str], timeout: float, basic: tuple[str, str] | None = None
+) -> tuple[int, object]:
+    """POST ``fields`` form-encoded (with HTTP Basic ``basic`` when given); like :func:`_post_json`."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
+    if basic is not None:
+        pair = base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {pair}"
+    return _post(url, data=urllib.parse.urlencode(fields).encode(), headers=headers, timeout=timeout)
+
+
+def _post(url: str, *, data: bytes, headers: dict[str, str], timeout: float) -> tuple[int, object]:
+    request = urllib.request.Request(  # noqa: S310  # URL from settings
+        url, data=data, headers=headers, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310  # URL from settings, http(s) only (env_url)
@@ -186,6 +210,105 @@ class SmsHttpBackend:
             words = _words(body.get("message"), body.get("description"))
         return SendResult(
             outcome, error_code=f"http_{status}" + (f"_{code}" if code else ""), error_message=words
+        )
+
+
+class TwilioBackend:
+    """Twilio Programmable Messaging: ``POST {api}/2010-04-01/Accounts/{sid}/Messages.json``.
+
+    Form-encoded ``To``, ``From`` (or ``MessagingServiceSid``), ``Body`` and ``StatusCallback``
+    with HTTP Basic (account SID, auth token); answers the Message resource as JSON (``sid``,
+    ``status``, ``error_code``) or an error (``code``, ``message``, ``status``). Twilio drops
+    nothing by a client reference, so an interrupted send waits for its status callback,
+    which carries our reference in its (signed) URL: ``?ref=<client_ref>``.
+    """
+
+    name = "twilio"
+    dedupes = False
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        sid = settings.SMS_TWILIO_ACCOUNT_SID
+        fields = {"To": outgoing.to, "Body": outgoing.rendered.text}
+        if settings.SMS_TWILIO_MESSAGING_SERVICE_SID:
+            fields["MessagingServiceSid"] = settings.SMS_TWILIO_MESSAGING_SERVICE_SID
+        else:
+            fields["From"] = settings.SMS_TWILIO_FROM
+        if settings.SMS_TWILIO_STATUS_CALLBACK:
+            base = settings.SMS_TWILIO_WEBHOOK_BASE_URL or settings.SITE_URL
+            query = urllib.parse.urlencode({"ref": outgoing.client_ref})
+            fields["StatusCallback"] = f"{base}{reverse('inbound:sms_twilio_status')}?{query}"
+        url = (
+            f"{settings.SMS_TWILIO_API_URL.rstrip('/')}/2010-04-01/Accounts/"
+            f"{urllib.parse.quote(sid, safe='')}/Messages.json"
+        )
+        try:
+            status, body = _post_form(
+                url,
+                fields=fields,
+                timeout=settings.SMS_GATEWAY_TIMEOUT,
+                basic=(sid, settings.SMS_TWILIO_AUTH_TOKEN),
+            )
+        except OSError as error:
+            return _network_error(error)
+        answer = body if isinstance(body, dict) else {}
+        outcome = _http_outcome(status)
+        message_sid = str(answer.get("sid") or "")[:128]
+        code = answer.get("error_code") if outcome == "ok" else answer.get("code")
+        if outcome == "ok" and message_sid and answer.get("status") not in ("failed", "undelivered"):
+            return SendResult("ok", gateway_ref=message_sid)
+        if outcome == "ok":  # accepted without a sid, or failed at once: a fault of this send
+            outcome = "permanent" if message_sid else "temporary"
+        if isinstance(code, int) and code in TWILIO_TEMPORARY_CODES:
+            outcome = "temporary"
+        words = _words(answer.get("message"), answer.get("error_message"))
+        token = _CODE_UNSAFE.sub("_", str(code))[:40] if isinstance(code, int | str) and code else ""
+        return SendResult(
+            outcome, error_code=f"twilio_{token}" if token else f"http_{status}", error_message=words
+        )
+
+
+class ZenzivaBackend:
+    """Zenziva SMS reguler: ``POST`` form-encoded ``userkey``, ``passkey``, ``to``, ``message``.
+
+    Answers JSON ``{"messageId", "to", "status", "text"}``: ``status`` ``"1"`` is accepted,
+    anything else a refusal in ``text`` (kept as ``zenziva_<status>``). The number goes in the
+    local form (``0812…``), as Zenziva's own examples write it. Zenziva drops nothing by a
+    client reference and sends no delivery report we could find: a message is ``sent`` once
+    accepted (docs/notifications.md "SMS providers").
+    """
+
+    name = "zenziva"
+    dedupes = False
+
+    def send(self, outgoing: Outgoing) -> SendResult:
+        number = outgoing.to
+        if number.startswith("+62"):
+            number = "0" + number[3:]
+        fields = {
+            "userkey": settings.SMS_ZENZIVA_USERKEY,
+            "passkey": settings.SMS_ZENZIVA_PASSKEY,
+            "to": number,
+            "message": outgoing.rendered.text,
+        }
+        try:
+            status, body = _post_form(
+                settings.SMS_ZENZIVA_API_URL, fields=fields, timeout=settings.SMS_GATEWAY_TIMEOUT
+            )
+        except OSError as error:
+            return _network_error(error)
+        outcome = _http_outcome(status)
+        answer = body if isinstance(body, dict) else {}
+        said = str(answer.get("status", "")).strip()
+        if outcome == "ok" and said == "1":
+            reference = str(answer.get("messageId") or "")[:128]
+            return SendResult("ok", gateway_ref=reference or outgoing.client_ref)
+        words = _words(answer.get("text"))
+        if outcome != "ok":
+            return SendResult(outcome, error_code=f"http_{status}", error_message=words)
+        if not said:  # 2xx without Zenziva's answer: a gateway fault, try again
+            return SendResult("temporary", error_code="zenziva_no_answer", error_message=words)
+        return SendResult(
+            "permanent", error_code=f"zenziva_{_CODE_UNSAFE.sub('_', said)[:30]}", error_message=words
         )
 
 
@@ -266,10 +389,12 @@ class WhatsAppCloudBackend:
         )
 
 
-_BACKENDS: dict[str, type[ConsoleBackend | EmailBackend | SmsHttpBackend | WhatsAppCloudBackend]] = {
+_BACKENDS: dict[str, type[Backend]] = {
     "console": ConsoleBackend,
     "mail": EmailBackend,
     "http": SmsHttpBackend,
+    "twilio": TwilioBackend,
+    "zenziva": ZenzivaBackend,
     "cloudapi": WhatsAppCloudBackend,
 }
 

@@ -288,6 +288,9 @@ _REPORTED = {
 }
 
 
+_CLIENT_REF = re.compile(r"lp(?P<id>\d{1,18})-(?P<index>\d{1,3})")
+
+
 @dataclass(frozen=True)
 class Reported:
     """What a delivery report did to the message it matched."""
@@ -301,6 +304,7 @@ def message_report_apply(
     channel: str,
     gateway_ref: str = "",
     key: str = "",
+    client_ref: str = "",
     status: str,
     at: datetime | None = None,
     error_code: str = "",
@@ -308,7 +312,9 @@ def message_report_apply(
 ) -> Reported | None:
     """Apply a gateway's delivery report to its message; None when it matches no message on that channel.
 
-    Found by ``key`` (WhatsApp's ``biz_opaque_callback_data``) or by ``gateway_ref``.
+    Found by ``key`` (WhatsApp's ``biz_opaque_callback_data``) or by ``gateway_ref``, else by
+    ``client_ref`` (our ``lp<id>-<channel index>``, which Twilio's status callback carries in its
+    signed URL: it finds a message whose worker died before it heard the gateway's reference).
     ``status``: delivered/read, sent/accepted, failed/undelivered/rejected/expired.
     Never moves a message backwards (a late "sent" after "delivered" changes nothing);
     a failure report moves it to its next channel (outcome ``fallback``: the caller
@@ -316,10 +322,17 @@ def message_report_apply(
     when it gave none) and ``error_message`` (scrubbed, sealed).
     """
     target = _REPORTED.get((status or "").strip().lower())
-    if target is None or not (key or gateway_ref):
+    if target is None or not (key or gateway_ref or client_ref):
         return None
-    rows = Message.objects.filter(key=key) if key else Message.objects.filter(gateway_ref=gateway_ref)
-    message = rows.filter(channel=channel).first()
+    message = None
+    if key or gateway_ref:
+        rows = Message.objects.filter(key=key) if key else Message.objects.filter(gateway_ref=gateway_ref)
+        message = rows.filter(channel=channel).first()
+    ours = _CLIENT_REF.fullmatch(client_ref or "")
+    if message is None and ours is not None:
+        message = Message.objects.filter(
+            pk=int(ours["id"]), channel_index=int(ours["index"]), channel=channel
+        ).first()
     if message is None:
         return None
     when = at or timezone.now()

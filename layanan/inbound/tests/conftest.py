@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from layanan.inbound.tests.builders import SMS_SECRET, WA_SECRET, WA_VERIFY
+from layanan.notifications.tests.providers import fake_twilio  # noqa: F401  # fixture (test_twilio.py)
 
 
 @pytest.fixture(autouse=True)
