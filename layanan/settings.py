@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "layanan.documents",
     "layanan.complaints",
     "layanan.notifications",
+    "layanan.webhooks",
     "layanan.inbound",
     "layanan.assisted",
     "layanan.monitoring",
@@ -341,6 +342,26 @@ NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 30, minimum=1)
 NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600, minimum=1)
 NOTIFY_SENDING_STALE_SECONDS = env_int("NOTIFY_SENDING_STALE_SECONDS", 120, minimum=1)
 NOTIFY_UNCONFIRMED_WAIT_SECONDS = env_int("NOTIFY_UNCONFIRMED_WAIT_SECONDS", 600, minimum=0)
+
+# Webhooks for subscribers (docs/webhooks.md): off by default. On, each case step an administrator's
+# subscription asks for is saved with the step and POSTed, signed, to the subscriber's URL; retried
+# with backoff, given up after WEBHOOKS_MAX_ATTEMPTS, a subscription paused after
+# WEBHOOKS_PAUSE_AFTER_FAILURES deliveries failed in a row. Private and loopback targets are refused
+# unless their network is listed in WEBHOOKS_ALLOWED_PRIVATE_NETWORKS (e.g. 10.0.0.0/8).
+WEBHOOKS_ENABLED = env_bool("WEBHOOKS_ENABLED", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 60, minimum=0)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+WEBHOOKS_PAUSE_AFTER_FAILURES = env_int("WEBHOOKS_PAUSE_AFTER_FAILURES", 5, minimum=1)
+WEBHOOKS_SENDING_STALE_SECONDS = env_int("WEBHOOKS_SENDING_STALE_SECONDS", 120, minimum=1)
+WEBHOOKS_SECRET_GRACE_SECONDS = env_int("WEBHOOKS_SECRET_GRACE_SECONDS", 24 * 3600, minimum=0)
+WEBHOOKS_ALLOWED_PRIVATE_NETWORKS = env_list("WEBHOOKS_ALLOWED_PRIVATE_NETWORKS", [])
+# Days an event and its deliveries stay in the log (a daily task deletes older settled ones).
+WEBHOOKS_RETENTION_DAYS = env_int("WEBHOOKS_RETENTION_DAYS", 90, minimum=1)
+# Each process reads which events anyone subscribes to at most this often (a step whose event nobody
+# wants costs no query); a subscription saved in this process counts at once.
+WEBHOOKS_SUBSCRIPTION_CHECK_SECONDS = env_int("WEBHOOKS_SUBSCRIPTION_CHECK_SECONDS", 30, minimum=0)
 
 # Inbound SMS and WhatsApp (docs/inbound.md): the webhooks' secrets (empty = webhook closed,
 # every request refused), the body cap, and the limits per sender and for the whole platform.

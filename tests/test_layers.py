@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("notifications",),
     ("servicepoints",),  # where to get help: service points, announcements (notify() to subscribers)
     ("documents",),
+    ("webhooks",),  # subscribers' webhooks: the case engine saves an event with each step
     ("cases",),  # the case engine: writes audit rows and saves notices, so above both
     ("applications", "complaints"),
     ("inbound", "survey", "assisted"),  # assisted: an operator applies for a walk-in citizen

@@ -15,7 +15,8 @@ both:
   (:class:`ConcurrentChange`), check the rule (:class:`TransitionNotAllowed`),
   run the step's own checks (``before``), the conditional update of status and
   version, the step's own rows (``after``), the timeline event, the audit row,
-  and the notification (saved in the same transaction, sent after commit);
+  the webhook event (:meth:`publish`) and the notification (saved in the same transaction,
+  sent after commit);
 - :meth:`Workflow.record` writes an event and its audit row for a step that
   changes no status (an internal note), with the same checks;
 - :meth:`Workflow.escalate` marks a case past its deadline once and tells the
@@ -50,6 +51,7 @@ from django.utils.functional import Promise
 from layanan.audit.services import audit_record
 from layanan.core.writes import insert_new
 from layanan.notifications.services import notify
+from layanan.webhooks.outbox import webhook_event_record
 
 
 class CaseError(Exception):
@@ -295,6 +297,7 @@ class Workflow:
                 to_status=to_status,
                 **(details or {}),
             )
+            self.publish(fresh, action, from_status=from_status, to_status=to_status)
             event = notify(fresh) if callable(notify) else notify
             if event:
                 self.tell(fresh, event)
@@ -350,6 +353,17 @@ class Workflow:
             action=f"{self.audit_prefix}.{action}",
             obj=case,
             details={**self.details(case), **details},
+        )
+
+    def publish(self, case: Any, action: str, /, *, from_status: str, to_status: str) -> None:
+        """Save the webhook event of a step for its subscribers, in the step's transaction.
+
+        Called by :meth:`step`; a case made without a step (a filed report) calls it itself.
+        No statement when nobody subscribes to the event, none for a practice case
+        (``docs/webhooks.md``).
+        """
+        webhook_event_record(
+            case, kind=self.name, action=action, from_status=from_status, to_status=to_status
         )
 
     def tell(self, case: Any, event: str, *, once_per: str = "") -> None:

@@ -42,6 +42,8 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.complaints.tasks.reports_practice_purge_due", timedelta(days=1)),
     Periodic("layanan.complaints.tasks_routing.complaints_routing_train", timedelta(days=1)),
     Periodic("layanan.notifications.tasks.notifications_send_due", timedelta(minutes=1)),
+    Periodic("layanan.webhooks.tasks.webhooks_send_due", timedelta(minutes=1)),
+    Periodic("layanan.webhooks.tasks.webhooks_prune", timedelta(days=1)),
     # -- notifications periodic --
     Periodic("layanan.monitoring.tasks.monitoring_reconcile", timedelta(hours=1)),
     # -- monitoring periodic --

@@ -180,6 +180,7 @@ def report_submit(
                 voice=cleaned_voice is not None,
                 **({"practice": True} if practice else {}),
             )
+            WORKFLOW.publish(report, "submit", from_status="", to_status=report.status)
             if channel not in MESSAGE_CHANNELS:  # an SMS/WhatsApp report's reply already carries the number
                 WORKFLOW.tell(report, "received")
     except IntegrityError:

@@ -1,0 +1,1 @@
+from layanan.webhooks.testing import receiver, webhooks_on  # noqa: F401  # fixtures
