@@ -19,7 +19,7 @@ from layanan.core.views import signed_in
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = [
+    _SHOWN = (
         "name",
         "prefix",
         "user",
@@ -28,12 +28,13 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         "expires_at",
         "revoked_at",
         "last_used_at",
-    ]
+    )
+    list_display = _SHOWN
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix"]
     list_select_related = ["user"]
-    readonly_fields = list_display
-    fields = list_display  # type: ignore[assignment]
+    readonly_fields = _SHOWN
+    fields = _SHOWN
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
