@@ -33,7 +33,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("documents",),
     ("cases",),  # the case engine: writes audit rows and saves notices, so above both
     ("applications", "complaints"),
-    ("inbound", "survey", "assisted"),  # assisted: an operator applies for a walk-in citizen
+    # assisted: an operator applies for a walk-in citizen; integrations: LAPOR!, SIAK, OpenSID adapters
+    ("inbound", "survey", "assisted", "integrations"),
     ("monitoring",),
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("urls", "wsgi", "testing", "demo", "backup"),  # wiring, test world, demo, backup: imported by no app

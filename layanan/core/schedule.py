@@ -52,6 +52,9 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.privacy.tasks.privacy_retention_apply", timedelta(days=1)),
     Periodic("layanan.inbound.tasks.inbound_voices_purge", timedelta(minutes=15)),
     Periodic("layanan.offline.tasks.offline_receipts_prune", timedelta(days=1)),
+    # -- integrations periodic --
+    Periodic("layanan.integrations.tasks.lapor_forwards_send_due", timedelta(minutes=5)),
+    Periodic("layanan.integrations.tasks.lapor_statuses_sync", timedelta(minutes=15)),
 ]
 
 
