@@ -15,6 +15,7 @@ urlpatterns = [
     path("lapor/", include("layanan.complaints.urls")),
     path("", include("layanan.notifications.urls")),  # akun/pemberitahuan/, petugas/pesan/
     path("webhook/", include("layanan.inbound.urls")),
+    path("integrasi/", include("layanan.integrations.urls")),  # SIAK results, OpenSID requests
     path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
     path("survei/", include("layanan.survey.urls")),
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/

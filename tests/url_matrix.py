@@ -837,6 +837,14 @@ MATRIX += [
         notes="WhatsApp webhook: a GET without Meta's verify token is refused; POST is signed.",
     ),
     # -- inbound rows --
+    Row(
+        "integrations:siak_result",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="SIAK's result callback: POST only, HMAC-signed, replay-safe; 404 while SIAK_ENABLED is off "
+        "(layanan/integrations/tests/test_siak.py).",
+    ),
+    # -- integrations rows --
     *[
         Row(
             f"monitoring:{name}",

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from layanan.accounts.models import User
-from layanan.integrations.models import LaporForward
-from layanan.integrations.services import lapor
+from layanan.integrations.models import LaporForward, SiakHandoff
+from layanan.integrations.services import lapor, siak
 
 
 class _ReadOnly(admin.ModelAdmin[Any]):
@@ -75,6 +75,51 @@ class LaporForwardAdmin(_ReadOnly):
         self.message_user(
             request,
             ngettext("%(count)d penerusan dikirim ulang.", "%(count)d penerusan dikirim ulang.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SiakHandoff)
+class SiakHandoffAdmin(_ReadOnly):
+    list_display = [
+        "tracking_number",
+        "delivery",
+        "attempts",
+        "last_error",
+        "siak_ref",
+        "result",
+        "result_at",
+    ]
+    list_filter = ["delivery", "result"]
+    search_fields = ["siak_ref", "application__tracking_number"]
+    fields = readonly_fields = (
+        "tracking_number",
+        "delivery",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "siak_ref",
+        "result",
+        "document_number",
+        "result_at",
+    )
+    list_select_related = ["application"]
+    actions = ["retry"]
+
+    @admin.display(description=_("permohonan"), ordering="application__tracking_number")
+    def tracking_number(self, obj: SiakHandoff) -> str:
+        return obj.application.tracking_number or ""
+
+    @admin.action(description=_("Serahkan ulang yang gagal ke SIAK"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[SiakHandoff]) -> None:
+        assert isinstance(request.user, User)
+        count = sum(siak.siak_handoff_retry(handoff=handoff, actor=request.user) for handoff in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d penyerahan dikirim ulang.", "%(count)d penyerahan dikirim ulang.", count)
             % {"count": count},
             messages.SUCCESS,
         )

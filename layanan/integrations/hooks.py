@@ -17,15 +17,23 @@ from django.db.models.signals import post_save
 from django.template.loader import render_to_string
 
 from layanan.accounts.models import User
+from layanan.applications.models import Status as ApplicationStatus
+from layanan.applications.models import TimelineEvent
 from layanan.complaints.models import Report, ReportEvent, Status
 from layanan.complaints.panels import Audience, report_panel_register
 from layanan.integrations.models import LaporForward
 from layanan.integrations.services.lapor import lapor_forward_open
+from layanan.integrations.services.siak import siak_handoff_open
 
 
 def _report_event_saved(sender: type, instance: ReportEvent, created: bool, **kwargs: Any) -> None:
     if created and instance.action == "not_authority" and instance.to_status == Status.NOT_AUTHORITY:
         lapor_forward_open(report=instance.report)
+
+
+def _application_event_saved(sender: type, instance: TimelineEvent, created: bool, **kwargs: Any) -> None:
+    if created and instance.action == "process" and instance.to_status == ApplicationStatus.PROCESSING:
+        siak_handoff_open(application=instance.application)
 
 
 def lapor_panel(report: Report, actor: User, audience: Audience) -> str:
@@ -43,4 +51,5 @@ def lapor_panel(report: Report, actor: User, audience: Audience) -> str:
 
 def register() -> None:
     post_save.connect(_report_event_saved, sender=ReportEvent, dispatch_uid="integrations_lapor_open")
+    post_save.connect(_application_event_saved, sender=TimelineEvent, dispatch_uid="integrations_siak_open")
     report_panel_register(lapor_panel)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from layanan.integrations.models import Delivery, LaporForward
-from layanan.integrations.services import lapor
+from layanan.integrations.models import Delivery, LaporForward, SeenSignature, SiakHandoff
+from layanan.integrations.services import lapor, siak
 from layanan.integrations.services.common import outbox_due
 
 BATCH = 100
@@ -52,3 +53,27 @@ def lapor_statuses_sync() -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     return sum(1 for forward_id in list(due) if lapor.lapor_status_sync(forward_id=forward_id))
+
+
+@task()
+def siak_handoff_send(handoff_id: int) -> bool:
+    """One attempt to hand one application over to SIAK (queued with the officer's step)."""
+    return siak.siak_handoff_send(handoff_id=handoff_id) is not None
+
+
+@task()
+def siak_handoffs_send_due() -> int:
+    """Every pending hand-off whose retry is due (SIAK was down); return how many were tried."""
+    tried = 0
+    for handoff_id in outbox_due(SiakHandoff, limit=BATCH):
+        if siak.siak_handoff_send(handoff_id=handoff_id) is not None:
+            tried += 1
+    return tried
+
+
+@task()
+def integrations_seen_signatures_prune() -> int:
+    """Forget accepted signatures older than twice the allowed age (a replay is stale by then)."""
+    cutoff = timezone.now() - timedelta(seconds=2 * settings.INTEGRATIONS_SIGNATURE_MAX_AGE_SECONDS)
+    deleted, _ = SeenSignature.objects.filter(seen_at__lt=cutoff).delete()
+    return deleted

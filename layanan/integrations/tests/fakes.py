@@ -172,3 +172,39 @@ def signed_ok(secret: str, headers: Any, body: bytes) -> bool:
     except http.SignatureProblem:
         return False
     return True
+
+
+class FakeSiak(FakeServer):
+    """SIAK: ``POST /permohonan`` (multipart: ``manifest`` + ``berkas`` files), idempotent on the key."""
+
+    callback_secret = "kunci-balasan-siak-uji-yang-panjang"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.packages: dict[str, dict[str, Any]] = {}  # SIAK id -> {"manifest": ..., "files": [...]}
+        self.raw: dict[str, bytes] = {}
+        self._by_key: dict[str, str] = {}
+        self._numbers = itertools.count(501)
+
+    def answer(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, dict[str, Any] | bytes]:
+        if not self.authorised(headers):
+            return 401, {"error": "Unauthorized"}
+        if method != "POST" or path != "/permohonan":
+            return 404, {"error": "Not found"}
+        key = headers.get("Idempotency-Key", "")
+        form = multipart_form(headers, body)
+        if not key or "manifest" not in form:
+            return 400, {"error": "manifest dan Idempotency-Key wajib"}
+        if key in self._by_key:
+            return 200, {"id": self._by_key[key], "status": "diterima"}
+        siak_id = f"SIAK-{next(self._numbers)}"
+        self._by_key[key] = siak_id
+        self.packages[siak_id] = {"manifest": json.loads(form["manifest"]), "files": form.get("files", [])}
+        self.raw[siak_id] = body
+        return 201, {"id": siak_id, "status": "diterima"}
+
+    def result(self, siak_id: str, *, at: float | None = None, **fields: str) -> tuple[bytes, dict[str, str]]:
+        """The signed callback body and headers SIAK would send for ``siak_id`` (at ``at``, else now)."""
+        manifest = self.packages[siak_id]["manifest"]
+        body = json.dumps({"id": siak_id, "id_eksternal": manifest["id_eksternal"], **fields}).encode()
+        return body, http.signed_headers(self.callback_secret, body, now=at)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from layanan.integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("siak/hasil/", views.siak_result, name="siak_result"),
+]
