@@ -129,7 +129,11 @@ _ROWS: list[Transition] = [
     Transition(S.SIGNING, "sign", S.COMPLETED, _S, "The signing official of the office signs."),
     Transition(S.VERIFYING, "reject", S.REJECTED, _VD, "Refuse, with a reason the applicant can act on."),
     Transition(
-        S.PROCESSING, "reject", S.REJECTED, _VD_SYS, "Refuse, with a reason the applicant can act on (or SIAK's)."
+        S.PROCESSING,
+        "reject",
+        S.REJECTED,
+        _VD_SYS,
+        "Refuse, with a reason the applicant can act on (or SIAK's).",
     ),
     Transition(S.SUBMITTED, "forward", S.SUBMITTED, _V, "Send to the office that handles it, with a reason."),
     Transition(S.VERIFYING, "forward", S.SUBMITTED, _V, "Send to the office that handles it, with a reason."),

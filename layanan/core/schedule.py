@@ -56,6 +56,7 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.integrations.tasks.lapor_forwards_send_due", timedelta(minutes=5)),
     Periodic("layanan.integrations.tasks.lapor_statuses_sync", timedelta(minutes=15)),
     Periodic("layanan.integrations.tasks.siak_handoffs_send_due", timedelta(minutes=5)),
+    Periodic("layanan.integrations.tasks.opensid_letters_push_due", timedelta(minutes=5)),
     Periodic("layanan.integrations.tasks.integrations_seen_signatures_prune", timedelta(hours=1)),
 ]
 

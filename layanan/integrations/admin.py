@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from layanan.accounts.models import User
-from layanan.integrations.models import LaporForward, SiakHandoff
-from layanan.integrations.services import lapor, siak
+from layanan.integrations.models import LaporForward, OpensidInstance, OpensidRequest, SiakHandoff
+from layanan.integrations.services import lapor, opensid, siak
 
 
 class _ReadOnly(admin.ModelAdmin[Any]):
@@ -120,6 +121,90 @@ class SiakHandoffAdmin(_ReadOnly):
         self.message_user(
             request,
             ngettext("%(count)d penyerahan dikirim ulang.", "%(count)d penyerahan dikirim ulang.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class OpensidInstanceForm(forms.ModelForm[OpensidInstance]):
+    """The shared secret is written, never shown again (blank on a change keeps the old one)."""
+
+    secret = forms.CharField(
+        label=_("kunci bersama"),
+        required=False,
+        min_length=32,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Paling sedikit 32 karakter acak; isikan yang sama di OpenSID. Kosongkan untuk tetap."),
+    )
+
+    class Meta:
+        model = OpensidInstance
+        fields = ("region", "base_url", "secret", "is_active")
+
+    def clean_secret(self) -> str:
+        secret: str = self.cleaned_data.get("secret", "")
+        if not secret and self.instance.pk is None:
+            raise forms.ValidationError(_("Isikan kunci bersama untuk instalasi baru."))
+        return secret or self.instance.secret
+
+    def clean_region(self) -> Any:
+        region = self.cleaned_data["region"]
+        if region is not None and region.level != "desa":
+            raise forms.ValidationError(_("Pilih sebuah desa/kelurahan."))
+        return region
+
+
+@admin.register(OpensidInstance)
+class OpensidInstanceAdmin(admin.ModelAdmin[OpensidInstance]):
+    form = OpensidInstanceForm
+    list_display = ["region", "base_url", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["region__name", "region__code"]
+    raw_id_fields = ["region"]
+
+    def save_model(self, request: HttpRequest, obj: OpensidInstance, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)
+        opensid.opensid_instance_save(instance=obj, actor=request.user, created=not change)
+
+
+@admin.register(OpensidRequest)
+class OpensidRequestAdmin(_ReadOnly):
+    list_display = [
+        "instance",
+        "request_id",
+        "tracking_number",
+        "delivery",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ]
+    list_filter = ["delivery"]
+    search_fields = ["request_id", "application__tracking_number"]
+    fields = readonly_fields = (
+        "instance",
+        "request_id",
+        "tracking_number",
+        "delivery",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
+    list_select_related = ["application", "instance__region"]
+    actions = ["retry"]
+
+    @admin.display(description=_("permohonan"), ordering="application__tracking_number")
+    def tracking_number(self, obj: OpensidRequest) -> str:
+        return obj.application.tracking_number or ""
+
+    @admin.action(description=_("Kirim ulang surat yang gagal ke OpenSID"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[OpensidRequest]) -> None:
+        assert isinstance(request.user, User)
+        count = sum(opensid.opensid_push_retry(row=row, actor=request.user) for row in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d surat dikirim ulang.", "%(count)d surat dikirim ulang.", count)
             % {"count": count},
             messages.SUCCESS,
         )

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from layanan.integrations.models import Delivery, LaporForward, SeenSignature, SiakHandoff
-from layanan.integrations.services import lapor, siak
+from layanan.integrations.models import Delivery, LaporForward, OpensidRequest, SeenSignature, SiakHandoff
+from layanan.integrations.services import lapor, opensid, siak
 from layanan.integrations.services.common import outbox_due
 
 BATCH = 100
@@ -77,3 +77,19 @@ def integrations_seen_signatures_prune() -> int:
     cutoff = timezone.now() - timedelta(seconds=2 * settings.INTEGRATIONS_SIGNATURE_MAX_AGE_SECONDS)
     deleted, _ = SeenSignature.objects.filter(seen_at__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def opensid_letter_push(row_id: int) -> bool:
+    """One attempt to push one signed letter back to its village's OpenSID (queued with the issue)."""
+    return opensid.opensid_letter_push(row_id=row_id) is not None
+
+
+@task()
+def opensid_letters_push_due() -> int:
+    """Every letter whose push back to OpenSID is due again; return how many were tried."""
+    tried = 0
+    for row_id in outbox_due(OpensidRequest, limit=BATCH):
+        if opensid.opensid_letter_push(row_id=row_id) is not None:
+            tried += 1
+    return tried

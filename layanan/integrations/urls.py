@@ -6,4 +6,5 @@ app_name = "integrations"
 
 urlpatterns = [
     path("siak/hasil/", views.siak_result, name="siak_result"),
+    path("opensid/<int:instance_id>/permohonan/", views.opensid_request, name="opensid_request"),
 ]

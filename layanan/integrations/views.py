@@ -22,7 +22,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from layanan.integrations import http
-from layanan.integrations.models import SeenSignature
+from layanan.integrations.models import OpensidInstance, SeenSignature
+from layanan.integrations.services.opensid import OpensidError, opensid_request_receive
 from layanan.integrations.services.siak import SiakResultError, siak_result_record
 
 logger = logging.getLogger(__name__)
@@ -105,3 +106,36 @@ def siak_result(request: HttpRequest) -> JsonResponse:
     except SiakResultError as error:
         return refuse(404 if error.code == "unknown" else 400, error.code, str(error), where="siak")
     return JsonResponse({"status": "dicatat" if changed else "sudah_dicatat", "id": handoff.siak_ref})
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def opensid_request(request: HttpRequest, instance_id: int) -> JsonResponse:
+    """A letter request from a village's OpenSID: the resident's application (docs/opensid.md)."""
+    instance = OpensidInstance.objects.select_related("region").filter(pk=instance_id, is_active=True).first()
+    if not settings.OPENSID_ENABLED or instance is None:
+        return refuse(
+            404,
+            "unknown_instance",
+            _("Instalasi OpenSID ini tidak terdaftar atau tidak aktif."),
+            where="opensid",
+        )
+    body = signed_body(request, secret=instance.secret, where=f"opensid:{instance.pk}")
+    if isinstance(body, JsonResponse):
+        return body
+    data = json_object(body)
+    if data is None:
+        return refuse(400, "bad_json", _("Isi permintaan harus JSON berupa objek."), where="opensid")
+    try:
+        row, created = opensid_request_receive(instance=instance, data=data)
+    except OpensidError as error:
+        return refuse(error.status, error.code, str(error), where="opensid")
+    return JsonResponse(
+        {
+            "status": "diterima" if created else "sudah_diterima",
+            "id": row.request_id,
+            "nomor_pelacakan": row.application.tracking_number,
+        },
+        status=201 if created else 200,
+    )

@@ -32,7 +32,6 @@ def test_only_the_applicant_moves_a_draft_and_only_staff_move_a_submission():
     assert (Status.REJECTED, "withdraw") not in WORKFLOW.table
 
 
-
 def test_the_system_only_approves_or_rejects_an_application_being_processed():
     system_steps = {key for key, row in WORKFLOW.table.items() if Party.SYSTEM in row.parties}
     assert system_steps == {(Status.PROCESSING, "approve"), (Status.PROCESSING, "reject")}
@@ -44,8 +43,11 @@ def test_the_system_is_no_party_of_a_step_outside_its_rows(cast):
     assert WORKFLOW.parties_of(None, application) == {Party.SYSTEM}
     assert WORKFLOW.allowed_actions(None, application) == frozenset()
     with pytest.raises(TransitionNotAllowed):
-        services.application_approve(application=application, actor=None, expected_version=application.version)
+        services.application_approve(
+            application=application, actor=None, expected_version=application.version
+        )
     assert builders.reloaded(application).status == Status.VERIFYING
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(

@@ -208,3 +208,21 @@ class FakeSiak(FakeServer):
         manifest = self.packages[siak_id]["manifest"]
         body = json.dumps({"id": siak_id, "id_eksternal": manifest["id_eksternal"], **fields}).encode()
         return body, http.signed_headers(self.callback_secret, body, now=at)
+
+
+class FakeOpensid(FakeServer):
+    """A village's OpenSID with the connector: ``POST /layanan-lampura/surat``, signed, multipart."""
+
+    secret = "kunci-bersama-desa-tanjung-raja-0123456789"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.letters: list[dict[str, Any]] = []
+
+    def answer(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, dict[str, Any] | bytes]:
+        if method != "POST" or path != "/layanan-lampura/surat":
+            return 404, {"error": "Not found"}
+        if not signed_ok(self.secret, headers, body):
+            return 401, {"error": "Tanda tangan salah"}
+        self.letters.append(multipart_form(headers, body))
+        return 200, {"status": "ok"}
