@@ -3,9 +3,10 @@
 complaints never imports those apps: an app that knows more about a report (the LAPOR! forward
 of ``layanan.integrations``) registers a function here, and the reporter's page and the staff
 page show what it returns. A panel gets the report, the reader and the ``audience``
-(``"reporter"``, ``"coordinator"`` or ``"staff"``), and returns HTML it rendered with
-autoescaping (``render_to_string``), or ``""`` for nothing. It must be cheap: return ``""``
-before any query when the report is not one it cares about.
+(``"reporter"``, ``"coordinator"`` or ``"staff"``), and returns the HTML ``render_to_string``
+made of its template (a ``SafeString``; any other text is escaped like every variable), or
+``""`` for nothing. It must be cheap: return ``""`` before any query when the report is not one
+it cares about.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from django.utils.safestring import SafeString, mark_safe
-
 from layanan.accounts.models import User
 from layanan.complaints.models import Report
 
 Audience = Literal["reporter", "coordinator", "staff"]
-ReportPanel = Callable[[Report, User, Audience], str]
+ReportPanel = Callable[[Report, User, Audience], str]  # render_to_string's SafeString, or ""
 
 REPORT_PANELS: list[ReportPanel] = []
 
@@ -29,7 +28,7 @@ def report_panel_register(panel: ReportPanel) -> None:
         REPORT_PANELS.append(panel)
 
 
-def report_panels(*, report: Report, actor: User, audience: Audience) -> list[SafeString]:
+def report_panels(*, report: Report, actor: User, audience: Audience) -> list[str]:
     """What every registered panel shows ``actor`` about ``report`` (empty ones left out)."""
     shown = (panel(report, actor, audience) for panel in REPORT_PANELS)
-    return [mark_safe(html) for html in shown if html]  # noqa: S308  # nosec B308  # rendered with autoescape by the panel
+    return [html for html in shown if html]

@@ -21,6 +21,7 @@ from layanan.complaints.tests.domain_builders import submitted
 from layanan.integrations import tasks
 from layanan.integrations.models import Delivery, LaporForward
 from layanan.integrations.services import lapor
+from layanan.integrations.services.common import outbox_claim
 from layanan.integrations.tests.fakes import FakeLapor
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,17 @@ def test_sending_twice_sends_once(cast, fake):
     assert len(fake.reports) == 1
     assert len([r for r in fake.requests if r["method"] == "POST"]) == 1
     assert LaporForward.objects.count() == 1
+
+
+def test_a_forward_another_worker_is_sending_is_not_taken_again(cast, fake):
+    report = not_ours(cast, submitted(cast))
+    forward = LaporForward.objects.get(report=report)
+    assert outbox_claim(LaporForward, forward.pk, timeout=2) is not None  # the other worker's claim
+
+    assert lapor.lapor_forward_send(forward_id=forward.pk) is None
+    assert tasks.lapor_forwards_send_due.call() == 0
+    assert fake.reports == {}
+    assert LaporForward.objects.get(pk=forward.pk).attempts == 1
 
 
 def test_lapor_down_is_retried_with_backoff_and_sent_once_it_is_back(cast, fake):
@@ -315,6 +327,7 @@ def test_the_reporter_and_the_coordinator_see_the_lapor_reference_and_status(cas
     mine = client_of(cast.siti).get(reverse("complaints:detail", kwargs={"public_id": report.public_id}))
     assert mine.status_code == 200
     assert "LAPOR-1001" in mine.text
+    assert '<h2 id="lapor-title">' in mine.text  # the panel's HTML, not escaped text
     assert "Belum Terverifikasi" in mine.text
 
     desk = client_of(cast.admin).get(
