@@ -17,6 +17,7 @@ from layanan.accounts.testing import sign_in
 from layanan.audit.models import AuditEvent
 from layanan.complaints import services
 from layanan.complaints.models import Report
+from layanan.complaints.tests.citizen_builders import other_citizen
 from layanan.complaints.tests.domain_builders import submitted
 from layanan.integrations import tasks
 from layanan.integrations.models import Delivery, LaporForward
@@ -341,6 +342,11 @@ def test_the_reporter_and_the_coordinator_see_the_lapor_reference_and_status(cas
         reverse("complaints:staff_report", kwargs={"public_id": report.public_id})
     )
     assert other.status_code == 404
+    stranger = client_of(other_citizen()).get(
+        reverse("complaints:detail", kwargs={"public_id": report.public_id})
+    )
+    assert stranger.status_code == 404
+    assert "LAPOR-1001" not in stranger.text
     assert LaporForward.objects.get(report=report).lapor_id == "LAPOR-1001"  # reading changed nothing
 
 
