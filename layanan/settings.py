@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "layanan.webhooks",
     "layanan.inbound",
     "layanan.assisted",
+    "layanan.integrations",
     "layanan.monitoring",
     "layanan.survey",
     "layanan.servicepoints",
@@ -512,6 +513,34 @@ DOCUMENT_TSA_PASSWORD = env_str("DOCUMENT_TSA_PASSWORD")
 DOCUMENT_TSA_TIMEOUT_SECONDS = env_int("DOCUMENT_TSA_TIMEOUT_SECONDS", 10, minimum=1)
 if DOCUMENT_TSA_URL and not DOCUMENT_TSA_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("DOCUMENT_TSA_URL must start with http:// or https://")
+
+# Adapters to national systems (layanan/integrations, docs/integrations.md): each off by default.
+# SP4N-LAPOR!: a report marked "not our authority" is forwarded to LAPOR! and its status polled.
+LAPOR_ENABLED = env_bool("LAPOR_ENABLED", False)
+LAPOR_URL = env_url("LAPOR_URL").rstrip("/")
+LAPOR_TOKEN = env_str("LAPOR_TOKEN")
+LAPOR_TIMEOUT_SECONDS = env_int("LAPOR_TIMEOUT_SECONDS", 15, minimum=1)
+LAPOR_MAX_ATTEMPTS = env_int("LAPOR_MAX_ATTEMPTS", 12, minimum=1)
+if LAPOR_ENABLED and not (LAPOR_URL and LAPOR_TOKEN):
+    raise ImproperlyConfigured("LAPOR_URL and LAPOR_TOKEN must be set when LAPOR_ENABLED=true")
+# SIAK (Dukcapil): a processed Dukcapil application is handed off; the result comes back signed.
+SIAK_ENABLED = env_bool("SIAK_ENABLED", False)
+SIAK_URL = env_url("SIAK_URL").rstrip("/")
+SIAK_TOKEN = env_str("SIAK_TOKEN")
+SIAK_CALLBACK_SECRET = env_str("SIAK_CALLBACK_SECRET")
+SIAK_TIMEOUT_SECONDS = env_int("SIAK_TIMEOUT_SECONDS", 30, minimum=1)
+SIAK_MAX_ATTEMPTS = env_int("SIAK_MAX_ATTEMPTS", 12, minimum=1)
+if SIAK_ENABLED and not (SIAK_URL and SIAK_TOKEN and SIAK_CALLBACK_SECRET):
+    raise ImproperlyConfigured(
+        "SIAK_URL, SIAK_TOKEN and SIAK_CALLBACK_SECRET must be set when SIAK_ENABLED=true"
+    )
+# OpenSID: villages' letter requests come in signed; the signed letter goes back. The instances
+# (desa, base URL, shared secret) are registered in the admin.
+OPENSID_ENABLED = env_bool("OPENSID_ENABLED", False)
+OPENSID_TIMEOUT_SECONDS = env_int("OPENSID_TIMEOUT_SECONDS", 30, minimum=1)
+OPENSID_MAX_ATTEMPTS = env_int("OPENSID_MAX_ATTEMPTS", 12, minimum=1)
+# A signed request older (or newer) than this many seconds is refused as stale.
+INTEGRATIONS_SIGNATURE_MAX_AGE_SECONDS = env_int("INTEGRATIONS_SIGNATURE_MAX_AGE_SECONDS", 300, minimum=30)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")
 LOGGING = {

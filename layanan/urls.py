@@ -17,6 +17,7 @@ urlpatterns = [
     path("webhook/", include("layanan.inbound.urls")),
     path("api/", include("layanan.api.urls")),  # api/v1/ (docs/api.md)
     path("akun/token-api/", include("layanan.api.urls_pages")),
+    path("integrasi/", include("layanan.integrations.urls")),  # SIAK results, OpenSID requests
     path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
     path("survei/", include("layanan.survey.urls")),
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/

@@ -34,7 +34,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("webhooks",),  # subscribers' webhooks: the case engine saves an event with each step
     ("cases",),  # the case engine: writes audit rows and saves notices, so above both
     ("applications", "complaints"),
-    ("inbound", "survey", "assisted"),  # assisted: an operator applies for a walk-in citizen
+    # assisted: an operator applies for a walk-in citizen; integrations: LAPOR!, SIAK, OpenSID adapters
+    ("inbound", "survey", "assisted", "integrations"),
     ("monitoring",),
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("api",),  # the open API (REST, Open311): the same selectors and services as the pages

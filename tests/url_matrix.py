@@ -859,6 +859,22 @@ MATRIX += [
         notes="WhatsApp webhook: a GET without Meta's verify token is refused; POST is signed.",
     ),
     # -- inbound rows --
+    Row(
+        "integrations:siak_result",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="SIAK's result callback: POST only, HMAC-signed, replay-safe; 404 while SIAK_ENABLED is off "
+        "(layanan/integrations/tests/test_siak.py).",
+    ),
+    Row(
+        "integrations:opensid_request",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        kwargs=lambda cast: {"instance_id": 1},
+        notes="A village OpenSID's letter request: POST only, HMAC-signed with the instance's secret, "
+        "replay-safe; 404 while OPENSID_ENABLED is off (layanan/integrations/tests/test_opensid.py).",
+    ),
+    # -- integrations rows --
     *[
         Row(
             f"monitoring:{name}",

@@ -17,7 +17,10 @@ operator verifies and decides, the signer of that office signs):
 - ``verifier``: staff of the handling office whose role is the service's
   ``verify_role``;
 - ``decider``: staff of the handling office whose role is ``decide_role``;
-- ``signer``: staff of the handling office whose role is ``sign_role``.
+- ``signer``: staff of the handling office whose role is ``sign_role``;
+- ``system``: no person (``actor=None``): the result of a national system that issues the
+  document itself (SIAK, through ``layanan.integrations``) approves or rejects an application
+  being processed, and nothing else.
 
 Two steps have a target that depends on the application (see :func:`target`):
 
@@ -60,6 +63,7 @@ class Party(StrEnum):
     VERIFIER = "verifier"
     DECIDER = "decider"
     SIGNER = "signer"
+    SYSTEM = "system"
 
 
 _A = frozenset({Party.APPLICANT})
@@ -68,6 +72,9 @@ _VD = frozenset({Party.VERIFIER, Party.DECIDER})
 _D = frozenset({Party.DECIDER})
 _S = frozenset({Party.SIGNER})
 _STAFF = frozenset({Party.VERIFIER, Party.DECIDER, Party.SIGNER})
+# While it is processed, the national system that issues the document (SIAK) may decide too.
+_D_SYS = frozenset({Party.DECIDER, Party.SYSTEM})
+_VD_SYS = frozenset({Party.VERIFIER, Party.DECIDER, Party.SYSTEM})
 
 S = Status
 
@@ -115,13 +122,19 @@ _ROWS: list[Transition] = [
         S.PROCESSING,
         "approve",
         S.SIGNING,
-        _D,
-        "Approve: to signing for a letter, else completed (SIAK hand-off or no output).",
+        _D_SYS,
+        "Approve: to signing for a letter, else completed (SIAK hand-off or no output; SIAK's issue).",
         otherwise=S.COMPLETED,
     ),
     Transition(S.SIGNING, "sign", S.COMPLETED, _S, "The signing official of the office signs."),
     Transition(S.VERIFYING, "reject", S.REJECTED, _VD, "Refuse, with a reason the applicant can act on."),
-    Transition(S.PROCESSING, "reject", S.REJECTED, _VD, "Refuse, with a reason the applicant can act on."),
+    Transition(
+        S.PROCESSING,
+        "reject",
+        S.REJECTED,
+        _VD_SYS,
+        "Refuse, with a reason the applicant can act on (or SIAK's).",
+    ),
     Transition(S.SUBMITTED, "forward", S.SUBMITTED, _V, "Send to the office that handles it, with a reason."),
     Transition(S.VERIFYING, "forward", S.SUBMITTED, _V, "Send to the office that handles it, with a reason."),
 ]
@@ -175,8 +188,13 @@ class ApplicationWorkflow(Workflow):
         "Permohonan ini baru saja diubah oleh petugas lain. Muat ulang halaman untuk melihat keadaan terbaru."
     )
 
-    def parties_of(self, actor: User, case: Application) -> frozenset[str]:
-        """The applicant (or the operator who applied for them, while they may), and the office's roles."""
+    def parties_of(self, actor: User | None, case: Application) -> frozenset[str]:
+        """The applicant (or the operator who applied for them, while they may), and the office's roles.
+
+        ``None`` is the system (a national system's result), nobody else.
+        """
+        if actor is None:
+            return frozenset({Party.SYSTEM})
         found: set[str] = set()
         if actor.is_active and actor.pk is not None:
             if actor.pk == case.applicant_id or (

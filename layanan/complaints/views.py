@@ -34,7 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from layanan.accounts import ratelimit
 from layanan.accounts.models import User
-from layanan.complaints import presentation, selectors, services, workflow
+from layanan.complaints import panels, presentation, selectors, services, workflow
 from layanan.complaints.forms import PublicFilterForm, RateForm, ReopenForm, ReportForm
 from layanan.complaints.models import Report, Status
 from layanan.complaints.photos import photo_response
@@ -244,6 +244,7 @@ def _render_detail(
         "rate_form": rate_form or RateForm(),
         "own_photos": list(report.photos.filter(is_evidence=False).order_by("uploaded_at", "pk")),
         "voice": selectors.report_voice(report),
+        "panels": panels.report_panels(report=report, actor=user, audience="reporter"),
     }
     return render(request, "complaints/citizen/detail.html", context, status=status)
 

@@ -43,7 +43,7 @@ from layanan.accounts.models import OFFICE_ROLES, Role, User
 from layanan.accounts.permissions import can
 from layanan.agencies.models import Office
 from layanan.calendars.due import NO_DUE, Due, due_of
-from layanan.complaints import presentation, selectors, services, workflow
+from layanan.complaints import panels, presentation, selectors, services, workflow
 from layanan.complaints.models import Report, ReportPhoto, ReportVoice, Status
 from layanan.complaints.photos import photo_response
 from layanan.complaints.routing import route
@@ -316,6 +316,9 @@ def _render(
         "has_actions": bool(allowed - {"identity", "note"}),  # the note has its own section
         "history": presentation.history(selectors.report_timeline(actor=actor, report=report)),
         "identity": identity,
+        "panels": panels.report_panels(
+            report=report, actor=actor, audience="coordinator" if party == Party.COORDINATOR else "staff"
+        ),
         **staff_views.form_state(problems, posted),
     }
     return render(request, "complaints/staff/report.html", context, status=status)

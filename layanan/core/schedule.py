@@ -55,6 +55,12 @@ PERIODIC_TASKS: list[Periodic] = [
     Periodic("layanan.inbound.tasks.inbound_voices_purge", timedelta(minutes=15)),
     Periodic("layanan.offline.tasks.offline_receipts_prune", timedelta(days=1)),
     Periodic("layanan.api.tasks.api_idempotent_answers_prune", timedelta(hours=6)),
+    # -- integrations periodic --
+    Periodic("layanan.integrations.tasks.lapor_forwards_send_due", timedelta(minutes=5)),
+    Periodic("layanan.integrations.tasks.lapor_statuses_sync", timedelta(minutes=15)),
+    Periodic("layanan.integrations.tasks.siak_handoffs_send_due", timedelta(minutes=5)),
+    Periodic("layanan.integrations.tasks.opensid_letters_push_due", timedelta(minutes=5)),
+    Periodic("layanan.integrations.tasks.integrations_seen_signatures_prune", timedelta(hours=1)),
 ]
 
 

@@ -40,12 +40,20 @@ logger = logging.getLogger(__name__)
 
 
 def application_approve(
-    *, application: Application, actor: User, expected_version: int, message: str = ""
+    *, application: Application, actor: User | None, expected_version: int, message: str = ""
 ) -> Application:
-    """Approve: to SIGNING for a letter, to COMPLETED (handed to SIAK) or COMPLETED otherwise."""
+    """Approve: to SIGNING for a letter, to COMPLETED (handed to SIAK) or COMPLETED otherwise.
+
+    ``actor=None`` is the system: SIAK issued the document (``layanan.integrations``), only while
+    the application is being processed (the workflow's ``system`` party).
+    """
     message = (message or "").strip()[:REASON_MAX]
     output = application.service.output
-    if output == Service.Output.LETTER:
+    if actor is None:
+        words = _("Dokumen sudah diterbitkan oleh Dukcapil melalui SIAK. Permohonan selesai.")
+        decided = True
+        notify = "completed"
+    elif output == Service.Output.LETTER:
         words = _("Permohonan disetujui dan menunggu tanda tangan pejabat.")
         decided = False
         notify = "approved"
@@ -80,9 +88,9 @@ def application_approve(
 
 
 def application_reject(
-    *, application: Application, actor: User, expected_version: int, reason: str
+    *, application: Application, actor: User | None, expected_version: int, reason: str
 ) -> Application:
-    """Refuse, with a reason the applicant can read and act on (required)."""
+    """Refuse, with a reason the applicant can read and act on (required); ``None``: SIAK refused."""
     reason = clean_text(
         reason, empty_message=_("Tulis alasan penolakan yang dapat dipahami dan ditindaklanjuti pemohon.")
     )

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from layanan.accounts.models import Role
-from layanan.applications import workflow
+from layanan.applications import services, workflow
 from layanan.applications.models import CLOSED_STATUSES, Status
 from layanan.applications.tests import builders
 from layanan.applications.tests.builders import claimed, dukcapil_service, submitted, village_letter
@@ -30,6 +30,23 @@ def test_only_the_applicant_moves_a_draft_and_only_staff_move_a_submission():
     assert WORKFLOW.table[(Status.SIGNING, "sign")].parties == {Party.SIGNER}
     assert (Status.COMPLETED, "approve") not in WORKFLOW.table
     assert (Status.REJECTED, "withdraw") not in WORKFLOW.table
+
+
+def test_the_system_only_approves_or_rejects_an_application_being_processed():
+    system_steps = {key for key, row in WORKFLOW.table.items() if Party.SYSTEM in row.parties}
+    assert system_steps == {(Status.PROCESSING, "approve"), (Status.PROCESSING, "reject")}
+
+
+@pytest.mark.django_db
+def test_the_system_is_no_party_of_a_step_outside_its_rows(cast):
+    application = claimed(submitted(dukcapil_service(cast.world), cast.siti), cast.budi)  # verifying
+    assert WORKFLOW.parties_of(None, application) == {Party.SYSTEM}
+    assert WORKFLOW.allowed_actions(None, application) == frozenset()
+    with pytest.raises(TransitionNotAllowed):
+        services.application_approve(
+            application=application, actor=None, expected_version=application.version
+        )
+    assert builders.reloaded(application).status == Status.VERIFYING
 
 
 @pytest.mark.django_db
