@@ -76,6 +76,8 @@ MODULES: tuple[Module, ...] = (
         needs_postgres=True,
         keep_database=True,
     ),
+    # The open API: reads and report creates by token, against the hello view (the pages' database).
+    Module("api", budget=300, quick_args=("--seconds", "1", "--rounds", "1")),
     Module("documents", budget=120, args=("--seconds", "3"), quick_args=("--seconds", "1")),
     Module(
         "notifications",
