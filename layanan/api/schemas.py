@@ -235,6 +235,12 @@ class TransitionIn(Schema):
     redirect_to: str = Field("", max_length=240)
     offices: list[str] = Field(default_factory=list, max_length=10)
     office: str = Field("", max_length=40)
+    files: dict[str, str] = Field(
+        default_factory=dict, description="request_revision: kode persyaratan → alasan perbaikan."
+    )
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="request_revision: nama isian → alasan perbaikan."
+    )
 
 
 class ReportNoteIn(Schema):

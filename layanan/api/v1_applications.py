@@ -258,7 +258,12 @@ def application_transition(request: HttpRequest, ref: str, data: TransitionIn) -
             done = services.application_process(application=application, actor=user, expected_version=version)
         case "request_revision":
             done = services.application_request_revision(
-                application=application, actor=user, expected_version=version, message=data.message
+                application=application,
+                actor=user,
+                expected_version=version,
+                message=data.message,
+                answers=data.answers,
+                files=data.files,
             )
         case "approve":
             done = services.application_approve(

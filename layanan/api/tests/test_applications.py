@@ -168,6 +168,7 @@ def test_the_office_claims_and_asks_for_a_revision_the_citizen_reads(cast: Cast)
             "action": "request_revision",
             "expected_version": claimed.json()["version"],
             "message": "Foto KK buram, unggah ulang.",
+            "files": {"kk": "Foto KK buram."},
         },
         content_type="application/json",
     )
@@ -177,3 +178,14 @@ def test_the_office_claims_and_asks_for_a_revision_the_citizen_reads(cast: Cast)
     assert seen["status"] == "revision"
     assert "Foto KK buram" in seen["revision_message"]
     assert Client().get(url).status_code == 401
+
+    # The citizen revises: the flagged file again, then resubmits; the officer has it back.
+    citizen = token_client(cast.siti)
+    other_item = citizen.post(f"{url}/requirements/ktp", {"provision": "paper"})
+    assert other_item.status_code == 409  # not asked for
+    again = citizen.post(f"{url}/requirements/kk", {"provision": "upload", "file": png_upload()})
+    assert again.status_code == 200, again.content
+    resent = citizen.post(f"{url}/submit", headers={"Idempotency-Key": "perbaikan-1"})
+    assert resent.status_code == 200, resent.content
+    assert Application.objects.get().status == Status.VERIFYING
+    assert Attachment.objects.filter(requirement__code="kk", is_current=True).count() == 1
