@@ -50,6 +50,9 @@ class ApiToken(models.Model):
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
 
+    def scope_labels(self) -> list[str]:
+        return [str(Scope(scope).label) if scope in Scope.values else scope for scope in self.scopes]
+
 
 class IdempotentAnswer(models.Model):
     """The first answer to a create with an ``Idempotency-Key``, per caller.

@@ -26,7 +26,9 @@ def test_a_citizen_creates_a_token_sees_it_once_and_it_works(cast: Cast) -> None
     assert made.status_code == 200
     assert "no-store" in made["Cache-Control"]
     token = ApiToken.objects.get()
-    raw = next(part for part in made.content.decode().split("<code>")[1:]).split("</code>")[0]
+    raw = next(part for part in made.content.decode().split('<code class="token-raw">')[1:]).split("</code>")[
+        0
+    ]
     assert raw.startswith(f"llp_{token.prefix}_")
     assert token.scopes == ["read", "reports"]
     assert Client().get("/api/v1/me", headers=bearer(raw)).status_code == 200
