@@ -181,14 +181,17 @@ def report_create(
 
 @router.get("/reports/public/{ref}", response=responses(PublicReportOut), summary="Satu laporan publik")
 def report_public(request: HttpRequest, ref: str) -> PublicReportOut:
-    rows = selectors.public_reports()
+    return public_report(_on_public_list(ref))
+
+
+def _on_public_list(ref: str) -> Report:
+    """A report on the public list, by id or tracking number (404 for any other)."""
+    where: dict[str, object]
     try:
-        report = rows.get(public_id=uuid.UUID(ref))
+        where = {"public_id": uuid.UUID(ref)}
     except ValueError:
-        report = get_object_or_404(rows, tracking_number=ref.strip().upper())
-    except Report.DoesNotExist:
-        raise ApiError("not_found", 404) from None
-    return public_report(report)
+        where = {"tracking_number": ref.strip().upper()}
+    return get_object_or_404(selectors.public_reports(), **where)
 
 
 @router.get("/reports/{ref}", response=responses(ReportOut), summary="Satu laporan")
@@ -201,9 +204,7 @@ def report_detail(request: HttpRequest, ref: str) -> ReportOut:
 def report_support(request: HttpRequest, ref: str) -> SupportOut:
     caller = _caller(request)
     user = caller.account("reports")
-    report = get_object_or_404(selectors.public_reports(), public_id=_uuid(ref)) if _is_uuid(ref) else None
-    if report is None:
-        report = get_object_or_404(selectors.public_reports(), tracking_number=ref.strip().upper())
+    report = _on_public_list(ref)
     services.report_support(report=report, user=user)
     return SupportOut(supported=True, supporters=Support.objects.filter(report=report).count())
 
@@ -294,15 +295,3 @@ def report_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Status[Re
     report = report_of(caller, ref)
     services.report_note(report=report, actor=user, text=data.text)
     return Status(201, report_out(caller, report))
-
-
-def _is_uuid(ref: str) -> bool:
-    try:
-        uuid.UUID(ref)
-    except ValueError:
-        return False
-    return True
-
-
-def _uuid(ref: str) -> uuid.UUID:
-    return uuid.UUID(ref)
