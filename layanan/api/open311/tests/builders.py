@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 from django.http import HttpResponse
 
 from layanan.accounts.models import User
+from layanan.agencies.models import Office
 from layanan.api.tokens import token_create
 from layanan.complaints.models import Category
 from layanan.complaints.tests import domain_builders as built
@@ -22,12 +23,13 @@ def api_key(user: User) -> str:
     return token_create(user=user, actor=user, name="Aplikasi kota", scopes=["open311"]).raw
 
 
-def category(cast: Cast, slug: str = "lampu-jalan") -> Category:
+def category(cast: Cast, slug: str = "lampu-jalan", office: Office | None = None) -> Category:
+    """The test category (Dinas PUPR's by default; Budi, who answers in tests, is Disdukcapil's)."""
     return Category.objects.filter(slug=slug).first() or Category.objects.create(
         slug=slug,
         name="Lampu jalan",
         description="Lampu penerangan jalan umum mati atau rusak.",
-        default_office=cast.world.pupr,
+        default_office=office or cast.world.pupr,
     )
 
 

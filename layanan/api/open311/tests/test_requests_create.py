@@ -1,0 +1,189 @@
+"""POST Service Request: an API key files a report as a system, once per Idempotency-Key."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.test.utils import override_settings
+
+from layanan.api.models import IdempotentAnswer
+from layanan.api.open311.tests.builders import BASE, TEXT, api_key, form, xml
+from layanan.api.tests.builders import issued
+from layanan.api.tokens import token_revoke
+from layanan.audit.models import AuditEvent
+from layanan.complaints.models import Report
+from layanan.complaints.tests.citizen_builders import jpeg, photo_upload
+from layanan.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+PERSON = {
+    "email": "dewi.pelapor@example.org",
+    "first_name": "Dewi",
+    "last_name": "Anggraeni",
+    "phone": "081366612345",
+    "device_id": "perangkat-rahasia-77",
+    "media_url": "https://contoh.example/foto/lampu.jpg",
+}
+
+
+def test_a_request_is_filed_as_a_system_report_and_answered_with_its_tracking_number(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    answer = Client().post(f"{BASE}/requests.json", form(cast, key, **PERSON))
+    assert answer.status_code == 201, answer.content
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+    [created] = answer.json()
+    assert set(created) == {"service_request_id", "service_notice", "account_id"}
+    assert created["account_id"] is None
+    assert "diverifikasi" in created["service_notice"]
+    report = Report.objects.get()
+    assert created["service_request_id"] == report.tracking_number
+    assert report.reporter is None
+    assert report.channel == "open311"
+    assert report.category.slug == "lampu-jalan"
+    assert report.region == cast.world.kotabumi_pasar
+    assert str(report.latitude) == "-4.834000"
+    assert report.text == TEXT
+    assert report.kind == "pengaduan"
+    assert not report.anonymous and not report.confidential
+    # Which key filed it is audited (its prefix), the administrator as the one who let it in.
+    event = AuditEvent.objects.get(action="api.open311_request_create")
+    assert event.actor_id == cast.admin.pk
+    assert event.details == {"token": key.split("_")[1]}
+
+
+def test_the_persons_contact_fields_are_kept_nowhere(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    answer = Client().post(
+        f"{BASE}/requests.json", form(cast, key, **PERSON), headers={"Idempotency-Key": "kunci-1"}
+    )
+    assert answer.status_code == 201
+    report = Report.objects.get()
+    stored = " ".join(
+        [
+            str(list(Report.objects.values().filter(pk=report.pk))),
+            str(list(AuditEvent.objects.values())),
+            str(list(IdempotentAnswer.objects.values())),
+        ]
+    )
+    for value in PERSON.values():
+        assert value not in stored
+
+
+def test_the_location_may_be_an_address_string_instead_of_a_point(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    data = form(cast, key, address_string="Simpang Pasar Kotabumi, depan toko emas")
+    del data["lat"], data["long"]
+    answer = Client().post(f"{BASE}/requests.xml", data)
+    assert answer.status_code == 201
+    root = xml(answer)
+    assert root.tag == "service_requests"
+    request = root.find("request")
+    assert request is not None
+    assert [child.tag for child in request] == ["service_request_id", "service_notice", "account_id"]
+    assert request.findtext("account_id") == ""
+    report = Report.objects.get()
+    assert request.findtext("service_request_id") == report.tracking_number
+    assert report.latitude is None
+    assert report.address_text == "Simpang Pasar Kotabumi, depan toko emas"
+
+
+def test_the_attributes_set_the_kind_anonymity_and_confidentiality(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    data = form(
+        cast,
+        key,
+        **{"attribute[kind]": "aspirasi", "attribute[anonymous]": "true", "attribute[confidential]": "true"},
+    )
+    assert Client().post(f"{BASE}/requests.json", data).status_code == 201
+    report = Report.objects.get()
+    assert (report.kind, report.anonymous, report.confidential) == ("aspirasi", True, True)
+
+
+def test_a_media_file_goes_through_the_photo_cleaning(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    answer = Client().post(f"{BASE}/requests.json", form(cast, key, media=photo_upload(jpeg())))
+    assert answer.status_code == 201
+    assert Report.objects.get().photos.count() == 1
+
+
+def test_without_a_valid_open311_key_nothing_is_filed(cast: Cast) -> None:
+    citizen_key = issued(cast.siti, ["reports"]).raw  # a citizen's token: no open311 scope
+    revoked = api_key(cast.admin)
+    token_revoke(token=cast.admin.api_tokens.get(prefix=revoked.split("_")[1]), actor=cast.admin)
+    for key in ("", "llp_salah_kunci", citizen_key, revoked):
+        answer = Client().post(f"{BASE}/requests.json", form(cast, key))
+        assert answer.status_code == 403, key
+        [error] = answer.json()
+        assert error["code"] == 403
+        assert "api_key" in error["description"]
+    # In the query string the key is not read (it would sit in access logs).
+    data = form(cast, "")
+    answer = Client().post(f"{BASE}/requests.json?api_key={api_key(cast.admin)}", data)
+    assert answer.status_code == 403
+    assert not Report.objects.exists()
+
+
+def test_an_officer_cannot_get_an_open311_key(cast: Cast) -> None:
+    with pytest.raises(Exception, match="Izin ini"):
+        api_key(cast.andi)
+
+
+def test_bad_requests_say_what_is_wrong_and_store_nothing(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    cases = [
+        ({"service_code": ""}, "service_code"),
+        ({"service_code": "tidak-ada"}, "service_code"),
+        ({"attribute[region]": ""}, "attribute[region]"),
+        ({"attribute[region]": "18.03"}, "desa/kelurahan"),  # the report service says it
+        ({"attribute[kind]": "keluhan"}, "attribute[kind]"),
+        ({"attribute[anonymous]": "ya"}, "anonymous"),
+        ({"attribute[warna]": "merah"}, "warna"),
+        ({"lat": "", "long": ""}, "lat"),
+        ({"long": ""}, "lat"),
+        ({"lat": "utara"}, "lat"),
+        ({"lat": "95"}, "lokasi"),
+        ({"description": "Mati."}, "paling sedikit"),
+    ]
+    for change, said in cases:
+        answer = Client().post(f"{BASE}/requests.json", {**form(cast, key), **change})
+        assert answer.status_code == 400, change
+        [error] = answer.json()
+        assert error["code"] == 400
+        assert said in error["description"], (change, error)
+    answer = Client().post(f"{BASE}/requests.xml", {**form(cast, key), "service_code": ""})
+    assert answer.status_code == 400
+    assert xml(answer).findtext("error/code") == "400"
+    assert not Report.objects.exists()
+
+
+def test_the_same_idempotency_key_returns_the_first_request(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    first = Client().post(f"{BASE}/requests.json", form(cast, key), headers={"Idempotency-Key": "k-1"})
+    again = Client().post(f"{BASE}/requests.json", form(cast, key), headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Report.objects.count() == 1
+    assert AuditEvent.objects.filter(action="api.open311_request_create").count() == 1
+    other = Client().post(
+        f"{BASE}/requests.json", form(cast, key, description=TEXT + " Mohon segera."), headers={"Idempotency-Key": "k-1"}
+    )
+    assert other.status_code == 422
+    assert other.json()[0]["code"] == 422
+    assert Report.objects.count() == 1
+    # Without a key two posts are two requests, as the specification has it.
+    Client().post(f"{BASE}/requests.json", form(cast, key))
+    assert Report.objects.count() == 2
+
+
+@override_settings(API_RATE_PER_TOKEN=2, API_RATE_PER_ADDRESS=100)
+def test_creates_are_limited_per_key_with_retry_after(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    statuses = [Client().post(f"{BASE}/requests.json", form(cast, key)).status_code for _ in range(2)]
+    assert statuses == [201, 201]
+    limited = Client().post(f"{BASE}/requests.json", form(cast, key))
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) >= 1
+    assert limited.json()[0]["code"] == 429
+    assert Report.objects.count() == 2
