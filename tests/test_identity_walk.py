@@ -481,7 +481,11 @@ def _open311_urls(walk: Walk) -> Iterator[str]:
 def _open311_names() -> set[str]:
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace == "open311":
-            return {pattern.name for pattern in entry.url_patterns if isinstance(pattern, URLPattern) and pattern.name}
+            return {
+                pattern.name
+                for pattern in entry.url_patterns
+                if isinstance(pattern, URLPattern) and pattern.name
+            }
     raise AssertionError("the open311 namespace is wired in layanan/urls.py")
 
 

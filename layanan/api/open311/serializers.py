@@ -33,6 +33,7 @@ ITEMS = {
     "values": "value",
 }
 
+_NO_ATTRIBUTES: Any = {}  # Django's feeds pass a dict too; the stubs want a SAX AttributesImpl
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0
 
 
@@ -53,12 +54,12 @@ def _text(value: Any) -> str:
 
 def _write(xml: SimplerXMLGenerator, name: str, value: Any) -> None:
     if isinstance(value, dict):
-        xml.startElement(name, {})
+        xml.startElement(name, _NO_ATTRIBUTES)
         for key, inner in value.items():
             _write(xml, key, inner)
         xml.endElement(name)
     elif isinstance(value, list):
-        xml.startElement(name, {})
+        xml.startElement(name, _NO_ATTRIBUTES)
         for inner in value:
             _write(xml, ITEMS[name], inner)
         xml.endElement(name)
@@ -79,9 +80,7 @@ def answer(fmt: str, root: str, data: Any, status: int = 200) -> HttpResponse:
     """``data`` as JSON (its own shape) or as XML under ``root``."""
     if fmt == "xml":
         return HttpResponse(as_xml(root, data), status=status, content_type=XML_TYPE)
-    return HttpResponse(
-        json.dumps(data, ensure_ascii=False), status=status, content_type=JSON_TYPE
-    )
+    return HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type=JSON_TYPE)
 
 
 def errors(fmt: str, status: int, description: str) -> HttpResponse:

@@ -82,7 +82,9 @@ def endpoint(*, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable[[View], 
             try:
                 wait = _limit(request)
                 if wait:
-                    limited = errors(fmt, 429, _("Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi."))
+                    limited = errors(
+                        fmt, 429, _("Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.")
+                    )
                     limited["Retry-After"] = str(wait)
                     return limited
                 return view(request, *args, fmt=fmt, **kwargs)
@@ -225,7 +227,9 @@ def _attributes() -> list[dict[str, Any]]:
             1,
             required=True,
             description=_("Desa atau kelurahan tempat kejadian."),
-            kind=_("Kode wilayah Kemendagri desa/kelurahan di Kabupaten Lampung Utara, misalnya 18.03.01.2001."),
+            kind=_(
+                "Kode wilayah Kemendagri desa/kelurahan di Kabupaten Lampung Utara, misalnya 18.03.01.2001."
+            ),
             values=villages,
         ),
         _attribute(
@@ -316,7 +320,9 @@ def _create(request: HttpRequest) -> tuple[ApiToken, dict[str, Any]]:
     """The checked request: the token and the report service's arguments, or a refusal."""
     token = _token(request)
     if token is None or not token.allows(Scope.OPEN311) or Scope.OPEN311 not in scopes_allowed(token.user):
-        raise Open311Error(403, _("api_key tidak dikirim, tidak dikenal, sudah dicabut, atau tanpa izin open311."))
+        raise Open311Error(
+            403, _("api_key tidak dikirim, tidak dikenal, sudah dicabut, atau tanpa izin open311.")
+        )
     code = str(request.POST.get("service_code", "")).strip()
     if not code:
         raise Open311Error(400, _("service_code wajib diisi."))
@@ -400,7 +406,9 @@ def _public() -> QuerySet[Report]:
             ),
             Prefetch(
                 "photos",
-                queryset=ReportPhoto.objects.filter(published=True).only("pk", "report_id").order_by("uploaded_at", "pk"),
+                queryset=ReportPhoto.objects.filter(published=True)
+                .only("pk", "report_id")
+                .order_by("uploaded_at", "pk"),
                 to_attr="public_photos",
             ),
         )
@@ -450,7 +458,9 @@ def _moment(request: HttpRequest, name: str, *, end: bool = False) -> datetime |
     except ValueError:
         moment = None
     if moment is None:
-        raise Open311Error(400, _("%(name)s harus berupa tanggal W3C, misalnya 2026-12-01T08:00:00+07:00.") % {"name": name})
+        raise Open311Error(
+            400, _("%(name)s harus berupa tanggal W3C, misalnya 2026-12-01T08:00:00+07:00.") % {"name": name}
+        )
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -463,7 +473,9 @@ def _listed(request: HttpRequest, rows: QuerySet[Report]) -> QuerySet[Report]:
     codes = [part.strip() for part in str(request.GET.get("service_code", "")).split(",") if part.strip()]
     if codes:
         rows = rows.filter(category__slug__in=codes)
-    statuses = {part.strip().lower() for part in str(request.GET.get("status", "")).split(",") if part.strip()}
+    statuses = {
+        part.strip().lower() for part in str(request.GET.get("status", "")).split(",") if part.strip()
+    }
     if statuses - {"open", "closed"}:
         raise Open311Error(400, _("status harus open atau closed."))
     if statuses == {"open"}:
@@ -524,5 +536,7 @@ def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     if report is None:
         raise Open311Error(404, _("Token tidak dikenal."))
     return answer(
-        fmt, "service_requests", [{"service_request_id": report.tracking_number, "token": report.tracking_number}]
+        fmt,
+        "service_requests",
+        [{"service_request_id": report.tracking_number, "token": report.tracking_number}],
     )

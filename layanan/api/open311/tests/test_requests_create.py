@@ -45,7 +45,8 @@ def test_a_request_is_filed_as_a_system_report_and_answered_with_its_tracking_nu
     assert str(report.latitude) == "-4.834000"
     assert report.text == TEXT
     assert report.kind == "pengaduan"
-    assert not report.anonymous and not report.confidential
+    assert not report.anonymous
+    assert not report.confidential
     # Which key filed it is audited (its prefix), the administrator as the one who let it in.
     event = AuditEvent.objects.get(action="api.open311_request_create")
     assert event.actor_id == cast.admin.pk
@@ -167,7 +168,9 @@ def test_the_same_idempotency_key_returns_the_first_request(cast: Cast) -> None:
     assert Report.objects.count() == 1
     assert AuditEvent.objects.filter(action="api.open311_request_create").count() == 1
     other = Client().post(
-        f"{BASE}/requests.json", form(cast, key, description=TEXT + " Mohon segera."), headers={"Idempotency-Key": "k-1"}
+        f"{BASE}/requests.json",
+        form(cast, key, description=TEXT + " Mohon segera."),
+        headers={"Idempotency-Key": "k-1"},
     )
     assert other.status_code == 422
     assert other.json()[0]["code"] == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -40,7 +41,7 @@ FIELDS = [
 def _listed(query: str = "", fmt: str = "json") -> list[dict[str, object]]:
     answer = Client().get(f"{BASE}/requests.{fmt}{query}")
     assert answer.status_code == 200, answer.content
-    return answer.json()  # type: ignore[no-any-return]
+    return answer.json()
 
 
 def _numbers(rows: list[dict[str, object]]) -> set[object]:
@@ -59,6 +60,7 @@ def test_a_public_report_is_a_request_with_nothing_of_its_reporter_nor_its_point
     assert row["description"] == report.text
     assert row["agency_responsible"] == cast.world.pupr.name
     region = cast.world.kotabumi_pasar
+    assert region.parent is not None
     assert row["address"] == f"{region.name}, Kecamatan {region.parent.name}"
     assert row["address_id"] == region.code
     assert row["expected_datetime"] is not None
@@ -137,7 +139,11 @@ def test_the_filters_of_the_specification(cast: Cast) -> None:
 
 
 def test_dates_must_be_w3c_and_span_at_most_90_days(cast: Cast) -> None:
-    for query in ("?start_date=kemarin", "?end_date=2026-13-40", "?start_date=2026-01-01&end_date=2026-06-01"):
+    for query in (
+        "?start_date=kemarin",
+        "?end_date=2026-13-40",
+        "?start_date=2026-01-01&end_date=2026-06-01",
+    ):
         answer = Client().get(f"{BASE}/requests.json{query}")
         assert answer.status_code == 400, query
         assert answer.json()[0]["code"] == 400
@@ -202,7 +208,9 @@ def test_a_token_names_the_request_it_became(cast: Cast) -> None:
     assert answer.json() == [{"service_request_id": number, "token": number}]
     root = xml(Client().get(f"{BASE}/tokens/{number}.xml"))
     assert root.tag == "service_requests"
-    assert [child.tag for child in root.find("request")] == ["service_request_id", "token"]  # type: ignore[union-attr]
+    request = root.find("request")
+    assert request is not None
+    assert [child.tag for child in request] == ["service_request_id", "token"]
     # Not a token: a report filed on the web pages.
     web = built.submitted(cast, category=category(cast))
     assert Client().get(f"{BASE}/tokens/{web.tracking_number}.json").status_code == 404
@@ -221,7 +229,7 @@ def test_reads_are_limited_per_address_with_retry_after(cast: Cast) -> None:
     assert other.get(f"{BASE}/services.json").status_code == 200
 
 
-def test_a_list_costs_a_fixed_number_of_queries(cast: Cast, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_a_list_costs_a_fixed_number_of_queries(cast: Cast, django_assert_max_num_queries: Any) -> None:
     for _ in range(3):
         public(cast, photos=[photo_upload(jpeg())])
     with django_assert_max_num_queries(4):
