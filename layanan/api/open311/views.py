@@ -91,7 +91,8 @@ def endpoint(*, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable[[View], 
             except Open311Error as error:
                 return errors(fmt, error.status, error.description)
             except ApiError as error:  # from once(): a reused or malformed Idempotency-Key
-                return errors(fmt, error.status, error.message or _refusal(error.code))
+                # "basically 400 for any other error where the request can not be fulfilled"
+                return errors(fmt, 400, error.message or _refusal(error.code))
             except Http404:
                 return errors(fmt, 404, _("Data tidak ditemukan."))
             except PermissionDenied:
@@ -100,7 +101,7 @@ def endpoint(*, methods: tuple[str, ...] = ("GET", "HEAD")) -> Callable[[View], 
                 text = message_of(error) if isinstance(error, CaseError) else "; ".join(error.messages)
                 return errors(fmt, 400, text)
             except RequestDataTooBig:
-                return errors(fmt, 413, _("Berkas terlalu besar."))
+                return errors(fmt, 400, _("Berkas terlalu besar."))
             except Exception as error:
                 route = request.resolver_match.route if request.resolver_match else "?"
                 logger.exception("open311: unhandled %s on %s", type(error).__name__, route)
@@ -328,11 +329,18 @@ def _create(request: HttpRequest) -> tuple[ApiToken, dict[str, Any]]:
         raise Open311Error(400, _("service_code wajib diisi."))
     category = _category(code)
     if category is None:
-        raise Open311Error(400, _("service_code tidak dikenal."))
+        raise Open311Error(404, _("service_code tidak dikenal."))
     values = _attribute_values(request)
-    region = region_get(values.get("region", "")) if values.get("region") else None
+    # address_id, the specification's "internal address ID", is a desa's Kemendagri code here.
+    address_id = str(request.POST.get("address_id", "")).strip()
+    place = region_get(address_id) if address_id else None
+    if address_id and place is None:
+        raise Open311Error(400, _("address_id harus berupa kode desa/kelurahan yang dikenal."))
+    region = region_get(values["region"]) if values.get("region") else place
     if region is None:
         raise Open311Error(400, _("attribute[region] wajib diisi dengan kode desa/kelurahan yang dikenal."))
+    if place is not None and place != region:
+        raise Open311Error(400, _("attribute[region] dan address_id menyebut desa yang berbeda."))
     kind = values.get("kind") or Kind.COMPLAINT
     if kind not in Kind.values:
         raise Open311Error(400, _("attribute[kind] harus pengaduan, aspirasi atau informasi."))
@@ -341,8 +349,8 @@ def _create(request: HttpRequest) -> tuple[ApiToken, dict[str, Any]]:
     address = str(request.POST.get("address_string", "")).strip()
     if (latitude is None) != (longitude is None):
         raise Open311Error(400, _("Kirim lat dan long bersama-sama."))
-    if latitude is None and not address:
-        raise Open311Error(400, _("Kirim lokasi: lat dan long, atau address_string."))
+    if latitude is None and not address and place is None:
+        raise Open311Error(400, _("Kirim lokasi: lat dan long, address_string, atau address_id."))
     description = str(request.POST.get("description", ""))
     if len(description) > TEXT_MAX:
         raise Open311Error(
@@ -434,11 +442,16 @@ def _request(request: HttpRequest, report: Report) -> dict[str, Any]:
         "status_notes": str(report.get_status_display()),
         "service_name": report.category.t.name,
         "service_code": report.category.slug,
-        "description": report.text,
-        "agency_responsible": ", ".join(offices),
-        "service_notice": report.public_answer,
+        "description": report.text or None,
+        "agency_responsible": ", ".join(offices) or None,
+        "service_notice": report.public_answer or None,
         "requested_datetime": w3c(report.received_at),
-        "updated_datetime": w3c(getattr(report, "updated_at", None) or report.received_at),
+        # "For requests with status=closed, this will be the date the request was closed."
+        "updated_datetime": w3c(
+            report.closed_at
+            if report.status not in OPEN_STATUSES and report.closed_at
+            else getattr(report, "updated_at", None) or report.received_at
+        ),
         "expected_datetime": w3c(report.followup_due_at if report.status in HANDLING_STATUSES else None),
         "address": place,
         "address_id": region.code,

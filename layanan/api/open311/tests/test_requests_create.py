@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from layanan.api.models import IdempotentAnswer
-from layanan.api.open311.tests.builders import BASE, TEXT, api_key, form, xml
+from layanan.api.open311.tests.builders import BASE, TEXT, api_key, category, form, xml
 from layanan.api.tests.builders import issued
 from layanan.api.tokens import token_revoke
 from layanan.audit.models import AuditEvent
@@ -89,6 +89,48 @@ def test_the_location_may_be_an_address_string_instead_of_a_point(cast: Cast) ->
     assert report.address_text == "Simpang Pasar Kotabumi, depan toko emas"
 
 
+def test_the_specifications_example_request_is_accepted(cast: Cast) -> None:
+    """The example POST of the specification, byte for byte but for our service and attribute:
+    jurisdiction_id is ignored, the contact fields are not kept, lat/long and address_string both sent."""
+    key = api_key(cast.admin)
+    category(cast)
+    body = (
+        f"api_key={key}&jurisdiction_id=city.gov&service_code=lampu-jalan&lat=37.76524078"
+        "&long=-122.4212043&address_string=1234+5th+street&email=smit333%40sfgov.edu&device_id=tt222111"
+        "&account_id=123456&first_name=john&last_name=smith&phone=111111111"
+        "&description=A+large+sinkhole+is+destroying+the+street"
+        "&media_url=http%3A%2F%2Ffarm3.static.flickr.com%2F2002%2F2212426634_5ed477a060.jpg"
+        f"&attribute[region]={cast.world.kotabumi_pasar.code}"
+    )
+    answer = Client().post(
+        f"{BASE}/requests.xml", body, content_type="application/x-www-form-urlencoded; charset=utf-8"
+    )
+    assert answer.status_code == 201, answer.content
+    root = xml(answer)
+    report = Report.objects.get()
+    assert root.findtext("request/service_request_id") == report.tracking_number
+    assert report.address_text == "1234 5th street"
+    assert report.text == "A large sinkhole is destroying the street"
+    stored = str(list(Report.objects.values().filter(pk=report.pk)))
+    for kept_nowhere in ("smit333", "tt222111", "123456", "john", "smith", "111111111", "flickr"):
+        assert kept_nowhere not in stored
+
+
+def test_the_desa_code_may_be_sent_as_address_id(cast: Cast) -> None:
+    key = api_key(cast.admin)
+    data = form(cast, key, address_id=cast.world.kotabumi_pasar.code)
+    del data["lat"], data["long"], data["attribute[region]"]
+    answer = Client().post(f"{BASE}/requests.json", data)
+    assert answer.status_code == 201, answer.content
+    assert Report.objects.get().region == cast.world.kotabumi_pasar
+    # Both sent, naming two different desa: refused rather than guessed.
+    clash = form(cast, key, address_id=cast.world.desa_tanjung_raja.region_id)
+    answer = Client().post(f"{BASE}/requests.json", clash)
+    assert answer.status_code == 400
+    assert "berbeda" in answer.json()[0]["description"]
+    assert Report.objects.count() == 1
+
+
 def test_the_attributes_set_the_kind_anonymity_and_confidentiality(cast: Cast) -> None:
     key = api_key(cast.admin)
     data = form(
@@ -134,13 +176,14 @@ def test_bad_requests_say_what_is_wrong_and_store_nothing(cast: Cast) -> None:
     key = api_key(cast.admin)
     cases = [
         ({"service_code": ""}, "service_code"),
-        ({"service_code": "tidak-ada"}, "service_code"),
         ({"attribute[region]": ""}, "attribute[region]"),
         ({"attribute[region]": "18.03"}, "desa/kelurahan"),  # the report service says it
         ({"attribute[kind]": "keluhan"}, "attribute[kind]"),
         ({"attribute[anonymous]": "ya"}, "anonymous"),
         ({"attribute[warna]": "merah"}, "warna"),
-        ({"lat": "", "long": ""}, "lat"),
+        ({"lat": "", "long": ""}, "address_id"),
+        ({"address_id": "18.03.99.9999"}, "address_id"),
+        ({"address_id": "18.03"}, "address_id"),
         ({"long": ""}, "lat"),
         ({"lat": "utara"}, "lat"),
         ({"lat": "95"}, "lokasi"),
@@ -155,6 +198,10 @@ def test_bad_requests_say_what_is_wrong_and_store_nothing(cast: Cast) -> None:
     answer = Client().post(f"{BASE}/requests.xml", {**form(cast, key), "service_code": ""})
     assert answer.status_code == 400
     assert xml(answer).findtext("error/code") == "400"
+    # "404 - service_code or jurisdiction_id was not found"
+    answer = Client().post(f"{BASE}/requests.json", {**form(cast, key), "service_code": "tidak-ada"})
+    assert answer.status_code == 404
+    assert answer.json()[0]["code"] == 404
     assert not Report.objects.exists()
 
 
@@ -172,8 +219,9 @@ def test_the_same_idempotency_key_returns_the_first_request(cast: Cast) -> None:
         form(cast, key, description=TEXT + " Mohon segera."),
         headers={"Idempotency-Key": "k-1"},
     )
-    assert other.status_code == 422
-    assert other.json()[0]["code"] == 422
+    assert other.status_code == 400  # the specification: 400 for any other refusal
+    assert other.json()[0]["code"] == 400
+    assert "Idempotency-Key" in other.json()[0]["description"]
     assert Report.objects.count() == 1
     # Without a key two posts are two requests, as the specification has it.
     Client().post(f"{BASE}/requests.json", form(cast, key))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from layanan.api.open311.serializers import w3c
 from layanan.api.open311.tests.builders import BASE, api_key, category, form, public, xml
 from layanan.complaints import services
 from layanan.complaints.models import Report, ReportPhoto
@@ -66,6 +67,7 @@ def test_a_public_report_is_a_request_with_nothing_of_its_reporter_nor_its_point
     assert row["expected_datetime"] is not None
     assert str(row["requested_datetime"]).endswith("+07:00")
     assert row["media_url"] is None
+    assert row["service_notice"] is None  # no answer yet: null, as the specification's example
     text = str(row)
     for secret in (cast.siti.full_name, cast.siti.phone, "Gang Mawar", "104.883", "-4.834"):
         assert secret not in text
@@ -106,6 +108,8 @@ def test_status_maps_to_open_and_closed_with_the_detailed_status_in_the_notes(ca
     assert rows[closed.tracking_number]["status_notes"] == "Selesai"
     assert rows[closed.tracking_number]["service_notice"] == "Sudah kami perbaiki."
     assert rows[closed.tracking_number]["expected_datetime"] is None
+    # "For requests with status=closed, this will be the date the request was closed."
+    assert rows[closed.tracking_number]["updated_datetime"] == w3c(closed.closed_at)
     assert rows[open_one.tracking_number]["status"] == "open"
     assert _numbers(_listed("?status=closed")) == {closed.tracking_number}
     assert _numbers(_listed("?status=open")) == {open_one.tracking_number}
