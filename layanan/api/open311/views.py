@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from layanan.api.open311.services import CHANNEL, open311_request_create
 from layanan.api.problems import ApiError, message_of
 from layanan.api.throttle import _count
 from layanan.api.tokens import scopes_allowed, token_find
+from layanan.audit.models import AuditEvent
 from layanan.cases.workflow import CaseError
 from layanan.complaints import selectors
 from layanan.complaints.models import Category, Disposition, Kind, Report, ReportEvent, ReportPhoto
@@ -48,9 +49,10 @@ from layanan.tracking.codes import tracking_number_normalize
 logger = logging.getLogger(__name__)
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-# When the service list or the service definitions last changed shape (the attributes below).
-# Categories themselves change in the admin: clients refresh the list daily (docs/open311.md).
-CHANGESET = "2026-12-07T00:00:00+07:00"
+# When the service definitions last changed shape (the attributes below); a category saved or
+# deleted in the admin (audited) moves the changeset on from there (docs/open311.md).
+SHAPE_CHANGED = datetime.fromisoformat("2026-12-07T00:00:00+07:00")
+CATEGORY_ACTIONS = ("complaints.category_add", "complaints.category_change", "complaints.category_delete")
 DEFAULT_DAYS = 90  # "a span of 90 days or first 1000 requests returned, whichever is smallest"
 LIMIT = 1000
 BOOLEANS = ("true", "false")
@@ -139,11 +141,18 @@ def _token(request: HttpRequest) -> ApiToken | None:
 # --- discovery -----------------------------------------------------------------------------------------
 
 
+def _changeset() -> str | None:
+    """The last change of the service list or definitions: the shape, or a category's audited save."""
+    saved = AuditEvent.objects.filter(action__in=CATEGORY_ACTIONS).aggregate(last=Max("occurred_at"))["last"]
+    return w3c(max(saved, SHAPE_CHANGED) if saved is not None else SHAPE_CHANGED)
+
+
 @endpoint()
 def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """Service discovery (http://wiki.open311.org/Service_Discovery): where and how to call."""
+    changeset = _changeset()
     data = {
-        "changeset": CHANGESET,
+        "changeset": changeset,
         "contact": _("Pertanyaan tentang Open311 Layanan Lampura: hubungi administrator di %(url)s")
         % {"url": request.build_absolute_uri("/")},
         "key_service": _(
@@ -154,7 +163,7 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
             {
                 "specification": SPECIFICATION,
                 "url": request.build_absolute_uri(_base()),
-                "changeset": CHANGESET,
+                "changeset": changeset,
                 "type": "production",
                 "formats": list(FORMATS),
             }

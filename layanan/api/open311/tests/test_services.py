@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from layanan.api.open311.tests.builders import BASE, category, xml
+from layanan.audit.services import audit_record
 from layanan.complaints.tests import domain_builders as built
 from layanan.testing import Cast
 
@@ -27,6 +28,17 @@ def test_discovery_names_the_endpoint_its_formats_and_whom_to_ask(cast: Cast) ->
 
     # The discovery file is also at the level above the endpoint, as the specification suggests.
     assert Client().get("/open311/discovery.json").json() == body
+
+
+def test_the_changeset_moves_when_a_category_is_saved_in_the_admin(cast: Cast) -> None:
+    before = Client().get(f"{BASE}/discovery.json").json()["changeset"]
+    lamp = category(cast)
+    audit_record(
+        actor=cast.admin, action="complaints.category_change", obj=lamp, details={"changed": ["name"]}
+    )
+    after = Client().get(f"{BASE}/discovery.json").json()
+    assert after["changeset"] > before  # sortable, as the discovery specification asks
+    assert after["endpoints"][0]["changeset"] == after["changeset"]
 
 
 def test_discovery_in_xml_is_the_specifications_document(cast: Cast) -> None:
