@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 
+from layanan.accounts.testing import sign_in
 from layanan.api.models import IdempotentAnswer
 from layanan.api.open311.tests.builders import BASE, TEXT, api_key, category, form, xml
 from layanan.api.tests.builders import issued
 from layanan.api.tokens import token_revoke
 from layanan.audit.models import AuditEvent
+from layanan.complaints import services
 from layanan.complaints.models import Report
 from layanan.complaints.tests.citizen_builders import jpeg, photo_upload
 from layanan.testing import Cast
@@ -238,3 +241,29 @@ def test_creates_are_limited_per_key_with_retry_after(cast: Cast) -> None:
     assert int(limited["Retry-After"]) >= 1
     assert limited.json()[0]["code"] == 429
     assert Report.objects.count() == 2
+
+
+def test_a_system_report_goes_through_the_offices_like_any_other(cast: Cast) -> None:
+    """Filed with no reporter, it is verified, handled and answered on the staff pages; the answer
+    reaches Open311 readers, and the coordinator's "who reported" says nobody (no account)."""
+    created = Client().post(f"{BASE}/requests.json", form(cast, api_key(cast.admin)))
+    number = created.json()[0]["service_request_id"]
+    report = Report.objects.get(tracking_number=number)
+    assert Client().get(f"{BASE}/requests/{number}.json").status_code == 404  # not verified yet
+    report = services.report_verify(report=report, actor=cast.admin, expected_version=report.version)
+    staff = Client()
+    sign_in(staff, cast.andi)  # Dinas PUPR: the category's office
+    assert staff.get(reverse("complaints:staff_report", args=[report.public_id])).status_code == 200
+    report = services.report_start(report=report, actor=cast.andi, expected_version=report.version)
+    report = services.report_answer(
+        report=report, actor=cast.andi, expected_version=report.version, answer="Lampu sudah diganti."
+    )
+    assert services.reporter_identity_view(report=report, actor=cast.admin) is None
+    [row] = Client().get(f"{BASE}/requests/{number}.json").json()
+    assert row["status_notes"] == "Sudah dijawab"
+    assert row["service_notice"] == "Lampu sudah diganti."
+    assert row["agency_responsible"] == cast.world.pupr.name
+    # Siti, a citizen, never reaches it on the staff pages.
+    citizen = Client()
+    sign_in(citizen, cast.siti)
+    assert citizen.get(reverse("complaints:staff_report", args=[report.public_id])).status_code in (403, 404)
