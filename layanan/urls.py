@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("layanan.api.urls")),  # api/v1/ (docs/api.md)
     path("akun/token-api/", include("layanan.api.urls_pages")),
     path("integrasi/", include("layanan.integrations.urls")),  # SIAK results, OpenSID requests
+    path("open311/", include("layanan.api.open311.urls")),  # open311/v2/ (docs/open311.md)
     path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
     path("survei/", include("layanan.survey.urls")),
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/

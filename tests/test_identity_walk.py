@@ -14,6 +14,8 @@ its public id, or its audit object) and also the reporter's name, phone, email o
 Every GET operation of the open API's served OpenAPI document is called too, as anonymous and as
 each persona by token (with every scope it may hold) and by session, with report ids and tracking
 numbers filled in, and the status lookup with the reporter's digits.
+Open311 (``/open311/``: JSON and XML, outside the URL matrix) is read by a visitor and every persona,
+and must name no reporter at all nor show a confidential report.
 New admin models, new URLs and new API operations join the walk by themselves: the admin registry and the URL
 resolver are read, not listed here. ``layanan/complaints/disclosure.py`` holds the rule.
 """
@@ -454,3 +456,87 @@ def test_no_api_answer_shows_a_report_beside_its_reporter(
     _check_logs(walk, caplog)
     assert walk.visited > 300, "the walk reached the API"
     assert not walk.leaks, "API answers that show a report and its reporter:\n" + "\n".join(walk.leaks)
+
+
+# --- Open311 (its namespace is outside the URL matrix: JSON and XML, not pages) ------------------------
+
+
+def _open311_urls(walk: Walk) -> Iterator[str]:
+    base = "/open311/v2"
+    numbers = [report.tracking_number for report in walk.reports]
+    for fmt in ("json", "xml"):
+        yield f"/open311/discovery.{fmt}"
+        yield f"{base}/discovery.{fmt}"
+        yield f"{base}/services.{fmt}"
+        for category in Category.objects.all():
+            yield f"{base}/services/{category.slug}.{fmt}"
+        yield f"{base}/requests.{fmt}"
+        yield f"{base}/requests.{fmt}?status=open,closed"
+        yield f"{base}/requests.{fmt}?service_request_id={','.join(numbers)}"
+        for number in numbers:
+            yield f"{base}/requests/{number}.{fmt}"
+            yield f"{base}/tokens/{number}.{fmt}"
+
+
+def _open311_names() -> set[str]:
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == "open311":
+            return {
+                pattern.name
+                for pattern in entry.url_patterns
+                if isinstance(pattern, URLPattern) and pattern.name
+            }
+    raise AssertionError("the open311 namespace is wired in layanan/urls.py")
+
+
+def test_no_open311_answer_shows_a_reporter_or_a_confidential_report(
+    walk: Walk, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Open311 is the public list: a confidential report never appears, and no answer names any
+    reporter at all (an anonymous one included), whoever asks and however."""
+    from layanan.api.tokens import token_create
+
+    caplog.set_level(logging.DEBUG)
+    anonymous, confidential, _ordinary = walk.reports
+    wulan = walk.reporters[0]
+    key = token_create(user=walk.cast.admin, actor=walk.cast.admin, name="Kota", scopes=["open311"]).raw
+    sent = Client().post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "jalan-walk",
+            "address_string": "Depan pasar",
+            "description": "Saluran air tersumbat sampah di depan pasar, air meluap ke jalan.",
+            "attribute[region]": walk.cast.world.kotabumi_pasar.code,
+            "email": wulan.email,
+            "first_name": wulan.name.split()[0],
+            "last_name": wulan.name.split()[-1],
+            "phone": wulan.phone_local,
+        },
+    )
+    assert sent.status_code == 201
+    walk.check("open311", "POST", "/open311/v2/requests.json", sent.status_code, _text(sent))
+    clients: dict[str, Client] = {"visitor": Client(REMOTE_ADDR="10.31.1.1")}
+    for number, (persona, user) in enumerate(walk.personas.items(), start=2):
+        clients[persona] = Client(REMOTE_ADDR=f"10.31.1.{number}")  # each its own rate limit
+        sign_in(clients[persona], user)
+    reached: set[str] = set()
+    listed_anonymous = False
+    for persona, client in clients.items():
+        for url in _open311_urls(walk):
+            response = client.get(url)
+            assert response.status_code in (200, 404), (persona, url, response.status_code)
+            if response.resolver_match is not None:
+                reached.add(response.resolver_match.url_name or "")
+            body = _text(response)
+            walk.check(persona, "GET", url, response.status_code, body)
+            listed_anonymous = listed_anonymous or anonymous.tracking_number in body
+            assert confidential.tracking_number not in body, (persona, url)
+            assert confidential.text[:40] not in body, (persona, url)
+            for reporter in walk.reporters:
+                for needle in reporter.needles():
+                    assert needle.casefold() not in body.casefold(), (persona, url, needle)
+    _check_logs(walk, caplog)
+    assert listed_anonymous, "the anonymous report is on the public list, so Open311 shows it"
+    assert reached == _open311_names(), "every Open311 address is read by the walk"
+    assert not walk.leaks, "Open311 answers that show a report and its reporter:\n" + "\n".join(walk.leaks)
