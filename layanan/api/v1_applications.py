@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ def _caller(request: HttpRequest) -> Caller:
     return request.auth  # type: ignore[attr-defined]
 
 
-def application_of(caller: Caller, ref: str) -> Application:
+def application_of(actor: User | AnonymousUser, ref: str) -> Application:
     """The application named by its id or its tracking number, if the caller may read it."""
     try:
         public_id = uuid.UUID(ref)
@@ -44,21 +45,20 @@ def application_of(caller: Caller, ref: str) -> Application:
         public_id = get_object_or_404(
             Application.objects.only("public_id"), tracking_number=ref.strip().upper()
         ).public_id
-    return selectors.application_get(actor=caller.reader(), public_id=public_id)
+    return selectors.application_get(actor=actor, public_id=public_id)
 
 
 def _own(caller: Caller, ref: str, scope: str = "applications") -> tuple[User, Application]:
     """For the applicant only (as on the pages: staff work on it through their own steps)."""
     user = caller.account(scope)
-    application = application_of(caller, ref)
+    application = application_of(user, ref)
     if user.pk != application.applicant_id:
         raise ApiError("forbidden", 403)
     return user, application
 
 
-def application_out(caller: Caller, application: Application) -> ApplicationOut:
-    actor = caller.reader()
-    assert isinstance(actor, User)
+def application_out(actor: User, application: Application) -> ApplicationOut:
+    """The application as ``actor`` (the account that read or acted) may see it."""
     events = selectors.application_timeline(actor=actor, application=application)
     checks = application.checks.select_related("requirement").order_by("requirement__order", "pk")
     current = set(application.attachments.filter(is_current=True).values_list("requirement_id", flat=True))
@@ -108,7 +108,7 @@ def my_applications(request: HttpRequest, status: str = Query("", max_length=12)
     rows = selectors.applications_of_citizen(actor=user)
     if status:
         rows = rows.filter(status=status)
-    return [application_out(caller, application) for application in rows]
+    return [application_out(user, application) for application in rows]
 
 
 class ApplicationIn(Schema):
@@ -130,7 +130,7 @@ def application_create(
         application = services.application_start(
             service=service, applicant=user, actor=user, practice=practice_on(request)
         )
-        return 201, application_out(caller, application).model_dump(mode="json")
+        return 201, application_out(user, application).model_dump(mode="json")
 
     status, body, replayed = once(request, caller, "applications.create", run)
     if replayed:
@@ -140,10 +140,8 @@ def application_create(
 
 @router.get("/applications/{ref}", response=responses(ApplicationOut), summary="Satu permohonan")
 def application_detail(request: HttpRequest, ref: str) -> ApplicationOut:
-    caller = _caller(request)
-    if not caller.signed_in:
-        raise ApiError("unauthenticated", 401)
-    return application_out(caller, application_of(caller, ref))
+    user = _caller(request).account("read")
+    return application_out(user, application_of(user, ref))
 
 
 @router.put(
@@ -177,7 +175,7 @@ def application_step(request: HttpRequest, ref: str, step: int, data: StepIn) ->
         step=current.number,
         answers=form.step_answers(current.definitions),
     )
-    return application_out(caller, application)
+    return application_out(user, application)
 
 
 @router.post(
@@ -204,7 +202,7 @@ def application_requirement(
     services.requirement_provide(
         application=application, actor=user, requirement=requirement, provision=provision, upload=file
     )
-    return application_out(caller, application_of(caller, ref))
+    return application_out(user, application_of(user, ref))
 
 
 @router.post("/applications/{ref}/submit", response=responses(ApplicationOut), summary="Kirim permohonan")
@@ -221,7 +219,7 @@ def application_submit(request: HttpRequest, response: HttpResponse, ref: str) -
             )
         except services.Incomplete as incomplete:
             raise ApiError("invalid", 422, message_of(incomplete), fields={"_": incomplete.missing}) from None
-        return 200, application_out(caller, done).model_dump(mode="json")
+        return 200, application_out(user, done).model_dump(mode="json")
 
     status, body, replayed = once(request, caller, f"applications.submit:{application.pk}", run)
     if replayed:
@@ -240,7 +238,7 @@ def application_cancel(request: HttpRequest, ref: str, data: CancelIn) -> Applic
     done = services.application_withdraw(
         application=application, actor=user, expected_version=data.expected_version
     )
-    return application_out(caller, done)
+    return application_out(user, done)
 
 
 @router.post("/applications/{ref}/transitions", response=responses(ApplicationOut), summary="Langkah petugas")
@@ -249,7 +247,7 @@ def application_transition(request: HttpRequest, ref: str, data: TransitionIn) -
     what the caller may do now). Signing stays on the page, with the signer's second factor."""
     caller = _caller(request)
     user = caller.account("staff")
-    application = application_of(caller, ref)
+    application = application_of(user, ref)
     version = data.expected_version
     match data.action:
         case "claim":
@@ -275,13 +273,13 @@ def application_transition(request: HttpRequest, ref: str, data: TransitionIn) -
             )
         case _:
             raise ApiError("invalid", 422, fields={"action": [_("Langkah tidak dikenal.")]})
-    return application_out(caller, done)
+    return application_out(user, done)
 
 
 @router.post("/applications/{ref}/notes", response=responses(ApplicationOut, 201), summary="Catatan internal")
 def application_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Status[ApplicationOut]:
     caller = _caller(request)
     user = caller.account("staff")
-    application = application_of(caller, ref)
+    application = application_of(user, ref)
     services.application_note(application=application, actor=user, text=data.text)
-    return Status(201, application_out(caller, application))
+    return Status(201, application_out(user, application))

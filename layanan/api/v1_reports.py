@@ -11,6 +11,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ def _caller(request: HttpRequest) -> Caller:
     return request.auth  # type: ignore[attr-defined]
 
 
-def report_of(caller: Caller, ref: str) -> Report:
+def report_of(actor: User | AnonymousUser, ref: str) -> Report:
     """The report named by its id or its tracking number, if the caller may read it."""
     try:
         public_id = uuid.UUID(ref)
@@ -59,11 +60,11 @@ def report_of(caller: Caller, ref: str) -> Report:
         public_id = get_object_or_404(
             Report.objects.only("public_id"), tracking_number=ref.strip().upper()
         ).public_id
-    return selectors.report_get(actor=caller.reader(), public_id=public_id)
+    return selectors.report_get(actor=actor, public_id=public_id)
 
 
-def report_out(caller: Caller, report: Report) -> ReportOut:
-    actor = caller.reader()
+def report_out(actor: User | AnonymousUser, report: Report) -> ReportOut:
+    """The report as ``actor`` may read it: the caller's reader for a read, its account after a step."""
     mine = isinstance(actor, User) and report.reporter_id == actor.pk
     staff = isinstance(actor, User) and actor.role != Role.CITIZEN
     sees_place = mine or staff  # supporters read the report, not where it is
@@ -109,7 +110,7 @@ def my_reports(request: HttpRequest, status: str = Query("", max_length=14)) -> 
     rows = selectors.reports_of_reporter(actor=user)
     if status:
         rows = rows.filter(status=status)
-    return [report_out(caller, report) for report in rows]
+    return [report_out(user, report) for report in rows]
 
 
 class ReportIn(Schema):
@@ -169,9 +170,9 @@ def report_create(
             submit_key=derived_uuid(caller, key),
             practice=practice_on(request),
         )
-        return 201, report_out(
-            caller, selectors.report_get(actor=user, public_id=report.public_id)
-        ).model_dump(mode="json")
+        return 201, report_out(user, selectors.report_get(actor=user, public_id=report.public_id)).model_dump(
+            mode="json"
+        )
 
     status, body, replayed = once(request, caller, "reports.create", run)
     if replayed:
@@ -196,8 +197,8 @@ def _on_public_list(ref: str) -> Report:
 
 @router.get("/reports/{ref}", response=responses(ReportOut), summary="Satu laporan")
 def report_detail(request: HttpRequest, ref: str) -> ReportOut:
-    caller = _caller(request)
-    return report_out(caller, report_of(caller, ref))
+    reader = _caller(request).reader()
+    return report_out(reader, report_of(reader, ref))
 
 
 @router.post("/reports/{ref}/support", response=responses(SupportOut), summary="Saya juga mengalami ini")
@@ -213,9 +214,9 @@ def report_support(request: HttpRequest, ref: str) -> SupportOut:
 def report_rate(request: HttpRequest, ref: str, data: RatingIn) -> ReportOut:
     caller = _caller(request)
     user = caller.account("reports")
-    report = report_of(caller, ref)
+    report = report_of(user, ref)
     services.report_rate(report=report, actor=user, satisfied=data.satisfied, comment=data.comment)
-    return report_out(caller, report_of(caller, ref))
+    return report_out(user, report_of(user, ref))
 
 
 def _office(code: str) -> Office:
@@ -233,7 +234,7 @@ def report_transition(request: HttpRequest, ref: str, data: TransitionIn) -> Rep
     caller = _caller(request)
     staff_step = data.action not in ("confirm", "reopen")
     user = caller.account("staff" if staff_step else "reports")
-    report = report_of(caller, ref)
+    report = report_of(user, ref)
     version = data.expected_version
     match data.action:
         case "verify":
@@ -285,13 +286,13 @@ def report_transition(request: HttpRequest, ref: str, data: TransitionIn) -> Rep
             services.report_reopen(report=report, actor=user, reason=data.reason)
         case _:
             raise ApiError("invalid", 422, fields={"action": [_("Langkah tidak dikenal.")]})
-    return report_out(caller, report_of(caller, ref))
+    return report_out(user, report_of(user, ref))
 
 
 @router.post("/reports/{ref}/notes", response=responses(ReportOut, 201), summary="Catatan internal")
 def report_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Status[ReportOut]:
     caller = _caller(request)
     user = caller.account("staff")
-    report = report_of(caller, ref)
+    report = report_of(user, ref)
     services.report_note(report=report, actor=user, text=data.text)
-    return Status(201, report_out(caller, report))
+    return Status(201, report_out(user, report))

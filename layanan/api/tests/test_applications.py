@@ -189,3 +189,13 @@ def test_the_office_claims_and_asks_for_a_revision_the_citizen_reads(cast: Cast)
     assert resent.status_code == 200, resent.content
     assert Application.objects.get().status == Status.VERIFYING
     assert Attachment.objects.filter(requirement__code="kk", is_current=True).count() == 1
+
+
+def test_a_token_with_only_the_applications_scope_applies_but_lists_nothing(cast: Cast) -> None:
+    service = build_service(cast)
+    client = token_client(cast.siti, ["applications"])
+    draft = _started(client, service.slug)
+    assert draft["status"] == "draft"
+    assert Application.objects.get().applicant == cast.siti
+    assert client.get("/api/v1/applications").status_code == 403
+    assert client.get(f"/api/v1/applications/{draft['id']}").status_code == 403

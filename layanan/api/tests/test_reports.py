@@ -203,3 +203,18 @@ def test_calls_beyond_the_limit_get_429_with_retry_after(cast: Cast, settings: o
     assert [Client(headers=bearer(made.raw)).get("/api/v1/categories").status_code for _ in range(6)] == [
         200
     ] * 5 + [429]
+
+
+def test_a_token_with_only_the_reports_scope_files_and_rates_but_reads_nothing_else(cast: Cast) -> None:
+    filer = token_client(cast.siti, ["reports"])
+    made = filer.post("/api/v1/reports", _form(cast))
+    assert made.status_code == 201, made.content
+    assert made.json()["yours"] is True
+    assert Report.objects.count() == 1
+    assert filer.get(f"/api/v1/reports/{made.json()['id']}").status_code == 403  # reading needs "read"
+    answered = built.answered(cast, built.submitted(cast))
+    rated = filer.post(
+        f"/api/v1/reports/{answered.public_id}/rating", {"satisfied": False}, content_type="application/json"
+    )
+    assert rated.status_code == 200, rated.content
+    assert Report.objects.get(pk=answered.pk).satisfied is False
