@@ -191,13 +191,14 @@ def test_the_public_list_shows_no_confidential_report_and_no_reporter(cast: Cast
 def test_calls_beyond_the_limit_get_429_with_retry_after(cast: Cast, settings: object) -> None:
     settings.API_RATE_PER_ADDRESS = 3  # type: ignore[attr-defined]
     settings.API_RATE_PER_TOKEN = 5  # type: ignore[attr-defined]
+    settings.API_RATE_WINDOW_SECONDS = 86_400  # type: ignore[attr-defined]  # no window ends mid-test
     cache.clear()
     anonymous = Client()
     answers = [anonymous.get("/api/v1/categories").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     limited = anonymous.get("/api/v1/categories")
     assert limited.json()["error"]["code"] == "rate_limited"
-    assert 1 <= int(limited["Retry-After"]) <= 60
+    assert 1 <= int(limited["Retry-After"]) <= 86_400
     # A token is counted as itself, not by the address it shares.
     made = issued(cast.siti, ["read"])
     assert [Client(headers=bearer(made.raw)).get("/api/v1/categories").status_code for _ in range(6)] == [

@@ -231,7 +231,7 @@ def test_the_same_idempotency_key_returns_the_first_request(cast: Cast) -> None:
     assert Report.objects.count() == 2
 
 
-@override_settings(API_RATE_PER_TOKEN=2, API_RATE_PER_ADDRESS=100)
+@override_settings(API_RATE_PER_TOKEN=2, API_RATE_PER_ADDRESS=100, API_RATE_WINDOW_SECONDS=86_400)
 def test_creates_are_limited_per_key_with_retry_after(cast: Cast) -> None:
     key = api_key(cast.admin)
     statuses = [Client().post(f"{BASE}/requests.json", form(cast, key)).status_code for _ in range(2)]

@@ -220,7 +220,7 @@ def test_a_token_names_the_request_it_became(cast: Cast) -> None:
     assert Client().get(f"{BASE}/tokens/{web.tracking_number}.json").status_code == 404
 
 
-@override_settings(API_RATE_PER_ADDRESS=3)
+@override_settings(API_RATE_PER_ADDRESS=3, API_RATE_WINDOW_SECONDS=86_400)
 def test_reads_are_limited_per_address_with_retry_after(cast: Cast) -> None:
     cache.clear()
     client = Client()
