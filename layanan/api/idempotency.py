@@ -5,6 +5,10 @@ request with the key waits on the unique index until the first commits, then rea
 refusal writes nothing (the transaction rolls back), so the next try with the key runs again. The
 same key with a different request (another operation or another body) is refused with
 ``idempotency_key_reused``. Answers are forgotten after ``API_IDEMPOTENCY_KEEP_HOURS``.
+
+What is kept is what ``run()`` returns: the REST API keeps only the id of what it made and shows the
+resource as it is now on a repeat, so no copy of a person's data (an application's answers, a
+report's text) sits here, outside the encryption and the erasure of the records themselves.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ def derived_uuid(caller: Caller, key: str) -> uuid.UUID | None:
 def once(
     request: HttpRequest, caller: Caller, operation: str, run: Callable[[], tuple[int, dict[str, Any]]]
 ) -> tuple[int, dict[str, Any], bool]:
-    """``run()`` once per key: (status, body, replayed)."""
+    """``run()`` once per key: (status, what it returned, replayed)."""
     key = key_of(request)
     if not key:
         status, body = run()

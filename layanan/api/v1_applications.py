@@ -126,16 +126,18 @@ def application_create(
     if service is None:
         raise ApiError("invalid", 422, fields={"service": [_("Layanan tidak ditemukan.")]})
 
-    def run() -> tuple[int, dict[str, object]]:
+    def run() -> tuple[int, dict[str, str]]:
         application = services.application_start(
             service=service, applicant=user, actor=user, practice=practice_on(request)
         )
-        return 201, application_out(user, application).model_dump(mode="json")
+        return 201, {"id": str(application.public_id)}
 
-    status, body, replayed = once(request, caller, "applications.create", run)
+    status, kept, replayed = once(request, caller, "applications.create", run)
     if replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(status, body)
+    return Status(
+        status, application_out(user, application_of(user, str(kept["id"]))).model_dump(mode="json")
+    )
 
 
 @router.get("/applications/{ref}", response=responses(ApplicationOut), summary="Satu permohonan")
@@ -212,19 +214,21 @@ def application_submit(request: HttpRequest, response: HttpResponse, ref: str) -
     user, application = _own(caller, ref)
     key = request.headers.get("Idempotency-Key", "").strip()
 
-    def run() -> tuple[int, dict[str, object]]:
+    def run() -> tuple[int, dict[str, str]]:
         try:
             done = services.application_submit(
                 application=application, actor=user, submit_key=derived_uuid(caller, key) or uuid.uuid4()
             )
         except services.Incomplete as incomplete:
             raise ApiError("invalid", 422, message_of(incomplete), fields={"_": incomplete.missing}) from None
-        return 200, application_out(user, done).model_dump(mode="json")
+        return 200, {"id": str(done.public_id)}
 
-    status, body, replayed = once(request, caller, f"applications.submit:{application.pk}", run)
+    status, kept, replayed = once(request, caller, f"applications.submit:{application.pk}", run)
     if replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(status, body)
+    return Status(
+        status, application_out(user, application_of(user, str(kept["id"]))).model_dump(mode="json")
+    )
 
 
 class CancelIn(Schema):

@@ -151,7 +151,7 @@ def report_create(
     assert region is not None
     key = request.headers.get("Idempotency-Key", "").strip()
 
-    def run() -> tuple[int, dict[str, object]]:
+    def run() -> tuple[int, dict[str, str]]:
         report = services.report_submit(
             reporter=user,
             kind=data.kind,
@@ -170,14 +170,12 @@ def report_create(
             submit_key=derived_uuid(caller, key),
             practice=practice_on(request),
         )
-        return 201, report_out(user, selectors.report_get(actor=user, public_id=report.public_id)).model_dump(
-            mode="json"
-        )
+        return 201, {"id": str(report.public_id)}
 
-    status, body, replayed = once(request, caller, "reports.create", run)
+    status, kept, replayed = once(request, caller, "reports.create", run)
     if replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(status, body)
+    return Status(status, report_out(user, report_of(user, str(kept["id"]))).model_dump(mode="json"))
 
 
 @router.get("/reports/public/{ref}", response=responses(PublicReportOut), summary="Satu laporan publik")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from layanan.api.models import IdempotentAnswer
 from layanan.api.tests.builders import token_client
 from layanan.applications.models import Application, Attachment, RequirementCheck, Status
 from layanan.applications.tests.builders import png_upload
@@ -74,6 +75,9 @@ def test_a_citizen_applies_from_start_to_submit_with_a_file(cast: Cast) -> None:
     application = Application.objects.get()
     assert application.status == Status.SUBMITTED
     assert application.timeline.filter(to_status=Status.SUBMITTED).count() == 1
+    kept = str(list(IdempotentAnswer.objects.values_list("body", flat=True)))
+    assert str(application.public_id) in kept
+    assert NIK not in kept  # the answers stay sealed in the application, never copied here
 
 
 def test_a_create_sent_twice_with_its_key_makes_one_draft(cast: Cast) -> None:

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from layanan.api.models import IdempotentAnswer
 from layanan.api.tests.builders import bearer, issued, token_client
 from layanan.complaints.models import Category, Report, Status, Support
 from layanan.complaints.tests import domain_builders as built
@@ -51,6 +52,7 @@ def test_a_report_is_filed_once_however_often_the_same_key_is_sent(cast: Cast) -
     assert again["Idempotent-Replayed"] == "true"
     assert again.json()["tracking_number"] == body["tracking_number"]
     assert Report.objects.count() == 1
+    assert TEXT not in str(list(IdempotentAnswer.objects.values_list("body", flat=True)))
 
     other = client.post(
         "/api/v1/reports",
