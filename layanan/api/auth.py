@@ -80,6 +80,11 @@ def caller_of(request: HttpRequest) -> Caller:
     return Caller(user=AnonymousUser(), token=None, address=address)
 
 
+def caller(request: HttpRequest) -> Caller:
+    """The caller :class:`ApiAuth` found for this request (every operation has one)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 class ApiAuth:
     """django-ninja's auth hook: always a caller (anonymous included), or a refusal."""
 

@@ -18,6 +18,7 @@ from pydantic import Field
 from layanan.accounts.models import User
 from layanan.accounts.permissions import can
 from layanan.api.auth import Caller
+from layanan.api.auth import caller as caller_of_request
 from layanan.api.idempotency import derived_uuid, once
 from layanan.api.problems import ApiError, message_of
 from layanan.api.schemas import ApplicationOut, AttachmentOut, ReportNoteIn, StepIn, StepOut, TransitionIn
@@ -31,10 +32,6 @@ from layanan.catalogue.selectors import service_get
 from layanan.core.practice import practice_on
 
 router = Router(tags=["permohonan"])
-
-
-def _caller(request: HttpRequest) -> Caller:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def application_of(actor: User | AnonymousUser, ref: str) -> Application:
@@ -103,7 +100,7 @@ def application_out(actor: User, application: Application) -> ApplicationOut:
 @router.get("/applications", response=responses(list[ApplicationOut]), summary="Permohonan saya")
 @paginate(LimitOffsetPagination)
 def my_applications(request: HttpRequest, status: str = Query("", max_length=12)) -> list[ApplicationOut]:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("read")
     rows = selectors.applications_of_citizen(actor=user)
     if status:
@@ -120,7 +117,7 @@ def application_create(
     request: HttpRequest, response: HttpResponse, data: ApplicationIn
 ) -> Status[dict[str, object]]:
     """Start a draft for the caller; fill it with the steps, the requirements, then submit."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("applications")
     service = service_get(data.service)
     if service is None:
@@ -142,7 +139,7 @@ def application_create(
 
 @router.get("/applications/{ref}", response=responses(ApplicationOut), summary="Satu permohonan")
 def application_detail(request: HttpRequest, ref: str) -> ApplicationOut:
-    user = _caller(request).account("read")
+    user = caller_of_request(request).account("read")
     return application_out(user, application_of(user, ref))
 
 
@@ -151,7 +148,7 @@ def application_detail(request: HttpRequest, ref: str) -> ApplicationOut:
 )
 def application_step(request: HttpRequest, ref: str, step: int, data: StepIn) -> ApplicationOut:
     """The answers of one step, checked as the page checks them (a draft, or during a revision)."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user, application = _own(caller, ref)
     if "edit" not in WORKFLOW.allowed_actions(user, application):
         raise ApiError("not_allowed_now", 409, _("Permohonan ini tidak dapat diubah lagi."))
@@ -194,7 +191,7 @@ def application_requirement(
 ) -> ApplicationOut:
     """Upload a file for a requirement (``provision=upload``), or say the original comes to the
     office (``provision=paper``), as the requirement allows."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user, application = _own(caller, ref)
     requirement = application.service.requirements.filter(code=code).first()
     if requirement is None:
@@ -210,7 +207,7 @@ def application_requirement(
 @router.post("/applications/{ref}/submit", response=responses(ApplicationOut), summary="Kirim permohonan")
 def application_submit(request: HttpRequest, response: HttpResponse, ref: str) -> Status[dict[str, object]]:
     """Submit the draft, or resubmit after a revision. Idempotent on ``Idempotency-Key``."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user, application = _own(caller, ref)
     key = request.headers.get("Idempotency-Key", "").strip()
 
@@ -237,7 +234,7 @@ class CancelIn(Schema):
 
 @router.post("/applications/{ref}/cancel", response=responses(ApplicationOut), summary="Batalkan permohonan")
 def application_cancel(request: HttpRequest, ref: str, data: CancelIn) -> ApplicationOut:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user, application = _own(caller, ref)
     done = services.application_withdraw(
         application=application, actor=user, expected_version=data.expected_version
@@ -249,7 +246,7 @@ def application_cancel(request: HttpRequest, ref: str, data: CancelIn) -> Applic
 def application_transition(request: HttpRequest, ref: str, data: TransitionIn) -> ApplicationOut:
     """An officer's step: claim, process, request_revision, approve, reject (``actions`` lists
     what the caller may do now). Signing stays on the page, with the signer's second factor."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("staff")
     application = application_of(user, ref)
     version = data.expected_version
@@ -282,7 +279,7 @@ def application_transition(request: HttpRequest, ref: str, data: TransitionIn) -
 
 @router.post("/applications/{ref}/notes", response=responses(ApplicationOut, 201), summary="Catatan internal")
 def application_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Status[ApplicationOut]:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("staff")
     application = application_of(user, ref)
     services.application_note(application=application, actor=user, text=data.text)

@@ -24,7 +24,7 @@ from pydantic import Field
 from layanan.accounts.models import Role, User
 from layanan.agencies.models import Office
 from layanan.agencies.selectors import office_get
-from layanan.api.auth import Caller
+from layanan.api.auth import caller as caller_of_request
 from layanan.api.idempotency import derived_uuid, once
 from layanan.api.problems import ApiError
 from layanan.api.schemas import (
@@ -46,10 +46,6 @@ from layanan.core.practice import practice_on
 from layanan.regions.selectors import region_get
 
 router = Router(tags=["laporan"])
-
-
-def _caller(request: HttpRequest) -> Caller:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def report_of(actor: User | AnonymousUser, ref: str) -> Report:
@@ -105,7 +101,7 @@ def report_out(actor: User | AnonymousUser, report: Report) -> ReportOut:
 @router.get("/reports", response=responses(list[ReportOut]), summary="Laporan saya")
 @paginate(LimitOffsetPagination)
 def my_reports(request: HttpRequest, status: str = Query("", max_length=14)) -> list[ReportOut]:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("read")
     rows = selectors.reports_of_reporter(actor=user)
     if status:
@@ -136,7 +132,7 @@ def report_create(
 ) -> Status[dict[str, object]]:
     """File a report (multipart form), with up to 3 photos or a voice note; ``Idempotency-Key``
     makes a resend from a flaky connection return the first report."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("reports")
     category = Category.objects.filter(slug=data.category, is_active=True).first()
     region = region_get(data.region)
@@ -195,13 +191,13 @@ def _on_public_list(ref: str) -> Report:
 
 @router.get("/reports/{ref}", response=responses(ReportOut), summary="Satu laporan")
 def report_detail(request: HttpRequest, ref: str) -> ReportOut:
-    reader = _caller(request).reader()
+    reader = caller_of_request(request).reader()
     return report_out(reader, report_of(reader, ref))
 
 
 @router.post("/reports/{ref}/support", response=responses(SupportOut), summary="Saya juga mengalami ini")
 def report_support(request: HttpRequest, ref: str) -> SupportOut:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("reports")
     report = _on_public_list(ref)
     services.report_support(report=report, user=user)
@@ -210,7 +206,7 @@ def report_support(request: HttpRequest, ref: str) -> SupportOut:
 
 @router.post("/reports/{ref}/rating", response=responses(ReportOut), summary="Nilai jawaban")
 def report_rate(request: HttpRequest, ref: str, data: RatingIn) -> ReportOut:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("reports")
     report = report_of(user, ref)
     services.report_rate(report=report, actor=user, satisfied=data.satisfied, comment=data.comment)
@@ -229,7 +225,7 @@ def report_transition(request: HttpRequest, ref: str, data: TransitionIn) -> Rep
     """One step of the report's workflow, as the page offers it (``actions`` of the report lists
     what the caller may do now). Staff steps need the ``staff`` scope; the reporter's own steps
     (confirm, reopen) the ``reports`` scope."""
-    caller = _caller(request)
+    caller = caller_of_request(request)
     staff_step = data.action not in ("confirm", "reopen")
     user = caller.account("staff" if staff_step else "reports")
     report = report_of(user, ref)
@@ -289,7 +285,7 @@ def report_transition(request: HttpRequest, ref: str, data: TransitionIn) -> Rep
 
 @router.post("/reports/{ref}/notes", response=responses(ReportOut, 201), summary="Catatan internal")
 def report_note(request: HttpRequest, ref: str, data: ReportNoteIn) -> Status[ReportOut]:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("staff")
     report = report_of(user, ref)
     services.report_note(report=report, actor=user, text=data.text)

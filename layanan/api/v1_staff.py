@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 
 from layanan.accounts.permissions import can
 from layanan.agencies.selectors import office_get
-from layanan.api.auth import Caller
+from layanan.api.auth import caller as caller_of_request
 from layanan.api.problems import ApiError
 from layanan.api.schemas import MeOut, QueueItemOut
 from layanan.api.shapes import responses
@@ -16,10 +16,6 @@ from layanan.applications import selectors as application_selectors
 from layanan.complaints import selectors as report_selectors
 
 router = Router(tags=["petugas"])
-
-
-def _caller(request: HttpRequest) -> Caller:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class QueueOut(Schema):
@@ -31,7 +27,7 @@ class QueueOut(Schema):
 
 @router.get("/me", response=responses(MeOut), summary="Siapa saya", tags=["akun"])
 def me(request: HttpRequest) -> MeOut:
-    caller = _caller(request)
+    caller = caller_of_request(request)
     user = caller.account("read")
     return MeOut(
         id=user.pk,
@@ -48,7 +44,7 @@ def application_queue(
     bucket: str = Query("new", max_length=20, description=", ".join(application_selectors.QUEUE_BUCKETS)),
     office: str = Query("", max_length=40, description="Kode kantor; bawaan: kantor sendiri."),
 ) -> QueueOut:
-    user = _caller(request).account("read")
+    user = caller_of_request(request).account("read")
     chosen = office_get(office) if office else None
     if office and chosen is None:
         raise ApiError("not_found", 404)
@@ -84,7 +80,7 @@ def report_queue(
     office: str = Query("", max_length=40, description="Kode kantor; bawaan: kantor sendiri."),
 ) -> QueueOut:
     """An office's reports by bucket; ``bucket=verify`` is the coordinator's verification queue."""
-    user = _caller(request).account("read")
+    user = caller_of_request(request).account("read")
     if bucket == "verify":
         if not can(user, "report.verify"):
             raise ApiError("forbidden", 403)
