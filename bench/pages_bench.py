@@ -259,6 +259,9 @@ class WrkRun:
     p99_ms: float
     errors: int
     cpu_seconds: float = 0.0  # the gunicorn workers' user + system time during the run
+    # Answers that came later than wrk's timeout (2 s): wrk counts them in ``requests`` and in
+    # ``errors`` without judging their status, so a create among them may have been stored.
+    timeouts: int = 0
 
     @property
     def cpu_ms(self) -> float:
@@ -344,11 +347,12 @@ def wrk_parse(output: str) -> WrkRun:
     p99 = re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE)
     if not (done and p50 and p99):
         raise RuntimeError(f"unexpected wrk output:\n{output}")
-    errors = 0
+    errors = timeouts = 0
     if socket_errors := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):
         errors += sum(int(n) for n in socket_errors.groups())
+        timeouts = int(socket_errors.group(4))
     if bad := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         errors += int(bad.group(1))
     return WrkRun(
@@ -357,6 +361,7 @@ def wrk_parse(output: str) -> WrkRun:
         p50_ms=_ms(p50.group(1)),
         p99_ms=_ms(p99.group(1)),
         errors=errors,
+        timeouts=timeouts,
     )
 
 
@@ -397,6 +402,7 @@ def _total(page: Page) -> WrkRun:
         p99_ms=max(run.p99_ms for run in runs),
         errors=sum(run.errors for run in runs),
         cpu_seconds=sum(run.cpu_seconds for run in runs),
+        timeouts=sum(run.timeouts for run in runs),
     )
 
 

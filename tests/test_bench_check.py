@@ -65,7 +65,7 @@ def test_a_time_that_rises_more_than_25_percent_fails_and_less_passes() -> None:
     assert "above the baseline" in _failures(_run(timed(126.0)), baseline)["monitoring.overview"][0]
 
 
-def test_a_time_is_compared_per_yardstick_when_both_runs_measured_it() -> None:
+def test_a_time_must_rise_in_ms_and_per_yardstick_when_both_runs_measured_it() -> None:
     def timed(value: float, yardstick: float) -> dict[str, Any]:
         return _entry(
             "tasks.claim", value=value, unit="ms", higher_is_better=False, figures={"yardstick_ms": yardstick}
@@ -77,8 +77,10 @@ def test_a_time_is_compared_per_yardstick_when_both_runs_measured_it() -> None:
     # 30 % more time at the same machine speed: a regression, even though it is under 2x the baseline.
     reasons = _failures(_run(timed(13.0, 50.0)), baseline)["tasks.claim"]
     assert "30% above the baseline 10 at the same machine speed" in reasons[0]
-    # A faster machine does not hide a regression: 0.6x the yardstick, 0.9x the time.
-    assert _failures(_run(timed(9.0, 30.0)), baseline) != {}
+    # A faster machine does not hide a regression that shows in ms: 0.6x the yardstick, 1.3x the time.
+    assert _failures(_run(timed(13.0, 30.0)), baseline) != {}
+    # The yardstick alone ran faster and the time did not move: no regression of the code.
+    assert _failures(_run(timed(10.0, 34.0)), baseline) == {}
     # A baseline without a yardstick: the plain comparison.
     plain = {"values": {"tasks.claim": {"module": "tasks", "value": 10.0}}}
     assert "above the baseline" in _failures(_run(timed(20.0, 100.0)), plain)["tasks.claim"][0]
