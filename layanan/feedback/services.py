@@ -74,8 +74,9 @@ def feedback_vote(
     """Record "was this page helpful?" for ``page`` (a URL name); a second vote of ``sender`` counts once.
 
     ``sender`` is a random secret of the browser (its CSRF secret), only ever hashed into the
-    cache mark; an empty one (no cookie at all) is never deduplicated. Returns the row (the first
-    one for a repeat) and whether this call counted.
+    cache mark; an empty one (no cookie at all) is never deduplicated. A repeat with the other
+    answer changes the first row's answer (still one vote). Returns the row (the first one for a
+    repeat) and whether this call counted.
     """
 
     def make() -> PageFeedback:
@@ -85,7 +86,12 @@ def feedback_vote(
 
     if not sender:
         return make(), True
-    return _once(_mark_key("vote", sender, page), make)
+    row, counted = _once(_mark_key("vote", sender, page), make)
+    if not counted and row is not None and row.helpful != helpful:
+        # A changed mind (Ya, then Tidak): still one vote, now the latest answer.
+        PageFeedback.objects.filter(pk=row.pk).update(helpful=helpful)
+        row.helpful = helpful
+    return row, counted
 
 
 def feedback_problem(

@@ -126,6 +126,18 @@ def test_a_vote_sent_twice_counts_once(cast):
     assert PageFeedback.objects.count() == 3
 
 
+def test_a_changed_mind_keeps_one_vote_with_the_latest_answer(cast):
+    client = Client()
+    client.get("/")
+
+    _vote(client, "ya")
+    changed = _vote(client, "tidak")
+
+    assert changed.status_code == 200
+    assert "Apa yang tidak berjalan?" in changed.content.decode()
+    assert list(PageFeedback.objects.values_list("helpful", flat=True)) == [False]
+
+
 def test_a_flood_from_one_address_is_refused_with_a_plain_429(cast, monkeypatch):
     monkeypatch.setattr(views, "SENDS_PER_ADDRESS", views.ratelimit.Limit("feedback-test", 3, 3600))
     for _ in range(3):
