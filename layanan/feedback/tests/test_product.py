@@ -220,3 +220,43 @@ def test_the_skm_platform_question_shows_apart_from_the_ikm(cast):
     assert "Tidak dijawab</th><td>1</td>" in table
     assert "3.67" in table
     assert "tidak pernah dihitung di dalamnya" in html
+
+
+def _queries(client: Client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(PRODUCT).status_code == 200
+    return len(captured)
+
+
+def test_the_product_page_makes_the_same_queries_however_many_texts(cast):
+    admin = _as(cast.admin)
+    tags = list(Tag.objects.all())
+    for number in range(2):
+        feedback(problem=f"Masalah {number}").tags.set(tags[:2])
+    few = _queries(admin)
+    for number in range(25):
+        feedback(page=f"core:home{number % 3}", problem=f"Masalah lain {number}").tags.set(tags[:3])
+
+    assert _queries(admin) == few
+
+
+def test_a_change_saved_in_the_django_admin_is_audited(cast):
+    admin = _as(cast.admin)
+    sent = admin.post(
+        reverse("admin:feedback_platformchange_add"),
+        {
+            "date": timezone.localdate().isoformat(),
+            "title": "Huruf lebih besar",
+            "title_en": "",
+            "description": "Ukuran huruf dinaikkan.",
+            "description_en": "",
+            "pages": "",
+        },
+    )
+
+    assert sent.status_code == 302
+    change = PlatformChange.objects.get()
+    assert AuditEvent.objects.filter(action="feedback.change_create", object_id=str(change.pk)).count() == 1
