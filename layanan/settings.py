@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "layanan.integrations",
     "layanan.monitoring",
     "layanan.survey",
+    "layanan.feedback",
     "layanan.servicepoints",
     "layanan.privacy",
     "layanan.demo",

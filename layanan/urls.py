@@ -21,6 +21,7 @@ urlpatterns = [
     path("open311/", include("layanan.api.open311.urls")),  # open311/v2/ (docs/open311.md)
     path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
     path("survei/", include("layanan.survey.urls")),
+    path("", include("layanan.feedback.urls")),  # masukan/, petugas/masukan/ (docs/feedback.md)
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/
     path("", include("layanan.privacy.urls")),  # akun/data-saya/, petugas/privasi/
     path("i18n/", include("django.conf.urls.i18n")),

@@ -949,6 +949,43 @@ MATRIX += [
     ),
     # -- survey rows --
     Row(
+        "feedback:vote",
+        dict.fromkeys(PERSONAS, 405),
+        page=False,
+        notes="POST only: 'Apakah halaman ini membantu?' on every page; layanan/feedback/tests/test_vote.py.",
+    ),
+    Row(
+        "feedback:problem",
+        EVERYONE_200,
+        notes="'Laporkan masalah di halaman ini': anyone, nothing personal stored (docs/feedback.md).",
+    ),
+    Row("feedback:changes", EVERYONE_200, notes="Public: 'Yang kami ubah karena masukan Anda'."),
+    Row(
+        "feedback:product",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "bupati": 200, "admin": 200},
+        notes="can(actor, 'feedback.read'): administrators, and the leader read-only (no tagging).",
+    ),
+    Row(
+        "feedback:export",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "bupati": 200, "admin": 200},
+        page=False,
+        kwargs=lambda cast: {"fmt": "csv"},
+        notes="The feedback as CSV or XLSX: can(actor, 'feedback.read').",
+    ),
+    Row(
+        "feedback:tag",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {"pk": 1},
+        notes="POST only, can(actor, 'feedback.manage'): administrators; feedback/tests/test_product.py.",
+    ),
+    Row(
+        "feedback:change_new",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "admin": 200},
+        notes="Record a change made in answer to feedback: can(actor, 'feedback.manage'), administrators.",
+    ),
+    # -- feedback rows --
+    Row(
         "privacy:my_data",
         {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200},
         notes="A citizen's own data, access log and requests (UU 27/2022); staff have none here.",

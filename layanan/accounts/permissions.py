@@ -544,6 +544,16 @@ RULES: Final[Mapping[str, Rule]] = {
         "Read the survey's free-text suggestions (never who wrote them): staff of that office only.",
     ),
     # -- survey rules --
+    "feedback.read": Rule(
+        frozenset({Role.ADMIN, Role.LEADER}),
+        description="Read the platform's feedback (figures, redacted texts, exports, the SKM's platform "
+        "question): administrators, and leaders read-only. Feedback belongs to no office.",
+    ),
+    "feedback.manage": Rule(
+        frozenset({Role.ADMIN}),
+        description="Tag the platform's feedback and record the changes made in answer to it (public).",
+    ),
+    # -- feedback rules --
     "servicepoint.manage": Rule(
         frozenset({Role.OPERATOR, Role.ADMIN}),
         _own_office_or_admin,

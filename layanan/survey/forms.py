@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
 from layanan.survey.models import PROFILE_FIELDS, AgeGroup, Education, Occupation, Sex
+from layanan.survey.platform_question import PLATFORM_EASE
 from layanan.survey.services import SUGGESTION_MAX
 from layanan.survey.unsur import UNSUR, Unsur
 
@@ -51,16 +52,33 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": message, "invalid_choice": message},
             )
+        # Optional and apart from the 9 unsur: about the platform, never counted in the IKM.
+        self.fields[PLATFORM_EASE.field] = forms.TypedChoiceField(
+            label=PLATFORM_EASE.question,
+            choices=[(str(value), answer) for value, answer in enumerate(PLATFORM_EASE.answers, start=1)],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": _("Pilih salah satu jawaban, atau biarkan kosong.")},
+        )
         for name in PROFILE_FIELDS:
             field = self.fields[name]
             field.label = PROFILE_LABELS[name]
             field.error_messages["invalid_choice"] = _("Pilihan ini tidak dikenal. Pilih dari daftar.")
             field.widget.attrs["class"] = "input"
-        order = [u.field for u in UNSUR] + ["suggestion", *PROFILE_FIELDS]
+        order = [u.field for u in UNSUR] + ["suggestion", PLATFORM_EASE.field, *PROFILE_FIELDS]
         self.order_fields(order)
 
     def questions(self) -> list[tuple[Unsur, forms.BoundField]]:
         return [(unsur, self[unsur.field]) for unsur in UNSUR]
+
+    def platform_field(self) -> forms.BoundField:
+        return self[PLATFORM_EASE.field]
+
+    def platform_ease(self) -> int | None:
+        value = self.cleaned_data.get(PLATFORM_EASE.field)
+        return int(value) if value else None
 
     def profile_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in PROFILE_FIELDS]

@@ -150,6 +150,13 @@ class Response(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     education = models.CharField(max_length=8, choices=Education.choices, blank=True, default="")
     occupation = models.CharField(max_length=10, choices=Occupation.choices, blank=True, default="")
+    # The optional question about the platform itself (platform_question.py): never part of the IKM.
+    platform_ease = models.PositiveSmallIntegerField(
+        _("kemudahan aplikasi"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
 
     class Meta:
         ordering = ["period", "id"]
@@ -169,7 +176,11 @@ class Response(models.Model):
                     u9__range=(1, 4),
                 ),
                 name="survey_response_scores_1_to_4",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_ease__isnull=True) | Q(platform_ease__range=(1, 4)),
+                name="survey_response_platform_1_to_4",
+            ),
         ]
         indexes = [
             models.Index(fields=["office", "period"], name="survey_response_office"),

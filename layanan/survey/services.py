@@ -176,10 +176,17 @@ def response_submit(
     scores: Sequence[int],
     suggestion: str = "",
     profile: Mapping[str, str] | None = None,
+    platform_ease: int | None = None,
 ) -> Response:
-    """Record one questionnaire for the invitation ``token``; refuse a second one or an expired link."""
+    """Record one questionnaire for the invitation ``token``; refuse a second one or an expired link.
+
+    ``platform_ease`` (1-4, optional) answers the question about the platform itself: stored in its
+    own column and never part of the IKM (``platform_question.py``).
+    """
     if len(scores) != COUNT or not all(isinstance(s, int) and 1 <= s <= 4 for s in scores):
         raise SurveyError(_("Setiap pertanyaan dijawab dengan salah satu dari empat pilihan."))
+    if platform_ease is not None and not (isinstance(platform_ease, int) and 1 <= platform_ease <= 4):
+        raise SurveyError(_("Pilih salah satu jawaban, atau biarkan kosong."))
     clean_profile: dict[str, str] = {}
     for name, value in (profile or {}).items():
         choices = PROFILE_FIELDS.get(name)
@@ -207,6 +214,7 @@ def response_submit(
             period=invitation.period,
             suggestion=suggestion,
             has_suggestion=bool(suggestion),
+            platform_ease=platform_ease,
             **dict(zip(FIELDS, scores, strict=True)),
             **clean_profile,
         )

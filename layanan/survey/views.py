@@ -51,6 +51,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
                 scores=form.scores(),
                 suggestion=form.cleaned_data.get("suggestion") or "",
                 profile=form.profile(),
+                platform_ease=form.platform_ease(),
             )
         except AlreadyAnswered:
             return redirect("survey:thanks", token=token)

@@ -103,6 +103,9 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("survey.suggestions.read", "pupr"): {"andi"},
     ("survey.suggestions.read", "desa_tanjung_raja"): {"rini"},
     # -- survey rows --
+    ("feedback.read", None): {"bupati", "admin"},
+    ("feedback.manage", None): {"admin"},
+    # -- feedback rows --
 }
 
 

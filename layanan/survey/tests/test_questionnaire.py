@@ -27,8 +27,9 @@ def test_the_questionnaire_shows_nine_questions_with_four_answers_each_without_s
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<fieldset>") == 9
-    assert html.count('type="radio"') == 36
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]  # the page's feedback question is outside
+    assert main.count("<fieldset>") == 9
+    assert main.count('type="radio"') == 36 + 4  # and the optional platform question, apart
     assert html.count("<h1>") == 1
     assert "Gratis" in html  # the best answer of Biaya/tarif
     assert "Penanganan pengaduan, saran dan masukan" in html.split("Sarana dan prasarana")[0]  # 8 before 9
