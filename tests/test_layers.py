@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("applications", "complaints"),
     # assisted: an operator applies for a walk-in citizen; integrations: LAPOR!, SIAK, OpenSID adapters
     ("inbound", "survey", "assisted", "integrations"),
+    ("aspirations",),  # usulan for the Musrenbang: notify() supporters, typst exports (feedback joins here)
     ("monitoring",),
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("api",),  # the open API (REST, Open311): the same selectors and services as the pages
