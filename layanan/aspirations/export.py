@@ -82,8 +82,8 @@ def row_of(usulan: Usulan) -> list[Any]:
         usulan.title,
         usulan.description,
         usulan.address_text,
-        "" if usulan.latitude is None else str(usulan.latitude),
-        "" if usulan.longitude is None else str(usulan.longitude),
+        "" if usulan.latitude is None else usulan.latitude,  # a number: no formula guard needed
+        "" if usulan.longitude is None else usulan.longitude,
         getattr(usulan, "photo_count", 0),
         getattr(usulan, "support_count", 0),
         usulan.get_status_display(),

@@ -125,9 +125,9 @@ class UsulanForm(forms.Form):
     submit_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, home: Region | None = None, **kwargs: Any) -> None:
-        initial = {"submit_key": uuid.uuid4()}
+        initial: dict[str, Any] = {"submit_key": uuid.uuid4()}
         if home is not None and home.level == Region.Level.VILLAGE:
-            initial["region"] = home.code  # type: ignore[assignment]
+            initial["region"] = home.code
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
@@ -183,20 +183,32 @@ class StaffFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "input"}),
     )
 
-    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+    desa = forms.ChoiceField(
+        label=gettext_lazy("Desa/kelurahan"),
+        choices=(),
+        required=False,
+        widget=forms.Select(attrs={"class": "input"}),
+    )
+
+    def __init__(self, *args: Any, years: list[int], villages: list[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["tahun"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [("", _("Semua tahun")), *[(str(y), str(y)) for y in years]]
+        desa = self.fields["desa"]
+        assert isinstance(desa, forms.ChoiceField)
+        desa.choices = [("", _("Semua desa")), *[(v.code, v.name) for v in villages]]
+        self.many_villages = len(villages) > 1
 
     def values(self) -> dict[str, Any]:
         if not self.is_bound or not self.is_valid():
-            return {"topic": "", "status": "", "year": None}
+            return {"topic": "", "status": "", "year": None, "desa": ""}
         data = self.cleaned_data
         return {
             "topic": data.get("topic") or "",
             "status": data.get("status") or "",
             "year": data.get("tahun"),
+            "desa": data.get("desa") or "",
         }
 
 

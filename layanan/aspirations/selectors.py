@@ -91,6 +91,11 @@ def usulan_staff_get(*, actor: Actor, pk: int) -> Usulan | None:
     return usulan_for_staff(actor=actor).filter(pk=pk).first()
 
 
+def villages_for_staff(*, actor: Actor) -> QuerySet[Region]:
+    """The desa/kelurahan of the regency within ``actor``'s reach (for the list's desa filter)."""
+    return scope(actor, village_list(), via_region="")
+
+
 def years_in_use() -> list[int]:
     return sorted(set(Usulan.objects.values_list("year", flat=True)), reverse=True)
 

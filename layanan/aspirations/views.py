@@ -221,9 +221,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_filters(request: HttpRequest) -> tuple[StaffFilterForm, selectors.StaffFilter]:
-    form = StaffFilterForm(request.GET or None, years=selectors.years_in_use())
+    villages = list(selectors.villages_for_staff(actor=request.user))
+    form = StaffFilterForm(request.GET or None, years=selectors.years_in_use(), villages=villages)
     values = form.values()
-    return form, selectors.StaffFilter(topic=values["topic"], status=values["status"], year=values["year"])
+    return form, selectors.StaffFilter(
+        topic=values["topic"], status=values["status"], year=values["year"], desa=values["desa"]
+    )
 
 
 @login_required

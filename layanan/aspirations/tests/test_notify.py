@@ -20,7 +20,7 @@ def supported(cast):
     made = usulan(cast)
     neighbours = [joko(cast)] + [
         make_user(
-            phone=f"08120000005{index}",
+            phone=f"08120000006{index}",
             full_name=f"Tetangga {index}",
             home_region=cast.world.tanjung_raja_desa,
         )

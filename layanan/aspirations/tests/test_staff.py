@@ -136,3 +136,30 @@ def test_an_unknown_step_is_404(cast):
     made = usulan(cast)
     assert client_of(cast.rini).post(_step(made, "tutup")).status_code == 404
     assert Usulan.objects.get(pk=made.pk).status == Status.SUBMITTED
+
+
+def test_a_kecamatan_operator_sees_every_desa_under_it_and_filters_by_desa(cast):
+    from layanan.regions.models import Region
+
+    other_desa = Region.objects.create(
+        code="18.03.04.2010",
+        name="Sukasari",
+        level="desa",
+        parent=cast.world.tanjung_raja,
+        village_type="desa",
+    )
+    usulan(cast, title="Jalan Dusun II")
+    usulan(cast, title="Embung Sukasari", region=other_desa, topic="pertanian")
+    camat = make_user(
+        phone="081200000043",
+        full_name="Operator Kecamatan",
+        role="operator",
+        office=cast.world.kec_tanjung_raja,
+    )
+    everything = client_of(camat).get(LIST).content.decode()
+    assert "Jalan Dusun II" in everything
+    assert "Embung Sukasari" in everything
+    one = client_of(camat).get(LIST, {"desa": other_desa.code}).content.decode()
+    assert "Embung Sukasari" in one
+    assert "Jalan Dusun II" not in one
+    assert "Embung Sukasari" not in client_of(cast.rini).get(LIST).content.decode()
