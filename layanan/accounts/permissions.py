@@ -588,7 +588,7 @@ RULES: Final[Mapping[str, Rule]] = {
     "aspiration.support": Rule(
         frozenset({Role.CITIZEN}),
         _resident_of,
-        "Support an usulan (\"Saya mendukung\"): a citizen whose own desa is the usulan's desa.",
+        'Support an usulan ("Saya mendukung"): a citizen whose own desa is the usulan\'s desa.',
     ),
     "aspiration.manage": Rule(
         frozenset({Role.OPERATOR, Role.ADMIN}),

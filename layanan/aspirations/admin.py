@@ -60,7 +60,7 @@ class UsulanAdmin(admin.ModelAdmin[Usulan]):
     list_filter = ["status", "topic", "year", "plan"]
     search_fields = ["title", "region__name", "region__code"]
     list_select_related = ["region"]
-    fields = [
+    fields = (
         "region",
         "topic",
         "title",
@@ -77,7 +77,7 @@ class UsulanAdmin(admin.ModelAdmin[Usulan]):
         "built_note",
         "created_at",
         "updated_at",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

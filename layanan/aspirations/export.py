@@ -186,10 +186,10 @@ def usulan_pdf(rows: Iterable[Usulan], *, title: PdfTitle, today: date) -> bytes
         thumbnails = 0
         for usulan in listed:
             name = ""
-            photo = first_photos.get(usulan.pk)
-            if photo is not None and thumbnails < PDF_PHOTOS_MAX:
-                candidate = f"foto-{photo.pk}.jpg"
-                if _thumbnail(photo, Path(root) / candidate):
+            first = first_photos.get(usulan.pk)
+            if first is not None and thumbnails < PDF_PHOTOS_MAX:
+                candidate = f"foto-{first.pk}.jpg"
+                if _thumbnail(first, Path(root) / candidate):
                     name, thumbnails = candidate, thumbnails + 1
             count = getattr(usulan, "photo_count", 0)
             location = usulan.address_text

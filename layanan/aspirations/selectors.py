@@ -8,7 +8,6 @@ it, administrators everything).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from layanan.accounts.models import User
@@ -82,7 +81,7 @@ def usulan_for_staff(*, actor: Actor, filters: StaffFilter | None = None) -> Que
         _counted(rows)
         .annotate(photo_count=Count("photos", distinct=True))
         .select_related("region", "region__parent")
-        .order_by("region_id", "-support_count", "created_at", "pk")
+        .order_by("region_id", F("support_count").desc(), "created_at", "pk")
     )
 
 
@@ -123,7 +122,7 @@ class KecamatanFigures:
 
 def public_index() -> list[KecamatanFigures]:
     """Every kecamatan of the regency with its desa and their usulan counts (two queries and the regions)."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    counts: dict[str, dict[str, int]] = {}
     for row in (
         Usulan.objects.values("region_id")
         .annotate(
@@ -133,7 +132,11 @@ def public_index() -> list[KecamatanFigures]:
         )
         .order_by()
     ):
-        counts[row["region_id"]] = row
+        counts[row["region_id"]] = {
+            "proposed": row["proposed"],
+            "accepted": row["accepted"],
+            "built": row["built"],
+        }
     by_district: dict[str, KecamatanFigures] = {
         district.code: KecamatanFigures(region=district) for district in district_list()
     }
@@ -159,7 +162,7 @@ def desa_usulan(*, desa: Region, year: int | None = None) -> dict[str, list[Usul
     if year is not None:
         rows = rows.filter(year=year)
     grouped: dict[str, list[Usulan]] = {"built": [], "accepted": [], "proposed": [], "not_accepted": []}
-    for usulan in rows.order_by("-support_count", "-created_at", "pk"):
+    for usulan in rows.order_by(F("support_count").desc(), "-created_at", "pk"):
         if usulan.status == Status.BUILT:
             grouped["built"].append(usulan)
         elif usulan.status == Status.ACCEPTED:

@@ -31,7 +31,7 @@ NOTICES: dict[str, tuple[str, str]] = {
 
 
 # The plans' names, the same in every language (the notice's {status}).
-PLAN_NAMES = {Plan.RKPDES: "RKPDes", Plan.RKPD: "RKPD"}
+PLAN_NAMES: dict[str, str] = {Plan.RKPDES: "RKPDes", Plan.RKPD: "RKPD"}
 
 
 def tell_key(usulan_id: int, step: str, user_id: int) -> str:

@@ -43,7 +43,7 @@ def test_the_list_filters_by_topic_status_and_year(cast):
     usulan(cast, title="Jalan Dusun II", topic="jalan")
     usulan(cast, title="Posyandu Dusun I", topic="kesehatan")
     page = client_of(cast.rini).get(
-        LIST, {"topic": "kesehatan", "status": "diajukan", "tahun": timezone.now().year}
+        LIST, {"topic": "kesehatan", "status": "diajukan", "tahun": str(timezone.now().year)}
     )
     html = page.content.decode()
     assert "Posyandu Dusun I" in html
@@ -163,3 +163,33 @@ def test_a_kecamatan_operator_sees_every_desa_under_it_and_filters_by_desa(cast)
     assert "Embung Sukasari" in one
     assert "Jalan Dusun II" not in one
     assert "Embung Sukasari" not in client_of(cast.rini).get(LIST).content.decode()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_pages_make_the_same_number_of_queries_for_more_usulan(cast):
+    operator = client_of(cast.rini)
+    public = client_of(None)
+    desa_page = reverse("aspirations:desa", args=[cast.world.tanjung_raja_desa.code])
+    usulan(cast, title="Pertama", photos=1)
+    operator.get(LIST)  # warm the session and the caches
+    few = (
+        _queries(operator, LIST),
+        _queries(public, desa_page),
+        _queries(public, reverse("aspirations:index")),
+    )
+    for index in range(4):
+        usulan(cast, title=f"Usulan {index}", photos=1, topic="sosial")
+    many = (
+        _queries(operator, LIST),
+        _queries(public, desa_page),
+        _queries(public, reverse("aspirations:index")),
+    )
+    assert many == few
