@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from layanan.aspirations import services
 from layanan.aspirations.models import Plan
+from layanan.aspirations.services import musrenbang_year
 from layanan.aspirations.tasks import tell_key, usulan_tell
 from layanan.aspirations.tests.builders import joko, usulan, wati
 from layanan.notifications.models import Message
@@ -41,7 +42,7 @@ def _told(made, event):
 
 def test_accepting_tells_the_proposer_and_each_supporter_once(cast, supported):
     made, neighbours = supported
-    services.usulan_accept(usulan=made, actor=cast.rini, plan=Plan.RKPDES, plan_year=timezone.now().year + 1)
+    services.usulan_accept(usulan=made, actor=cast.rini, plan=Plan.RKPDES, plan_year=musrenbang_year() + 1)
     assert usulan_tell.call(made.pk, "accept") == 5
     expected = sorted([wati(cast).pk, *(n.pk for n in neighbours)])
     assert _told(made, "aspiration.accepted") == expected
@@ -62,7 +63,7 @@ def test_the_task_run_again_sends_nothing_more(cast, supported):
 
 def test_built_is_told_too_and_a_stale_task_says_nothing(cast, supported):
     made, _neighbours = supported
-    services.usulan_accept(usulan=made, actor=cast.rini, plan=Plan.RKPDES, plan_year=timezone.now().year)
+    services.usulan_accept(usulan=made, actor=cast.rini, plan=Plan.RKPDES, plan_year=musrenbang_year())
     assert usulan_tell.call(made.pk, "reject") == 0  # not true of this usulan: nothing is said
     services.usulan_built(usulan=made, actor=cast.rini, built_on=timezone.localdate())
     assert usulan_tell.call(made.pk, "built") == 5

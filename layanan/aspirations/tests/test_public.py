@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from layanan.aspirations import selectors, services
 from layanan.aspirations.models import Level, MusrenbangRound, Plan, Support, Usulan
+from layanan.aspirations.services import musrenbang_year
 from layanan.aspirations.tests.builders import client_of, joko, usulan, wati
 from layanan.privacy.selectors import data_counts, subject_data
 from layanan.privacy.services import account_anonymise
@@ -23,7 +24,7 @@ def cycle(cast):
     accepted = usulan(cast, title="Posyandu Dusun I", topic="kesehatan")
     proposed = usulan(cast, title="Lampu jalan Dusun IV")
     services.usulan_support(usulan=built, user=joko(cast))
-    year = timezone.now().year
+    year = musrenbang_year()
     services.usulan_accept(usulan=built, actor=cast.rini, plan=Plan.RKPDES, plan_year=year)
     services.usulan_built(usulan=built, actor=cast.rini, built_on=timezone.localdate())
     services.usulan_accept(usulan=accepted, actor=cast.rini, plan=Plan.RKPDES, plan_year=year)
@@ -78,7 +79,7 @@ def test_the_months_come_from_the_settings(cast, settings):
 
 def test_open_data_counts_per_desa_topic_and_year(cast, cycle):
     rows = selectors.open_data_counts()
-    year = timezone.now().year
+    year = musrenbang_year()
     roads = next(r for r in rows if r["topic"] == "jalan")
     assert roads == {
         "desa_code": "18.03.04.2009",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from layanan.aspirations.models import Plan, Status, Usulan
+from layanan.aspirations.services import musrenbang_year
 from layanan.aspirations.tests.builders import client_of, joko, usulan
 from layanan.audit.models import AuditEvent
 from layanan.testing import make_user
@@ -43,7 +44,7 @@ def test_the_list_filters_by_topic_status_and_year(cast):
     usulan(cast, title="Jalan Dusun II", topic="jalan")
     usulan(cast, title="Posyandu Dusun I", topic="kesehatan")
     page = client_of(cast.rini).get(
-        LIST, {"topic": "kesehatan", "status": "diajukan", "tahun": str(timezone.now().year)}
+        LIST, {"topic": "kesehatan", "status": "diajukan", "tahun": str(musrenbang_year())}
     )
     html = page.content.decode()
     assert "Posyandu Dusun I" in html
@@ -60,7 +61,7 @@ def test_the_operator_marks_discussed_then_accepted_into_the_rkpdes(cast):
     operator = client_of(cast.rini)
     assert operator.post(_step(made, "bahas")).status_code == 302
     assert Usulan.objects.get(pk=made.pk).status == Status.DISCUSSED
-    year = timezone.now().year + 1
+    year = musrenbang_year() + 1
     response = operator.post(_step(made, "terima"), {"plan": "rkpdes", "plan_year": year})
     assert response.status_code == 302
     fresh = Usulan.objects.get(pk=made.pk)
@@ -74,7 +75,7 @@ def test_the_operator_marks_discussed_then_accepted_into_the_rkpdes(cast):
 def test_a_desa_operator_cannot_mark_rkpd_but_the_kecamatan_operator_can(cast):
     made = usulan(cast)
     response = client_of(cast.rini).post(
-        _step(made, "terima"), {"plan": "rkpd", "plan_year": timezone.now().year}
+        _step(made, "terima"), {"plan": "rkpd", "plan_year": musrenbang_year()}
     )
     assert response.status_code == 409
     assert "RKPD diputuskan di Musrenbang kecamatan" in response.content.decode()
@@ -85,7 +86,7 @@ def test_a_desa_operator_cannot_mark_rkpd_but_the_kecamatan_operator_can(cast):
         role="operator",
         office=cast.world.kec_tanjung_raja,
     )
-    ok = client_of(camat).post(_step(made, "terima"), {"plan": "rkpd", "plan_year": timezone.now().year})
+    ok = client_of(camat).post(_step(made, "terima"), {"plan": "rkpd", "plan_year": musrenbang_year()})
     assert ok.status_code == 302
     assert Usulan.objects.get(pk=made.pk).plan == Plan.RKPD
 
