@@ -111,3 +111,11 @@ def test_the_persons_data_shows_their_usulan_and_supports_and_erasure_unlinks_th
     account_anonymise(citizen=wati(cast), actor=cast.admin)
     assert Usulan.objects.count() == 3
     assert not Usulan.objects.filter(proposer__isnull=False).exists()
+
+
+def test_the_pages_speak_english_when_asked(cast, settings):
+    client = client_of(None)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("aspirations:index")).content.decode()
+    assert "Village development proposals (Musrenbang)" in html
+    assert "Next village Musrenbang" in html

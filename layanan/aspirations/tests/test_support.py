@@ -64,3 +64,21 @@ def test_the_public_page_never_names_the_proposer_or_a_supporter(cast):
         assert "Wati" not in html
         assert "Kusumawati" not in html
         assert "Purnomo" not in html
+
+
+def test_a_decided_usulan_takes_no_more_support(cast):
+    from layanan.aspirations import services
+
+    made = usulan(cast)
+    services.usulan_reject(usulan=made, actor=cast.rini, reason="Sudah dibangun provinsi.")
+    response = client_of(joko(cast)).post(_support_url(made))
+    assert response.status_code == 403
+    assert "Usulan ini sudah diputuskan" in response.content.decode()
+    assert Support.objects.count() == 0
+
+
+def test_a_visitor_is_asked_to_sign_in_to_support(cast):
+    made = usulan(cast)
+    html = client_of(None).get(reverse("aspirations:detail", args=[made.pk])).content.decode()
+    assert "Masuk untuk mendukung" in html
+    assert "Saya mendukung" not in html
