@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "layanan.survey",
     "layanan.feedback",
     "layanan.servicepoints",
+    "layanan.aspirations",
     "layanan.privacy",
     "layanan.demo",
     "layanan.backup",
@@ -761,3 +762,11 @@ API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
 API_IDEMPOTENCY_KEEP_HOURS = env_int("API_IDEMPOTENCY_KEEP_HOURS", 48, minimum=1)
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 100, minimum=10)
+
+# --- Aspirations (issue 17): the default month of each Musrenbang (docs/aspirations.md) -------------
+# An administrator sets the exact dates per year in the admin (MusrenbangRound); without them the
+# pages announce these months.
+MUSRENBANG_DESA_MONTH = env_int("MUSRENBANG_DESA_MONTH", 1, minimum=1)
+MUSRENBANG_KECAMATAN_MONTH = env_int("MUSRENBANG_KECAMATAN_MONTH", 2, minimum=1)
+if MUSRENBANG_DESA_MONTH > 12 or MUSRENBANG_KECAMATAN_MONTH > 12:
+    raise ImproperlyConfigured("MUSRENBANG_DESA_MONTH and MUSRENBANG_KECAMATAN_MONTH are months: 1 to 12")

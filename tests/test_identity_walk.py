@@ -3,6 +3,8 @@
 Anonymous, confidential and ordinary reports are filed through the real services by citizens
 with distinctive names, phones, emails and NIKs; the reports are verified, disposed, answered
 and rated, which sends them notices, writes audit rows and survey invitations (one answered).
+Wulan also proposes an usulan for the Musrenbang (with a photo), Bagas supports it and it is
+accepted: no page may show that usulan (its title or description) beside either of them either.
 Then every Django admin page (each registered ModelAdmin's list, its search by the reporter's
 phone, name and the report's number, each object's change and history page) and every named
 URL of the platform (tests/url_matrix.py lists them; path parameters are filled with the built
@@ -40,6 +42,9 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from layanan.accounts.models import Role, User
 from layanan.accounts.testing import sign_in
+from layanan.aspirations import services as aspirations
+from layanan.aspirations.models import Plan, Usulan
+from layanan.aspirations.tests.builders import photo_upload
 from layanan.audit.services import audit_record
 from layanan.complaints import services as complaints
 from layanan.complaints.models import Category, Kind, Report, Status
@@ -83,6 +88,9 @@ class Walk:
     reporters: list[Reporter]
     reports: list[Report]
     invitations: list[Invitation]
+    proposals: list[Usulan] = field(
+        default_factory=list
+    )  # usulan for the Musrenbang: never beside their proposer
     leaks: list[str] = field(default_factory=list)
     visited: int = 0
 
@@ -101,15 +109,19 @@ class Walk:
                 found.append(report)
         return found
 
+    def proposal_markers(self, body: str) -> list[Usulan]:
+        return [u for u in self.proposals if u.title in body or u.description[:40] in body]
+
     def check(self, persona: str, method: str, url: str, status: int, body: str) -> None:
         self.visited += 1
         shown = self.report_markers(body)
-        if not shown:
+        proposed = self.proposal_markers(body)
+        if not shown and not proposed:
             return
         for reporter in self.reporters:
             for needle in reporter.needles():
                 if needle.casefold() in body.casefold():
-                    numbers = ", ".join(r.tracking_number for r in shown)
+                    numbers = ", ".join([*(r.tracking_number for r in shown), *(u.number for u in proposed)])
                     self.leaks.append(f"{persona} {method} {url} ({status}): shows {numbers} and {needle!r}")
                     return
 
@@ -205,6 +217,21 @@ def walk(cast: Cast) -> Walk:
     agency_head = make_user(
         phone="081200000010", full_name="Kepala Disdukcapil", role=Role.LEADER, office=cast.world.disdukcapil
     )
+    # Wulan proposes an usulan for her desa with a photo; Bagas, her neighbour, supports it; it is
+    # accepted (the notices go out): no page may show it beside either of them.
+    proposal, _created = aspirations.usulan_submit(
+        proposer=wulan.user,
+        region=cast.world.kotabumi_pasar,
+        topic="air",
+        title="Sumur bor rahasia untuk Gang Melati",
+        description="Warga Gang Melati menimba air dari sumur tetangga setiap kemarau panjang.",
+        photos=[photo_upload()],
+        submit_key=uuid.uuid4(),
+    )
+    aspirations.usulan_support(usulan=proposal, user=bagas.user)
+    proposal = aspirations.usulan_accept(
+        usulan=proposal, actor=cast.admin, plan=Plan.RKPDES, plan_year=aspirations.musrenbang_year() + 1
+    )
     personas = {name: user for name, user in cast.all().items() if name != "siti"}
     personas["agency_head"] = agency_head
     # An administrator who may open the admin but holds no model permission of its own.
@@ -217,6 +244,7 @@ def walk(cast: Cast) -> Walk:
         reporters=[wulan, bagas],
         reports=[anonymous, confidential, ordinary],
         invitations=[i for i in invitations if i is not None],
+        proposals=[proposal],
     )
 
 
@@ -294,7 +322,7 @@ def _values(walk: Walk) -> dict[str, list[Any]]:
         "token": [i.token for i in walk.invitations],
         "photo_id": [photo.pk for r in reports for photo in r.photos.all()],
         "user_id": [r.user.pk for r in walk.reporters],
-        "pk": [r.pk for r in reports],
+        "pk": [r.pk for r in reports] + [u.pk for u in walk.proposals],
         "id": [r.pk for r in reports],
     }
 
@@ -397,7 +425,9 @@ def test_the_walk_sees_a_leak_when_there_is_one(walk: Walk):
     walk.check("any", "GET", "/made-up/", 200, f"<td>{report.tracking_number}</td><td>{reporter.name}</td>")
     phone = "+62" + reporter.phone_local[1:]
     walk.check("any", "GET", "/made-up/", 200, f"complaints.report #{report.pk} by {phone}")
-    assert len(walk.leaks) == 2
+    proposal = walk.proposals[0]
+    walk.check("any", "GET", "/made-up/", 200, f"<h1>{proposal.title}</h1><p>{reporter.name}</p>")
+    assert len(walk.leaks) == 3
 
 
 # --- the API -------------------------------------------------------------------------------------------

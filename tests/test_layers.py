@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("applications", "complaints"),
     # assisted: an operator applies for a walk-in citizen; integrations: LAPOR!, SIAK, OpenSID adapters
     ("inbound", "survey", "assisted", "integrations"),
-    ("feedback",),  # feedback on the platform itself; reads the survey's platform question
+    ("feedback", "aspirations"),  # feedback on the platform (reads the survey's platform question); usulan for the Musrenbang
     ("monitoring",),
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("api",),  # the open API (REST, Open311): the same selectors and services as the pages

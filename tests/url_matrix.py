@@ -352,6 +352,11 @@ def _servicepoints(name: str) -> Callable[[Any], dict[str, Any]]:
     return getattr(__import__("layanan.servicepoints.tests.builders", fromlist=[name]), name)
 
 
+def _aspirations(name: str) -> Callable[[Any], dict[str, Any]]:
+    """A URL-kwargs builder of layanan/aspirations/tests/builders.py (imported when the row is visited)."""
+    return getattr(__import__("layanan.aspirations.tests.builders", fromlist=[name]), name)
+
+
 def _catalogue_slug(cast: Any) -> dict[str, Any]:
     from layanan.catalogue.testing import seeded_service
 
@@ -1065,5 +1070,70 @@ MATRIX += [
         {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "rini": 200, "admin": 200},
         kwargs=lambda cast: _servicepoints("matrix_point")(cast),
         notes="The point of Rini's desa office: Rini and administrators; anyone else gets 404 (not 403).",
+    ),
+    # -- aspirations rows --
+    Row(
+        "aspirations:index",
+        EVERYONE_200,
+        notes="Public: kecamatan → desa with usulan counts, next Musrenbang.",
+    ),
+    Row(
+        "aspirations:desa",
+        EVERYONE_200,
+        kwargs=lambda cast: _aspirations("matrix_desa")(cast),
+        notes="Public: a desa's usulan (proposed, accepted, built), no names; next Musrenbang date.",
+    ),
+    Row(
+        "aspirations:detail",
+        EVERYONE_200,
+        kwargs=lambda cast: _aspirations("matrix_usulan")(cast),
+        notes="Public: one usulan without its proposer; the support button for residents of its desa.",
+    ),
+    *[
+        Row(
+            f"aspirations:{name}",
+            {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "siti": 200},
+            notes="can(actor, 'aspiration.propose'): citizens only.",
+        )
+        for name in ("new", "mine")
+    ],
+    Row(
+        "aspirations:support",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: _aspirations("matrix_usulan")(cast),
+        notes="POST only; residents of the desa (layanan/aspirations/tests/test_support.py).",
+    ),
+    Row(
+        "aspirations:photo",
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "rini": 200, "admin": 200},
+        page=False,
+        kwargs=lambda cast: _aspirations("matrix_photo")(cast),
+        notes="can(actor, 'aspiration.photo.read'): the proposer, operators reaching the desa; else 404.",
+    ),
+    Row(
+        "aspirations:staff_list",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        notes="can(actor, 'aspiration.manage'): the usulan of the operator's region; administrators all.",
+    ),
+    Row(
+        "aspirations:staff_export",
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": 302, "rini": 200, "admin": 200},
+        page=False,
+        kwargs=lambda cast: {"fmt": "csv"},
+        notes="CSV/XLSX/PDF of the same scoped list (layanan/aspirations/tests/test_export.py).",
+    ),
+    Row(
+        "aspirations:staff_detail",
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": 302, "rini": 200, "admin": 200},
+        kwargs=lambda cast: _aspirations("matrix_usulan")(cast),
+        notes="An usulan of Rini's desa: Rini and administrators; anyone else gets 404 (not 403).",
+    ),
+    Row(
+        "aspirations:staff_step",
+        {**dict.fromkeys(PERSONAS, 405), "anonymous": 302},
+        page=False,
+        kwargs=lambda cast: {**_aspirations("matrix_usulan")(cast), "action": "bahas"},
+        notes="POST only (bahas, terima, tolak, dibangun); layanan/aspirations/tests/test_staff.py.",
     ),
 ]

@@ -409,6 +409,26 @@ def _downloads_document(actor: User, obj: object | None) -> bool:
 _REPORT_HANDLING_ROLES: Final = frozenset({Role.OFFICER, Role.OPERATOR})
 
 
+# --- aspirations (usulan Musrenbang) ---------------------------------------------------------------
+
+
+def _resident_of(actor: User, obj: object | None) -> bool:
+    """A citizen whose own desa (``home_region``) is the usulan's desa (or the region itself)."""
+    if actor.home_region_id is None:
+        return False
+    if obj is None:
+        return True
+    code = _region_code_of(obj)
+    return code is not None and code == actor.home_region_id
+
+
+def _proposer_or_within_reach(actor: User, obj: object | None) -> bool:
+    """An usulan's proposer (a citizen), or staff reaching its desa."""
+    if actor.role == Role.CITIZEN:
+        return obj is None or (actor.pk is not None and getattr(obj, "proposer_id", None) == actor.pk)
+    return _within_reach(actor, obj)
+
+
 # --- the table -------------------------------------------------------------------------------------
 
 
@@ -568,6 +588,28 @@ RULES: Final[Mapping[str, Rule]] = {
     "announcement.subscribe": Rule(
         frozenset({Role.CITIZEN}),
         description="Subscribe to the offices' announcements by message (one's own subscriptions only).",
+    ),
+    # -- aspirations rules --
+    "aspiration.propose": Rule(
+        frozenset({Role.CITIZEN}),
+        _any_object,
+        "Propose an usulan for the Musrenbang (a citizen, for a desa of the regency; their own by default).",
+    ),
+    "aspiration.support": Rule(
+        frozenset({Role.CITIZEN}),
+        _resident_of,
+        'Support an usulan ("Saya mendukung"): a citizen whose own desa is the usulan\'s desa.',
+    ),
+    "aspiration.manage": Rule(
+        frozenset({Role.OPERATOR, Role.ADMIN}),
+        _within_reach,
+        "List, export and mark usulan (discussed, taken into the plan or not, built): operators for the "
+        "desa of their region, administrators everywhere.",
+    ),
+    "aspiration.photo.read": Rule(
+        frozenset({Role.CITIZEN, Role.OPERATOR, Role.ADMIN}),
+        _proposer_or_within_reach,
+        "See an usulan's photos: its proposer, and operators reaching its desa (administrators too).",
     ),
     # -- servicepoints rules --
 }

@@ -155,6 +155,21 @@ TERMS: tuple[Term, ...] = (
         _("Sistem Pengelolaan Pengaduan Pelayanan Publik Nasional"),
         _("Sistem pengaduan nasional; laporan di luar wewenang kabupaten diteruskan ke sana."),
     ),
+    Term(
+        "Musrenbang",
+        _("Musyawarah Perencanaan Pembangunan"),
+        _("Rapat warga dan pemerintah desa atau kecamatan yang memutuskan apa yang dibangun tahun depan."),
+    ),
+    Term(
+        "RKPDes",
+        _("Rencana Kerja Pemerintah Desa"),
+        _("Daftar kegiatan dan pembangunan desa untuk satu tahun, dengan anggarannya."),
+    ),
+    Term(
+        "RKPD",
+        _("Rencana Kerja Pemerintah Daerah"),
+        _("Daftar kegiatan dan pembangunan pemerintah kabupaten untuk satu tahun."),
+    ),
 )
 
 _BY_WORD = {term.word: term for term in TERMS}

@@ -349,6 +349,7 @@ QUOTA_MODELS: tuple[tuple[str, str], ...] = (
     ("applications", "Attachment"),
     ("complaints", "ReportPhoto"),
     ("complaints", "ReportVoice"),
+    ("aspirations", "UsulanPhoto"),
 )
 
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 from layanan.accounts.models import User
 from layanan.accounts.phone import mask_phone
 from layanan.applications.models import Application, Attachment
+from layanan.aspirations.models import Support as UsulanSupport
+from layanan.aspirations.models import Usulan
 from layanan.audit.models import AuditEvent
 from layanan.complaints.models import Report, ReportVoice, Support
 from layanan.identity.selectors import mask_nik
@@ -298,6 +300,27 @@ def subject_data(*, subject: User) -> dict[str, Any]:
     supported = list(
         Support.objects.filter(user=subject).order_by("pk").values_list("report__tracking_number", flat=True)
     )
+    aspirations = [
+        {
+            "number": usulan.number,
+            "region": {"code": usulan.region_id, "name": usulan.region.name},
+            "topic": usulan.topic,
+            "title": usulan.title,
+            "description": _masked(usulan.description),
+            "address_text": usulan.address_text,
+            "status": usulan.status,
+            "year": usulan.year,
+            "created_at": _iso(usulan.created_at),
+            "photos": usulan.photos.count(),
+        }
+        for usulan in Usulan.objects.filter(proposer=subject).select_related("region").order_by("pk")
+    ]
+    supported_aspirations = [
+        f"U-{usulan_id}"
+        for usulan_id in UsulanSupport.objects.filter(user=subject)
+        .order_by("pk")
+        .values_list("usulan_id", flat=True)
+    ]
     messages = [
         {
             "event": message.event,
@@ -350,6 +373,8 @@ def subject_data(*, subject: User) -> dict[str, Any]:
         "applications": applications,
         "reports": reports,
         "supported_reports": supported,
+        "aspirations": aspirations,
+        "supported_aspirations": supported_aspirations,
         "messages": messages,
         "survey_invitations": invitations,
         "announcement_subscriptions": subscriptions,
@@ -386,6 +411,7 @@ def data_counts(*, subject: User) -> dict[str, int]:
     return {
         "applications": Application.objects.filter(applicant=subject).count(),
         "reports": Report.objects.filter(reporter=subject).count(),
+        "aspirations": Usulan.objects.filter(proposer=subject).count(),
         "messages": Message.objects.filter(recipient=subject).count(),
         "survey_invitations": Invitation.objects.filter(respondent=subject).count(),
     }

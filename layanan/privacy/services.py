@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from layanan.accounts.models import Role, User
 from layanan.applications.models import Application, Attachment
 from layanan.applications.models import Status as ApplicationStatus
+from layanan.aspirations.models import Support as UsulanSupport
+from layanan.aspirations.models import Usulan, UsulanPhoto
 from layanan.audit.services import audit_record
 from layanan.complaints.models import Report, Support
 from layanan.inbound.models import InboundMessage, InboundVoice
@@ -284,7 +286,8 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
 
     Goes: name, phone, email, NIK/KK, birth date, sex, home desa, password, sessions, channel
     preferences, announcement subscriptions, unsent drafts (and their files), supports of others'
-    reports, the free texts the person wrote that no archival rule binds (rating comments), message
+    reports and usulan, the link of their usulan to them (the usulan stay on the desa's record), the
+    free texts the person wrote that no archival rule binds (rating comments), message
     addresses and bodies, inbound messages from their number (and a voice message kept for their
     next ``ADUAN``), the link of survey invitations to them. The account is deactivated, never
     deleted (the audit log and the kept records point to it).
@@ -304,6 +307,10 @@ def account_anonymise(*, citizen: User, actor: User | None) -> dict[str, int]:
         counts["drafts"] = drafts.count()
         drafts.delete()
         counts["supports"] = Support.objects.filter(user=citizen).delete()[0]
+        # Usulan stay on the desa's public record (the Musrenbang decided on them), unlinked from the person.
+        counts["aspiration_supports"] = UsulanSupport.objects.filter(user=citizen).delete()[0]
+        counts["aspirations"] = Usulan.objects.filter(proposer=citizen).update(proposer=None)
+        UsulanPhoto.objects.filter(uploaded_by=citizen).update(uploaded_by=None)
         counts["rating_comments"] = (
             Report.objects.filter(reporter=citizen).exclude(rating_comment="").update(rating_comment="")
         )

@@ -106,6 +106,16 @@ EXPECTED: dict[tuple[str, str | None], set[str]] = {
     ("feedback.read", None): {"bupati", "admin"},
     ("feedback.manage", None): {"admin"},
     # -- feedback rows --
+    # Aspirations (Musrenbang): an usulan of desa Tanjung Raja, proposed by a villager there.
+    ("aspiration.propose", None): {"siti"},
+    ("aspiration.support", None): {"siti"},
+    ("aspiration.support", "usulan_desa"): set(),  # Siti lives in Kotabumi Pasar, not Tanjung Raja
+    ("aspiration.support", "kotabumi_pasar"): {"siti"},
+    ("aspiration.manage", None): {"rini", "admin"},
+    ("aspiration.manage", "usulan_desa"): {"rini", "admin"},
+    ("aspiration.manage", "kotabumi_pasar"): {"admin"},
+    ("aspiration.photo.read", None): {"siti", "rini", "admin"},
+    ("aspiration.photo.read", "usulan_desa"): {"rini", "admin"},
 }
 
 
@@ -136,6 +146,10 @@ def _object(cast: Any, name: str | None) -> object | None:
             service=application.service,
             office=application.office,
         )
+    if name == "usulan_desa":
+        from layanan.aspirations.tests.builders import usulan
+
+        return usulan(cast)
     if name == "report_disdukcapil":
         from layanan.complaints.tests.domain_builders import disposed
 
