@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("layanan.monitoring.urls")),  # dasbor/, transparansi/
     path("survei/", include("layanan.survey.urls")),
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/
+    path("", include("layanan.opendata.urls")),  # data/, data/catalog.json, data/<slug>/ (.csv, .json)
     path("", include("layanan.privacy.urls")),  # akun/data-saya/, petugas/privasi/
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("layanan.offline.urls")),  # sw.js, manifest.webmanifest, luring/, kotak-keluar/

@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # assisted: an operator applies for a walk-in citizen; integrations: LAPOR!, SIAK, OpenSID adapters
     ("inbound", "survey", "assisted", "integrations"),
     ("monitoring",),
+    ("opendata",),  # open data sets: built from the monitoring summaries and the survey, published
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("api",),  # the open API (REST, Open311): the same selectors and services as the pages
     ("urls", "wsgi", "testing", "demo", "backup"),  # wiring, test world, demo, backup: imported by no app
