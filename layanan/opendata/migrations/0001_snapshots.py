@@ -4,31 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='data set')),
-                ('csv', models.TextField()),
-                ('json', models.TextField()),
-                ('preview', models.JSONField(blank=True, default=list)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('min_count', models.PositiveSmallIntegerField()),
-                ('digest', models.CharField(max_length=64)),
-                ('updated_at', models.DateTimeField(verbose_name='terakhir diperbarui')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="data set")),
+                ("csv", models.TextField()),
+                ("json", models.TextField()),
+                ("preview", models.JSONField(blank=True, default=list)),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                ("min_count", models.PositiveSmallIntegerField()),
+                ("digest", models.CharField(max_length=64)),
+                ("updated_at", models.DateTimeField(verbose_name="terakhir diperbarui")),
             ],
             options={
-                'verbose_name': 'salinan data terbuka',
-                'verbose_name_plural': 'salinan data terbuka',
+                "verbose_name": "salinan data terbuka",
+                "verbose_name_plural": "salinan data terbuka",
             },
         ),
     ]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -148,7 +149,7 @@ def _published(client: Any, slug: str) -> tuple[list[dict[str, str]], list[dict[
     return from_csv, from_json
 
 
-def _key(dataset: DataSet, row: dict[str, Any]) -> tuple[Any, ...]:
+def _key(dataset: DataSet, row: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(str(row[c.name]) for c in dataset.columns if c.kind not in (COUNT, DERIVED))
 
 
@@ -159,7 +160,7 @@ def _number(value: Any) -> int | None:
 
 
 def _check(
-    dataset: DataSet, raw: list[dict[str, Any]], published: list[dict[str, Any]], threshold: int
+    dataset: DataSet, raw: list[Mapping[str, Any]], published: list[dict[str, Any]], threshold: int
 ) -> int:
     """Every published row against the true figures; returns how many cells were suppressed."""
     truth = {_key(dataset, row): row for row in raw}
