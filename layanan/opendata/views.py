@@ -51,7 +51,7 @@ def data_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "preview": preview,
         "licence": formats.licence(),
         "producer": formats.producer(),
-        "regency": formats.regency(),
+        "area": formats.regency(),
         "min_count": copy.min_count if copy else suppression.min_count(),
         "frequency": FREQUENCY_LABELS.get(dataset.frequency, dataset.frequency),
         "page_url": request.build_absolute_uri(request.path),

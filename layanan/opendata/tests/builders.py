@@ -119,7 +119,21 @@ def survey_answers(*, office: Office, period: date, count: int, score: int = 3) 
 
 
 def matrix_published(cast: Any) -> dict[str, Any]:
-    """The applications data set, published (empty when there are no figures)."""
+    """The applications data set, published with two rows of March 2026 (one of them suppressed)."""
+    if not ApplicationRollup.objects.filter(day=date(2026, 3, 1)).exists():
+        office = cast.world.disdukcapil
+        found = service(office)
+        application_month(
+            month=date(2026, 3, 1),
+            service=found,
+            office=office,
+            kecamatan="18.03.02",
+            received=12,
+            completed=9,
+        )
+        application_month(
+            month=date(2026, 3, 1), service=found, office=office, kecamatan="18.03.04", received=2, on_time=0
+        )
     services.snapshot_refresh(dataset=APPLICATIONS)
     return {"slug": APPLICATIONS.slug}
 
