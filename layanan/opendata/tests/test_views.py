@@ -223,3 +223,19 @@ def test_the_pages_and_downloads_only_read(client, published):
         assert client.post(url).status_code == 405, url
         assert client.head(url).status_code == 200, url
     assert list(Snapshot.objects.values_list("slug", "digest", "updated_at")) == before
+
+
+def test_a_cached_page_shows_the_new_copy_as_soon_as_the_refresh_saved_it(client, cast, published):
+    url = reverse("opendata:detail", kwargs={"slug": APPLICATIONS.slug})
+    assert "3 baris." in client.get(url).content.decode()
+    assert any("pagecache:opendata:detail:" in str(key) for key in cache._cache)  # type: ignore[attr-defined]
+    assert "3 baris." in client.get(url).content.decode()  # served from the page cache
+    builders.application_month(
+        month=date(2026, 4, 1),
+        service=published,
+        office=cast.world.disdukcapil,
+        kecamatan=KOTABUMI,
+        received=8,
+    )
+    services.snapshots_refresh()
+    assert "4 baris." in client.get(url).content.decode()
