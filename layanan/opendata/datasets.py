@@ -9,7 +9,7 @@ names as written in the data. Nothing here is personal: the summary tables hold 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -519,3 +519,103 @@ IKM = register(
         source=_("Jawaban Survei Kepuasan Masyarakat (hanya nilai, tanpa saran)."),
     )
 )
+
+
+# --- aspirations (usulan), for the aspirations app to register ------------------------------------------
+
+
+def aspiration_rows(counts: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the aspirations data set from counts keyed ``year``, ``kecamatan_code``, ``desa_code``,
+    ``topic``, ``proposed``, ``accepted``, ``built``, ``supporters`` (one per year, desa and topic)."""
+    found = list(counts)
+    names = region_names(
+        [row.get("desa_code") or "" for row in found] + [row.get("kecamatan_code") or "" for row in found]
+    )
+    rows = [
+        {
+            "tahun": str(row["year"]),
+            "kode_kecamatan": row.get("kecamatan_code") or "",
+            "nama_kecamatan": names.get(row.get("kecamatan_code") or "", ""),
+            "kode_desa": row.get("desa_code") or "",
+            "nama_desa": names.get(row.get("desa_code") or "", ""),
+            "topik": str(row["topic"]),
+            "diusulkan": int(row["proposed"]),
+            "diterima": int(row["accepted"]),
+            "dibangun": int(row["built"]),
+            "pendukung": int(row["supporters"]),
+        }
+        for row in found
+    ]
+    rows.sort(key=lambda row: (row["tahun"], row["kode_desa"], row["topik"]))
+    return rows
+
+
+def aspirations_dataset(counts: Callable[[], Iterable[Mapping[str, Any]]]) -> DataSet:
+    """The aspirations data set, its rows from ``counts`` (``aspirations.selectors.open_data_counts``).
+
+    Not registered here (the aspirations app sits below this one and owns the counts): register it
+    with ``register(aspirations_dataset(open_data_counts))`` (docs/opendata.md).
+    """
+    return DataSet(
+        slug="aspirasi-per-desa",
+        title=_("Aspirasi warga per desa dan topik"),
+        description=_(
+            "Usulan warga untuk Musrenbang per tahun, desa dan topik: yang diusulkan, yang masuk rencana "
+            "(RKPDes atau RKPD), yang dibangun, dan jumlah warga pendukungnya."
+        ),
+        keywords=(_("aspirasi"), _("Musrenbang"), _("perencanaan pembangunan"), _("partisipasi warga")),
+        frequency="annual",
+        period_column="tahun",
+        columns=(
+            Column("tahun", PERIOD, _("Tahun"), _("Tahun usulan diajukan, dalam bentuk TTTT.")),
+            *_kecamatan_columns(),
+            Column(
+                "kode_desa",
+                CODE,
+                _("Kode desa"),
+                _("Kode wilayah Kemendagri desa atau kelurahan (mis. 18.03.04.2009)."),
+            ),
+            Column("nama_desa", LABEL, _("Nama desa"), _("Nama desa atau kelurahan.")),
+            Column(
+                "topik",
+                CODE,
+                _("Topik"),
+                _("Kode topik usulan (mis. jalan, air bersih, kesehatan, pendidikan, ekonomi)."),
+            ),
+            Column(
+                "diusulkan",
+                COUNT,
+                _("Diusulkan"),
+                _("Usulan yang diajukan warga pada tahun itu."),
+                _("usulan"),
+                "integer",
+            ),
+            Column(
+                "diterima",
+                COUNT,
+                _("Masuk rencana"),
+                _("Usulan tahun itu yang masuk rencana pembangunan (RKPDes atau RKPD)."),
+                _("usulan"),
+                "integer",
+            ),
+            Column(
+                "dibangun",
+                COUNT,
+                _("Dibangun"),
+                _("Usulan tahun itu yang sudah dibangun atau dilaksanakan."),
+                _("usulan"),
+                "integer",
+            ),
+            Column(
+                "pendukung",
+                COUNT,
+                _("Pendukung"),
+                _("Warga desa itu yang menyatakan mendukung usulan-usulan tersebut."),
+                _("orang"),
+                "integer",
+            ),
+        ),
+        rows=lambda: aspiration_rows(counts()),
+        marginals=(("tahun", "kode_desa"), ("tahun", "kode_kecamatan"), ("tahun", "topik"), ("tahun",)),
+        source=_("Usulan warga (aspirasi) dan dukungannya di platform ini."),
+    )

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from layanan.opendata import services, suppression
+from layanan.opendata import datasets as datasets_module
+from layanan.opendata import registry, services, suppression
 from layanan.opendata.registry import COUNT, DERIVED, PERIOD, SUPPRESSED_COLUMN, Column, DataSet, datasets
 from layanan.opendata.tests import builders
 
@@ -212,3 +213,41 @@ def test_no_small_cell_leaks_from_any_data_set_in_csv_or_json(client, cast, sett
             any(row[c.name] is not None for row in from_json for c in dataset.columns if c.kind == DERIVED)
             or threshold == 7
         ), f"{dataset.slug}: something is still published"
+
+
+def _fake_aspiration_counts() -> list[dict[str, Any]]:
+    """What ``aspirations.selectors.open_data_counts`` returns: groups of 0 to 6 per desa and topic."""
+    rows = []
+    size = 0
+    for desa in ("18.03.04.2009", "18.03.02.1005", "18.03.02.1001"):
+        for topic in ("jalan", "air", "kesehatan"):
+            size = size % 7
+            rows.append(
+                {
+                    "year": 2026,
+                    "kecamatan_code": desa[:8],
+                    "desa_code": desa,
+                    "topic": topic,
+                    "proposed": size + 3,
+                    "accepted": size,
+                    "built": size // 2,
+                    "supporters": size * 3,
+                }
+            )
+            size += 1
+    return rows
+
+
+@pytest.mark.parametrize("threshold", [5, 3])
+def test_the_aspirations_data_set_leaks_no_small_cell_either(client, cast, settings, monkeypatch, threshold):
+    settings.OPEN_DATA_MIN_COUNT = threshold
+    aspirations = datasets_module.aspirations_dataset(_fake_aspiration_counts)
+    monkeypatch.setitem(registry.REGISTRY, aspirations.slug, aspirations)
+    services.snapshots_refresh()
+    raw = list(aspirations.rows())
+    names = {row["kode_desa"]: (row["nama_desa"], row["nama_kecamatan"]) for row in raw}
+    assert names["18.03.02.1005"] == ("Kotabumi Pasar", "Kotabumi")  # Kemendagri names beside the codes
+    from_csv, from_json = _published(client, aspirations.slug)
+    assert _check(aspirations, raw, from_csv, threshold) == _check(aspirations, raw, from_json, threshold) > 0
+    catalog = client.get(reverse("opendata:catalog")).json()
+    assert aspirations.slug in {entry["dct:identifier"] for entry in catalog["dcat:dataset"]}
