@@ -323,6 +323,7 @@ APPLICATIONS = register(
                 _("Permohonan selesai pada bulan itu paling lambat pada batas waktu standar pelayanan."),
                 _("permohonan"),
                 "integer",
+                part_of="selesai",
             ),
             Column(
                 "ditolak",
@@ -422,6 +423,7 @@ REPORTS = register(
                 _("Laporan yang dijawab pada bulan itu paling lambat pada batas waktu tindak lanjut."),
                 _("laporan"),
                 "integer",
+                part_of="dijawab",
             ),
             Column(
                 "persen_dijawab_tepat_waktu",
@@ -597,6 +599,7 @@ def aspirations_dataset(counts: Callable[[], Iterable[Mapping[str, Any]]]) -> Da
                 _("Usulan tahun itu yang masuk rencana pembangunan (RKPDes atau RKPD)."),
                 _("usulan"),
                 "integer",
+                part_of="diusulkan",
             ),
             Column(
                 "dibangun",
@@ -605,6 +608,7 @@ def aspirations_dataset(counts: Callable[[], Iterable[Mapping[str, Any]]]) -> Da
                 _("Usulan tahun itu yang sudah dibangun atau dilaksanakan."),
                 _("usulan"),
                 "integer",
+                part_of="diterima",
             ),
             Column(
                 "pendukung",

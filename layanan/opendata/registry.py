@@ -5,10 +5,11 @@ returns the rows as dicts keyed by column name, **before** suppression: every co
 every derived figure (share, median, IKM) computed. :mod:`layanan.opendata.suppression` then empties
 what could reveal a person, using what the columns say about themselves:
 
-- ``COUNT``: a number of cases, people or answers; 1 to ``OPEN_DATA_MIN_COUNT`` - 1 is suppressed;
+- ``COUNT``: a number of cases, people or answers; 1 to ``OPEN_DATA_MIN_COUNT`` - 1 is suppressed,
+  and a count that is ``part_of`` another count of the row is suppressed with it;
 - ``DERIVED``: a figure computed from a group; suppressed when its ``base`` (the group's size) is
-  below the threshold or any of its ``sources`` (the counts it could be multiplied back into) is
-  suppressed;
+  below the threshold or suppressed, or any of its ``sources`` (the counts it could be multiplied
+  back into) is suppressed;
 - ``PERIOD``, ``CODE``, ``LABEL``: what a row is about (never suppressed; no free text, no person).
 
 Adding a data set: write a function returning the rows, and :func:`register` a :class:`DataSet`
@@ -54,6 +55,7 @@ class Column:
     base: str = ""  # DERIVED: the COUNT column that is the size of the group it was computed from
     sources: tuple[str, ...] = ()  # DERIVED: COUNT columns it would give back with the others
     decimals: int = 0  # decimal columns: the places written
+    part_of: str = ""  # COUNT: the COUNT of the same row it is a part of (on time of completed)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -87,7 +89,7 @@ class DataSet:
         if kinds.get(self.period_column) != PERIOD:
             raise ValueError(f"data set {self.slug}: {self.period_column} is not a period column")
         for column in self.columns:
-            for name in (column.base, *column.sources):
+            for name in (column.base, *column.sources, column.part_of):
                 if name and kinds.get(name) != COUNT:
                     raise ValueError(f"data set {self.slug}: {column.name} refers to {name}, not a count")
         for group in self.marginals:

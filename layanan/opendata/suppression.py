@@ -7,15 +7,20 @@ With ``t`` = ``OPEN_DATA_MIN_COUNT`` (default 5):
 2. **Lone suppressed cells.** The totals of some groups of rows are published elsewhere (the
    transparency page shows each service's and office's counts): a group holding exactly one
    suppressed cell of a count would give it back by subtraction. So the smallest other non-zero cell
-   of that count in the group is suppressed too, and this is repeated until no group has a lone one.
-   The data sets themselves publish no totals rows.
-3. **Figures of small groups.** A derived figure (a share, a median, an IKM) is suppressed when its
-   group (its ``base`` count) is smaller than t, and when one of the counts it could be multiplied
-   back into (its ``sources``: an on-time share and the completed count give the on-time count) is
-   suppressed.
+   of that count in the group is suppressed too. The data sets themselves publish no totals rows.
+3. **Parts of a suppressed whole.** A non-zero count that is part of another count of its row
+   (completed on time, of completed) is suppressed when the whole is: a published part of 7 would
+   tell that its hidden whole is at least 7, so not a small one, and so narrow down the small one
+   beside it.
+4. **Figures of small or hidden groups.** A derived figure (a share, a median, an IKM) is suppressed
+   when its group (its ``base`` count) is smaller than t or suppressed (a median shown beside a
+   hidden count would tell that the count is not small), and when one of the counts it could be
+   multiplied back into (its ``sources``: an on-time share and the completed count give the on-time
+   count) is suppressed.
 
-A suppressed cell is empty in the CSV and ``null`` in the JSON, and the row's ``disamarkan`` column
-names the cells suppressed in it.
+Rules 2 and 3 are repeated until neither hides anything more. A suppressed cell is empty in the CSV
+and ``null`` in the JSON, and the row's ``disamarkan`` column names the cells suppressed in it
+(without saying why, so a hidden cell does not tell whether it is a small one).
 """
 
 from __future__ import annotations
@@ -39,14 +44,20 @@ def is_small(value: Any, threshold: int) -> bool:
 
 
 def suppressed_cells(dataset: DataSet, rows: list[Mapping[str, Any]], *, threshold: int) -> list[set[str]]:
-    """For each row, the names of the cells to suppress (rules 1-3 of the module)."""
+    """For each row, the names of the cells to suppress (rules 1-4 of the module)."""
     counts = [column.name for column in dataset.columns if column.kind == COUNT]
+    parts = [(column.name, column.part_of) for column in dataset.columns if column.part_of]
     hidden = [{name for name in counts if is_small(row.get(name), threshold)} for row in rows]
     groups = [_grouped(rows, columns) for columns in dataset.marginals]
     changed = True
     while changed:
         changed = False
-        for name in counts:
+        for index, cells in enumerate(hidden):  # rule 3
+            for part, whole in parts:
+                if whole in cells and part not in cells and (rows[index].get(part) or 0) > 0:
+                    cells.add(part)
+                    changed = True
+        for name in counts:  # rule 2
             for members_by_key in groups:
                 for members in members_by_key:
                     lone = [index for index in members if name in hidden[index]]
@@ -62,12 +73,12 @@ def suppressed_cells(dataset: DataSet, rows: list[Mapping[str, Any]], *, thresho
                     pick = min(others, key=lambda index: (rows[index].get(name) or 0, index))
                     hidden[pick].add(name)
                     changed = True
-    for row, cells in zip(rows, hidden, strict=True):
+    for row, cells in zip(rows, hidden, strict=True):  # rule 4
         for column in dataset.columns:
             if column.kind != DERIVED or row.get(column.name) is None:
                 continue
             base = row.get(column.base) or 0
-            if base < threshold or any(source in cells for source in column.sources):
+            if base < threshold or column.base in cells or any(source in cells for source in column.sources):
                 cells.add(column.name)
     return hidden
 

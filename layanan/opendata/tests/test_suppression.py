@@ -35,7 +35,7 @@ def _toy(marginals: tuple[tuple[str, ...], ...] = ()) -> DataSet:
             Column("kode", "code", "Kode", "Kode"),
             Column("grup", "code", "Grup", "Grup"),
             Column("n", COUNT, "N", "N", datatype="integer"),
-            Column("bagian", COUNT, "Bagian", "Bagian", datatype="integer"),
+            Column("bagian", COUNT, "Bagian", "Bagian", datatype="integer", part_of="n"),
             Column("persen", DERIVED, "Persen", "Persen", base="n", sources=("n", "bagian")),
             Column("median", DERIVED, "Median", "Median", base="n"),
         ),
@@ -89,6 +89,22 @@ def test_a_lone_suppressed_cell_in_a_group_with_a_published_total_gets_a_second_
     assert out[2][SUPPRESSED_COLUMN].startswith("n")
 
 
+def test_the_part_of_a_hidden_whole_and_the_figures_of_a_hidden_group_are_hidden_with_it():
+    # Cells 2 and 9 of group "a": 2 is small, 9 is hidden beside it. Showing 9's part (8) or its
+    # median would tell that the hidden 9 is not small, and so that the other one is at most 11 - 9.
+    marginals = (("bulan", "grup"),)
+    rows = [_row("a", 2, 0), _row("b", 9, 8), _row("c", 30, 20)]
+    out = suppression.published(_toy(marginals), rows, threshold=5)
+    assert [row["n"] for row in out] == [None, None, 30]
+    assert out[1]["bagian"] is None
+    assert out[1]["median"] is None
+    assert out[1][SUPPRESSED_COLUMN] == "n;bagian;persen;median"
+    # The part column now has one hidden cell in the group: another one is hidden beside it.
+    assert out[2]["bagian"] is None
+    assert out[2]["n"] == 30
+    assert out[2]["median"] == 3
+
+
 def test_the_threshold_is_the_setting(settings):
     settings.OPEN_DATA_MIN_COUNT = 3
     out = suppression.published(_toy(), [_row("x", 2, 0), _row("y", 3, 0)])
@@ -125,14 +141,15 @@ def _world(cast: Any) -> None:
         for category in categories:
             for place in places:
                 size = size % 6 + 1
+                big = size + 6 if place == KOTABUMI else size
                 builders.report_month(
                     month=month,
                     category=category,
                     kecamatan=place,
                     received=size + 4,
-                    verified=size,
-                    answered=size,
-                    on_time=size // 2,
+                    verified=big,
+                    answered=big,
+                    on_time=big // 2,
                 )
     for count, office in zip((1, 4, 5), offices, strict=True):
         builders.survey_answers(office=office, period=date(2026, 2, 10), count=count)
@@ -179,8 +196,11 @@ def _check(
                     assert column.name in row[SUPPRESSED_COLUMN].split(";")
                 else:
                     assert number == true[column.name]
+            if column.kind == COUNT and column.part_of and value not in (None, "", 0, "0"):
+                assert row[column.part_of] not in (None, ""), (dataset.slug, column.name, row)
             elif column.kind == DERIVED and value not in (None, ""):
                 assert true[column.base] >= threshold, (dataset.slug, column.name, row)
+                assert row[column.base] not in (None, ""), (dataset.slug, column.name, row)
                 for source in column.sources:
                     assert row[source] not in (None, ""), (dataset.slug, column.name, source, row)
     # No group whose total is published elsewhere holds exactly one suppressed non-zero cell.
