@@ -82,7 +82,7 @@ def covered(dataset: DataSet, rows: Iterable[Mapping[str, Any]]) -> tuple[date |
 # --- cells --------------------------------------------------------------------------------------------
 
 
-def _csv_cell(column: Column | None, value: Any) -> str:
+def cell_text(column: Column | None, value: Any) -> str:
     if value is None:
         return ""
     if column is not None and column.datatype == "decimal":
@@ -111,7 +111,7 @@ def csv_text(dataset: DataSet, rows: Sequence[Mapping[str, Any]]) -> str:
     writer.writerow([*names, SUPPRESSED_COLUMN])
     for row in rows:
         writer.writerow(
-            [*(_csv_cell(column, row.get(column.name)) for column in dataset.columns), row[SUPPRESSED_COLUMN]]
+            [*(cell_text(column, row.get(column.name)) for column in dataset.columns), row[SUPPRESSED_COLUMN]]
         )
     return out.getvalue()
 

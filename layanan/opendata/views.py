@@ -43,8 +43,13 @@ def data_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if entry is None:
         raise Http404
     dataset, copy = entry.dataset, entry.snapshot
-    names = [*(column.name for column in dataset.columns), SUPPRESSED_COLUMN]
-    preview = [[row.get(name) for name in names] for row in (copy.preview if copy else [])]
+    preview = [
+        [
+            *(formats.cell_text(column, row.get(column.name)) for column in dataset.columns),
+            row.get(SUPPRESSED_COLUMN, ""),
+        ]
+        for row in (copy.preview if copy else [])
+    ]
     context: dict[str, Any] = {
         "dataset": dataset,
         "snapshot": copy,
