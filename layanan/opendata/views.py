@@ -64,13 +64,21 @@ def data_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "opendata/detail.html", context)
 
 
+def _stamp(request: HttpRequest, slug: str) -> tuple[str, datetime] | None:
+    """(digest, updated_at) of the copy, read once per request for both validators."""
+    if not hasattr(request, "_opendata_stamp"):
+        request._opendata_stamp = selectors.download_stamp(slug=slug)  # type: ignore[attr-defined]
+    stamp: tuple[str, datetime] | None = request._opendata_stamp  # type: ignore[attr-defined]
+    return stamp
+
+
 def _etag(request: HttpRequest, slug: str, fmt: str) -> str | None:
-    stamp = selectors.download_stamp(slug=slug)
+    stamp = _stamp(request, slug)
     return f"{stamp[0][:32]}-{fmt}" if stamp else None
 
 
 def _modified(request: HttpRequest, slug: str, fmt: str) -> datetime | None:
-    stamp = selectors.download_stamp(slug=slug)
+    stamp = _stamp(request, slug)
     return stamp[1] if stamp else None
 
 

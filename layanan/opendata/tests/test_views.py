@@ -239,3 +239,12 @@ def test_a_cached_page_shows_the_new_copy_as_soon_as_the_refresh_saved_it(client
     )
     services.snapshots_refresh()
     assert "4 baris." in client.get(url).content.decode()
+
+
+def test_a_download_costs_two_queries_and_the_catalogues_one(client, published, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the validators' stamp, then the text
+        assert _download(client, APPLICATIONS.slug, "json").status_code == 200
+    with django_assert_num_queries(1):  # every copy, without the downloads' text
+        assert client.get(reverse("opendata:list")).status_code == 200
+    with django_assert_num_queries(1):  # every copy, without the downloads' text
+        assert client.get(reverse("opendata:catalog")).status_code == 200
