@@ -223,7 +223,7 @@ def test_no_small_cell_leaks_from_any_data_set_in_csv_or_json(client, cast, sett
     services.snapshots_refresh()
     for dataset in datasets():
         raw = list(dataset.rows())
-        assert raw, f"{dataset.slug}: the test world gives it rows"
+        assert raw, f"{dataset.slug}: give it rows in _world, groups of 1 to 6 (docs/opendata.md)"
         assert any(0 < row[c.name] < threshold for row in raw for c in dataset.columns if c.kind == COUNT)
         from_csv, from_json = _published(client, dataset.slug)
         hidden_csv = _check(dataset, raw, from_csv, threshold)
