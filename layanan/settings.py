@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "layanan.feedback",
     "layanan.servicepoints",
     "layanan.aspirations",
+    "layanan.opendata",
     "layanan.privacy",
     "layanan.demo",
     "layanan.backup",
@@ -477,6 +478,13 @@ REGENCY = {
     "logo": env_str("REGENCY_LOGO", "core/img/logo.svg"),
 }
 REGION_DATA_DIR = Path(env_str("REGION_DATA_DIR", str(BASE_DIR / "data" / "wilayah")))
+
+# Open data (docs/opendata.md): counts from 1 to OPEN_DATA_MIN_COUNT - 1 are never published (nor any
+# figure of a group that small); the licence of the data sets; the producer named in their metadata.
+OPEN_DATA_MIN_COUNT = env_int("OPEN_DATA_MIN_COUNT", 5, minimum=2)
+OPEN_DATA_LICENSE_NAME = env_str("OPEN_DATA_LICENSE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENSE_URL = env_str("OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_PRODUCER = env_str("OPEN_DATA_PRODUCER") or f"Pemerintah {REGENCY['name']}"
 
 # Audit sealing: events are chained in batches by a periodic task.
 AUDIT_SEAL_BATCH = env_int("AUDIT_SEAL_BATCH", 5000, minimum=1)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("layanan.feedback.urls")),  # masukan/, petugas/masukan/ (docs/feedback.md)
     path("", include("layanan.servicepoints.urls")),  # tempat-layanan/, pengumuman/, petugas/pengumuman/
     path("", include("layanan.aspirations.urls")),  # musrenbang/, petugas/musrenbang/
+    path("", include("layanan.opendata.urls")),  # data/, data/catalog.json, data/<slug>/ (.csv, .json)
     path("", include("layanan.privacy.urls")),  # akun/data-saya/, petugas/privasi/
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("layanan.offline.urls")),  # sw.js, manifest.webmanifest, luring/, kotak-keluar/

@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("inbound", "survey", "assisted", "integrations"),
     ("feedback", "aspirations"),  # feedback on the platform (reads the survey's platform question); usulan for the Musrenbang
     ("monitoring",),
+    ("opendata",),  # open data sets: built from the monitoring summaries and the survey, published
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration
     ("api",),  # the open API (REST, Open311): the same selectors and services as the pages
     ("urls", "wsgi", "testing", "demo", "backup"),  # wiring, test world, demo, backup: imported by no app

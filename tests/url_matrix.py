@@ -357,6 +357,11 @@ def _aspirations(name: str) -> Callable[[Any], dict[str, Any]]:
     return getattr(__import__("layanan.aspirations.tests.builders", fromlist=[name]), name)
 
 
+def _opendata(name: str) -> Callable[[Any], dict[str, Any]]:
+    """A URL-kwargs builder of layanan/opendata/tests/builders.py (imported when the row is visited)."""
+    return getattr(__import__("layanan.opendata.tests.builders", fromlist=[name]), name)
+
+
 def _catalogue_slug(cast: Any) -> dict[str, Any]:
     from layanan.catalogue.testing import seeded_service
 
@@ -916,6 +921,27 @@ MATRIX += [
     ),
     Row("monitoring:transparency", EVERYONE_200, notes="Public aggregate figures, no sign-in, cached."),
     # -- monitoring rows --
+    Row("opendata:list", EVERYONE_200, notes="Public: the open data sets (docs/opendata.md), cached."),
+    Row(
+        "opendata:detail",
+        EVERYONE_200,
+        kwargs=lambda cast: _opendata("matrix_published")(cast),
+        notes="Public: a data set's metadata, columns and first rows, from its published copy.",
+    ),
+    Row(
+        "opendata:download",
+        EVERYONE_200,
+        page=False,
+        kwargs=lambda cast: _opendata("matrix_download")(cast),
+        notes="Public CSV/JSON of a published copy (404 before the first refresh); layanan/opendata/tests.",
+    ),
+    Row(
+        "opendata:catalog",
+        EVERYONE_200,
+        page=False,
+        notes="Public DCAT catalogue (JSON-LD) for data portals.",
+    ),
+    # -- opendata rows --
     Row(
         "survey:questionnaire",
         EVERYONE_200,

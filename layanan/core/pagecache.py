@@ -103,6 +103,9 @@ CACHED_PAGES: dict[str, CachedPage] = {
     "servicepoints:detail": CachedPage(topics=("site", "places")),
     "servicepoints:announcements": CachedPage(topics=("site", "places"), params=frozenset({"halaman"})),
     "servicepoints:announcement_detail": CachedPage(topics=("site", "places")),
+    # Open data (layanan.opendata): the published copies' metadata and first rows.
+    "opendata:list": CachedPage(topics=("opendata",)),
+    "opendata:detail": CachedPage(topics=("opendata",)),
 }
 
 # complaints.selectors.PUBLIC_STATUSES as data (core imports no app; a test keeps them equal).
@@ -158,6 +161,8 @@ TOPICS: dict[str, tuple[TopicModel, ...]] = {
         TopicModel("servicepoints.ServicePoint"),
         TopicModel("servicepoints.Announcement"),
     ),
+    # The open data sets' published copies, rewritten by the periodic refresh.
+    "opendata": (TopicModel("opendata.Snapshot"),),
 }
 # A topic's generation lives under this key; "figures" shares the monitoring summaries' version key
 # (monitoring.services.PUBLIC_VERSION_KEY; a test keeps them equal).
@@ -166,6 +171,7 @@ TOPIC_KEYS: dict[str, str] = {
     "reports": "pagecache:topic:reports",
     "figures": "monitoring:transparency:version",
     "places": "pagecache:topic:places",
+    "opendata": "pagecache:topic:opendata",
 }
 
 

@@ -47,6 +47,8 @@ PERIODIC_TASKS: list[Periodic] = [
     # -- notifications periodic --
     Periodic("layanan.monitoring.tasks.monitoring_reconcile", timedelta(hours=1)),
     # -- monitoring periodic --
+    Periodic("layanan.opendata.tasks.opendata_refresh", timedelta(hours=6)),
+    # -- opendata periodic --
     Periodic("layanan.survey.tasks.survey_invitations_backfill", timedelta(hours=1)),
     # -- survey periodic --
     Periodic("layanan.servicepoints.tasks.announcements_fan_out_due", timedelta(minutes=15)),
