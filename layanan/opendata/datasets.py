@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layanan.agencies.models import Office
+from layanan.aspirations.selectors import open_data_counts
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category
 from layanan.monitoring.models import APPLICATION_COUNTS, REPORT_COUNTS, ApplicationDaily, Grain, ReportDaily
@@ -555,8 +556,7 @@ def aspiration_rows(counts: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
 def aspirations_dataset(counts: Callable[[], Iterable[Mapping[str, Any]]]) -> DataSet:
     """The aspirations data set, its rows from ``counts`` (``aspirations.selectors.open_data_counts``).
 
-    Not registered here (the aspirations app sits below this one and owns the counts): register it
-    with ``register(aspirations_dataset(open_data_counts))`` (docs/opendata.md).
+    Registered below with the aspirations app's counts; the tests build it with stand-in counts.
     """
     return DataSet(
         slug="aspirasi-per-desa",
@@ -623,3 +623,6 @@ def aspirations_dataset(counts: Callable[[], Iterable[Mapping[str, Any]]]) -> Da
         marginals=(("tahun", "kode_desa"), ("tahun", "kode_kecamatan"), ("tahun", "topik"), ("tahun",)),
         source=_("Usulan warga (aspirasi) dan dukungannya di platform ini."),
     )
+
+
+ASPIRATIONS = register(aspirations_dataset(open_data_counts))

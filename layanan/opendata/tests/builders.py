@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from layanan.agencies.models import Office
+from layanan.aspirations.models import Status, Support, Topic, Usulan
 from layanan.catalogue.models import Service
 from layanan.complaints.models import Category
 from layanan.monitoring.models import (
@@ -21,7 +22,9 @@ from layanan.monitoring.models import (
 )
 from layanan.opendata import services
 from layanan.opendata.datasets import APPLICATIONS
+from layanan.regions.models import Region
 from layanan.survey.models import Invitation, Response
+from layanan.testing import make_user
 
 _numbers = itertools.count(1)
 
@@ -116,6 +119,38 @@ def survey_answers(*, office: Office, period: date, count: int, score: int = 3) 
         Response.objects.create(
             subject=Invitation.Subject.APPLICATION, office=office, period=period, **scores
         )
+
+
+def usulan_groups(*, year: int, desas: tuple[str, ...]) -> None:
+    """Usulan of ``year`` in each desa and three topics: 1 to 6 proposed, some accepted and built,
+    each supported by 0 to 6 residents (rows written directly: the figures, not the steps, matter)."""
+    residents = [
+        make_user(phone=f"08129900{index:04d}", full_name=f"Pendukung {index}") for index in range(6)
+    ]
+    sizes = itertools.cycle(range(1, 7))
+    for code in desas:
+        desa = Region.objects.get(code=code)
+        for topic in (Topic.ROADS, Topic.WATER, Topic.HEALTH):
+            size = next(sizes)
+            for index in range(size + (6 if topic == Topic.ROADS else 0)):
+                status = (
+                    Status.BUILT
+                    if index < size // 2
+                    else Status.ACCEPTED
+                    if index < size
+                    else Status.SUBMITTED
+                )
+                made = Usulan.objects.create(
+                    region=desa,
+                    topic=topic,
+                    title=f"Usulan {index}",
+                    description="Uraian",
+                    year=year,
+                    status=status,
+                )
+                Support.objects.bulk_create(
+                    Support(usulan=made, user=user) for user in residents[: index % 7]
+                )
 
 
 def matrix_published(cast: Any) -> dict[str, Any]:

@@ -155,6 +155,7 @@ def _world(cast: Any) -> None:
         builders.survey_answers(office=office, period=date(2026, 2, 10), count=count)
     builders.survey_answers(office=world.desa_tanjung_raja, period=date(2026, 5, 10), count=6, score=4)
     builders.survey_answers(office=world.kec_tanjung_raja, period=date(2026, 5, 10), count=9, score=2)
+    builders.usulan_groups(year=2025, desas=("18.03.04.2009", "18.03.02.1005"))
 
 
 def _published(client: Any, slug: str) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
