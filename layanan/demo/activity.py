@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image
 
 from layanan.accounts import totp
@@ -27,6 +28,8 @@ from layanan.accounts.phone import normalize_phone
 from layanan.agencies.models import Office
 from layanan.applications import services as applications
 from layanan.applications.models import Application
+from layanan.aspirations import services as aspirations
+from layanan.aspirations.models import Plan, Topic
 from layanan.catalogue.models import Service
 from layanan.complaints import services as complaints
 from layanan.complaints.models import Category, Kind, Report
@@ -252,6 +255,42 @@ def _places(lines: list[str]) -> None:
     lines.append("tempat layanan dan satu pengumuman Disdukcapil")
 
 
+def _musrenbang(lines: list[str]) -> None:
+    """Two usulan of Siti's kelurahan (Kotabumi Pasar): one built after the Musrenbang, one waiting."""
+    siti = _user("0811-0000-0001")
+    admin = _user("0811-0000-0007")
+    if siti.home_region is None:
+        return
+    built, _created = aspirations.usulan_submit(
+        proposer=siti,
+        region=siti.home_region,
+        topic=Topic.ROADS,
+        title="Perbaikan saluran air Jalan Sudirman",
+        description="Saluran tersumbat; setiap hujan air meluap ke jalan dan ke rumah warga.",
+        address_text="Jalan Sudirman, depan pasar",
+        submit_key=uuid.uuid5(uuid.NAMESPACE_URL, "demo:usulan:saluran"),
+    )
+    built = aspirations.usulan_discuss(usulan=built, actor=admin)
+    built = aspirations.usulan_accept(
+        usulan=built, actor=admin, plan=Plan.RKPD, plan_year=aspirations.musrenbang_year()
+    )
+    aspirations.usulan_built(
+        usulan=built,
+        actor=admin,
+        built_on=timezone.localdate(),
+        note="Saluran dibersihkan dan ditutup beton, APBD Dinas PUPR.",
+    )
+    aspirations.usulan_submit(
+        proposer=siti,
+        region=siti.home_region,
+        topic=Topic.HEALTH,
+        title="Posyandu untuk lansia setiap bulan",
+        description="Warga lanjut usia perlu pemeriksaan tekanan darah dan gula darah yang dekat.",
+        submit_key=uuid.uuid5(uuid.NAMESPACE_URL, "demo:usulan:posyandu"),
+    )
+    lines.append("dua usulan Musrenbang (satu sudah dibangun)")
+
+
 def demo_activity_seed() -> ActivityReport:
     """Make the demo's cases once; ``created`` is False when they were there already."""
     siti = _user("0811-0000-0001")
@@ -262,4 +301,5 @@ def demo_activity_seed() -> ActivityReport:
         _applications(lines)
         _reports(lines)
         _places(lines)
+        _musrenbang(lines)
     return ActivityReport(created=True, lines=lines)

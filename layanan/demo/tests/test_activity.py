@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 
 from layanan.accounts.models import User
 from layanan.applications.models import Application, Status
+from layanan.aspirations.models import Status as UsulanStatus
+from layanan.aspirations.models import Usulan
 from layanan.complaints.models import Report
 from layanan.complaints.models import Status as ReportStatus
 from layanan.documents.models import Document
@@ -53,13 +55,34 @@ def test_the_demo_has_reports_new_forwarded_and_answered_and_the_new_one_is_anon
     assert reports[ReportStatus.CLOSED].satisfied is True
 
 
+def test_the_demo_has_usulan_of_sitis_kelurahan_one_built_and_the_public_desa_page_shows_them(demo, client):
+    _activity()
+    siti = User.objects.get(phone="+6281100000001")
+    usulan = {u.status: u for u in Usulan.objects.filter(proposer=siti, region=siti.home_region)}
+    assert set(usulan) == {UsulanStatus.BUILT, UsulanStatus.SUBMITTED}
+    page = client.get(f"/musrenbang/desa/{siti.home_region.code}/")
+    assert page.status_code == 200
+    assert usulan[UsulanStatus.BUILT].title in page.content.decode()
+    assert siti.full_name not in page.content.decode()
+
+
 def test_it_runs_once_and_a_second_run_changes_nothing(demo):
     first = _activity()
-    counts = (Application.objects.count(), Report.objects.count(), Document.objects.count())
+    counts = (
+        Application.objects.count(),
+        Report.objects.count(),
+        Document.objects.count(),
+        Usulan.objects.count(),
+    )
     second = _activity()
     assert "already there" in second
     assert "already there" not in first
-    assert (Application.objects.count(), Report.objects.count(), Document.objects.count()) == counts
+    assert (
+        Application.objects.count(),
+        Report.objects.count(),
+        Document.objects.count(),
+        Usulan.objects.count(),
+    ) == counts
 
 
 def test_it_is_refused_in_production(demo, settings):
