@@ -24,10 +24,12 @@ from typing import Any
 
 import typst
 import xlsxwriter
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
 from layanan.aspirations.models import Usulan, UsulanPhoto
+from layanan.calendars.selectors import WIB
 from layanan.documents.rendering import date_indonesian
 
 _UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
@@ -91,7 +93,7 @@ def row_of(usulan: Usulan) -> list[Any]:
         usulan.plan_year or "",
         usulan.reason,
         usulan.year,
-        usulan.created_at.date().isoformat(),
+        timezone.localtime(usulan.created_at, WIB).date().isoformat(),  # the day in Lampung
     ]
 
 

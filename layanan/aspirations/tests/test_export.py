@@ -6,11 +6,13 @@ import csv
 import io
 import re
 import zipfile
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from layanan.aspirations.models import Usulan
 from layanan.aspirations.tests.builders import client_of, joko, usulan
 from layanan.documents.tests.pdf_text import pdf_text_flat
 
@@ -52,6 +54,13 @@ def test_the_csv_parses_back_with_support_counts_and_no_names(cast, listed):
     assert (road["Lintang"], road["Bujur"]) == ("-4.830100", "104.880600")
     assert "Wati" not in text
     assert "Joko" not in text
+
+
+def test_the_csv_gives_the_day_it_was_proposed_in_lampung_not_in_utc(cast, listed):
+    # 20:00 UTC on 7 December is 03:00 WIB on 8 December: the day the villager proposed it.
+    Usulan.objects.filter(pk=listed.pk).update(created_at=datetime(2026, 12, 7, 20, 0, tzinfo=UTC))
+    rows = csv.DictReader(io.StringIO(_export(cast.rini, "csv").content.decode("utf-8-sig")))
+    assert {row["Judul"]: row["Diajukan"] for row in rows}["Perbaikan jalan Dusun II"] == "2026-12-08"
 
 
 def _xlsx_strings(content: bytes) -> list[str]:
