@@ -36,7 +36,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("applications", "complaints"),
     # assisted: an operator applies for a walk-in citizen; integrations: LAPOR!, SIAK, OpenSID adapters
     ("inbound", "survey", "assisted", "integrations"),
-    ("feedback", "aspirations"),  # feedback on the platform (reads the survey's platform question); usulan for the Musrenbang
+    # feedback on the platform (reads the survey's platform question); usulan for the Musrenbang
+    ("feedback", "aspirations"),
     ("monitoring",),
     ("opendata",),  # open data sets: built from the monitoring summaries and the survey, published
     ("privacy",),  # reads every app's records about a person; lower apps get its checks by registration

@@ -58,6 +58,7 @@ def test_the_demo_has_reports_new_forwarded_and_answered_and_the_new_one_is_anon
 def test_the_demo_has_usulan_of_sitis_kelurahan_one_built_and_the_public_desa_page_shows_them(demo, client):
     _activity()
     siti = User.objects.get(phone="+6281100000001")
+    assert siti.home_region is not None
     usulan = {u.status: u for u in Usulan.objects.filter(proposer=siti, region=siti.home_region)}
     assert set(usulan) == {UsulanStatus.BUILT, UsulanStatus.SUBMITTED}
     page = client.get(f"/musrenbang/desa/{siti.home_region.code}/")
