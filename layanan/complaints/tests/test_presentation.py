@@ -173,7 +173,7 @@ def test_the_history_names_steps_and_statuses_in_words_on_staff_and_citizen_page
         client = Client()
         sign_in(client, user)
         html = client.get(reverse(name, args=[report.public_id])).content.decode()
-        history = html[html.index("Riwayat") :]
+        history = html[html.index("Riwayat") : html.index("</main>")]
         assert "Sudah dijawab" in history
         for raw in ("submit", "received", "answered", "in_progress", "&rarr; verified"):
             assert raw not in history, (user, raw)
