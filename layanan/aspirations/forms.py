@@ -12,49 +12,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from layanan.aspirations.models import Plan, Status, Topic
 from layanan.aspirations.services import DESCRIPTION_MAX, PHOTOS_MAX, REASON_MAX, TITLE_MAX, musrenbang_year
-from layanan.core.forms import FlexibleDateField, input_attrs
-from layanan.core.uploads import UploadRefused, clean_upload
+from layanan.core.forms import FlexibleDateField, PhotosField, input_attrs
 from layanan.regions.forms import village_choices
 from layanan.regions.models import Region
 from layanan.regions.selectors import region_get
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to :data:`PHOTOS_MAX` photos, each checked by content (JPEG, PNG or WebP)."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"accept": "image/*", "class": "input"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        if len(files) > PHOTOS_MAX:
-            raise ValidationError(
-                _("Pilih paling banyak %(count)s foto.") % {"count": PHOTOS_MAX}, code="too_many"
-            )
-        for upload in files:
-            try:
-                cleaned = clean_upload(upload)
-            except UploadRefused as refused:
-                raise ValidationError(str(refused), code="refused") from None
-            finally:
-                upload.seek(0)
-            if not cleaned.content_type.startswith("image/"):
-                raise ValidationError(_("Lampiran usulan harus berupa foto (JPG/PNG)."), code="not_photo")
-        return files
 
 
 class UsulanForm(forms.Form):
@@ -119,6 +85,8 @@ class UsulanForm(forms.Form):
         widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
     )
     photos = PhotosField(
+        limit=PHOTOS_MAX,
+        not_photo=gettext_lazy("Lampiran usulan harus berupa foto (JPG/PNG)."),
         label=gettext_lazy("Foto tempatnya (tidak wajib)"),
         help_text=gettext_lazy("Paling banyak 3 foto. Data tersembunyi di dalam foto kami hapus."),
     )

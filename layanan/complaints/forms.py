@@ -29,8 +29,8 @@ from layanan.complaints.models import Category, Kind
 from layanan.complaints.selectors import PUBLIC_STATUSES
 from layanan.complaints.services import PHOTOS_MAX, TEXT_MAX, TEXT_MIN, voice_anonymous_message
 from layanan.core.audio import CleanAudio, clean_voice, length_words
-from layanan.core.forms import FlexibleDateField, input_attrs
-from layanan.core.uploads import UploadRefused, clean_upload
+from layanan.core.forms import FlexibleDateField, PhotosField, input_attrs
+from layanan.core.uploads import UploadRefused
 from layanan.regions.forms import village_choices
 from layanan.regions.models import Region
 from layanan.regions.selectors import district_list, region_get
@@ -105,38 +105,6 @@ class CategoryField(forms.ModelChoiceField[Category]):
 
     def label_from_instance(self, obj: Category) -> str:
         return str(obj.t.name)
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to :data:`MAX_PHOTOS` photos, each checked by content (JPEG, PNG or WebP)."""
-
-    widget = MultiplePhotoInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"accept": "image/*", "class": "input"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(
-                _("Pilih paling banyak %(count)s foto.") % {"count": MAX_PHOTOS}, code="too_many"
-            )
-        for upload in files:
-            try:
-                cleaned = clean_upload(upload)
-            except UploadRefused as refused:
-                raise ValidationError(str(refused), code="refused") from None
-            finally:
-                upload.seek(0)
-            if not cleaned.content_type.startswith("image/"):
-                raise ValidationError(_("Lampiran laporan harus berupa foto (JPG/PNG)."), code="not_photo")
-        return files
 
 
 class VoiceField(forms.FileField):
@@ -239,6 +207,8 @@ class ReportForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Masukkan tanggal yang benar, seperti 17/08/2026.")},
     )
     photos = PhotosField(
+        limit=MAX_PHOTOS,
+        not_photo=gettext_lazy("Lampiran laporan harus berupa foto (JPG/PNG)."),
         label=gettext_lazy("Foto (tidak wajib)"),
         help_text=gettext_lazy("Paling banyak 3 foto. Data tersembunyi di dalam foto kami hapus."),
     )

@@ -9,9 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from layanan.core.uploads import UploadRefused, clean_upload
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # The longest reason, note or message a person may write in one step (an officer's reason, a note).
 REASON_MAX = 2000
@@ -95,3 +103,38 @@ def is_name_text(text: str) -> bool:
         elif not (category == "Mn" and 0x0300 <= ord(char) <= 0x036F):
             return False
     return has_letter
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to ``limit`` photos, each checked by content (JPEG, PNG or WebP) by ``clean_upload``;
+    ``not_photo`` is the message for a file that is not a photo (it names what the photo is for)."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *, limit: int, not_photo: str | _StrPromise, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.limit = limit
+        self.not_photo = not_photo
+        self.widget.attrs.update({"accept": "image/*", "class": "input"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if len(files) > self.limit:
+            raise ValidationError(
+                _("Pilih paling banyak %(count)s foto.") % {"count": self.limit}, code="too_many"
+            )
+        for upload in files:
+            try:
+                cleaned = clean_upload(upload)
+            except UploadRefused as refused:
+                raise ValidationError(str(refused), code="refused") from None
+            finally:
+                upload.seek(0)
+            if not cleaned.content_type.startswith("image/"):
+                raise ValidationError(self.not_photo, code="not_photo")
+        return files
