@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from layanan.aspirations.models import Plan, Status, Topic
 from layanan.aspirations.services import DESCRIPTION_MAX, PHOTOS_MAX, REASON_MAX, TITLE_MAX, musrenbang_year
-from layanan.core.forms import FlexibleDateField, PhotosField, input_attrs
+from layanan.core.forms import FlexibleDateField, PhotosField, coordinate_field, input_attrs
 from layanan.regions.forms import village_choices
 from layanan.regions.models import Region
 from layanan.regions.selectors import region_get
@@ -64,26 +64,8 @@ class UsulanForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=input_attrs(autocomplete="off")),
     )
-    latitude = forms.DecimalField(
-        label=gettext_lazy("Garis lintang (tidak wajib)"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        error_messages={"invalid": gettext_lazy("Masukkan angka, seperti -4.8301.")},
-        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
-    )
-    longitude = forms.DecimalField(
-        label=gettext_lazy("Garis bujur (tidak wajib)"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        error_messages={"invalid": gettext_lazy("Masukkan angka, seperti 104.8806.")},
-        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
-    )
+    latitude = coordinate_field("latitude")
+    longitude = coordinate_field("longitude")
     photos = PhotosField(
         limit=PHOTOS_MAX,
         not_photo=gettext_lazy("Lampiran usulan harus berupa foto (JPG/PNG)."),

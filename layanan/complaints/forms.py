@@ -29,7 +29,7 @@ from layanan.complaints.models import Category, Kind
 from layanan.complaints.selectors import PUBLIC_STATUSES
 from layanan.complaints.services import PHOTOS_MAX, TEXT_MAX, TEXT_MIN, voice_anonymous_message
 from layanan.core.audio import CleanAudio, clean_voice, length_words
-from layanan.core.forms import FlexibleDateField, PhotosField, input_attrs
+from layanan.core.forms import FlexibleDateField, PhotosField, coordinate_field, input_attrs
 from layanan.core.uploads import UploadRefused
 from layanan.regions.forms import village_choices
 from layanan.regions.models import Region
@@ -180,26 +180,8 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs=input_attrs(autocomplete="off")),
     )
-    latitude = forms.DecimalField(
-        label=gettext_lazy("Garis lintang (tidak wajib)"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        error_messages={"invalid": gettext_lazy("Masukkan angka, seperti -4.8301.")},
-        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
-    )
-    longitude = forms.DecimalField(
-        label=gettext_lazy("Garis bujur (tidak wajib)"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        error_messages={"invalid": gettext_lazy("Masukkan angka, seperti 104.8806.")},
-        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
-    )
+    latitude = coordinate_field("latitude")
+    longitude = coordinate_field("longitude")
     occurred_on = FlexibleDateField(
         label=gettext_lazy("Tanggal kejadian (tidak wajib)"),
         help_text=gettext_lazy("Misalnya 17/08/2026."),

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from layanan.core.uploads import UploadRefused, clean_upload
 
@@ -103,6 +104,29 @@ def is_name_text(text: str) -> bool:
         elif not (category == "Mn" and 0x0300 <= ord(char) <= 0x036F):
             return False
     return has_letter
+
+
+def coordinate_field(axis: str) -> forms.DecimalField:
+    """An optional latitude or longitude (``axis``: "latitude" or "longitude") typed as a decimal."""
+    latitude = axis == "latitude"
+    return forms.DecimalField(
+        label=(
+            gettext_lazy("Garis lintang (tidak wajib)")
+            if latitude
+            else gettext_lazy("Garis bujur (tidak wajib)")
+        ),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90 if latitude else -180,
+        max_value=90 if latitude else 180,
+        error_messages={
+            "invalid": gettext_lazy("Masukkan angka, seperti -4.8301.")
+            if latitude
+            else gettext_lazy("Masukkan angka, seperti 104.8806.")
+        },
+        widget=forms.TextInput(attrs=input_attrs(inputmode="decimal", autocomplete="off")),
+    )
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
